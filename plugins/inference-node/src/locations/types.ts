@@ -1,0 +1,44 @@
+/** A bare-metal server of a location, as configured. */
+export interface LocationServer {
+  name: string;
+  address: string;
+  sshPort: number;
+  roles: Array<'server' | 'agent' | 'gpu'>;
+}
+
+/** One independent site: its cluster, gateway, ERP tenant and billing settings. */
+export interface InferenceLocation {
+  name: string;
+  title: string;
+  domain: string;
+  countryCode: string;
+  cluster: string;
+  kubeaiNamespace: string;
+  bifrost: {
+    baseUrl: string;
+    adminUsername?: string;
+    adminPassword?: string;
+  };
+  odoo?: {
+    url: string;
+    database: string;
+    username: string;
+    apiKey: string;
+    protocol: 'jsonrpc' | 'json2';
+  };
+  billing: {
+    currency: string;
+    invoiceDay: number;
+  };
+  servers: LocationServer[];
+  network: {
+    kubeVip?: string;
+    ingressIp?: string;
+  };
+}
+
+/** How the plugins call external systems. */
+export interface ExternalCallSettings {
+  timeoutMs: number;
+  retries: number;
+}
