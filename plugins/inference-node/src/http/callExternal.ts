@@ -95,7 +95,7 @@ export async function callExternal<T>(
             : `${options.operation} failed: ${reasonOf(error, status)}`,
           status,
           timedOut,
-          cause: error,
+          cause: timedOut ? undefined : error,
         });
       }
       await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));

@@ -1,0 +1,31 @@
+/**
+ * Node library shared by the inference backend plugins: the location config
+ * and clients for each location's external systems.
+ *
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './locations/types';
+export {
+  readInferenceLocations,
+  readExternalCallSettings,
+} from './locations/readLocations';
+export {
+  inferenceLocationsServiceRef,
+  ConfigInferenceLocationsService,
+  type InferenceLocationsService,
+} from './locations/InferenceLocationsService';
+export { callExternal, type CallExternalOptions } from './http/callExternal';
+export {
+  readClusterConnections,
+  kubeConfigFor,
+  type ClusterConnection,
+} from './kubernetes/clusterConfig';
+export {
+  KubeAiClient,
+  KUBEAI_GROUP,
+  KUBEAI_VERSION,
+  KUBEAI_MODELS,
+  type ModelResource,
+} from './kubernetes/KubeAiClient';
+export * from './bifrost/BifrostClient';
