@@ -23,14 +23,15 @@ if [ ! -x "$PORTAL_NODE_PREFIX/bin/node" ] ||
 fi
 
 stamp=node_modules/.portal-install-stamp
-want="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
+manifests() { git ls-files -co --exclude-standard -- package-lock.json '*package.json' ':!:.tools' 2>/dev/null | sort | xargs sha256sum | sha256sum | cut -d' ' -f1; }
+want="$(node -v) $(manifests)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  log "installing npm dependencies with Node $(node -v) (about 4 minutes on a cold cache)"
+  log "installing npm dependencies with Node $(node -v): package.json or package-lock.json changed (about 4 minutes on a cold cache)"
   # `npm ci` refuses this lockfile: the registry lacks some optional platform
   # binaries (@swc/core-darwin-*, ...), which npm ci reports as missing. A plain
   # install with the committed lockfile resolves the same versions.
   npm install --no-audit --no-fund --loglevel=error >&2
-  want="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
+  want="$(node -v) $(manifests)"
   echo "$want" > "$stamp"
 fi
 

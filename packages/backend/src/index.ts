@@ -68,4 +68,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+backend.add(import('@internal/backstage-plugin-inference-models-backend'));
+backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
+backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
 backend.start();

@@ -29,3 +29,5 @@ export {
   type ModelResource,
 } from './kubernetes/KubeAiClient';
 export * from './bifrost/BifrostClient';
+export { requirePermission } from './auth/requirePermission';
+export { collectFromLocations, toLocationError } from './locations/collect';

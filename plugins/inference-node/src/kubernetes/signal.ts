@@ -1,7 +1,8 @@
-import type {
-  ConfigurationOptions,
-  RequestContext,
-  ResponseContext,
+import {
+  Observable,
+  type ConfigurationOptions,
+  type RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
 
 /** Per-call client options that make a request abortable. */
@@ -9,11 +10,12 @@ export function abortable(signal: AbortSignal): ConfigurationOptions {
   return {
     middleware: [
       {
-        pre: async (context: RequestContext) => {
+        pre: (context: RequestContext) => {
           context.setSignal(signal);
-          return context;
+          return new Observable(Promise.resolve(context));
         },
-        post: async (response: ResponseContext) => response,
+        post: (response: ResponseContext) =>
+          new Observable(Promise.resolve(response)),
       },
     ],
     middlewareMergeStrategy: 'append',

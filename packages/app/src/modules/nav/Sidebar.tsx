@@ -37,6 +37,12 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
+          </SidebarGroup>
+          <SidebarGroup label="Inference" icon={<MenuIcon />}>
+            {nav.take('page:inference-models')}
+            {nav.take('page:inference-billing')}
+            {nav.take('page:bare-metal')}
+            <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
             </SidebarScrollWrapper>

@@ -1,0 +1,1 @@
+export { bareMetalPlugin as default } from './plugin';

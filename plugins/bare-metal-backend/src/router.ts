@@ -1,0 +1,33 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
+import { requirePermission } from '@internal/backstage-plugin-inference-node';
+import express from 'express';
+import { createOpenApiRouter } from './schema/openapi.generated';
+import { ServerService } from './services/ServerService';
+
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  servers: ServerService;
+}): Promise<express.Router> {
+  const { httpAuth, permissions, servers } = options;
+  const router = await createOpenApiRouter();
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/nodes', async (req, res) => {
+    await requirePermission(
+      { httpAuth, permissions },
+      req,
+      bareMetalNodeReadPermission,
+    );
+    res.json(await servers.list(req.query));
+  });
+
+  return router;
+}

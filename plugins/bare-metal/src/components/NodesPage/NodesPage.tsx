@@ -1,0 +1,116 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  Alert,
+  CellText,
+  Container,
+  Flex,
+  Table,
+  Text,
+  useTable,
+  type ColumnConfig,
+} from '@backstage/ui';
+import type {
+  ServerListResponse,
+  ServerSummary,
+} from '@internal/backstage-plugin-bare-metal-common';
+import useAsync from 'react-use/esm/useAsync';
+
+const statusOf = (s: ServerSummary) => {
+  if (s.membership === 'not-in-cluster') return 'Not in cluster';
+  const readiness = s.ready ? 'Ready' : 'NotReady';
+  return s.membership === 'unmanaged' ? `${readiness} (unmanaged)` : readiness;
+};
+
+const gpusOf = (s: ServerSummary) =>
+  s.gpus.length === 0
+    ? '-'
+    : s.gpus
+        .map(
+          g =>
+            `${g.product ?? g.vendor} x ${g.count}${
+              g.memoryMiB ? ` (${Math.round(g.memoryMiB / 1024)} GiB)` : ''
+            }`,
+        )
+        .join(', ');
+
+const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
+  {
+    id: 'name',
+    label: 'Server',
+    isRowHeader: true,
+    cell: s => <CellText title={s.name} description={s.address} />,
+  },
+  {
+    id: 'location',
+    label: 'Location',
+    cell: s => <CellText title={s.location} />,
+  },
+  { id: 'status', label: 'Status', cell: s => <CellText title={statusOf(s)} /> },
+  {
+    id: 'roles',
+    label: 'Roles',
+    cell: s => <CellText title={s.roles.join(', ')} />,
+  },
+  { id: 'gpus', label: 'GPUs', cell: s => <CellText title={gpusOf(s)} /> },
+  {
+    id: 'capacity',
+    label: 'CPU / memory',
+    cell: s => (
+      <CellText title={s.cpu ? `${s.cpu} CPU / ${s.memory ?? '?'}` : '-'} />
+    ),
+  },
+  {
+    id: 'version',
+    label: 'K3s version',
+    cell: s => <CellText title={s.kubeletVersion ?? '-'} />,
+  },
+];
+
+const NodesTable = ({ servers }: { servers: ServerSummary[] }) => {
+  const data = servers.map(s => ({ ...s, id: `${s.location}/${s.name}` }));
+  const { tableProps } = useTable({
+    mode: 'complete',
+    data,
+    paginationOptions: { pageSize: data.length || 1 },
+  });
+  return (
+    <Table columnConfig={columns} {...tableProps} pagination={{ type: 'none' }} />
+  );
+};
+
+export const NodesPage = () => {
+  const { fetch } = useApi(fetchApiRef);
+  const { value, loading, error } = useAsync(async () => {
+    const response = await fetch('plugin://bare-metal/nodes');
+    if (!response.ok) {
+      throw new Error(
+        `Could not load nodes: ${response.status} ${await response.text()}`,
+      );
+    }
+    return (await response.json()) as ServerListResponse;
+  }, [fetch]);
+
+  return (
+    <Container>
+      {loading && <Progress />}
+      {error && <ResponseErrorPanel error={error} />}
+      {value && (
+        <Flex direction="column" gap="4">
+          {value.errors.map(e => (
+            <Alert key={e.location} status="danger" title={e.message} />
+          ))}
+          <Text as="p" variant="body-medium">
+            {value.items.length} servers,{' '}
+            {value.items.reduce(
+              (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
+              0,
+            )}{' '}
+            GPUs
+          </Text>
+          <NodesTable servers={value.items} />
+        </Flex>
+      )}
+    </Container>
+  );
+};

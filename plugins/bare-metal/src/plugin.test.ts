@@ -1,0 +1,7 @@
+import { bareMetalPlugin } from './plugin';
+
+describe('bare-metal', () => {
+  it('should export plugin', () => {
+    expect(bareMetalPlugin).toBeDefined();
+  });
+});

@@ -1,0 +1,1 @@
+export { inferenceBillingPlugin as default } from './plugin';

@@ -1,0 +1,7 @@
+import { inferenceBillingPlugin } from './plugin';
+
+describe('inference-billing', () => {
+  it('should export plugin', () => {
+    expect(inferenceBillingPlugin).toBeDefined();
+  });
+});

@@ -1,0 +1,1 @@
+export { inferenceModelsPlugin as default } from './plugin';

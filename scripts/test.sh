@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The full test suite, as `./portal test` and CI run it. Steps stop at the
+# first failure.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PORTAL_ROOT"
+export CI="${CI:-true}" # jest without watch mode
+export NODE_OPTIONS="${NODE_OPTIONS:-} --no-node-snapshot"
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "OpenAPI specs and generated routers"
+node scripts/openapi.mjs --check
+
+step "TypeScript (tsc)"
+npx tsc
+
+step "Lint (backstage-cli repo lint)"
+npx backstage-cli repo lint
+
+step "Unit and integration tests (jest)"
+# Database tests run on SQLite always, and on PostgreSQL when it is reachable
+# (CI has it; a missing PostgreSQL in CI is a failure, not a skip).
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if node -e "const s=require('net').connect(5432,'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1))"; then
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+  echo "PostgreSQL at 127.0.0.1:5432: database tests run on SQLite and PostgreSQL"
+elif [ "${CI}" = "true" ] && [ -n "${PORTAL_REQUIRE_POSTGRES:-}" ]; then
+  echo "PostgreSQL is required (PORTAL_REQUIRE_POSTGRES) but 127.0.0.1:5432 is not reachable" >&2
+  exit 1
+else
+  echo "PostgreSQL not reachable: database tests run on SQLite only"
+fi
+npx backstage-cli repo test --maxWorkers=2
+
+step "End-to-end tests (Chromium)"
+./scripts/ensure-chromium.sh
+npm run --silent test:e2e -w @internal/test-e2e

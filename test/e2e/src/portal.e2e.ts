@@ -1,0 +1,189 @@
+/*
+ * End to end: starts the portal exactly as the README's first command does
+ * (`./portal start`), checks the sandbox data through the backend API, signs
+ * in as guest in headless Chromium and opens each inference page, then stops
+ * the portal with SIGINT and checks that everything it started is gone.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { chromium, Browser, Page } from 'playwright-core';
+
+const root = path.resolve(__dirname, '../../..');
+const artifacts = path.join(root, 'test/e2e/artifacts');
+const FRONTEND = 'http://localhost:3000';
+const BACKEND = 'http://localhost:7007';
+const START_TIMEOUT_MS = 8 * 60_000;
+
+let portal: ChildProcess;
+let portalExit: Promise<number | null>;
+let browser: Browser;
+let page: Page;
+let emulatorUrls: Record<string, string> = {};
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function waitForHttp(url: string, deadline: number) {
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (portal.exitCode !== null) {
+      throw new Error(`./portal start exited early with ${portal.exitCode}; see ${artifacts}/portal.log`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${url} did not come up in time; see ${artifacts}/portal.log`);
+    }
+    await sleep(2000);
+  }
+}
+
+function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function guestToken(): Promise<string> {
+  const res = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const body = (await res.json()) as { backstageIdentity: { token: string } };
+  return body.backstageIdentity.token;
+}
+
+async function shot(name: string) {
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+describe('portal started with ./portal start', () => {
+  before(async () => {
+    for (const port of [3000, 7007]) {
+      assert.equal(await portOpen(port), false, `port ${port} is already in use`);
+    }
+    fs.mkdirSync(artifacts, { recursive: true });
+    const logFile = fs.openSync(path.join(artifacts, 'portal.log'), 'w');
+    portal = spawn(path.join(root, 'portal'), ['start'], {
+      cwd: root,
+      stdio: ['ignore', logFile, logFile],
+      detached: true,
+      env: { ...process.env, BROWSER: 'none' },
+    });
+    portalExit = new Promise(resolve => portal.once('exit', code => resolve(code)));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    await waitForHttp(`${BACKEND}/.backstage/health/v1/readiness`, deadline);
+    await waitForHttp(FRONTEND, deadline);
+    emulatorUrls = JSON.parse(
+      fs.readFileSync(path.join(root, '.data/sandbox/emulators.json'), 'utf8'),
+    );
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  }, { timeout: START_TIMEOUT_MS + 60_000 });
+
+  after(async () => {
+    await browser?.close();
+    if (portal && portal.exitCode === null) {
+      try {
+        process.kill(-portal.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  });
+
+  it('serves the sandbox Models, customers and servers through the backend API', async () => {
+    const token = await guestToken();
+    const get = async (p: string) => {
+      const res = await fetch(`${BACKEND}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, `${p}: ${await res.clone().text()}`);
+      return res.json() as Promise<{ items: Array<Record<string, any>>; errors: unknown[] }>;
+    };
+    const models = await get('/api/inference-models/models');
+    assert.deepEqual(models.errors, []);
+    const names = models.items.map(m => m.name);
+    for (const expected of ['qwen25-05b-instruct', 'qwen25-05b-instruct-ollama']) {
+      assert.ok(names.includes(expected), `models include ${expected}: ${names}`);
+    }
+    assert.ok(models.items.length >= 6, `at least 6 models, got ${models.items.length}`);
+    assert.ok(models.items.every(m => m.location === 'local'));
+    const ollama = models.items.find(m => m.name === 'qwen25-05b-instruct-ollama')!;
+    assert.equal(ollama.engine, 'OLlama');
+
+    const customers = await get('/api/inference-billing/customers');
+    assert.deepEqual(customers.errors, []);
+    assert.equal(customers.items.length, 3);
+    assert.ok(customers.items.every(c => c.virtualKeys >= 1));
+
+    const nodes = await get('/api/bare-metal/nodes');
+    assert.deepEqual(nodes.errors, []);
+    assert.equal(nodes.items.length, 3);
+    const gpuNode = nodes.items.find(n => n.name === 'node1')!;
+    assert.deepEqual(
+      gpuNode.gpus.map((g: any) => [g.vendor, g.count]),
+      [['nvidia', 2]],
+    );
+
+    const health = await fetch(`${BACKEND}/api/inference-models/health`);
+    assert.equal(health.status, 200);
+    const unauthenticated = await fetch(`${BACKEND}/api/inference-models/models`);
+    assert.equal(unauthenticated.status, 401);
+  });
+
+  it('signs in as guest and opens each inference page', async () => {
+    await page.goto(FRONTEND);
+    const guestEnter = page.getByRole('button', { name: /enter/i });
+    if (await guestEnter.isVisible({ timeout: 15_000 }).catch(() => false)) {
+      await guestEnter.click();
+    }
+    await page.getByText('Inference', { exact: true }).first().waitFor({ timeout: 60_000 });
+    await shot('home');
+
+    await page.getByRole('link', { name: 'Models' }).first().click();
+    await page.waitForURL('**/inference/models');
+    await page.getByText('qwen25-05b-instruct-ollama').first().waitFor({ timeout: 60_000 });
+    await page.getByText('llama-31-8b-instruct').first().waitFor();
+    await shot('models');
+
+    await page.getByRole('link', { name: 'Customers' }).first().click();
+    await page.waitForURL('**/inference/customers');
+    await page.getByText('Acme Robotics SRL').first().waitFor({ timeout: 60_000 });
+    await shot('customers');
+
+    await page.getByRole('link', { name: 'Servers' }).first().click();
+    await page.waitForURL('**/inference/nodes');
+    await page.getByText('NVIDIA-GeForce-RTX-3090 x 2').first().waitFor({ timeout: 60_000 });
+    const file = await shot('servers');
+    console.log(`screenshots: ${path.dirname(file)}`);
+  });
+
+  it('Ctrl-C (SIGINT) stops the frontend, the backend and the emulators', async () => {
+    process.kill(-portal.pid!, 'SIGINT');
+    const code = await Promise.race([portalExit, sleep(60_000).then(() => 'timeout' as const)]);
+    assert.notEqual(code, 'timeout', './portal start did not stop within 60 s');
+    for (const port of [3000, 7007]) {
+      assert.equal(await portOpen(port), false, `port ${port} still open after stop`);
+    }
+    for (const [name, url] of Object.entries(emulatorUrls)) {
+      if (typeof url !== 'string') continue;
+      const port = Number(new URL(url).port);
+      assert.equal(await portOpen(port), false, `${name} emulator still listening`);
+    }
+  });
+});

@@ -1,0 +1,363 @@
+/*
+ * `POST /v1/chat/completions`: the governance plugin's checks (VK identity,
+ * provider/model filtering, rate limits, budgets VK -> team -> customer),
+ * a canned OpenAI-style completion, and the usage accounting the logging and
+ * governance plugins do afterwards (a log entry, budget and rate-limit usage).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { normalizeLog } from './logs';
+import { BifrostStore, VIRTUAL_KEY_PREFIX } from './state';
+import type { BifrostBudget, BifrostLog, BifrostRateLimit } from './types';
+import { fmt4, isObject, nowIso, parseDuration } from './util';
+
+export interface CompletionRequest {
+  provider: string;
+  model: string;
+  messages: { role: string; content: string }[];
+  maxTokens?: number;
+  virtualKeyId?: string;
+}
+
+export interface CompletionResult {
+  content: string;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+/** Produces the assistant message of a successful completion. */
+export type CompletionResponder = (req: CompletionRequest) => CompletionResult;
+
+export const defaultResponder: CompletionResponder = req => ({
+  content: `Hello from the Bifrost emulator (${req.provider}/${req.model}).`,
+});
+
+/** A refused request, counted for `/metrics` (error_type label). */
+export interface Refusal {
+  statusCode: number;
+  type: string;
+  provider: string;
+  model: string;
+  virtualKeyId?: string;
+  virtualKeyName?: string;
+}
+
+class Refuse extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Rough tokenizer: about four characters per token, at least one. */
+export function countTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** Reads the VK from the headers Bifrost accepts. */
+export function extractVirtualKey(req: Request): string | undefined {
+  const bfVk = req.header('x-bf-vk');
+  if (bfVk) return bfVk.trim();
+  const auth = req.header('authorization');
+  const bearer = auth && /^bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+  if (bearer && bearer.startsWith(VIRTUAL_KEY_PREFIX)) return bearer;
+  for (const header of ['x-api-key', 'x-goog-api-key', 'api-key']) {
+    const v = req.header(header)?.trim();
+    if (v && v.startsWith(VIRTUAL_KEY_PREFIX)) return v;
+  }
+  return undefined;
+}
+
+function modelAllowed(allowed: string[], model: string): boolean {
+  return allowed.some(entry => {
+    if (entry === '*') return true;
+    if (entry.startsWith('regex:')) {
+      try {
+        return new RegExp(`^(?:${entry.slice(6)})$`, 'i').test(model);
+      } catch {
+        return false;
+      }
+    }
+    return entry === model;
+  });
+}
+
+/** Resets an expired window (the governance store's reset worker). */
+function refreshBudget(b: BifrostBudget, now: number): void {
+  const d = parseDuration(b.reset_duration);
+  if (d !== undefined && d > 0 && now - Date.parse(b.last_reset) >= d) {
+    b.current_usage = 0;
+    b.last_reset = new Date(now).toISOString();
+  }
+}
+
+function refreshRateLimit(rl: BifrostRateLimit, now: number): void {
+  const td = rl.token_reset_duration ? parseDuration(rl.token_reset_duration) : undefined;
+  if (td !== undefined && td > 0 && now - Date.parse(rl.token_last_reset) >= td) {
+    rl.token_current_usage = 0;
+    rl.token_last_reset = new Date(now).toISOString();
+  }
+  const rd = rl.request_reset_duration ? parseDuration(rl.request_reset_duration) : undefined;
+  if (rd !== undefined && rd > 0 && now - Date.parse(rl.request_last_reset) >= rd) {
+    rl.request_current_usage = 0;
+    rl.request_last_reset = new Date(now).toISOString();
+  }
+}
+
+function checkRateLimit(rl: BifrostRateLimit | undefined, holder: string): void {
+  if (!rl) return;
+  refreshRateLimit(rl, Date.now());
+  const violations: string[] = [];
+  let tokens = false;
+  let requests = false;
+  if (rl.token_max_limit !== undefined && rl.token_current_usage >= rl.token_max_limit) {
+    tokens = true;
+    violations.push(
+      `token limit exceeded (${rl.token_current_usage}/${rl.token_max_limit}, resets every ${rl.token_reset_duration ?? 'unknown'})`,
+    );
+  }
+  if (rl.request_max_limit !== undefined && rl.request_current_usage >= rl.request_max_limit) {
+    requests = true;
+    violations.push(
+      `request limit exceeded (${rl.request_current_usage}/${rl.request_max_limit}, resets every ${rl.request_reset_duration ?? 'unknown'})`,
+    );
+  }
+  if (violations.length === 0) return;
+  let type = 'rate_limited';
+  if (tokens && !requests) type = 'token_limited';
+  if (requests && !tokens) type = 'request_limited';
+  throw new Refuse(429, type, `Rate limit exceeded: rate limit violated for ${holder} : [${violations.join(' ')}]`);
+}
+
+function checkBudgets(budgets: BifrostBudget[], holder: string): void {
+  const now = Date.now();
+  for (const b of budgets) {
+    refreshBudget(b, now);
+    if (b.current_usage >= b.max_limit) {
+      throw new Refuse(
+        402,
+        'budget_exceeded',
+        `Budget exceeded: ${holder} budget exceeded: ${fmt4(b.current_usage)} >= ${fmt4(b.max_limit)} dollars`,
+      );
+    }
+  }
+}
+
+function refusalBody(status: number, type: string, message: string, provider: string, model: string) {
+  return {
+    type,
+    is_bifrost_error: false,
+    status_code: status,
+    error: { message },
+    extra_fields: {
+      provider,
+      original_model_requested: model,
+      resolved_model_used: model,
+      request_type: 'chat_completion',
+    },
+  };
+}
+
+export interface InferenceOptions {
+  store: BifrostStore;
+  responder: CompletionResponder;
+  enforceVirtualKeys: boolean;
+  refusals: Refusal[];
+}
+
+function badRequest(res: Response, message: string): void {
+  res.status(400).json({ is_bifrost_error: false, status_code: 400, error: { message } });
+}
+
+export function handleChatCompletion(opts: InferenceOptions, req: Request, res: Response): void {
+  const started = Date.now();
+  const { store } = opts;
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
+  } catch {
+    badRequest(res, 'Invalid request format');
+    return;
+  }
+  if (!isObject(body)) {
+    badRequest(res, 'Invalid request format');
+    return;
+  }
+  const rawModel = typeof body.model === 'string' ? body.model : '';
+  if (rawModel === '') {
+    badRequest(res, 'model is required');
+    return;
+  }
+  const slash = rawModel.indexOf('/');
+  if (slash <= 0 || slash === rawModel.length - 1) {
+    badRequest(res, 'model should be in provider/model format');
+    return;
+  }
+  const provider = rawModel.slice(0, slash);
+  const model = rawModel.slice(slash + 1);
+  const rawMessages = Array.isArray(body.messages) ? body.messages : undefined;
+  if (!rawMessages || rawMessages.length === 0) {
+    badRequest(res, 'messages is required');
+    return;
+  }
+  const messages = rawMessages.map(m => {
+    const o = isObject(m) ? m : {};
+    const content = typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? '');
+    return { role: typeof o.role === 'string' ? o.role : 'user', content };
+  });
+  const maxTokens =
+    typeof body.max_tokens === 'number'
+      ? body.max_tokens
+      : typeof body.max_completion_tokens === 'number'
+        ? body.max_completion_tokens
+        : undefined;
+  const stream = body.stream === true;
+
+  const vkValue = extractVirtualKey(req);
+  const vk = vkValue ? store.findVirtualKeyByValue(vkValue) : undefined;
+  try {
+    if (!vkValue) {
+      if (opts.enforceVirtualKeys) {
+        throw new Refuse(401, 'virtual_key_required', 'virtual key is required. Provide a virtual key via the x-bf-vk header.');
+      }
+    } else if (!vk) {
+      throw new Refuse(401, 'virtual_key_not_found', 'virtual key not found. The provided virtual key does not exist or has been revoked.');
+    }
+    if (vk) {
+      if (!vk.is_active) throw new Refuse(403, 'access_blocked', 'virtual key is inactive');
+      if (vk.expires_at && Date.parse(vk.expires_at) <= Date.now()) {
+        throw new Refuse(403, 'access_blocked', 'virtual key has expired');
+      }
+      const pcs = store.providerConfigsOf(vk.id);
+      const pc = pcs.find(p => p.provider === provider);
+      if (!pc && !vk.allow_all_providers) {
+        throw new Refuse(403, 'provider_blocked', `Provider '${provider}' is not allowed for virtual key '${vk.name}'`);
+      }
+      if (pc && !modelAllowed(pc.allowed_models, model)) {
+        throw new Refuse(403, 'model_blocked', `Model '${model}' is not allowed for virtual key '${vk.name}'`);
+      }
+      if (pc) checkRateLimit(pc.rate_limit_id ? store.rateLimits.get(pc.rate_limit_id) : undefined, `provider_config ${provider}`);
+      checkRateLimit(vk.rate_limit_id ? store.rateLimits.get(vk.rate_limit_id) : undefined, `virtual_key ${vk.name}`);
+      if (pc) checkBudgets(store.budgetsOf('provider_config_id', pc.id), `provider_config ${provider}`);
+      checkBudgets(store.budgetsOf('virtual_key_id', vk.id), `virtual_key ${vk.name}`);
+      const team = vk.team_id ? store.teams.get(vk.team_id) : undefined;
+      if (team) checkBudgets(store.budgetsOf('team_id', team.id), `team ${team.name}`);
+      const customerId = vk.customer_id ?? team?.customer_id;
+      const customer = customerId ? store.customers.get(customerId) : undefined;
+      if (customer) checkBudgets(store.budgetsOf('customer_id', customer.id), `customer ${customer.name}`);
+    }
+  } catch (e) {
+    if (e instanceof Refuse) {
+      opts.refusals.push({
+        statusCode: e.status,
+        type: e.type,
+        provider,
+        model,
+        virtualKeyId: vk?.id,
+        virtualKeyName: vk?.name,
+      });
+      res.status(e.status).json(refusalBody(e.status, e.type, e.message, provider, model));
+      return;
+    }
+    throw e;
+  }
+
+  const result = opts.responder({ provider, model, messages, maxTokens, virtualKeyId: vk?.id });
+  const promptTokens =
+    result.promptTokens ?? messages.reduce((acc, m) => acc + countTokens(m.content) + 3, 0);
+  let completionTokens = result.completionTokens ?? countTokens(result.content);
+  if (maxTokens !== undefined && maxTokens > 0 && result.completionTokens === undefined) {
+    completionTokens = Math.min(completionTokens, maxTokens);
+  }
+  const totalTokens = promptTokens + completionTokens;
+  const pricing = store.resolvePricing(model, provider, vk?.id);
+  const cost = pricing
+    ? promptTokens * (pricing.input_cost_per_token ?? 0) + completionTokens * (pricing.output_cost_per_token ?? 0)
+    : undefined;
+  const requestId = randomUUID();
+  const latency = Math.max(1, Date.now() - started);
+  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens };
+
+  // Usage accounting (governance PostHook).
+  if (vk) {
+    const pc = store.providerConfigsOf(vk.id).find(p => p.provider === provider);
+    const rateLimits = [vk.rate_limit_id, pc?.rate_limit_id]
+      .map(id => (id ? store.rateLimits.get(id) : undefined))
+      .filter((rl): rl is BifrostRateLimit => rl !== undefined);
+    for (const rl of rateLimits) {
+      rl.request_current_usage += 1;
+      rl.token_current_usage += totalTokens;
+    }
+    if (cost !== undefined) {
+      const team = vk.team_id ? store.teams.get(vk.team_id) : undefined;
+      const customerId = vk.customer_id ?? team?.customer_id;
+      const budgets = [
+        ...store.budgetsOf('virtual_key_id', vk.id),
+        ...(pc ? store.budgetsOf('provider_config_id', pc.id) : []),
+        ...(team ? store.budgetsOf('team_id', team.id) : []),
+        ...(customerId ? store.budgetsOf('customer_id', customerId) : []),
+      ];
+      for (const b of budgets) b.current_usage += cost;
+    }
+  }
+  const completion = {
+    id: `chatcmpl-${requestId}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: result.content },
+        finish_reason: 'stop',
+      },
+    ],
+    usage,
+    extra_fields: {
+      provider,
+      original_model_requested: model,
+      resolved_model_used: model,
+      request_type: stream ? 'chat_completion_stream' : 'chat_completion',
+      latency,
+    },
+  };
+  const log: BifrostLog = normalizeLog(store, {
+    id: requestId,
+    timestamp: nowIso(),
+    object: 'chat.completion',
+    provider,
+    model,
+    status: 'success',
+    latency,
+    token_usage: usage,
+    cost,
+    stop_reason: 'stop',
+    stream,
+    virtual_key_id: vk?.id,
+    virtual_key_name: vk?.name,
+  });
+  store.logs.push(log);
+
+  if (!stream) {
+    res.status(200).json(completion);
+    return;
+  }
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream');
+  res.setHeader('Cache-Control', 'no-cache');
+  const chunk = (delta: Record<string, unknown>, finish: string | null, withUsage: boolean) =>
+    `data: ${JSON.stringify({
+      id: completion.id,
+      object: 'chat.completion.chunk',
+      created: completion.created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...(withUsage ? { usage } : {}),
+    })}\n\n`;
+  res.write(chunk({ role: 'assistant', content: result.content }, null, false));
+  res.write(chunk({}, 'stop', true));
+  res.end('data: [DONE]\n\n');
+}

@@ -1,0 +1,294 @@
+/*
+ * Wire types of the Bifrost emulator. Field names and `omitempty` behaviour
+ * follow the GORM tables of maximhq/bifrost (framework/configstore/tables,
+ * framework/logstore/tables.go): optional fields are absent from the JSON
+ * when empty, exactly like Go's `omitempty`.
+ */
+
+export interface BifrostBudget {
+  id: string;
+  /** USD. */
+  max_limit: number;
+  /** 30s, 5m, 1h, 1d, 1w, 1M, 1Q, 1Y ... */
+  reset_duration: string;
+  last_reset: string;
+  /** USD spent in the current window. */
+  current_usage: number;
+  virtual_key_id?: string;
+  team_id?: string;
+  customer_id?: string;
+  provider_config_id?: number;
+  config_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BifrostRateLimit {
+  id: string;
+  token_max_limit?: number;
+  token_reset_duration?: string;
+  token_current_usage: number;
+  token_last_reset: string;
+  request_max_limit?: number;
+  request_reset_duration?: string;
+  request_current_usage: number;
+  request_last_reset: string;
+  config_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BifrostProviderConfig {
+  id: number;
+  virtual_key_id: string;
+  provider: string;
+  weight: number | null;
+  /** `["*"]` allows every model, `[]` denies every model. */
+  allowed_models: string[];
+  allow_all_keys: boolean;
+  rate_limit_id?: string;
+  rate_limit?: BifrostRateLimit;
+  budgets?: BifrostBudget[];
+  keys: unknown[];
+}
+
+export interface BifrostTeam {
+  id: string;
+  name: string;
+  customer_id?: string;
+  rate_limit_id?: string;
+  customer?: BifrostCustomer;
+  budgets?: BifrostBudget[];
+  rate_limit?: BifrostRateLimit;
+  virtual_keys?: BifrostVirtualKey[];
+  virtual_key_count: number;
+  profile: Record<string, unknown> | null;
+  config: Record<string, unknown> | null;
+  claims: Record<string, unknown> | null;
+  config_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BifrostCustomer {
+  id: string;
+  name: string;
+  rate_limit_id?: string;
+  budgets?: BifrostBudget[];
+  rate_limit?: BifrostRateLimit;
+  /** `null` when the customer is nested in another entity (not preloaded). */
+  teams: BifrostTeam[] | null;
+  virtual_keys: BifrostVirtualKey[] | null;
+  virtual_key_count: number;
+  calendar_aligned: boolean;
+  config_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BifrostVirtualKey {
+  id: string;
+  name: string;
+  description?: string;
+  /** `sk-bf-<uuidv4>`, returned in full. */
+  value: string;
+  is_active: boolean;
+  /** `null` when the key is nested in another entity (not preloaded). */
+  provider_configs: BifrostProviderConfig[] | null;
+  mcp_configs: unknown[] | null;
+  team_id?: string;
+  customer_id?: string;
+  rate_limit_id?: string;
+  calendar_aligned: boolean;
+  allow_all_providers?: boolean;
+  expires_at?: string;
+  team?: BifrostTeam;
+  customer?: BifrostCustomer;
+  rate_limit?: BifrostRateLimit;
+  budgets?: BifrostBudget[];
+  config_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PricingOverrideScopeKind =
+  | 'global'
+  | 'provider'
+  | 'provider_key'
+  | 'virtual_key'
+  | 'virtual_key_provider'
+  | 'virtual_key_provider_key';
+
+export interface PricingPatch {
+  input_cost_per_token?: number;
+  output_cost_per_token?: number;
+  [key: string]: number | undefined;
+}
+
+export interface BifrostPricingOverride {
+  id: string;
+  name: string;
+  scope_kind: PricingOverrideScopeKind;
+  virtual_key_id?: string;
+  provider_id?: string;
+  provider_key_id?: string;
+  match_type: 'exact' | 'wildcard';
+  pattern: string;
+  request_types?: string[];
+  patch: PricingPatch;
+  config_hash?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BifrostTokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type BifrostLogStatus = 'processing' | 'success' | 'error';
+
+export interface BifrostLog {
+  /** The request id. */
+  id: string;
+  parent_request_id: string | null;
+  timestamp: string;
+  /** e.g. `chat.completion`. */
+  object: string;
+  provider: string;
+  model: string;
+  number_of_retries: number;
+  fallback_index: number;
+  selected_key_id: string;
+  selected_key_name: string;
+  virtual_key_id: string | null;
+  virtual_key_name: string | null;
+  routing_rule_id: string | null;
+  routing_rule_name: string | null;
+  team_id: string | null;
+  team_name: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  user_id: string | null;
+  /** Milliseconds. */
+  latency?: number;
+  token_usage?: BifrostTokenUsage;
+  /** USD; absent when the model has no pricing. */
+  cost?: number;
+  status: BifrostLogStatus;
+  stop_reason?: string;
+  error_details?: { message: string; type?: string; status_code?: number };
+  stream: boolean;
+  raw_request: string;
+  raw_response: string;
+  created_at: string;
+}
+
+export interface BifrostLogsPagination {
+  limit: number;
+  offset: number;
+  sort_by: string;
+  order: string;
+  total_count: number;
+}
+
+export interface BifrostLogsStats {
+  total_requests: number;
+  /** Percentage (0-100) of completed requests that succeeded. */
+  success_rate: number;
+  /** Milliseconds. */
+  average_latency: number;
+  total_tokens: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** USD. */
+  total_cost: number;
+}
+
+export interface BifrostLogsResponse {
+  logs: BifrostLog[];
+  pagination: BifrostLogsPagination;
+  stats: BifrostLogsStats;
+  has_logs: boolean;
+}
+
+/** Management-API error body (`SendError` in handlers/utils.go). */
+export interface BifrostErrorBody {
+  is_bifrost_error: boolean;
+  status_code: number;
+  error: { message: string };
+  /** Present on governance refusals of inference requests. */
+  type?: string;
+}
+
+/** Seed input for a budget: only `max_limit` and `reset_duration` are required. */
+export type BudgetSeed = Partial<BifrostBudget> &
+  Pick<BifrostBudget, 'max_limit' | 'reset_duration'>;
+
+export type RateLimitSeed = Partial<BifrostRateLimit>;
+
+export interface ProviderConfigSeed {
+  id?: number;
+  provider: string;
+  weight?: number | null;
+  allowed_models?: string[];
+  budgets?: BudgetSeed[];
+  rate_limit?: RateLimitSeed;
+}
+
+export interface CustomerSeed {
+  id?: string;
+  name: string;
+  budgets?: BudgetSeed[];
+  rate_limit?: RateLimitSeed;
+  calendar_aligned?: boolean;
+  created_at?: string;
+}
+
+export interface TeamSeed {
+  id?: string;
+  name: string;
+  customer_id?: string;
+  budgets?: BudgetSeed[];
+  rate_limit?: RateLimitSeed;
+  created_at?: string;
+}
+
+export interface VirtualKeySeed {
+  id?: string;
+  name: string;
+  value?: string;
+  description?: string;
+  is_active?: boolean;
+  team_id?: string;
+  customer_id?: string;
+  budgets?: BudgetSeed[];
+  rate_limit?: RateLimitSeed;
+  provider_configs?: ProviderConfigSeed[];
+  calendar_aligned?: boolean;
+  allow_all_providers?: boolean;
+  expires_at?: string;
+  created_at?: string;
+}
+
+export interface PricingOverrideSeed {
+  id?: string;
+  name: string;
+  scope_kind?: PricingOverrideScopeKind;
+  virtual_key_id?: string;
+  provider_id?: string;
+  provider_key_id?: string;
+  match_type?: 'exact' | 'wildcard';
+  pattern: string;
+  request_types?: string[];
+  patch: PricingPatch;
+}
+
+export interface BifrostSeed {
+  customers?: CustomerSeed[];
+  teams?: TeamSeed[];
+  virtualKeys?: VirtualKeySeed[];
+  logs?: Partial<BifrostLog>[];
+  pricingOverrides?: PricingOverrideSeed[];
+}

@@ -1,0 +1,129 @@
+/*
+ * `./portal start`: runs the portal on its embedded default. Unless the
+ * app-config already lists real `inference.locations`, it first starts the
+ * `local` sandbox location on emulators and hands their addresses to the
+ * backend as an extra config file. Ctrl-C (SIGINT) or SIGTERM stops the
+ * frontend, the backend and the emulators.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { startSandbox, Sandbox } from './startSandbox';
+
+const root = path.resolve(__dirname, '../../../..');
+const dataDir = path.join(root, '.data');
+
+function log(message: string) {
+  process.stderr.write(`[portal] ${message}\n`);
+}
+
+/** The app-config files a plain start reads, in order. */
+function baseConfigFiles(): string[] {
+  return ['app-config.yaml', 'app-config.local.yaml']
+    .map(f => path.join(root, f))
+    .filter(f => fs.existsSync(f));
+}
+
+function configuresLocations(files: string[]): boolean {
+  return files.some(file => {
+    const doc = yaml.load(fs.readFileSync(file, 'utf8')) as {
+      inference?: { locations?: unknown[] };
+    } | null;
+    return (doc?.inference?.locations?.length ?? 0) > 0;
+  });
+}
+
+async function main() {
+  const configFiles = baseConfigFiles();
+  let sandbox: Sandbox | undefined;
+  if (configuresLocations(configFiles)) {
+    log('inference.locations is configured: using the real locations, no emulators');
+  } else {
+    sandbox = await startSandbox();
+    const dir = path.join(dataDir, 'sandbox');
+    fs.mkdirSync(path.join(dataDir, 'sqlite'), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const sandboxConfig = {
+      ...sandbox.config,
+      backend: {
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: path.join(dataDir, 'sqlite') },
+        },
+      },
+    };
+    const file = path.join(dir, 'app-config.sandbox.yaml');
+    fs.writeFileSync(
+      file,
+      `# Written by ./portal start for this run; holds sandbox secrets.\n${yaml.dump(
+        sandboxConfig,
+      )}`,
+      { mode: 0o600 },
+    );
+    fs.writeFileSync(
+      path.join(dir, 'emulators.json'),
+      JSON.stringify(
+        {
+          kubernetes: sandbox.kubernetes.url,
+          bifrost: sandbox.bifrost.url,
+          odoo: sandbox.odoo.url,
+          pid: process.pid,
+        },
+        null,
+        2,
+      ),
+      { mode: 0o600 },
+    );
+    configFiles.push(file);
+    log(
+      `sandbox location 'local': Kubernetes API ${sandbox.kubernetes.url}, Bifrost ${sandbox.bifrost.url}, Odoo ${sandbox.odoo.url}`,
+    );
+  }
+
+  const args = ['repo', 'start', ...configFiles.flatMap(f => ['--config', f])];
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/backstage-cli'),
+    [...args, ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit', detached: true },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping the portal');
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const killer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 10_000);
+    await new Promise<void>(resolve => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+    clearTimeout(killer);
+    await sandbox?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  child.on('exit', code => {
+    if (!stopping) {
+      log(`backstage-cli exited with ${code}`);
+      void stop(code ?? 1);
+    }
+  });
+}
+
+main().catch(error => {
+  log(`could not start: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+/*
+ * The sandbox location's customers, their virtual keys, and 30 days of
+ * Bifrost usage logs generated deterministically (same seed, same logs).
+ */
+
+export interface SandboxCustomer {
+  name: string;
+  budgetUsd: number;
+  rateLimit: { requestsPerMinute: number; tokensPerMinute: number };
+  keys: Array<{ name: string; active: boolean; models: string[] }>;
+  /** Requests per day this customer sends on average. */
+  dailyRequests: number;
+}
+
+export const sandboxCustomers: SandboxCustomer[] = [
+  {
+    name: 'Acme Robotics SRL',
+    budgetUsd: 500,
+    rateLimit: { requestsPerMinute: 600, tokensPerMinute: 200000 },
+    keys: [
+      { name: 'acme-production', active: true, models: ['*'] },
+      { name: 'acme-staging', active: true, models: ['qwen25-05b-instruct'] },
+    ],
+    dailyRequests: 40,
+  },
+  {
+    name: 'Globex Analytics',
+    budgetUsd: 200,
+    rateLimit: { requestsPerMinute: 120, tokensPerMinute: 50000 },
+    keys: [
+      {
+        name: 'globex-embeddings',
+        active: true,
+        models: ['nomic-embed-text', 'bge-reranker-base'],
+      },
+    ],
+    dailyRequests: 25,
+  },
+  {
+    name: 'Initech Legal',
+    budgetUsd: 1000,
+    rateLimit: { requestsPerMinute: 300, tokensPerMinute: 100000 },
+    keys: [
+      { name: 'initech-chat', active: true, models: ['llama-31-8b-instruct'] },
+      { name: 'initech-old', active: false, models: ['*'] },
+    ],
+    dailyRequests: 15,
+  },
+];
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GeneratedLog {
+  id: string;
+  timestamp: string;
+  provider: string;
+  model: string;
+  status: 'success' | 'error';
+  latency: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost?: number;
+  /** Index of the customer in sandboxCustomers and of its key. */
+  customer: number;
+  key: number;
+}
+
+/**
+ * Usage of the last `days` days before `now` (UTC), for the active keys of
+ * each customer, over the models each key may use among `pricedModels`.
+ */
+export function generateUsageLogs(options: {
+  now: Date;
+  days: number;
+  models: string[];
+  prices: Map<string, { prompt: string; completion: string }>;
+  seed?: number;
+}): GeneratedLog[] {
+  const random = prng(options.seed ?? 42);
+  const logs: GeneratedLog[] = [];
+  const end = Date.UTC(
+    options.now.getUTCFullYear(),
+    options.now.getUTCMonth(),
+    options.now.getUTCDate(),
+  );
+  let n = 0;
+  for (let day = options.days; day >= 1; day--) {
+    const dayStart = end - day * 86_400_000;
+    sandboxCustomers.forEach((customer, c) => {
+      const count = Math.round(customer.dailyRequests * (0.5 + random()));
+      for (let i = 0; i < count; i++) {
+        const activeKeys = customer.keys
+          .map((k, index) => ({ ...k, index }))
+          .filter(k => k.active);
+        const key = activeKeys[Math.floor(random() * activeKeys.length)];
+        const allowed = key.models.includes('*')
+          ? options.models
+          : key.models.filter(m => options.models.includes(m));
+        if (allowed.length === 0) continue;
+        const model = allowed[Math.floor(random() * allowed.length)];
+        const promptTokens = 50 + Math.floor(random() * 2000);
+        const completionTokens = model.includes('embed') || model.includes('rerank')
+          ? 0
+          : 20 + Math.floor(random() * 800);
+        const price = options.prices.get(model);
+        const failed = random() < 0.02;
+        n += 1;
+        logs.push({
+          id: `sandbox-${String(n).padStart(6, '0')}`,
+          timestamp: new Date(
+            dayStart + Math.floor(random() * 86_400_000),
+          ).toISOString(),
+          provider: 'kubeai',
+          model,
+          status: failed ? 'error' : 'success',
+          latency: 80 + Math.floor(random() * 3000),
+          promptTokens: failed ? 0 : promptTokens,
+          completionTokens: failed ? 0 : completionTokens,
+          cost:
+            price && !failed
+              ? promptTokens * Number(price.prompt) +
+                completionTokens * Number(price.completion)
+              : undefined,
+          customer: c,
+          key: key.index,
+        });
+      }
+    });
+  }
+  return logs.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+}
