@@ -14,10 +14,13 @@ describe('Bifrost emulator: governance API', () => {
   beforeEach(() => bf.reset());
 
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+    let payload: string | undefined;
+    if (typeof body === 'string') payload = body;
+    else if (body !== undefined) payload = JSON.stringify(body);
     const res = await fetch(`${bf.url}${path}`, {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: payload,
     });
     return { status: res.status, json: (await res.json()) as Json };
   }

@@ -9,7 +9,7 @@ import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { RunningEmulator, startEmulatorServer } from '../shared/server';
 import {
-  CompletionResponder,
+  BifrostCompletionResponder,
   Refusal,
   defaultResponder,
   handleChatCompletion,
@@ -21,6 +21,7 @@ import type {
   BifrostBudget,
   BifrostCustomer,
   BifrostLog,
+  BifrostLogInput,
   BifrostPricingOverride,
   BifrostRateLimit,
   BifrostSeed,
@@ -30,7 +31,7 @@ import type {
 import { DecodeError, HttpError, parseObjectBody, sendError } from './util';
 
 export * from './types';
-export type { CompletionRequest, CompletionResponder, CompletionResult } from './inference';
+export type { BifrostCompletionRequest, BifrostCompletionResponder, BifrostCompletionResult } from './inference';
 
 export interface BifrostEmulatorOptions {
   /** Port to bind; 0 (default) picks a free one. */
@@ -44,7 +45,7 @@ export interface BifrostEmulatorOptions {
    */
   enforceVirtualKeys?: boolean;
   /** Builds the assistant reply of successful completions (default: a canned greeting). */
-  responder?: CompletionResponder;
+  responder?: BifrostCompletionResponder;
   /** Initial state. */
   seed?: BifrostSeed;
 }
@@ -60,13 +61,13 @@ export interface BifrostEmulator extends RunningEmulator {
   /** Every log entry, oldest first. */
   logs(): BifrostLog[];
   /** Appends log entries, filling ids, timestamps, token totals and VK/team/customer names. */
-  addLogs(logs: Partial<BifrostLog>[]): BifrostLog[];
+  addLogs(logs: BifrostLogInput[]): BifrostLog[];
   /** Inserts entities directly, keeping the given ids, values and usage. */
   seed(seed: BifrostSeed): void;
   /** Forgets every entity, log and counter. */
   reset(): void;
   /** Replaces the completion responder. */
-  setResponder(responder: CompletionResponder): void;
+  setResponder(responder: BifrostCompletionResponder): void;
 }
 
 type Query = Request['query'];

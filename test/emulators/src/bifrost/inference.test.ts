@@ -140,7 +140,12 @@ describe('Bifrost emulator: inference, auth, metrics and faults', () => {
 
   describe('successful completions', () => {
     it('accepts the key via x-bf-vk, Bearer and x-api-key and returns an OpenAI completion with usage', async () => {
-      for (const headers of [{ 'x-bf-vk': ACTIVE }, { authorization: `Bearer ${ACTIVE}` }, { 'x-api-key': ACTIVE }]) {
+      const variants: Record<string, string>[] = [
+        { 'x-bf-vk': ACTIVE },
+        { authorization: `Bearer ${ACTIVE}` },
+        { 'x-api-key': ACTIVE },
+      ];
+      for (const headers of variants) {
         const r = await chat(headers);
         expect(r.status).toBe(200);
         expect(r.json).toEqual(
@@ -282,7 +287,8 @@ describe('Bifrost emulator: admin Basic auth', () => {
 
   it('answers 401 with WWW-Authenticate on /api/* and /metrics without valid credentials', async () => {
     for (const path of ['/api/governance/virtual-keys', '/api/logs', '/metrics']) {
-      for (const headers of [{}, { authorization: basic('admin', 'wrong') }]) {
+      const variants: Record<string, string>[] = [{}, { authorization: basic('admin', 'wrong') }];
+      for (const headers of variants) {
         const res = await fetch(`${bf.url}${path}`, { headers });
         expect([path, res.status]).toEqual([path, 401]);
         expect(res.headers.get('www-authenticate')).toBe('Basic realm="Bifrost Admin"');

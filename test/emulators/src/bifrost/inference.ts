@@ -11,7 +11,7 @@ import { BifrostStore, VIRTUAL_KEY_PREFIX } from './state';
 import type { BifrostBudget, BifrostLog, BifrostRateLimit } from './types';
 import { fmt4, isObject, nowIso, parseDuration } from './util';
 
-export interface CompletionRequest {
+export interface BifrostCompletionRequest {
   provider: string;
   model: string;
   messages: { role: string; content: string }[];
@@ -19,16 +19,16 @@ export interface CompletionRequest {
   virtualKeyId?: string;
 }
 
-export interface CompletionResult {
+export interface BifrostCompletionResult {
   content: string;
   promptTokens?: number;
   completionTokens?: number;
 }
 
 /** Produces the assistant message of a successful completion. */
-export type CompletionResponder = (req: CompletionRequest) => CompletionResult;
+export type BifrostCompletionResponder = (req: BifrostCompletionRequest) => BifrostCompletionResult;
 
-export const defaultResponder: CompletionResponder = req => ({
+export const defaultResponder: BifrostCompletionResponder = req => ({
   content: `Hello from the Bifrost emulator (${req.provider}/${req.model}).`,
 });
 
@@ -163,7 +163,7 @@ function refusalBody(status: number, type: string, message: string, provider: st
 
 export interface InferenceOptions {
   store: BifrostStore;
-  responder: CompletionResponder;
+  responder: BifrostCompletionResponder;
   enforceVirtualKeys: boolean;
   refusals: Refusal[];
 }
@@ -208,12 +208,9 @@ export function handleChatCompletion(opts: InferenceOptions, req: Request, res: 
     const content = typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? '');
     return { role: typeof o.role === 'string' ? o.role : 'user', content };
   });
-  const maxTokens =
-    typeof body.max_tokens === 'number'
-      ? body.max_tokens
-      : typeof body.max_completion_tokens === 'number'
-        ? body.max_completion_tokens
-        : undefined;
+  let maxTokens: number | undefined;
+  if (typeof body.max_tokens === 'number') maxTokens = body.max_tokens;
+  else if (typeof body.max_completion_tokens === 'number') maxTokens = body.max_completion_tokens;
   const stream = body.stream === true;
 
   const vkValue = extractVirtualKey(req);

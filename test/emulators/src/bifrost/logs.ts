@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { BifrostStore } from './state';
 import type {
   BifrostLog,
+  BifrostLogInput,
   BifrostLogsPagination,
   BifrostLogsResponse,
   BifrostLogsStats,
@@ -251,23 +252,21 @@ export function searchLogs(
  * ids, timestamps, token totals and the VK/team/customer names looked up in
  * the config store.
  */
-export function normalizeLog(store: BifrostStore, partial: Partial<BifrostLog>): BifrostLog {
+export function normalizeLog(store: BifrostStore, partial: BifrostLogInput): BifrostLog {
   const timestamp = partial.timestamp ?? new Date().toISOString();
   const vk = partial.virtual_key_id ? store.virtualKeys.get(partial.virtual_key_id) : undefined;
   const teamId = partial.team_id ?? vk?.team_id ?? null;
   const team = teamId ? store.teams.get(teamId) : undefined;
   const customerId = partial.customer_id ?? vk?.customer_id ?? team?.customer_id ?? null;
   const customer = customerId ? store.customers.get(customerId) : undefined;
-  let usage = partial.token_usage;
-  if (usage) {
-    const prompt = usage.prompt_tokens ?? 0;
-    const completion = usage.completion_tokens ?? 0;
-    usage = {
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: usage.total_tokens ?? prompt + completion,
-    };
-  }
+  const given = partial.token_usage;
+  const usage = given
+    ? {
+        prompt_tokens: given.prompt_tokens ?? 0,
+        completion_tokens: given.completion_tokens ?? 0,
+        total_tokens: given.total_tokens ?? (given.prompt_tokens ?? 0) + (given.completion_tokens ?? 0),
+      }
+    : undefined;
   return compact({
     id: partial.id ?? randomUUID(),
     parent_request_id: partial.parent_request_id ?? null,

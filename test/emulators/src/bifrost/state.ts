@@ -16,10 +16,10 @@ import type {
   BifrostSeed,
   BifrostTeam,
   BifrostVirtualKey,
-  BudgetSeed,
-  PricingOverrideScopeKind,
-  PricingPatch,
-  RateLimitSeed,
+  BifrostBudgetSeed,
+  BifrostPricingOverrideScopeKind,
+  BifrostPricingPatch,
+  BifrostRateLimitSeed,
 } from './types';
 import {
   DecodeError,
@@ -234,7 +234,7 @@ function whiteListProblem(list: string[]): string | undefined {
       const pattern = entry.slice(6);
       if (pattern === '' || pattern === '*') return `invalid regex pattern ${JSON.stringify(pattern)}`;
       try {
-        new RegExp(pattern);
+        RegExp(pattern);
       } catch {
         return `invalid regex pattern ${JSON.stringify(pattern)}`;
       }
@@ -1219,7 +1219,7 @@ export class BifrostStore {
   }
 
   /** Reads `patch` (object) or `pricing_patch` (JSON string, as in the docs example). */
-  private static decodePatch(body: JsonObject): PricingPatch | undefined {
+  private static decodePatch(body: JsonObject): BifrostPricingPatch | undefined {
     let raw: unknown = body.patch;
     if ((raw === undefined || raw === null) && body.pricing_patch !== undefined && body.pricing_patch !== null) {
       raw = body.pricing_patch;
@@ -1233,7 +1233,7 @@ export class BifrostStore {
     }
     if (raw === undefined || raw === null) return undefined;
     if (!isObject(raw)) throw new DecodeError('patch must be an object');
-    const patch: PricingPatch = {};
+    const patch: BifrostPricingPatch = {};
     for (const [key, value] of Object.entries(raw)) {
       if (value === null) continue;
       if (typeof value !== 'number') throw new DecodeError(`${key} must be a number`);
@@ -1242,7 +1242,7 @@ export class BifrostStore {
     return patch;
   }
 
-  private static patchProblem(patch: PricingPatch): string | undefined {
+  private static patchProblem(patch: BifrostPricingPatch): string | undefined {
     for (const [key, value] of Object.entries(patch)) {
       if (value !== undefined && value < 0) return `${key} must be non-negative`;
     }
@@ -1266,7 +1266,7 @@ export class BifrostStore {
       pattern: string;
       request_types?: string[];
     };
-    let patch: PricingPatch | undefined;
+    let patch: BifrostPricingPatch | undefined;
     try {
       fields = {
         name: optString(body, 'name') ?? '',
@@ -1293,7 +1293,7 @@ export class BifrostStore {
     const row: BifrostPricingOverride = compact({
       id: randomUUID(),
       name,
-      scope_kind: fields.scope_kind as PricingOverrideScopeKind,
+      scope_kind: fields.scope_kind as BifrostPricingOverrideScopeKind,
       virtual_key_id: BifrostStore.trimmedOrUndefined(fields.virtual_key_id),
       provider_id: BifrostStore.trimmedOrUndefined(fields.provider_id),
       provider_key_id: BifrostStore.trimmedOrUndefined(fields.provider_key_id),
@@ -1309,7 +1309,7 @@ export class BifrostStore {
   }
 
   updatePricingOverride(id: string, body: JsonObject): BifrostPricingOverride {
-    let patch: PricingPatch | undefined;
+    let patch: BifrostPricingPatch | undefined;
     let name: string | undefined;
     let scopeKind: string | undefined;
     let matchType: string | undefined;
@@ -1374,7 +1374,7 @@ export class BifrostStore {
     const row: BifrostPricingOverride = compact({
       id,
       name: finalName,
-      scope_kind: merged.scope_kind as PricingOverrideScopeKind,
+      scope_kind: merged.scope_kind as BifrostPricingOverrideScopeKind,
       virtual_key_id: BifrostStore.trimmedOrUndefined(merged.virtual_key_id),
       provider_id: BifrostStore.trimmedOrUndefined(merged.provider_id),
       provider_key_id: BifrostStore.trimmedOrUndefined(merged.provider_key_id),
@@ -1398,8 +1398,8 @@ export class BifrostStore {
    * The override that prices `model` for a chat completion: most specific
    * scope first, exact patterns before wildcards, longer wildcard prefixes first.
    */
-  resolvePricing(model: string, provider: string, virtualKeyId?: string): PricingPatch | undefined {
-    const order: PricingOverrideScopeKind[] = [];
+  resolvePricing(model: string, provider: string, virtualKeyId?: string): BifrostPricingPatch | undefined {
+    const order: BifrostPricingOverrideScopeKind[] = [];
     if (virtualKeyId && provider) order.push('virtual_key_provider');
     if (virtualKeyId) order.push('virtual_key');
     if (provider) order.push('provider');
@@ -1440,13 +1440,13 @@ export class BifrostStore {
   // ------------------------------------------------------------------ seeding
 
   private seedBudgets(
-    seeds: BudgetSeed[] | undefined,
+    seeds: BifrostBudgetSeed[] | undefined,
     owner: Pick<BifrostBudget, 'virtual_key_id' | 'team_id' | 'customer_id' | 'provider_config_id'>,
   ): void {
     for (const b of seeds ?? []) this.createBudget({ ...b }, owner);
   }
 
-  private seedRateLimit(seed: RateLimitSeed | undefined): string | undefined {
+  private seedRateLimit(seed: BifrostRateLimitSeed | undefined): string | undefined {
     return seed ? this.createRateLimit({ ...seed }).id : undefined;
   }
 

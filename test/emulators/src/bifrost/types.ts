@@ -111,7 +111,7 @@ export interface BifrostVirtualKey {
   updated_at: string;
 }
 
-export type PricingOverrideScopeKind =
+export type BifrostPricingOverrideScopeKind =
   | 'global'
   | 'provider'
   | 'provider_key'
@@ -119,7 +119,7 @@ export type PricingOverrideScopeKind =
   | 'virtual_key_provider'
   | 'virtual_key_provider_key';
 
-export interface PricingPatch {
+export interface BifrostPricingPatch {
   input_cost_per_token?: number;
   output_cost_per_token?: number;
   [key: string]: number | undefined;
@@ -128,14 +128,14 @@ export interface PricingPatch {
 export interface BifrostPricingOverride {
   id: string;
   name: string;
-  scope_kind: PricingOverrideScopeKind;
+  scope_kind: BifrostPricingOverrideScopeKind;
   virtual_key_id?: string;
   provider_id?: string;
   provider_key_id?: string;
   match_type: 'exact' | 'wildcard';
   pattern: string;
   request_types?: string[];
-  patch: PricingPatch;
+  patch: BifrostPricingPatch;
   config_hash?: string;
   created_at: string;
   updated_at: string;
@@ -185,6 +185,11 @@ export interface BifrostLog {
   created_at: string;
 }
 
+/** Input of `addLogs`/seeding: every field optional, token totals computed when missing. */
+export type BifrostLogInput = Omit<Partial<BifrostLog>, 'token_usage'> & {
+  token_usage?: Partial<BifrostTokenUsage>;
+};
+
 export interface BifrostLogsPagination {
   limit: number;
   offset: number;
@@ -223,39 +228,39 @@ export interface BifrostErrorBody {
 }
 
 /** Seed input for a budget: only `max_limit` and `reset_duration` are required. */
-export type BudgetSeed = Partial<BifrostBudget> &
+export type BifrostBudgetSeed = Partial<BifrostBudget> &
   Pick<BifrostBudget, 'max_limit' | 'reset_duration'>;
 
-export type RateLimitSeed = Partial<BifrostRateLimit>;
+export type BifrostRateLimitSeed = Partial<BifrostRateLimit>;
 
-export interface ProviderConfigSeed {
+export interface BifrostProviderConfigSeed {
   id?: number;
   provider: string;
   weight?: number | null;
   allowed_models?: string[];
-  budgets?: BudgetSeed[];
-  rate_limit?: RateLimitSeed;
+  budgets?: BifrostBudgetSeed[];
+  rate_limit?: BifrostRateLimitSeed;
 }
 
-export interface CustomerSeed {
+export interface BifrostCustomerSeed {
   id?: string;
   name: string;
-  budgets?: BudgetSeed[];
-  rate_limit?: RateLimitSeed;
+  budgets?: BifrostBudgetSeed[];
+  rate_limit?: BifrostRateLimitSeed;
   calendar_aligned?: boolean;
   created_at?: string;
 }
 
-export interface TeamSeed {
+export interface BifrostTeamSeed {
   id?: string;
   name: string;
   customer_id?: string;
-  budgets?: BudgetSeed[];
-  rate_limit?: RateLimitSeed;
+  budgets?: BifrostBudgetSeed[];
+  rate_limit?: BifrostRateLimitSeed;
   created_at?: string;
 }
 
-export interface VirtualKeySeed {
+export interface BifrostVirtualKeySeed {
   id?: string;
   name: string;
   value?: string;
@@ -263,32 +268,32 @@ export interface VirtualKeySeed {
   is_active?: boolean;
   team_id?: string;
   customer_id?: string;
-  budgets?: BudgetSeed[];
-  rate_limit?: RateLimitSeed;
-  provider_configs?: ProviderConfigSeed[];
+  budgets?: BifrostBudgetSeed[];
+  rate_limit?: BifrostRateLimitSeed;
+  provider_configs?: BifrostProviderConfigSeed[];
   calendar_aligned?: boolean;
   allow_all_providers?: boolean;
   expires_at?: string;
   created_at?: string;
 }
 
-export interface PricingOverrideSeed {
+export interface BifrostPricingOverrideSeed {
   id?: string;
   name: string;
-  scope_kind?: PricingOverrideScopeKind;
+  scope_kind?: BifrostPricingOverrideScopeKind;
   virtual_key_id?: string;
   provider_id?: string;
   provider_key_id?: string;
   match_type?: 'exact' | 'wildcard';
   pattern: string;
   request_types?: string[];
-  patch: PricingPatch;
+  patch: BifrostPricingPatch;
 }
 
 export interface BifrostSeed {
-  customers?: CustomerSeed[];
-  teams?: TeamSeed[];
-  virtualKeys?: VirtualKeySeed[];
-  logs?: Partial<BifrostLog>[];
-  pricingOverrides?: PricingOverrideSeed[];
+  customers?: BifrostCustomerSeed[];
+  teams?: BifrostTeamSeed[];
+  virtualKeys?: BifrostVirtualKeySeed[];
+  logs?: BifrostLogInput[];
+  pricingOverrides?: BifrostPricingOverrideSeed[];
 }

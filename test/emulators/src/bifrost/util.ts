@@ -34,7 +34,9 @@ export function sendError(res: Response, status: number, message: string): void 
  * must be a JSON object (or `null`, which leaves the struct zeroed).
  */
 export function parseObjectBody(raw: unknown): JsonObject {
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+  let text = '';
+  if (Buffer.isBuffer(raw)) text = raw.toString('utf8');
+  else if (typeof raw === 'string') text = raw;
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -14,8 +14,24 @@ import {
   fieldErrorString,
   statusErrors,
 } from './errors';
-import { KubeObject, Obj, clone, deepEqual, getPath, isObj, meta, nowIso, randomSuffix, uuid } from './json';
-import { coerceObjectMeta, validateObjectMeta, validateObjectMetaUpdate } from './meta';
+import {
+  KubeObject,
+  Obj,
+  clone,
+  deepEqual,
+  getPath,
+  isObj,
+  meta,
+  nowIso,
+  randomSuffix,
+  sortedKeys,
+  uuid,
+} from './json';
+import {
+  coerceObjectMeta,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from './meta';
 import {
   PATCH_TYPES,
   PatchError,
@@ -32,7 +48,13 @@ import {
   groupResource,
   resourceKey,
 } from './resources';
-import { applyDefaults, dropNulls, isRatcheted, prune, validateValue } from './schema';
+import {
+  applyDefaults,
+  dropNulls,
+  isRatcheted,
+  prune,
+  validateValue,
+} from './schema';
 import {
   FieldRequirement,
   LabelSelector,
@@ -94,7 +116,10 @@ export interface WatchOptions {
   resourceVersion?: string;
 }
 
-export type WatchSink = (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR', object: unknown) => void;
+export type WatchSink = (
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR',
+  object: unknown,
+) => void;
 
 /** `autoscaling/v1` Scale. */
 export interface Scale {
@@ -125,8 +150,14 @@ function encodeContinue(t: ContinueToken): string {
 
 function decodeContinue(s: string): ContinueToken {
   try {
-    const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as ContinueToken;
-    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') {
+    const t = JSON.parse(
+      Buffer.from(s, 'base64url').toString('utf8'),
+    ) as ContinueToken;
+    if (
+      t.v !== 'meta.k8s.io/v1' ||
+      typeof t.rv !== 'number' ||
+      typeof t.start !== 'string'
+    ) {
       throw new Error('bad token');
     }
     return t;
@@ -175,7 +206,9 @@ export class KubeApi {
     this.namespacesRes = registry.mustByKind('v1', 'Namespace');
     store.subscribe(e => {
       if (e.type === 'DELETED' && e.resource === '/pods') {
-        this.podLogs.delete(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
+        this.podLogs.delete(
+          `${e.object.metadata.namespace}/${e.object.metadata.name}`,
+        );
       }
     });
   }
@@ -183,7 +216,11 @@ export class KubeApi {
   // ------------------------------------------------------------ reads
 
   get(r: ResourceDef, namespace: string | undefined, name: string): KubeObject {
-    const o = this.store.get(resourceKey(r), r.namespaced ? namespace : undefined, name);
+    const o = this.store.get(
+      resourceKey(r),
+      r.namespaced ? namespace : undefined,
+      name,
+    );
     if (!o) {
       throw statusErrors.notFound(groupResource(r), name);
     }
@@ -201,7 +238,9 @@ export class KubeApi {
       labels: parseLabelSelector(labelSelector),
       fields: parseFieldSelector(fieldSelector, supported, field =>
         r.custom
-          ? `"${field}" is not a known field selector: only ${supported.map(s => `"${s}"`).join(', ')}`
+          ? `"${field}" is not a known field selector: only ${supported
+              .map(s => `"${s}"`)
+              .join(', ')}`
           : `field label not supported: ${field}`,
       ),
     };
@@ -213,7 +252,11 @@ export class KubeApi {
     sel: { labels: LabelSelector; fields: FieldRequirement[] },
     namespace?: string,
   ): boolean {
-    if (namespace !== undefined && r.namespaced && o.metadata.namespace !== namespace) {
+    if (
+      namespace !== undefined &&
+      r.namespaced &&
+      o.metadata.namespace !== namespace
+    ) {
       return false;
     }
     return (
@@ -275,10 +318,14 @@ export class KubeApi {
     const expected = apiVersionOf(r);
     if (r.custom) {
       if (typeof obj.kind !== 'string' || !obj.kind) {
-        throw statusErrors.badRequest(`Object 'Kind' is missing in '${bodyRaw(body)}'`);
+        throw statusErrors.badRequest(
+          `Object 'Kind' is missing in '${bodyRaw(body)}'`,
+        );
       }
       if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) {
-        throw statusErrors.badRequest(`Object 'apiVersion' is missing in '${bodyRaw(body)}'`);
+        throw statusErrors.badRequest(
+          `Object 'apiVersion' is missing in '${bodyRaw(body)}'`,
+        );
       }
     }
     if (obj.apiVersion === undefined || obj.apiVersion === '') {
@@ -289,29 +336,48 @@ export class KubeApi {
     }
     if (obj.apiVersion !== expected) {
       throw statusErrors.badRequest(
-        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`,
+        `the API version in the data (${String(
+          obj.apiVersion,
+        )}) does not match the expected API version (${expected})`,
       );
     }
     if (obj.kind !== r.kind) {
       if (r.custom) {
-        throw statusErrors.invalid(groupKind(r), String(getPath(obj, ['metadata', 'name']) ?? ''), [
-          fieldErr.invalid('kind', obj.kind, `must be ${r.kind}`),
-        ]);
+        throw statusErrors.invalid(
+          groupKind(r),
+          String(getPath(obj, ['metadata', 'name']) ?? ''),
+          [fieldErr.invalid('kind', obj.kind, `must be ${r.kind}`)],
+        );
       }
       throw statusErrors.badRequest(
-        `${String(obj.kind)} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${String(obj.kind)}" is registered for version "${expected}"`,
+        `${String(obj.kind)} in version "${r.version}" cannot be handled as a ${
+          r.kind
+        }: no kind "${String(
+          obj.kind,
+        )}" is registered for version "${expected}"`,
       );
     }
-    if (obj.metadata !== undefined && obj.metadata !== null && !isObj(obj.metadata)) {
+    if (
+      obj.metadata !== undefined &&
+      obj.metadata !== null &&
+      !isObj(obj.metadata)
+    ) {
       throw statusErrors.badRequest(
-        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${r.kind}.metadata of type v1.ObjectMeta`,
+        `${r.kind} in version "${r.version}" cannot be handled as a ${
+          r.kind
+        }: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${
+          r.kind
+        }.metadata of type v1.ObjectMeta`,
       );
     }
     const m = meta(obj);
     const unknown = coerceObjectMeta(m);
     for (const k of ['labels', 'annotations']) {
       const v = m[k];
-      if (v !== undefined && (!isObj(v) || Object.values(v).some(x => typeof x !== 'string'))) {
+      if (
+        v !== undefined &&
+        (!isObj(v) || Object.values(v).some(x => typeof x !== 'string'))
+      ) {
         throw statusErrors.badRequest(
           `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal into Go struct field ObjectMeta.metadata.${k} of type map[string]string`,
         );
@@ -324,7 +390,9 @@ export class KubeApi {
     } else {
       const why = r.decodeCheck?.(obj);
       if (why) {
-        throw statusErrors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${why}`);
+        throw statusErrors.badRequest(
+          `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${why}`,
+        );
       }
       r.defaults?.(obj);
     }
@@ -332,7 +400,9 @@ export class KubeApi {
     const mode = opts.fieldValidation ?? 'Warn';
     if (unknown.length && mode === 'Strict') {
       throw statusErrors.badRequest(
-        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown
+        `${r.kind} in version "${r.version}" cannot be handled as a ${
+          r.kind
+        }: strict decoding error: ${unknown
           .map(u => `unknown field "${u}"`)
           .join(', ')}`,
       );
@@ -345,7 +415,14 @@ export class KubeApi {
 
   // ------------------------------------------------------------ validation
 
-  private validateCustom(r: ResourceDef, obj: KubeObject, old: KubeObject | undefined, metaErrs: FieldError[], warnings: string[], statusOnly: boolean): FieldError[] {
+  private validateCustom(
+    r: ResourceDef,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    metaErrs: FieldError[],
+    warnings: string[],
+    statusOnly: boolean,
+  ): FieldError[] {
     const errs: FieldError[] = [...metaErrs];
     if (r.schema) {
       for (const e of validateValue(obj, r.schema)) {
@@ -356,7 +433,9 @@ export class KubeApi {
       }
     }
     if (r.scale) {
-      const checks: [string, string][] = [[r.scale.statusReplicasPath, 'status']];
+      const checks: [string, string][] = [
+        [r.scale.statusReplicasPath, 'status'],
+      ];
       if (!statusOnly) {
         checks.unshift([r.scale.specReplicasPath, 'spec']);
       }
@@ -365,7 +444,13 @@ export class KubeApi {
         if (typeof v === 'number' && v < 0) {
           errs.push(fieldErr.invalid(p, v, 'should be a non-negative integer'));
         } else if (typeof v === 'number' && v > 2147483647) {
-          errs.push(fieldErr.invalid(p, v, 'should be less than or equal to 2147483647'));
+          errs.push(
+            fieldErr.invalid(
+              p,
+              v,
+              'should be less than or equal to 2147483647',
+            ),
+          );
         }
       }
     }
@@ -380,7 +465,12 @@ export class KubeApi {
         );
       } else {
         for (const e of r.cel.validate(obj, old)) {
-          if (old && r.schema && !e.transition && isRatcheted(r.schema, obj, old, e.node)) {
+          if (
+            old &&
+            r.schema &&
+            !e.transition &&
+            isRatcheted(r.schema, obj, old, e.node)
+          ) {
             warnings.push(fieldErrorString(e.error));
             continue;
           }
@@ -391,8 +481,16 @@ export class KubeApi {
     return errs;
   }
 
-  private validateCreate(r: ResourceDef, obj: KubeObject, warnings: string[]): void {
-    const metaErrs = validateObjectMeta(obj.metadata, r.namespaced, r.nameValidation);
+  private validateCreate(
+    r: ResourceDef,
+    obj: KubeObject,
+    warnings: string[],
+  ): void {
+    const metaErrs = validateObjectMeta(
+      obj.metadata,
+      r.namespaced,
+      r.nameValidation,
+    );
     const errs = r.custom
       ? this.validateCustom(r, obj, undefined, metaErrs, warnings, false)
       : [...metaErrs, ...(r.validate?.(obj) ?? [])];
@@ -401,10 +499,22 @@ export class KubeApi {
     }
   }
 
-  private validateUpdate(r: ResourceDef, obj: KubeObject, old: KubeObject, warnings: string[], statusOnly: boolean): void {
+  private validateUpdate(
+    r: ResourceDef,
+    obj: KubeObject,
+    old: KubeObject,
+    warnings: string[],
+    statusOnly: boolean,
+  ): void {
     const metaErrs = [
-      ...validateObjectMeta(obj.metadata, r.namespaced, r.nameValidation).filter(
-        e => e.field !== 'metadata.name' || obj.metadata.name !== old.metadata.name,
+      ...validateObjectMeta(
+        obj.metadata,
+        r.namespaced,
+        r.nameValidation,
+      ).filter(
+        e =>
+          e.field !== 'metadata.name' ||
+          obj.metadata.name !== old.metadata.name,
       ),
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
     ];
@@ -420,12 +530,26 @@ export class KubeApi {
     }
   }
 
-  private checkNamespace(r: ResourceDef, namespace: string, name: string): void {
-    const ns = this.store.get(resourceKey(this.namespacesRes), undefined, namespace);
+  private checkNamespace(
+    r: ResourceDef,
+    namespace: string,
+    name: string,
+  ): void {
+    const ns = this.store.get(
+      resourceKey(this.namespacesRes),
+      undefined,
+      namespace,
+    );
     if (!ns) {
-      throw statusErrors.notFound({ group: '', resource: 'namespaces' }, namespace);
+      throw statusErrors.notFound(
+        { group: '', resource: 'namespaces' },
+        namespace,
+      );
     }
-    if (ns.metadata.deletionTimestamp || getPath(ns, ['status', 'phase']) === 'Terminating') {
+    if (
+      ns.metadata.deletionTimestamp ||
+      getPath(ns, ['status', 'phase']) === 'Terminating'
+    ) {
       throw statusErrors.forbidden(
         groupResource(r),
         name,
@@ -436,7 +560,12 @@ export class KubeApi {
 
   // ------------------------------------------------------------ writes
 
-  create(r: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): WriteResult {
+  create(
+    r: ResourceDef,
+    namespace: string | undefined,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): WriteResult {
     if (r.readOnly) {
       throw statusErrors.methodNotAllowed();
     }
@@ -453,7 +582,9 @@ export class KubeApi {
       delete m.namespace;
     }
     if (m.resourceVersion) {
-      throw statusErrors.internal('resourceVersion should not be set on objects to be created');
+      throw statusErrors.internal(
+        'resourceVersion should not be set on objects to be created',
+      );
     }
     if (!m.name && m.generateName) {
       m.name = `${m.generateName}${randomSuffix()}`;
@@ -481,10 +612,15 @@ export class KubeApi {
     if (this.store.has(resourceKey(r), m.namespace, m.name ?? '')) {
       throw statusErrors.alreadyExists(groupResource(r), m.name ?? '');
     }
+    const final = r.custom ? sortedKeys(obj) : obj;
     if (opts.dryRun) {
-      return { object: obj, warnings, created: true };
+      return { object: final, warnings, created: true };
     }
-    return { object: this.store.write(resourceKey(r), obj), warnings, created: true };
+    return {
+      object: this.store.write(resourceKey(r), final),
+      warnings,
+      created: true,
+    };
   }
 
   /** PUT (main resource or `/status`). */
@@ -496,7 +632,15 @@ export class KubeApi {
     opts: WriteOptions = {},
     subresource?: 'status',
   ): WriteResult {
-    return this.updateInternal(r, namespace, name, body, opts, subresource, false);
+    return this.updateInternal(
+      r,
+      namespace,
+      name,
+      body,
+      opts,
+      subresource,
+      false,
+    );
   }
 
   private updateInternal(
@@ -516,7 +660,9 @@ export class KubeApi {
     const m = obj.metadata;
     if (m.name !== name) {
       throw statusErrors.badRequest(
-        `the name of the object (${m.name ?? ''}) does not match the name on the URL (${name})`,
+        `the name of the object (${
+          m.name ?? ''
+        }) does not match the name on the URL (${name})`,
       );
     }
     if (r.namespaced) {
@@ -532,7 +678,11 @@ export class KubeApi {
     if (!m.resourceVersion) {
       if (!r.allowUnconditionalUpdate && !fromPatch) {
         throw statusErrors.invalid({ group: r.group, kind: r.plural }, name, [
-          fieldErr.invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
+          fieldErr.invalid(
+            'metadata.resourceVersion',
+            0,
+            'must be specified for an update',
+          ),
         ]);
       }
     } else if (m.resourceVersion !== old.metadata.resourceVersion) {
@@ -546,7 +696,12 @@ export class KubeApi {
     m.resourceVersion = old.metadata.resourceVersion;
     m.uid = old.metadata.uid;
     m.creationTimestamp = old.metadata.creationTimestamp;
-    for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields'] as const) {
+    for (const k of [
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'managedFields',
+    ] as const) {
       if (old.metadata[k] !== undefined) {
         m[k] = old.metadata[k] as never;
       } else {
@@ -577,7 +732,11 @@ export class KubeApi {
     }
     // Only spec changes through the main resource bump the generation (the
     // status strategy never does).
-    if (r.hasGeneration && subresource !== 'status' && !deepEqual(nonMetadata(next), nonMetadata(old))) {
+    if (
+      r.hasGeneration &&
+      subresource !== 'status' &&
+      !deepEqual(nonMetadata(next), nonMetadata(old))
+    ) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     this.validateUpdate(r, next, old, warnings, subresource === 'status');
@@ -585,11 +744,21 @@ export class KubeApi {
     if (deepEqual(next, old)) {
       return { object: old, warnings }; // no-op: no write, no event
     }
+    if (r.custom) {
+      next = sortedKeys(next);
+    }
     if (opts.dryRun) {
       return { object: next, warnings };
     }
-    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
-      const removed = this.store.remove(resourceKey(r), next.metadata.namespace, name) as KubeObject;
+    if (
+      next.metadata.deletionTimestamp &&
+      !(next.metadata.finalizers ?? []).length
+    ) {
+      const removed = this.store.remove(
+        resourceKey(r),
+        next.metadata.namespace,
+        name,
+      ) as KubeObject;
       this.collectGarbage(removed, r.defaultOrphan ? 'Orphan' : 'Background');
       return { object: removed, warnings };
     }
@@ -617,10 +786,22 @@ export class KubeApi {
     }
     const old = this.get(r, namespace, name);
     const patched = this.applyPatch(contentType, old, patch);
-    return this.updateInternal(r, namespace, name, patched, opts, subresource, true);
+    return this.updateInternal(
+      r,
+      namespace,
+      name,
+      patched,
+      opts,
+      subresource,
+      true,
+    );
   }
 
-  private applyPatch(contentType: string, target: unknown, patchText: string): unknown {
+  private applyPatch(
+    contentType: string,
+    target: unknown,
+    patchText: string,
+  ): unknown {
     let parsed: unknown;
     try {
       parsed = JSON.parse(patchText);
@@ -642,7 +823,10 @@ export class KubeApi {
           return mergePatch(target, parsed);
         case PATCH_TYPES.strategic:
           if (!isObj(parsed)) {
-            throw new PatchError('unable to find api field in struct for the patch', 400);
+            throw new PatchError(
+              'unable to find api field in struct for the patch',
+              400,
+            );
           }
           return strategicMergePatch(target, parsed);
         default:
@@ -676,15 +860,19 @@ export class KubeApi {
     subresource?: 'status',
   ): WriteResult {
     if (!opts.fieldManager) {
-      throw statusErrors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
-        fieldErr.required('fieldManager', 'is required for apply patch'),
-      ]);
+      throw statusErrors.invalid(
+        { group: 'meta.k8s.io', kind: 'PatchOptions' },
+        '',
+        [fieldErr.required('fieldManager', 'is required for apply patch')],
+      );
     }
     let config: unknown;
     try {
       config = yaml.load(text);
     } catch (e) {
-      throw statusErrors.badRequest(`error decoding YAML: ${(e as Error).message}`);
+      throw statusErrors.badRequest(
+        `error decoding YAML: ${(e as Error).message}`,
+      );
     }
     if (!isObj(config)) {
       throw statusErrors.badRequest('error decoding YAML: object expected');
@@ -692,10 +880,16 @@ export class KubeApi {
     const cm = isObj(config.metadata) ? config.metadata : {};
     if (cm.name !== undefined && cm.name !== name) {
       throw statusErrors.badRequest(
-        `the name of the object (${String(cm.name)}) does not match the name on the URL (${name})`,
+        `the name of the object (${String(
+          cm.name,
+        )}) does not match the name on the URL (${name})`,
       );
     }
-    const existing = this.store.get(resourceKey(r), r.namespaced ? namespace : undefined, name);
+    const existing = this.store.get(
+      resourceKey(r),
+      r.namespaced ? namespace : undefined,
+      name,
+    );
     if (!existing) {
       if (subresource) {
         throw statusErrors.notFound(groupResource(r), name);
@@ -708,7 +902,15 @@ export class KubeApi {
     if (!cm.resourceVersion) {
       meta(merged).resourceVersion = existing.metadata.resourceVersion;
     }
-    return this.updateInternal(r, namespace, name, merged, opts, subresource, true);
+    return this.updateInternal(
+      r,
+      namespace,
+      name,
+      merged,
+      opts,
+      subresource,
+      true,
+    );
   }
 
   // ------------------------------------------------------------ delete
@@ -731,7 +933,10 @@ export class KubeApi {
         `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
       );
     }
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+    if (
+      pre?.resourceVersion &&
+      pre.resourceVersion !== old.metadata.resourceVersion
+    ) {
       throw statusErrors.conflict(
         groupResource(r),
         name,
@@ -741,7 +946,11 @@ export class KubeApi {
     const key = resourceKey(r);
     if (r === this.namespacesRes) {
       if (PROTECTED_NAMESPACES.includes(name)) {
-        throw statusErrors.forbidden(groupResource(r), name, 'this namespace may not be deleted');
+        throw statusErrors.forbidden(
+          groupResource(r),
+          name,
+          'this namespace may not be deleted',
+        );
       }
       if (opts.dryRun) {
         return { body: old, code: 200 };
@@ -752,14 +961,19 @@ export class KubeApi {
       const terminating = clone(old);
       terminating.metadata.deletionTimestamp = nowIso();
       terminating.metadata.deletionGracePeriodSeconds = 0;
-      terminating.status = { ...(isObj(old.status) ? old.status : {}), phase: 'Terminating' };
+      terminating.status = {
+        ...(isObj(old.status) ? old.status : {}),
+        phase: 'Terminating',
+      };
       const stored = this.store.write(key, terminating);
       setImmediate(() => this.finalizeNamespace(name));
       return { body: stored, code: 200 };
     }
     if (opts.dryRun) {
       return {
-        body: r.returnDeletedObject ? old : deleteSuccess(groupResource(r), name, old.metadata.uid),
+        body: r.returnDeletedObject
+          ? old
+          : deleteSuccess(groupResource(r), name, old.metadata.uid),
         code: 200,
       };
     }
@@ -775,28 +989,51 @@ export class KubeApi {
       }
       return { body: this.store.write(key, deleting), code: 200 };
     }
-    const removed = this.store.remove(key, old.metadata.namespace, name) as KubeObject;
+    const removed = this.store.remove(
+      key,
+      old.metadata.namespace,
+      name,
+    ) as KubeObject;
     this.collectGarbage(
       removed,
       opts.propagationPolicy ?? (r.defaultOrphan ? 'Orphan' : 'Background'),
     );
     return {
-      body: r.returnDeletedObject ? removed : deleteSuccess(groupResource(r), name, removed.metadata.uid),
+      body: r.returnDeletedObject
+        ? removed
+        : deleteSuccess(groupResource(r), name, removed.metadata.uid),
       code: 200,
     };
   }
 
   /** DELETE on a collection: deletes every matching object, answers with the list of them. */
-  deleteCollection(r: ResourceDef, opts: ListOptions, del: DeleteOptions): KubeObject[] {
+  deleteCollection(
+    r: ResourceDef,
+    opts: ListOptions,
+    del: DeleteOptions,
+  ): KubeObject[] {
     if (r.readOnly || !r.verbs.includes('deletecollection')) {
       throw statusErrors.methodNotAllowed();
     }
-    const { items } = this.list(r, { ...opts, limit: undefined, continue: undefined });
+    const { items } = this.list(r, {
+      ...opts,
+      limit: undefined,
+      continue: undefined,
+    });
     const out: KubeObject[] = [];
     for (const o of items) {
       try {
-        const res = this.delete(r, o.metadata.namespace, o.metadata.name ?? '', del);
-        out.push(isObj(res.body) && res.body.kind !== 'Status' ? (res.body as KubeObject) : o);
+        const res = this.delete(
+          r,
+          o.metadata.namespace,
+          o.metadata.name ?? '',
+          del,
+        );
+        out.push(
+          isObj(res.body) && res.body.kind !== 'Status'
+            ? (res.body as KubeObject)
+            : o,
+        );
       } catch (e) {
         if (!(e instanceof StatusError && e.code === 404)) {
           throw e;
@@ -807,7 +1044,10 @@ export class KubeApi {
   }
 
   /** Owner-reference garbage collection of the dependents of a deleted object. */
-  private collectGarbage(owner: KubeObject, policy: 'Orphan' | 'Background' | 'Foreground'): void {
+  private collectGarbage(
+    owner: KubeObject,
+    policy: 'Orphan' | 'Background' | 'Foreground',
+  ): void {
     const uid = owner.metadata.uid;
     if (!uid) {
       return;
@@ -816,7 +1056,10 @@ export class KubeApi {
       if (!r.namespaced || r.readOnly) {
         continue;
       }
-      for (const o of this.store.list(resourceKey(r), owner.metadata.namespace ?? undefined)) {
+      for (const o of this.store.list(
+        resourceKey(r),
+        owner.metadata.namespace ?? undefined,
+      )) {
         const refs = o.metadata.ownerReferences ?? [];
         if (!refs.some(ref => ref.uid === uid)) {
           continue;
@@ -830,7 +1073,9 @@ export class KubeApi {
           this.store.write(resourceKey(r), next);
         } else {
           try {
-            this.delete(r, o.metadata.namespace, o.metadata.name ?? '', { propagationPolicy: 'Background' });
+            this.delete(r, o.metadata.namespace, o.metadata.name ?? '', {
+              propagationPolicy: 'Background',
+            });
           } catch {
             // already gone
           }
@@ -856,8 +1101,14 @@ export class KubeApi {
 
   scaleOf(r: ResourceDef, o: KubeObject): Scale {
     const sc = r.scale as NonNullable<ResourceDef['scale']>;
-    const specReplicas = getPath(o, sc.specReplicasPath.replace(/^\./, '').split('.'));
-    const statusReplicas = getPath(o, sc.statusReplicasPath.replace(/^\./, '').split('.'));
+    const specReplicas = getPath(
+      o,
+      sc.specReplicasPath.replace(/^\./, '').split('.'),
+    );
+    const statusReplicas = getPath(
+      o,
+      sc.statusReplicasPath.replace(/^\./, '').split('.'),
+    );
     const s: Scale = {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
@@ -869,10 +1120,15 @@ export class KubeApi {
         creationTimestamp: o.metadata.creationTimestamp,
       },
       spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
-      status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0 },
+      status: {
+        replicas: typeof statusReplicas === 'number' ? statusReplicas : 0,
+      },
     };
     if (sc.labelSelectorPath) {
-      const sel = getPath(o, sc.labelSelectorPath.replace(/^\./, '').split('.'));
+      const sel = getPath(
+        o,
+        sc.labelSelectorPath.replace(/^\./, '').split('.'),
+      );
       if (typeof sel === 'string' && sel) {
         s.status.selector = sel;
       }
@@ -893,26 +1149,43 @@ export class KubeApi {
   ): { object: Scale; warnings: string[] } {
     const old = this.get(r, namespace, name);
     if (!isObj(body)) {
-      throw statusErrors.badRequest('the object provided is unrecognized (expected a Scale)');
+      throw statusErrors.badRequest(
+        'the object provided is unrecognized (expected a Scale)',
+      );
     }
     const replicas = getPath(body, ['spec', 'replicas']);
     const bodyName = getPath(body, ['metadata', 'name']);
     if (bodyName !== undefined && bodyName !== name) {
       throw statusErrors.badRequest(
-        `the name of the object (${String(bodyName)}) does not match the name on the URL (${name})`,
+        `the name of the object (${String(
+          bodyName,
+        )}) does not match the name on the URL (${name})`,
       );
     }
     const errs: FieldError[] = [];
-    if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
+    if (
+      replicas !== undefined &&
+      (typeof replicas !== 'number' || !Number.isInteger(replicas))
+    ) {
       throw statusErrors.badRequest(
         'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32',
       );
     }
     if (typeof replicas === 'number' && replicas < 0) {
-      errs.push(fieldErr.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'));
+      errs.push(
+        fieldErr.invalid(
+          'spec.replicas',
+          replicas,
+          'must be greater than or equal to 0',
+        ),
+      );
     }
     if (errs.length) {
-      throw statusErrors.invalid({ group: 'autoscaling', kind: 'Scale' }, name, errs);
+      throw statusErrors.invalid(
+        { group: 'autoscaling', kind: 'Scale' },
+        name,
+        errs,
+      );
     }
     const rv = getPath(body, ['metadata', 'resourceVersion']);
     if (rv && rv !== old.metadata.resourceVersion) {
@@ -923,14 +1196,24 @@ export class KubeApi {
       );
     }
     const next = clone(old);
-    const path = (r.scale as NonNullable<ResourceDef['scale']>).specReplicasPath.replace(/^\./, '').split('.');
+    const path = (r.scale as NonNullable<ResourceDef['scale']>).specReplicasPath
+      .replace(/^\./, '')
+      .split('.');
     let cur: Obj = next;
     for (const p of path.slice(0, -1)) {
       if (!isObj(cur[p])) cur[p] = {};
       cur = cur[p] as Obj;
     }
     cur[path[path.length - 1]] = typeof replicas === 'number' ? replicas : 0;
-    const res = this.updateInternal(r, namespace, name, next, opts, undefined, true);
+    const res = this.updateInternal(
+      r,
+      namespace,
+      name,
+      next,
+      opts,
+      undefined,
+      true,
+    );
     return { object: this.scaleOf(r, res.object), warnings: res.warnings };
   }
 
@@ -942,7 +1225,11 @@ export class KubeApi {
     patch: string,
     opts: WriteOptions = {},
   ): { object: Scale; warnings: string[] } {
-    const types: string[] = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic];
+    const types: string[] = [
+      PATCH_TYPES.json,
+      PATCH_TYPES.merge,
+      PATCH_TYPES.strategic,
+    ];
     if (!types.includes(contentType)) {
       throw statusErrors.unsupportedMediaType(types);
     }
@@ -960,34 +1247,53 @@ export class KubeApi {
   ): string {
     const podsRes = this.registry.mustByKind('v1', 'Pod');
     const pod = this.get(podsRes, namespace, name);
-    const containers = (getPath(pod, ['spec', 'containers']) as Obj[] | undefined) ?? [];
+    const containers =
+      (getPath(pod, ['spec', 'containers']) as Obj[] | undefined) ?? [];
     const names = containers.map(c => String(c.name));
     let container = opts.container;
     if (!container) {
       if (names.length !== 1) {
         throw statusErrors.badRequest(
-          `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+          `a container name must be specified for pod ${name}, choose one of: [${names.join(
+            ' ',
+          )}]`,
         );
       }
       container = names[0];
     } else if (!names.includes(container)) {
-      throw statusErrors.badRequest(`container ${container} is not valid for pod ${name}`);
+      throw statusErrors.badRequest(
+        `container ${container} is not valid for pod ${name}`,
+      );
     }
     const phase = getPath(pod, ['status', 'phase']);
-    const statuses = (getPath(pod, ['status', 'containerStatuses']) as Obj[] | undefined) ?? [];
+    const statuses =
+      (getPath(pod, ['status', 'containerStatuses']) as Obj[] | undefined) ??
+      [];
     const cs = statuses.find(s => s.name === container);
-    const started = cs && isObj(cs.state) && (isObj(cs.state.running) || isObj(cs.state.terminated));
-    if (!started && (phase === 'Pending' || phase === undefined) && !this.podLogs.has(`${namespace}/${name}`)) {
-      const reason = getPath(cs, ['state', 'waiting', 'reason']) ?? 'ContainerCreating';
+    const started =
+      cs &&
+      isObj(cs.state) &&
+      (isObj(cs.state.running) || isObj(cs.state.terminated));
+    if (
+      !started &&
+      (phase === 'Pending' || phase === undefined) &&
+      !this.podLogs.has(`${namespace}/${name}`)
+    ) {
+      const reason =
+        getPath(cs, ['state', 'waiting', 'reason']) ?? 'ContainerCreating';
       throw statusErrors.badRequest(
-        `container "${container}" in pod "${name}" is waiting to start: ${String(reason)}`,
+        `container "${container}" in pod "${name}" is waiting to start: ${String(
+          reason,
+        )}`,
       );
     }
     let text = this.podLogs.get(`${namespace}/${name}`) ?? '';
     if (opts.tailLines !== undefined && opts.tailLines >= 0) {
       const lines = text.split('\n');
       const trailing = lines[lines.length - 1] === '' ? lines.pop() : undefined;
-      text = lines.slice(Math.max(0, lines.length - opts.tailLines)).join('\n') + (trailing !== undefined && opts.tailLines > 0 ? '\n' : '');
+      text =
+        lines.slice(Math.max(0, lines.length - opts.tailLines)).join('\n') +
+        (trailing !== undefined && opts.tailLines > 0 ? '\n' : '');
     }
     return text;
   }
@@ -999,11 +1305,16 @@ export class KubeApi {
    * replays history after the given resourceVersion, then live events.
    * Returns a stop function, or undefined when the watch ended at once (410).
    */
-  watch(r: ResourceDef, opts: WatchOptions, sink: WatchSink): (() => void) | undefined {
+  watch(
+    r: ResourceDef,
+    opts: WatchOptions,
+    sink: WatchSink,
+  ): (() => void) | undefined {
     const sel = this.selectors(r, opts.labelSelector, opts.fieldSelector);
     const key = resourceKey(r);
     const ns = r.namespaced ? opts.namespace : undefined;
-    const passes = (o: KubeObject | undefined) => !!o && this.matches(r, o, sel, ns);
+    const passes = (o: KubeObject | undefined) =>
+      !!o && this.matches(r, o, sel, ns);
     const deliver = (e: StoreEvent) => {
       if (e.resource !== key) {
         return;
@@ -1029,7 +1340,9 @@ export class KubeApi {
     const rvParam = opts.resourceVersion;
     if (rvParam && rvParam !== '0') {
       if (!/^\d+$/.test(rvParam)) {
-        throw statusErrors.badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a valid resource version`);
+        throw statusErrors.badRequest(
+          `resourceVersion: Invalid value: "${rvParam}": must be a valid resource version`,
+        );
       }
       const rv = Number(rvParam);
       const events = this.store.eventsSince(key, rv);

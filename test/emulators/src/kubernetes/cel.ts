@@ -15,7 +15,13 @@
  */
 import { FieldError, fieldErr } from './errors';
 import { deepEqual, isObj } from './json';
-import { JSONSchemaProps, NodeError, Seg, ValidationRule, fieldPath } from './schema';
+import {
+  JSONSchemaProps,
+  NodeError,
+  Seg,
+  ValidationRule,
+  fieldPath,
+} from './schema';
 
 /** A CEL runtime error such as `no such key: minReplicas`. */
 export class CelEvalError extends Error {}
@@ -35,7 +41,7 @@ function has(o: unknown, key: string): boolean {
 
 function str(v: unknown): string {
   if (typeof v !== 'string') {
-    throw new CelEvalError("no such overload: startsWith");
+    throw new CelEvalError('no such overload: startsWith');
   }
   return v;
 }
@@ -62,7 +68,14 @@ export function normalizeRule(rule: string): string {
   return rule.replace(/\s+/g, ' ').trim();
 }
 
-const MODEL_URL_SCHEMES = ['hf://', 'pvc://', 'ollama://', 's3://', 'gs://', 'oss://'];
+const MODEL_URL_SCHEMES = [
+  'hf://',
+  'pvc://',
+  'ollama://',
+  's3://',
+  'gs://',
+  'oss://',
+];
 const CACHEABLE_URL_SCHEMES = ['hf://', 's3://', 'gs://', 'oss://'];
 
 /**
@@ -100,22 +113,27 @@ export const RULES: Record<string, RuleImpl> = {
   )]: {
     usesOldSelf: false,
     fn: self =>
-      !has(self, 'cacheProfile') || startsWithAny(str(sel(self, 'url')), CACHEABLE_URL_SCHEMES),
+      !has(self, 'cacheProfile') ||
+      startsWithAny(str(sel(self, 'url')), CACHEABLE_URL_SCHEMES),
   },
   // spec: gs:// needs a cacheProfile
   [normalizeRule('!self.url.startsWith("gs://") || has(self.cacheProfile)')]: {
     usesOldSelf: false,
-    fn: self => !str(sel(self, 'url')).startsWith('gs://') || has(self, 'cacheProfile'),
+    fn: self =>
+      !str(sel(self, 'url')).startsWith('gs://') || has(self, 'cacheProfile'),
   },
   // spec: oss:// needs a cacheProfile
   [normalizeRule('!self.url.startsWith("oss://") || has(self.cacheProfile)')]: {
     usesOldSelf: false,
-    fn: self => !str(sel(self, 'url')).startsWith('oss://') || has(self, 'cacheProfile'),
+    fn: self =>
+      !str(sel(self, 'url')).startsWith('oss://') || has(self, 'cacheProfile'),
   },
   // spec: minReplicas <= maxReplicas. Note: with maxReplicas set and
   // minReplicas absent (it has no default), CEL fails with
   // "no such key: minReplicas", exactly like the real API server.
-  [normalizeRule('!has(self.maxReplicas) || self.minReplicas <= self.maxReplicas')]: {
+  [normalizeRule(
+    '!has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
+  )]: {
     usesOldSelf: false,
     fn: self =>
       !has(self, 'maxReplicas') ||
@@ -130,7 +148,8 @@ export const RULES: Record<string, RuleImpl> = {
   [normalizeRule('!has(oldSelf.cacheProfile) || self.url == oldSelf.url')]: {
     usesOldSelf: true,
     fn: (self, oldSelf) =>
-      !has(oldSelf, 'cacheProfile') || deepEqual(sel(self, 'url'), sel(oldSelf, 'url')),
+      !has(oldSelf, 'cacheProfile') ||
+      deepEqual(sel(self, 'url'), sel(oldSelf, 'url')),
   },
   // spec: unique file paths
   [normalizeRule(
@@ -168,7 +187,9 @@ function ruleErrorString(r: ValidationRule): string {
 }
 
 function ruleMessageOrDefault(r: ValidationRule): string {
-  return r.message?.trim() ? r.message.trim() : `failed rule: ${ruleErrorString(r)}`;
+  return r.message?.trim()
+    ? r.message.trim()
+    : `failed rule: ${ruleErrorString(r)}`;
 }
 
 function fieldErrorForReason(
@@ -201,7 +222,10 @@ export interface CelValidator {
 }
 
 /** Collects every rule of `schema`, failing loudly on one without an implementation. */
-export function compileCelValidator(schema: JSONSchemaProps, crdName: string): CelValidator {
+export function compileCelValidator(
+  schema: JSONSchemaProps,
+  crdName: string,
+): CelValidator {
   let ruleCount = 0;
   const check = (s: JSONSchemaProps, where: string) => {
     for (const r of s['x-kubernetes-validations'] ?? []) {
@@ -214,7 +238,9 @@ export function compileCelValidator(schema: JSONSchemaProps, crdName: string): C
       }
       if (r.messageExpression) {
         throw new Error(
-          `CRD ${crdName}: messageExpression is not supported by the emulator (rule ${JSON.stringify(r.rule)})`,
+          `CRD ${crdName}: messageExpression is not supported by the emulator (rule ${JSON.stringify(
+            r.rule,
+          )})`,
         );
       }
       ruleCount++;
@@ -228,7 +254,11 @@ export function compileCelValidator(schema: JSONSchemaProps, crdName: string): C
     if (isObj(s.additionalProperties)) {
       check(s.additionalProperties as JSONSchemaProps, `${where}[*]`);
     }
-    for (const sub of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+    for (const sub of [
+      ...(s.allOf ?? []),
+      ...(s.anyOf ?? []),
+      ...(s.oneOf ?? []),
+    ]) {
       check(sub, where);
     }
   };
@@ -246,7 +276,11 @@ export function compileCelValidator(schema: JSONSchemaProps, crdName: string): C
     }
     for (const r of s['x-kubernetes-validations'] ?? []) {
       const impl = RULES[normalizeRule(r.rule)];
-      if (impl.usesOldSelf && (old === undefined || old === null) && !r.optionalOldSelf) {
+      if (
+        impl.usesOldSelf &&
+        (old === undefined || old === null) &&
+        !r.optionalOldSelf
+      ) {
         continue; // transition rules need a correlated old value
       }
       const path = fieldPath(segs);
@@ -273,7 +307,12 @@ export function compileCelValidator(schema: JSONSchemaProps, crdName: string): C
           ? `${segs.length ? path : ''}${r.fieldPath}`.replace(/^\./, '')
           : path;
         out.push({
-          error: fieldErrorForReason(errPath, schemaTypeName(s), ruleMessageOrDefault(r), r.reason),
+          error: fieldErrorForReason(
+            errPath,
+            schemaTypeName(s),
+            ruleMessageOrDefault(r),
+            r.reason,
+          ),
           node: segs,
           transition: impl.usesOldSelf,
         });
@@ -286,15 +325,21 @@ export function compileCelValidator(schema: JSONSchemaProps, crdName: string): C
         let oldItem: unknown;
         if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(old)) {
           oldItem = old.find(
-            o => isObj(o) && isObj(item) && keys.every(k => deepEqual(o[k], item[k])),
+            o =>
+              isObj(o) &&
+              isObj(item) &&
+              keys.every(k => deepEqual(o[k], item[k])),
           );
         }
         walk(items, item, oldItem, [...segs, { t: 'index', v: i }], out);
       });
     } else if (isObj(v)) {
-      const correlatable = s['x-kubernetes-map-type'] !== 'atomic' && isObj(old);
+      const correlatable =
+        s['x-kubernetes-map-type'] !== 'atomic' && isObj(old);
       for (const [k, child] of Object.entries(v)) {
-        const oldChild = correlatable ? (old as Record<string, unknown>)[k] : undefined;
+        const oldChild = correlatable
+          ? (old as Record<string, unknown>)[k]
+          : undefined;
         const ps = s.properties?.[k];
         if (ps) {
           walk(ps, child, oldChild, [...segs, { t: 'prop', v: k }], out);

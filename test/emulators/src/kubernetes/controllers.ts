@@ -17,7 +17,15 @@
  */
 import { KubeApi } from './api';
 import { StatusError } from './errors';
-import { KubeObject, Obj, clone, deepEqual, getPath, isObj, nowIso } from './json';
+import {
+  KubeObject,
+  Obj,
+  clone,
+  deepEqual,
+  getPath,
+  isObj,
+  nowIso,
+} from './json';
 import { ResourceDef, resourceKey } from './resources';
 import { StoreEvent } from './store';
 
@@ -41,7 +49,9 @@ export function podHash(v: unknown): string {
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return [...String(h)].map(c => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return [...String(h)]
+    .map(c => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length])
+    .join('');
 }
 
 function engineApp(engine: unknown): string {
@@ -64,9 +74,13 @@ function engineImage(engine: unknown, gpu: boolean): string {
     case 'Infinity':
       return 'michaelf34/infinity:0.0.77';
     case 'FasterWhisper':
-      return gpu ? 'fedirz/faster-whisper-server:0.6.0-rc.3-cuda' : 'fedirz/faster-whisper-server:0.6.0-rc.3-cpu';
+      return gpu
+        ? 'fedirz/faster-whisper-server:0.6.0-rc.3-cuda'
+        : 'fedirz/faster-whisper-server:0.6.0-rc.3-cpu';
     default:
-      return gpu ? 'vllm/vllm-openai:v0.11.0' : 'substratusai/vllm:v0.6.3.post1-cpu';
+      return gpu
+        ? 'vllm/vllm-openai:v0.11.0'
+        : 'substratusai/vllm:v0.6.3.post1-cpu';
   }
 }
 
@@ -75,10 +89,16 @@ function profileResources(profile: string | undefined): Obj {
   const [name, countStr] = profile.split(':');
   const count = Number(countStr ?? '1') || 1;
   if (name.startsWith('nvidia')) {
-    return { requests: { 'nvidia.com/gpu': String(count) }, limits: { 'nvidia.com/gpu': String(count) } };
+    return {
+      requests: { 'nvidia.com/gpu': String(count) },
+      limits: { 'nvidia.com/gpu': String(count) },
+    };
   }
   if (name.startsWith('amd')) {
-    return { requests: { 'amd.com/gpu': String(count) }, limits: { 'amd.com/gpu': String(count) } };
+    return {
+      requests: { 'amd.com/gpu': String(count) },
+      limits: { 'amd.com/gpu': String(count) },
+    };
   }
   return { requests: { cpu: String(count), memory: `${count * 2}Gi` } };
 }
@@ -91,7 +111,9 @@ function nodeReady(n: KubeObject): boolean {
 }
 
 function nodeHasGpu(n: KubeObject): boolean {
-  const alloc = Number(getPath(n, ['status', 'allocatable', 'nvidia.com/gpu']) ?? 0);
+  const alloc = Number(
+    getPath(n, ['status', 'allocatable', 'nvidia.com/gpu']) ?? 0,
+  );
   const cap = Number(getPath(n, ['status', 'capacity', 'nvidia.com/gpu']) ?? 0);
   const labels = n.metadata.labels ?? {};
   return alloc > 0 || cap > 0 || labels['nvidia.com/gpu.present'] === 'true';
@@ -107,11 +129,16 @@ function nodeIP(n: KubeObject | undefined): string {
 
 function podReady(p: KubeObject): boolean {
   const conds = getPath(p, ['status', 'conditions']);
-  return Array.isArray(conds) && conds.some(c => isObj(c) && c.type === 'Ready' && c.status === 'True');
+  return (
+    Array.isArray(conds) &&
+    conds.some(c => isObj(c) && c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 function ownedBy(o: KubeObject, owner: KubeObject): boolean {
-  return (o.metadata.ownerReferences ?? []).some(r => r.uid === owner.metadata.uid);
+  return (o.metadata.ownerReferences ?? []).some(
+    r => r.uid === owner.metadata.uid,
+  );
 }
 
 function ownerRef(owner: KubeObject) {
@@ -129,7 +156,12 @@ function helmFailure(spec: Obj): string | undefined {
   const chart = String(spec.chart ?? '');
   const repo = spec.repo === undefined ? undefined : String(spec.repo);
   if (spec.chartContent) return undefined;
-  if (repo !== undefined && repo !== '' && !repo.startsWith('http') && !repo.startsWith('oci')) {
+  if (
+    repo !== undefined &&
+    repo !== '' &&
+    !repo.startsWith('http') &&
+    !repo.startsWith('oci')
+  ) {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(repo)?.[1];
     return scheme
       ? `Error: INSTALLATION FAILED: could not find protocol handler for: ${scheme}`
@@ -165,10 +197,7 @@ export class SimulatedControllers {
   /** Errors reconcilers hit (for debugging tests). */
   readonly errors: Error[] = [];
 
-  constructor(
-    private readonly api: KubeApi,
-    options: ControllerOptions = {},
-  ) {
+  constructor(private readonly api: KubeApi, options: ControllerOptions = {}) {
     const reg = api.registry;
     this.models = reg.mustByKind('kubeai.org/v1', 'Model');
     this.charts = reg.mustByKind('helm.cattle.io/v1', 'HelmChart');
@@ -189,7 +218,11 @@ export class SimulatedControllers {
 
   /** Seeded Models whose status claims ready replicas get their Pods Ready at once. */
   noteSeeded(o: KubeObject): void {
-    if (o.apiVersion === 'kubeai.org/v1' && o.kind === 'Model' && o.metadata.uid) {
+    if (
+      o.apiVersion === 'kubeai.org/v1' &&
+      o.kind === 'Model' &&
+      o.metadata.uid
+    ) {
       const ready = Number(getPath(o, ['status', 'replicas', 'ready']) ?? 0);
       if (ready > 0) this.seededReady.set(o.metadata.uid, ready);
     }
@@ -242,7 +275,8 @@ export class SimulatedControllers {
         break;
       case resourceKey(this.jobs): {
         const chart = o.metadata.labels?.[HELM_CHART_LABEL];
-        if (chart && e.type === 'DELETED') this.enqueue(`chart|${o.metadata.namespace}|${chart}`);
+        if (chart && e.type === 'DELETED')
+          this.enqueue(`chart|${o.metadata.namespace}|${chart}`);
         break;
       }
       default:
@@ -264,7 +298,11 @@ export class SimulatedControllers {
     this.queue.clear();
     for (const key of keys) {
       const [kind, ns, name] = key.split('|');
-      this.safely(() => (kind === 'model' ? this.reconcileModel(ns, name) : this.reconcileChart(ns, name)));
+      this.safely(() =>
+        kind === 'model'
+          ? this.reconcileModel(ns, name)
+          : this.reconcileChart(ns, name),
+      );
     }
   }
 
@@ -278,7 +316,10 @@ export class SimulatedControllers {
     opts: { type?: 'Normal' | 'Warning'; component: string; host?: string },
   ): void {
     const now = nowIso();
-    const suffix = (BigInt(Date.now()) * 1000000n + BigInt(this.eventCounter++)).toString(16);
+    const suffix = (
+      BigInt(Date.now()) * 1000000n +
+      BigInt(this.eventCounter++)
+    ).toString(16);
     const ns = involved.metadata.namespace ?? 'default';
     const ev = {
       apiVersion: 'v1',
@@ -294,7 +335,9 @@ export class SimulatedControllers {
       },
       reason,
       message,
-      source: opts.host ? { component: opts.component, host: opts.host } : { component: opts.component },
+      source: opts.host
+        ? { component: opts.component, host: opts.host }
+        : { component: opts.component },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
@@ -313,14 +356,17 @@ export class SimulatedControllers {
   // ------------------------------------------------------------ models
 
   private pickNode(wantsGpu: boolean): KubeObject | undefined {
-    const nodes = this.api.store.list(resourceKey(this.nodes)).filter(nodeReady);
+    const nodes = this.api.store
+      .list(resourceKey(this.nodes))
+      .filter(nodeReady);
     if (!nodes.length) return undefined;
     const gpu = nodes.filter(nodeHasGpu);
     const candidates = wantsGpu && gpu.length ? gpu : nodes;
     const load = (n: KubeObject) =>
       this.api.store
         .list(resourceKey(this.pods))
-        .filter(p => getPath(p, ['spec', 'nodeName']) === n.metadata.name).length;
+        .filter(p => getPath(p, ['spec', 'nodeName']) === n.metadata.name)
+        .length;
     return [...candidates].sort((a, b) => load(a) - load(b))[0];
   }
 
@@ -331,9 +377,17 @@ export class SimulatedControllers {
     const desired = Number(spec.replicas ?? spec.minReplicas ?? 0) || 0;
     let pods = this.api.store
       .list(resourceKey(this.pods), ns)
-      .filter(p => p.metadata.labels?.model === name && ownedBy(p, model) && !p.metadata.deletionTimestamp);
+      .filter(
+        p =>
+          p.metadata.labels?.model === name &&
+          ownedBy(p, model) &&
+          !p.metadata.deletionTimestamp,
+      );
 
-    const profile = typeof spec.resourceProfile === 'string' ? spec.resourceProfile : undefined;
+    const profile =
+      typeof spec.resourceProfile === 'string'
+        ? spec.resourceProfile
+        : undefined;
     const wantsGpu = !!profile?.startsWith('nvidia');
     const template = {
       engine: spec.engine,
@@ -347,21 +401,32 @@ export class SimulatedControllers {
     const hash = podHash(template);
 
     if (pods.length !== desired) {
-      this.recordEvent(model, 'Scaled', `Scaled model from ${pods.length} to ${desired} replicas`, {
-        component: 'kubeai-model-controller',
-      });
+      this.recordEvent(
+        model,
+        'Scaled',
+        `Scaled model from ${pods.length} to ${desired} replicas`,
+        {
+          component: 'kubeai-model-controller',
+        },
+      );
     }
     if (pods.length > desired) {
       // not ready, then unscheduled, then youngest first (sortPodsByDeletionOrder)
       const order = [...pods].sort((a, b) => {
-        const ra = podReady(a), rb = podReady(b);
+        const ra = podReady(a),
+          rb = podReady(b);
         if (ra !== rb) return ra ? 1 : -1;
-        const sa = !!getPath(a, ['spec', 'nodeName']), sb = !!getPath(b, ['spec', 'nodeName']);
+        const sa = !!getPath(a, ['spec', 'nodeName']),
+          sb = !!getPath(b, ['spec', 'nodeName']);
         if (sa !== sb) return sa ? 1 : -1;
-        return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp));
+        return String(b.metadata.creationTimestamp).localeCompare(
+          String(a.metadata.creationTimestamp),
+        );
       });
       for (const p of order.slice(0, pods.length - desired)) {
-        this.safely(() => this.api.delete(this.pods, ns, p.metadata.name ?? ''));
+        this.safely(() =>
+          this.api.delete(this.pods, ns, p.metadata.name ?? ''),
+        );
       }
     }
     for (let i = pods.length; i < desired; i++) {
@@ -371,7 +436,8 @@ export class SimulatedControllers {
       .list(resourceKey(this.pods), ns)
       .filter(p => p.metadata.labels?.model === name && ownedBy(p, model));
     for (const p of pods) {
-      if (!getPath(p, ['spec', 'nodeName'])) this.bindAndStart(model, p, wantsGpu);
+      if (!getPath(p, ['spec', 'nodeName']))
+        this.bindAndStart(model, p, wantsGpu);
     }
     const fresh = this.api.store.get(resourceKey(this.models), ns, name);
     if (!fresh) return;
@@ -384,11 +450,23 @@ export class SimulatedControllers {
       status.cache = { loaded: loaded || pods.some(podReady) };
     }
     if (!deepEqual(status, fresh.status)) {
-      this.api.update(this.models, ns, name, { ...fresh, status }, {}, 'status');
+      this.api.update(
+        this.models,
+        ns,
+        name,
+        { ...fresh, status },
+        {},
+        'status',
+      );
     }
   }
 
-  private createModelPod(model: KubeObject, hash: string, wantsGpu: boolean, profile: string | undefined): void {
+  private createModelPod(
+    model: KubeObject,
+    hash: string,
+    wantsGpu: boolean,
+    profile: string | undefined,
+  ): void {
     const spec = model.spec as Obj;
     const name = model.metadata.name ?? '';
     const ns = model.metadata.namespace ?? 'default';
@@ -397,11 +475,17 @@ export class SimulatedControllers {
     const args: string[] = [];
     if (engine === 'VLLM' || engine === undefined) {
       const repo = url.replace(/^[a-z0-9]+:\/\//, '').split('?')[0];
-      args.push(`--model=${url.startsWith('hf://') ? repo : '/model'}`, `--served-model-name=${name}`);
+      args.push(
+        `--model=${url.startsWith('hf://') ? repo : '/model'}`,
+        `--served-model-name=${name}`,
+      );
     }
     args.push(...((spec.args as string[] | undefined) ?? []));
     const env = isObj(spec.env)
-      ? Object.entries(spec.env).map(([k, v]) => ({ name: k, value: String(v) }))
+      ? Object.entries(spec.env).map(([k, v]) => ({
+          name: k,
+          value: String(v),
+        }))
       : [];
     const labels: Record<string, string> = {
       'app.kubernetes.io/name': engineApp(engine),
@@ -423,15 +507,25 @@ export class SimulatedControllers {
         containers: [
           {
             name: 'server',
-            image: typeof spec.image === 'string' ? spec.image : engineImage(engine, wantsGpu),
+            image:
+              typeof spec.image === 'string'
+                ? spec.image
+                : engineImage(engine, wantsGpu),
             args,
             env,
             ports: [{ containerPort: 8000, name: 'http', protocol: 'TCP' }],
             resources: profileResources(profile),
-            readinessProbe: { httpGet: { path: engine === 'OLlama' ? '/' : '/health', port: 'http' } },
+            readinessProbe: {
+              httpGet: {
+                path: engine === 'OLlama' ? '/' : '/health',
+                port: 'http',
+              },
+            },
           },
         ],
-        ...(typeof spec.priorityClassName === 'string' ? { priorityClassName: spec.priorityClassName } : {}),
+        ...(typeof spec.priorityClassName === 'string'
+          ? { priorityClassName: spec.priorityClassName }
+          : {}),
       },
     };
     const { object: pod } = this.api.create(this.pods, ns, podBody);
@@ -439,7 +533,11 @@ export class SimulatedControllers {
   }
 
   /** Schedules a model Pod and starts its containers after the ready delay. */
-  private bindAndStart(model: KubeObject, pod: KubeObject, wantsGpu: boolean): void {
+  private bindAndStart(
+    model: KubeObject,
+    pod: KubeObject,
+    wantsGpu: boolean,
+  ): void {
     const ns = pod.metadata.namespace ?? 'default';
     const uid = model.metadata.uid ?? '';
     const node = this.schedule(pod, wantsGpu);
@@ -449,7 +547,9 @@ export class SimulatedControllers {
       this.seededReady.set(uid, seeded - 1);
       this.markPodRunning(ns, pod.metadata.name ?? '', true);
     } else {
-      this.later(this.readyDelay, () => this.markPodRunning(ns, pod.metadata.name ?? '', false));
+      this.later(this.readyDelay, () =>
+        this.markPodRunning(ns, pod.metadata.name ?? '', false),
+      );
     }
   }
 
@@ -463,20 +563,40 @@ export class SimulatedControllers {
     const node = this.pickNode(wantsGpu);
     const now = nowIso();
     const next = clone(current);
-    const container = String(getPath(current, ['spec', 'containers', '0', 'name']) ?? 'server');
-    const image = String(getPath(current, ['spec', 'containers', '0', 'image']) ?? '');
+    const container = String(
+      getPath(current, ['spec', 'containers', '0', 'name']) ?? 'server',
+    );
+    const image = String(
+      getPath(current, ['spec', 'containers', '0', 'image']) ?? '',
+    );
     if (!node) {
       const total = this.api.store.list(resourceKey(this.nodes)).length;
-      const message = `0/${total} nodes are available: ${total ? `${total} node(s) had untolerated taint or were not ready` : 'no nodes available to schedule pods'}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+      const message = `0/${total} nodes are available: ${
+        total
+          ? `${total} node(s) had untolerated taint or were not ready`
+          : 'no nodes available to schedule pods'
+      }. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
       const prevCond = getPath(current, ['status', 'conditions']);
       if (!Array.isArray(prevCond) || !prevCond.length) {
         next.status = {
           ...(isObj(current.status) ? current.status : {}),
           phase: 'Pending',
-          conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'Unschedulable', message }],
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              lastProbeTime: null,
+              lastTransitionTime: now,
+              reason: 'Unschedulable',
+              message,
+            },
+          ],
         };
         this.api.store.write(resourceKey(this.pods), next);
-        this.recordEvent(next, 'FailedScheduling', message, { type: 'Warning', component: 'default-scheduler' });
+        this.recordEvent(next, 'FailedScheduling', message, {
+          type: 'Warning',
+          component: 'default-scheduler',
+        });
       }
       return undefined;
     }
@@ -485,7 +605,14 @@ export class SimulatedControllers {
     next.status = {
       ...(isObj(current.status) ? current.status : {}),
       phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'True',
+          lastProbeTime: null,
+          lastTransitionTime: now,
+        },
+      ],
       hostIP: nodeIP(node),
       hostIPs: [{ ip: nodeIP(node) }],
       startTime: now,
@@ -503,24 +630,45 @@ export class SimulatedControllers {
       ],
     };
     this.api.store.write(resourceKey(this.pods), next);
-    this.recordEvent(next, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`, {
-      component: 'default-scheduler',
-    });
+    this.recordEvent(
+      next,
+      'Scheduled',
+      `Successfully assigned ${ns}/${name} to ${nodeName}`,
+      {
+        component: 'default-scheduler',
+      },
+    );
     return node;
   }
 
   /** What the kubelet reports once containers run (and, for model pods, pass readiness). */
   private markPodRunning(ns: string, name: string, quiet: boolean): void {
     const pod = this.api.store.get(resourceKey(this.pods), ns, name);
-    if (!pod || pod.metadata.deletionTimestamp || !getPath(pod, ['spec', 'nodeName'])) return;
+    if (
+      !pod ||
+      pod.metadata.deletionTimestamp ||
+      !getPath(pod, ['spec', 'nodeName'])
+    )
+      return;
     const now = nowIso();
     const nodeName = String(getPath(pod, ['spec', 'nodeName']));
     const containers = (getPath(pod, ['spec', 'containers']) as Obj[]) ?? [];
     this.ipCounter++;
-    const podIP = `10.42.${Math.floor(this.ipCounter / 250) % 250}.${(this.ipCounter % 250) + 2}`;
-    const conditions = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
-      type => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now }),
-    );
+    const podIP = `10.42.${Math.floor(this.ipCounter / 250) % 250}.${
+      (this.ipCounter % 250) + 2
+    }`;
+    const conditions = [
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ].map(type => ({
+      type,
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: now,
+    }));
     const next = clone(pod);
     next.status = {
       ...(isObj(pod.status) ? pod.status : {}),
@@ -535,7 +683,10 @@ export class SimulatedControllers {
         ready: true,
         restartCount: 0,
         image: c.image,
-        imageID: `docker.io/${String(c.image)}@sha256:${podHash(c.image).padEnd(64, '0')}`,
+        imageID: `docker.io/${String(c.image)}@sha256:${podHash(c.image).padEnd(
+          64,
+          '0',
+        )}`,
         containerID: `containerd://${podHash([name, c.name]).padEnd(64, 'a')}`,
         started: true,
       })),
@@ -555,9 +706,24 @@ export class SimulatedControllers {
     );
     if (!quiet) {
       for (const c of containers) {
-        this.recordEvent(next, 'Pulled', `Container image "${String(c.image)}" already present on machine`, { component: 'kubelet', host: nodeName });
-        this.recordEvent(next, 'Created', `Created container: ${String(c.name)}`, { component: 'kubelet', host: nodeName });
-        this.recordEvent(next, 'Started', `Started container ${String(c.name)}`, { component: 'kubelet', host: nodeName });
+        this.recordEvent(
+          next,
+          'Pulled',
+          `Container image "${String(c.image)}" already present on machine`,
+          { component: 'kubelet', host: nodeName },
+        );
+        this.recordEvent(
+          next,
+          'Created',
+          `Created container: ${String(c.name)}`,
+          { component: 'kubelet', host: nodeName },
+        );
+        this.recordEvent(
+          next,
+          'Started',
+          `Started container ${String(c.name)}`,
+          { component: 'kubelet', host: nodeName },
+        );
       }
     }
   }
@@ -584,7 +750,9 @@ export class SimulatedControllers {
     let job = this.api.store.get(resourceKey(this.jobs), ns, jobName);
     if (job && job.metadata.annotations?.[HELM_CONFIG_HASH] !== configHash) {
       // spec changed: helm-controller replaces the Job
-      this.api.delete(this.jobs, ns, jobName, { propagationPolicy: 'Background' });
+      this.api.delete(this.jobs, ns, jobName, {
+        propagationPolicy: 'Background',
+      });
       job = undefined;
     }
     if (!job) {
@@ -593,23 +761,45 @@ export class SimulatedControllers {
     }
     const failed = Number(getPath(job, ['status', 'failed']) ?? 0) > 0;
     const conditions: Obj[] = [
-      { type: 'JobCreated', status: 'True', reason: 'Job created', message: `Applying HelmChart using Job ${ns}/${jobName}` },
+      {
+        type: 'JobCreated',
+        status: 'True',
+        reason: 'Job created',
+        message: `Applying HelmChart using Job ${ns}/${jobName}`,
+      },
     ];
     if (spec.failurePolicy === 'abort') {
       conditions.push(
         failed
-          ? { type: 'Failed', status: 'True', reason: 'Job failed', message: 'Helm Job failed and failurePolicy is set to abort' }
+          ? {
+              type: 'Failed',
+              status: 'True',
+              reason: 'Job failed',
+              message: 'Helm Job failed and failurePolicy is set to abort',
+            }
           : { type: 'Failed', status: 'False', reason: '', message: '' },
       );
     }
     const status = { jobName, conditions };
     const fresh = this.api.store.get(resourceKey(this.charts), ns, name);
     if (fresh && !deepEqual(status, fresh.status)) {
-      this.api.update(this.charts, ns, name, { ...fresh, status }, {}, 'status');
+      this.api.update(
+        this.charts,
+        ns,
+        name,
+        { ...fresh, status },
+        {},
+        'status',
+      );
     }
   }
 
-  private createHelmJob(chart: KubeObject, jobName: string, action: 'install' | 'delete', configHash: string): KubeObject | undefined {
+  private createHelmJob(
+    chart: KubeObject,
+    jobName: string,
+    action: 'install' | 'delete',
+    configHash: string,
+  ): KubeObject | undefined {
     const ns = chart.metadata.namespace ?? 'kube-system';
     const name = chart.metadata.name ?? '';
     const spec = isObj(chart.spec) ? chart.spec : {};
@@ -633,20 +823,30 @@ export class SimulatedControllers {
         name: jobName,
         namespace: ns,
         labels: { [HELM_CHART_LABEL]: name },
-        annotations: { [HELM_CONFIG_HASH]: configHash, 'objectset.rio.cattle.io/id': 'helm-controller' },
+        annotations: {
+          [HELM_CONFIG_HASH]: configHash,
+          'objectset.rio.cattle.io/id': 'helm-controller',
+        },
         ownerReferences: [ownerRef(chart)],
       },
       spec: {
-        backoffLimit: typeof spec.backOffLimit === 'number' ? spec.backOffLimit : 1000,
+        backoffLimit:
+          typeof spec.backOffLimit === 'number' ? spec.backOffLimit : 1000,
         template: {
-          metadata: { labels: { [HELM_CHART_LABEL]: name }, annotations: { [HELM_CONFIG_HASH]: configHash } },
+          metadata: {
+            labels: { [HELM_CHART_LABEL]: name },
+            annotations: { [HELM_CONFIG_HASH]: configHash },
+          },
           spec: {
             restartPolicy: 'OnFailure',
             serviceAccountName: `helm-${name}`,
             containers: [
               {
                 name: 'helm',
-                image: typeof spec.jobImage === 'string' ? spec.jobImage : KLIPPER_IMAGE,
+                image:
+                  typeof spec.jobImage === 'string'
+                    ? spec.jobImage
+                    : KLIPPER_IMAGE,
                 args: [action],
                 env,
               },
@@ -659,7 +859,8 @@ export class SimulatedControllers {
     try {
       job = this.api.create(this.jobs, ns, body).object;
     } catch (e) {
-      if (e instanceof StatusError && e.code === 409) return this.api.store.get(resourceKey(this.jobs), ns, jobName);
+      if (e instanceof StatusError && e.code === 409)
+        return this.api.store.get(resourceKey(this.jobs), ns, jobName);
       throw e;
     }
     const template = getPath(job, ['spec', 'template']) as Obj;
@@ -670,34 +871,95 @@ export class SimulatedControllers {
       metadata: {
         generateName: `${jobName}-`,
         namespace: ns,
-        labels: clone(getPath(template, ['metadata', 'labels']) as Record<string, string>),
-        annotations: clone(getPath(template, ['metadata', 'annotations']) as Record<string, string>),
+        labels: clone(
+          getPath(template, ['metadata', 'labels']) as Record<string, string>,
+        ),
+        annotations: clone(
+          getPath(template, ['metadata', 'annotations']) as Record<
+            string,
+            string
+          >,
+        ),
         ownerReferences: [ownerRef(job)],
       },
-      spec: { ...clone(template.spec as Obj), ...(node ? { nodeName: node.metadata.name } : {}) },
+      spec: {
+        ...clone(template.spec as Obj),
+        ...(node ? { nodeName: node.metadata.name } : {}),
+      },
     });
-    this.recordEvent(job, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, { component: 'job-controller' });
+    this.recordEvent(
+      job,
+      'SuccessfulCreate',
+      `Created pod: ${pod.metadata.name}`,
+      { component: 'job-controller' },
+    );
     const running = clone(pod);
     const now = nowIso();
     running.status = {
       phase: 'Running',
-      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(type => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
+      conditions: [
+        'Initialized',
+        'Ready',
+        'ContainersReady',
+        'PodScheduled',
+      ].map(type => ({
+        type,
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      })),
       hostIP: nodeIP(node),
       startTime: now,
-      containerStatuses: [{ name: 'helm', state: { running: { startedAt: now } }, lastState: {}, ready: true, restartCount: 0, image: String(getPath(template, ['spec', 'containers', '0', 'image'])), imageID: '', started: true }],
+      containerStatuses: [
+        {
+          name: 'helm',
+          state: { running: { startedAt: now } },
+          lastState: {},
+          ready: true,
+          restartCount: 0,
+          image: String(
+            getPath(template, ['spec', 'containers', '0', 'image']),
+          ),
+          imageID: '',
+          started: true,
+        },
+      ],
       qosClass: 'BestEffort',
     };
     this.api.store.write(resourceKey(this.pods), running);
     const jobRunning = clone(job);
-    jobRunning.status = { active: 1, ready: 1, startTime: now, terminating: 0, uncountedTerminatedPods: {} };
+    jobRunning.status = {
+      active: 1,
+      ready: 1,
+      startTime: now,
+      terminating: 0,
+      uncountedTerminatedPods: {},
+    };
     job = this.api.store.write(resourceKey(this.jobs), jobRunning);
-    this.api.podLogs.set(`${ns}/${pod.metadata.name}`, this.helmLogPrefix(action, name, spec, ns));
+    this.api.podLogs.set(
+      `${ns}/${pod.metadata.name}`,
+      this.helmLogPrefix(action, name, spec, ns),
+    );
     const failure = action === 'install' ? helmFailure(spec) : undefined;
-    this.later(this.jobDelay, () => this.finishHelmJob(ns, jobName, pod.metadata.name ?? '', action, name, failure));
+    this.later(this.jobDelay, () =>
+      this.finishHelmJob(
+        ns,
+        jobName,
+        pod.metadata.name ?? '',
+        action,
+        name,
+        failure,
+      ),
+    );
     return job;
   }
 
-  private helmLogPrefix(action: string, name: string, spec: Obj, ns: string): string {
+  private helmLogPrefix(
+    action: string,
+    name: string,
+    spec: Obj,
+    ns: string,
+  ): string {
     const target = String(spec.targetNamespace ?? ns);
     if (action === 'delete') {
       return `+ helm_v3 uninstall ${name} --namespace ${target} --wait\n`;
@@ -707,30 +969,48 @@ export class SimulatedControllers {
     return [
       'if [[ ${KUBERNETES_SERVICE_HOST} =~ .*:.* ]]; then',
       `+ helm_v3 repo update`,
-      `+ helm_v3 install --namespace ${target} ${name} ${String(spec.chart ?? '')}${repo}${version} --values /config/values-01_HelmChart.yaml`,
+      `+ helm_v3 install --namespace ${target} ${name} ${String(
+        spec.chart ?? '',
+      )}${repo}${version} --values /config/values-01_HelmChart.yaml`,
       '',
     ].join('\n');
   }
 
-  private finishHelmJob(ns: string, jobName: string, podName: string, action: string, chartName: string, failure: string | undefined): void {
+  private finishHelmJob(
+    ns: string,
+    jobName: string,
+    podName: string,
+    action: string,
+    chartName: string,
+    failure: string | undefined,
+  ): void {
     const job = this.api.store.get(resourceKey(this.jobs), ns, jobName);
     if (!job) return;
     const pod = this.api.store.get(resourceKey(this.pods), ns, podName);
     const now = nowIso();
     const key = `${ns}/${podName}`;
-    const spec = (this.api.store.get(resourceKey(this.charts), ns, chartName)?.spec ?? {}) as Obj;
+    const spec = (this.api.store.get(resourceKey(this.charts), ns, chartName)
+      ?.spec ?? {}) as Obj;
     const target = String(spec.targetNamespace ?? ns);
     if (pod) {
       const next = clone(pod);
       next.status = {
         ...(isObj(pod.status) ? pod.status : {}),
         phase: failure ? 'Failed' : 'Succeeded',
-        conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(type => ({
+        conditions: [
+          'Initialized',
+          'Ready',
+          'ContainersReady',
+          'PodScheduled',
+        ].map(type => ({
           type,
-          status: type === 'Ready' || type === 'ContainersReady' ? 'False' : 'True',
+          status:
+            type === 'Ready' || type === 'ContainersReady' ? 'False' : 'True',
           lastProbeTime: null,
           lastTransitionTime: now,
-          ...(type === 'Ready' || type === 'ContainersReady' ? { reason: 'PodCompleted' } : {}),
+          ...(type === 'Ready' || type === 'ContainersReady'
+            ? { reason: 'PodCompleted' }
+            : {}),
         })),
         containerStatuses: [
           {
@@ -753,20 +1033,23 @@ export class SimulatedControllers {
         ],
       };
       this.api.store.write(resourceKey(this.pods), next);
-      const date = new Date().toUTCString().replace(/,/, '').replace(' GMT', ' UTC');
+      const date = new Date()
+        .toUTCString()
+        .replace(/,/, '')
+        .replace(' GMT', ' UTC');
       const tail = failure
         ? `${failure}\n`
         : action === 'delete'
-          ? `release "${chartName}" uninstalled\n`
-          : [
-              `NAME: ${chartName}`,
-              `LAST DEPLOYED: ${date}`,
-              `NAMESPACE: ${target}`,
-              'STATUS: deployed',
-              'REVISION: 1',
-              'TEST SUITE: None',
-              '',
-            ].join('\n');
+        ? `release "${chartName}" uninstalled\n`
+        : [
+            `NAME: ${chartName}`,
+            `LAST DEPLOYED: ${date}`,
+            `NAMESPACE: ${target}`,
+            'STATUS: deployed',
+            'REVISION: 1',
+            'TEST SUITE: None',
+            '',
+          ].join('\n');
       this.api.podLogs.set(key, (this.api.podLogs.get(key) ?? '') + tail);
     }
     const nextJob = clone(job);
@@ -779,8 +1062,22 @@ export class SimulatedControllers {
           ready: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: 'FailureTarget', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-            { type: 'Failed', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+            {
+              type: 'FailureTarget',
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+            },
+            {
+              type: 'Failed',
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+            },
           ],
         }
       : {
@@ -791,27 +1088,54 @@ export class SimulatedControllers {
           ready: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
-            { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+            {
+              type: 'SuccessCriteriaMet',
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              reason: 'CompletionsReached',
+              message: 'Reached expected number of succeeded pods',
+            },
+            {
+              type: 'Complete',
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              reason: 'CompletionsReached',
+              message: 'Reached expected number of succeeded pods',
+            },
           ],
         };
     const stored = this.api.store.write(resourceKey(this.jobs), nextJob);
     if (failure) {
-      this.recordEvent(stored, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', { type: 'Warning', component: 'job-controller' });
+      this.recordEvent(
+        stored,
+        'BackoffLimitExceeded',
+        'Job has reached the specified backoff limit',
+        { type: 'Warning', component: 'job-controller' },
+      );
     } else {
-      this.recordEvent(stored, 'Completed', 'Job completed', { component: 'job-controller' });
+      this.recordEvent(stored, 'Completed', 'Job completed', {
+        component: 'job-controller',
+      });
     }
     if (action === 'delete') {
       this.pending.delete(`${ns}/${chartName}`);
       const chart = this.api.store.get(resourceKey(this.charts), ns, chartName);
       if (chart && chart.metadata.deletionTimestamp) {
         const next = clone(chart);
-        next.metadata.finalizers = (chart.metadata.finalizers ?? []).filter(f => f !== HELM_FINALIZER);
+        next.metadata.finalizers = (chart.metadata.finalizers ?? []).filter(
+          f => f !== HELM_FINALIZER,
+        );
         if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
         this.api.update(this.charts, ns, chartName, next);
         // The chart is gone: its install Job and this delete Job go with it (helm-controller cleans both up).
         for (const jn of [`helm-install-${chartName}`, jobName]) {
-          this.safely(() => this.api.delete(this.jobs, ns, jn, { propagationPolicy: 'Background' }));
+          this.safely(() =>
+            this.api.delete(this.jobs, ns, jn, {
+              propagationPolicy: 'Background',
+            }),
+          );
         }
       }
     } else {
@@ -824,11 +1148,23 @@ export class SimulatedControllers {
     const name = chart.metadata.name ?? '';
     if (this.pending.has(`${ns}/${name}`)) return;
     this.pending.add(`${ns}/${name}`);
-    this.recordEvent(chart, 'RemoveJob', `Uninstalling HelmChart using Job ${ns}/helm-delete-${name}`, { component: 'helm-controller' });
+    this.recordEvent(
+      chart,
+      'RemoveJob',
+      `Uninstalling HelmChart using Job ${ns}/helm-delete-${name}`,
+      { component: 'helm-controller' },
+    );
     const jobName = `helm-delete-${name}`;
     if (this.api.store.has(resourceKey(this.jobs), ns, jobName)) {
-      this.api.delete(this.jobs, ns, jobName, { propagationPolicy: 'Background' });
+      this.api.delete(this.jobs, ns, jobName, {
+        propagationPolicy: 'Background',
+      });
     }
-    this.createHelmJob(chart, jobName, 'delete', `SHA256=${podHash(chart.spec ?? {})}`);
+    this.createHelmJob(
+      chart,
+      jobName,
+      'delete',
+      `SHA256=${podHash(chart.spec ?? {})}`,
+    );
   }
 }

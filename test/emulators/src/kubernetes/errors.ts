@@ -102,7 +102,11 @@ export const fieldErr = {
     badValue: value,
     detail,
   }),
-  notSupported: (field: string, value: unknown, valid: string[]): FieldError => ({
+  notSupported: (
+    field: string,
+    value: unknown,
+    valid: string[],
+  ): FieldError => ({
     type: 'FieldValueNotSupported',
     field,
     badValue: value,
@@ -127,7 +131,9 @@ export const fieldErr = {
     badValue: '<value omitted>',
     detail:
       maxLength >= 0
-        ? `may not be more than ${maxLength} ${maxLength === 1 ? 'byte' : 'bytes'}`
+        ? `may not be more than ${maxLength} ${
+            maxLength === 1 ? 'byte' : 'bytes'
+          }`
         : 'value is too long',
   }),
   tooMany: (field: string, actual: number, max: number): FieldError => ({
@@ -252,7 +258,12 @@ export const statusErrors = {
   /** Unknown URL (no such resource type). */
   notFoundPath: () =>
     new StatusError(
-      failure(404, 'NotFound', 'the server could not find the requested resource', {}),
+      failure(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+        {},
+      ),
     ),
   alreadyExists: (gr: GroupResource, name: string) =>
     new StatusError(
@@ -268,7 +279,9 @@ export const statusErrors = {
       failure(
         409,
         'Conflict',
-        `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${why}`,
+        `Operation cannot be fulfilled on ${qualifiedResource(
+          gr,
+        )} "${name}": ${why}`,
         details(gr, name),
       ),
     ),
@@ -306,18 +319,23 @@ export const statusErrors = {
         details(gr, name),
       ),
     ),
-  methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
-    new StatusError(failure(405, 'MethodNotAllowed', message, {})),
+  methodNotAllowed: (
+    message = 'the server does not allow this method on the requested resource',
+  ) => new StatusError(failure(405, 'MethodNotAllowed', message, {})),
   unsupportedMediaType: (accepts: string[]) =>
     new StatusError(
       failure(
         415,
         'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: ${accepts.join(', ')}`,
+        `the body of the request was in an unknown format - accepted media types include: ${accepts.join(
+          ', ',
+        )}`,
       ),
     ),
-  unauthorized: () => new StatusError(failure(401, 'Unauthorized', 'Unauthorized')),
-  expired: (message: string) => new StatusError(failure(410, 'Expired', message)),
+  unauthorized: () =>
+    new StatusError(failure(401, 'Unauthorized', 'Unauthorized')),
+  expired: (message: string) =>
+    new StatusError(failure(410, 'Expired', message)),
   gone: (message: string) => new StatusError(failure(410, 'Gone', message)),
   requestEntityTooLarge: (message: string) =>
     new StatusError(failure(413, 'RequestEntityTooLarge', message)),

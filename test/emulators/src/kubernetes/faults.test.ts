@@ -26,16 +26,30 @@ describe('kubernetes emulator: fault injection through client-node', () => {
   beforeAll(async () => {
     emu = await startKubernetesEmulator({ controller: false });
     c = clients(emu);
-    await c.custom.createNamespacedCustomObject({ ...MODELS, namespace: 'default', body: model('m') });
+    await c.custom.createNamespacedCustomObject({
+      ...MODELS,
+      namespace: 'default',
+      body: model('m'),
+    });
   });
   afterEach(() => emu.faults.clear());
   afterAll(() => emu.close());
 
-  const get = (opts?: Parameters<typeof c.custom.getNamespacedCustomObject>[1]) =>
-    c.custom.getNamespacedCustomObject({ ...MODELS, namespace: 'default', name: 'm' }, opts);
+  const get = (
+    opts?: Parameters<typeof c.custom.getNamespacedCustomObject>[1],
+  ) =>
+    c.custom.getNamespacedCustomObject(
+      { ...MODELS, namespace: 'default', name: 'm' },
+      opts,
+    );
 
   it('5xx surfaces as an ApiException with that code, once', async () => {
-    emu.faults.inject({ kind: '5xx', status: 503, times: 1, pathPrefix: '/apis/kubeai.org' });
+    emu.faults.inject({
+      kind: '5xx',
+      status: 503,
+      times: 1,
+      pathPrefix: '/apis/kubeai.org',
+    });
     const err = await get().catch(e => e);
     expect(err).toBeInstanceOf(k8s.ApiException);
     expect(err.code).toBe(503);
@@ -75,11 +89,21 @@ describe('kubernetes emulator: fault injection through client-node', () => {
     const res = await fetch(`${emu.url}/__emulator/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ kind: '5xx', status: 500, times: 1, pathPrefix: '/apis/kubeai.org/v1/namespaces/default/models' }),
+      body: JSON.stringify({
+        kind: '5xx',
+        status: 500,
+        times: 1,
+        pathPrefix: '/apis/kubeai.org/v1/namespaces/default/models',
+      }),
     });
     expect(res.status).toBe(201);
     const done = new Promise<unknown>(resolve => {
-      void new k8s.Watch(c.kc).watch('/apis/kubeai.org/v1/namespaces/default/models', {}, () => {}, resolve);
+      void new k8s.Watch(c.kc).watch(
+        '/apis/kubeai.org/v1/namespaces/default/models',
+        {},
+        () => {},
+        resolve,
+      );
     });
     const err = (await done) as { statusCode?: number };
     expect(err.statusCode).toBe(500);

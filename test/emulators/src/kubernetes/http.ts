@@ -5,7 +5,13 @@
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import yaml from 'js-yaml';
-import { DeleteOptions, FieldValidation, KubeApi, ListOptions, WriteOptions } from './api';
+import {
+  DeleteOptions,
+  FieldValidation,
+  KubeApi,
+  ListOptions,
+  WriteOptions,
+} from './api';
 import { Status, StatusError, statusErrors } from './errors';
 import { Obj, isObj } from './json';
 import { ResourceDef, ResourceRegistry, apiVersionOf } from './resources';
@@ -34,7 +40,11 @@ export const SERVER_VERSION = {
   platform: 'linux/amd64',
 };
 
-const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+const BODY_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/vnd.kubernetes.protobuf',
+];
 
 function mediaType(req: Request): string {
   return String(req.headers['content-type'] ?? '')
@@ -55,7 +65,13 @@ function bodyText(req: Request): string {
   return Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
 }
 
-function send(req: Request, res: Response, code: number, body: unknown, warnings: string[] = []): void {
+function send(
+  req: Request,
+  res: Response,
+  code: number,
+  body: unknown,
+  warnings: string[] = [],
+): void {
   for (const w of warnings) {
     res.append('Warning', `299 - ${JSON.stringify(w)}`);
   }
@@ -73,11 +89,17 @@ function sendStatus(req: Request, res: Response, status: Status): void {
 function decodeBody(req: Request): unknown {
   const text = bodyText(req);
   const type = mediaType(req) || 'application/json';
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
+  if (
+    type === 'application/yaml' ||
+    type === 'application/x-yaml' ||
+    type === 'text/yaml'
+  ) {
     try {
       return yaml.load(text);
     } catch (e) {
-      throw statusErrors.badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
+      throw statusErrors.badRequest(
+        `error converting YAML to JSON: ${(e as Error).message}`,
+      );
     }
   }
   if (type !== 'application/json' && !type.endsWith('+json')) {
@@ -99,10 +121,14 @@ function decodeBody(req: Request): unknown {
 
 function writeOptions(req: Request): WriteOptions {
   const dryRun = req.query.dryRun;
-  const values = (Array.isArray(dryRun) ? dryRun : dryRun === undefined ? [] : [dryRun]).map(String);
+  const values = (
+    Array.isArray(dryRun) ? dryRun : dryRun === undefined ? [] : [dryRun]
+  ).map(String);
   for (const v of values) {
     if (v !== 'All') {
-      throw statusErrors.badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+      throw statusErrors.badRequest(
+        `dryRun: Unsupported value: "${v}": supported values: "All"`,
+      );
     }
   }
   const fv = query(req, 'fieldValidation');
@@ -122,7 +148,9 @@ function writeOptions(req: Request): WriteOptions {
 function listOptions(req: Request, namespace: string | undefined): ListOptions {
   const limit = query(req, 'limit');
   if (limit !== undefined && !/^-?\d+$/.test(limit)) {
-    throw statusErrors.badRequest(`limit: Invalid value: "${limit}": must be an integer`);
+    throw statusErrors.badRequest(
+      `limit: Invalid value: "${limit}": must be an integer`,
+    );
   }
   return {
     namespace,
@@ -141,14 +169,18 @@ function deleteOptions(req: Request): DeleteOptions {
     try {
       body = JSON.parse(text);
     } catch (e) {
-      throw statusErrors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+      throw statusErrors.badRequest(
+        `couldn't get version/kind; json parse error: ${(e as Error).message}`,
+      );
     }
     if (isObj(body)) {
       if (typeof body.propagationPolicy === 'string') {
-        opts.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
+        opts.propagationPolicy =
+          body.propagationPolicy as DeleteOptions['propagationPolicy'];
       }
       if (isObj(body.preconditions)) {
-        opts.preconditions = body.preconditions as DeleteOptions['preconditions'];
+        opts.preconditions =
+          body.preconditions as DeleteOptions['preconditions'];
       }
       if (Array.isArray(body.dryRun) && body.dryRun.includes('All')) {
         opts.dryRun = true;
@@ -159,7 +191,10 @@ function deleteOptions(req: Request): DeleteOptions {
   if (pp) {
     opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
   }
-  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+  if (
+    opts.propagationPolicy &&
+    !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)
+  ) {
     throw statusErrors.badRequest(
       `propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`,
     );
@@ -171,9 +206,15 @@ function deleteOptions(req: Request): DeleteOptions {
 }
 
 /** The APIResourceList of one group/version. */
-function resourceList(registry: ResourceRegistry, group: string, version: string): Obj {
+function resourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): Obj {
   const resources: Obj[] = [];
-  for (const r of registry.all().filter(d => d.group === group && d.version === version)) {
+  for (const r of registry
+    .all()
+    .filter(d => d.group === group && d.version === version)) {
     const main: Obj = {
       name: r.plural,
       singularName: r.singular,
@@ -185,7 +226,13 @@ function resourceList(registry: ResourceRegistry, group: string, version: string
     if (r.categories.length) main.categories = r.categories;
     resources.push(main);
     if (r.logSubresource) {
-      resources.push({ name: `${r.plural}/log`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get'] });
+      resources.push({
+        name: `${r.plural}/log`,
+        singularName: '',
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: ['get'],
+      });
     }
     if (r.scale) {
       resources.push({
@@ -230,7 +277,12 @@ interface Route {
 }
 
 /** Express handler mounting the whole API. */
-export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions, address: () => string): void {
+export function mountKubernetesApi(
+  app: Express,
+  api: KubeApi,
+  opts: HttpOptions,
+  address: () => string,
+): void {
   const registry = api.registry;
 
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -258,7 +310,10 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
     } catch {
       throw statusErrors.badRequest('malformed URL path');
     }
-    if (req.method !== 'GET' && ['version', 'healthz', 'livez', 'readyz'].includes(segs[0] ?? '')) {
+    if (
+      req.method !== 'GET' &&
+      ['version', 'healthz', 'livez', 'readyz'].includes(segs[0] ?? '')
+    ) {
       throw statusErrors.methodNotAllowed();
     }
     if (segs.length === 1 && segs[0] === 'version') {
@@ -281,7 +336,9 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
         send(req, res, 200, {
           kind: 'APIVersions',
           versions: ['v1'],
-          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address() }],
+          serverAddressByClientCIDRs: [
+            { clientCIDR: '0.0.0.0/0', serverAddress: address() },
+          ],
         });
         return;
       }
@@ -302,13 +359,21 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
         const vs = groups().get(group);
         if (!vs) throw statusErrors.notFoundPath();
         if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
-        send(req, res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, vs) });
+        send(req, res, 200, {
+          kind: 'APIGroup',
+          apiVersion: 'v1',
+          ...apiGroup(group, vs),
+        });
         return;
       }
     } else {
       throw statusErrors.notFoundPath();
     }
-    if (!registry.groupVersions().some(gv => gv.group === group && gv.version === version)) {
+    if (
+      !registry
+        .groupVersions()
+        .some(gv => gv.group === group && gv.version === version)
+    ) {
       throw statusErrors.notFoundPath();
     }
     if (rest.length === 0) {
@@ -340,7 +405,8 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
           const list = api.list(r, listOptions(req, namespace));
           const metadata: Obj = { resourceVersion: list.resourceVersion };
           if (list.continue) metadata.continue = list.continue;
-          if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+          if (list.remainingItemCount !== undefined)
+            metadata.remainingItemCount = list.remainingItemCount;
           send(req, res, 200, {
             kind: r.listKind,
             apiVersion: apiVersionOf(r),
@@ -353,13 +419,29 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
           return;
         }
         case 'POST': {
-          if (!r.verbs.includes('create')) throw statusErrors.methodNotAllowed();
-          const result = api.create(r, namespace, decodeBody(req), writeOptions(req));
+          if (
+            !r.verbs.includes('create') ||
+            (r.namespaced && namespace === undefined)
+          ) {
+            throw statusErrors.methodNotAllowed();
+          }
+          const result = api.create(
+            r,
+            namespace,
+            decodeBody(req),
+            writeOptions(req),
+          );
           send(req, res, 201, result.object, result.warnings);
           return;
         }
         case 'DELETE': {
-          const items = api.deleteCollection(r, listOptions(req, namespace), deleteOptions(req));
+          if (r.namespaced && namespace === undefined)
+            throw statusErrors.methodNotAllowed();
+          const items = api.deleteCollection(
+            r,
+            listOptions(req, namespace),
+            deleteOptions(req),
+          );
           send(req, res, 200, {
             kind: r.listKind,
             apiVersion: apiVersionOf(r),
@@ -382,13 +464,32 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
           send(req, res, 200, api.get(r, namespace, name));
           return;
         case 'PUT': {
-          const result = api.update(r, namespace, name, decodeBody(req), writeOptions(req));
+          const result = api.update(
+            r,
+            namespace,
+            name,
+            decodeBody(req),
+            writeOptions(req),
+          );
           send(req, res, 200, result.object, result.warnings);
           return;
         }
         case 'PATCH': {
-          const result = api.patch(r, namespace, name, mediaType(req), bodyText(req), writeOptions(req));
-          send(req, res, result.created ? 201 : 200, result.object, result.warnings);
+          const result = api.patch(
+            r,
+            namespace,
+            name,
+            mediaType(req),
+            bodyText(req),
+            writeOptions(req),
+          );
+          send(
+            req,
+            res,
+            result.created ? 201 : 200,
+            result.object,
+            result.warnings,
+          );
           return;
         }
         case 'DELETE': {
@@ -407,12 +508,27 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
           return;
         case 'PUT': {
           if (r.readOnly) throw statusErrors.methodNotAllowed();
-          const result = api.update(r, namespace, name, decodeBody(req), writeOptions(req), 'status');
+          const result = api.update(
+            r,
+            namespace,
+            name,
+            decodeBody(req),
+            writeOptions(req),
+            'status',
+          );
           send(req, res, 200, result.object, result.warnings);
           return;
         }
         case 'PATCH': {
-          const result = api.patch(r, namespace, name, mediaType(req), bodyText(req), writeOptions(req), 'status');
+          const result = api.patch(
+            r,
+            namespace,
+            name,
+            mediaType(req),
+            bodyText(req),
+            writeOptions(req),
+            'status',
+          );
           send(req, res, 200, result.object, result.warnings);
           return;
         }
@@ -426,12 +542,25 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
           send(req, res, 200, api.getScale(r, namespace, name));
           return;
         case 'PUT': {
-          const result = api.updateScale(r, namespace, name, decodeBody(req), writeOptions(req));
+          const result = api.updateScale(
+            r,
+            namespace,
+            name,
+            decodeBody(req),
+            writeOptions(req),
+          );
           send(req, res, 200, result.object, result.warnings);
           return;
         }
         case 'PATCH': {
-          const result = api.patchScale(r, namespace, name, mediaType(req), bodyText(req), writeOptions(req));
+          const result = api.patchScale(
+            r,
+            namespace,
+            name,
+            mediaType(req),
+            bodyText(req),
+            writeOptions(req),
+          );
           send(req, res, 200, result.object, result.warnings);
           return;
         }
@@ -465,9 +594,14 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
         ? Number(timeoutParam)
         : opts.defaultWatchTimeoutSeconds;
     const bookmarks = query(req, 'allowWatchBookmarks') === 'true';
+    // WatchList (sendInitialEvents): the current state first, then a bookmark
+    // annotated k8s.io/initial-events-end.
+    const initialEvents = query(req, 'sendInitialEvents') === 'true';
     let fieldSelector = query(req, 'fieldSelector');
     if (name) {
-      fieldSelector = [fieldSelector, `metadata.name=${name}`].filter(Boolean).join(',');
+      fieldSelector = [fieldSelector, `metadata.name=${name}`]
+        .filter(Boolean)
+        .join(',');
     }
     let ended = false;
     res.status(200);
@@ -480,13 +614,30 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
     };
     const stop = api.watch(
       r,
-      { namespace, labelSelector: query(req, 'labelSelector'), fieldSelector, resourceVersion: query(req, 'resourceVersion') },
+      {
+        namespace,
+        labelSelector: query(req, 'labelSelector'),
+        fieldSelector,
+        resourceVersion: initialEvents
+          ? undefined
+          : query(req, 'resourceVersion'),
+      },
       write,
     );
     if (!stop) {
       ended = true;
       res.end();
       return;
+    }
+    if (initialEvents && bookmarks) {
+      write('BOOKMARK', {
+        kind: r.kind,
+        apiVersion: apiVersionOf(r),
+        metadata: {
+          resourceVersion: String(api.store.resourceVersion),
+          annotations: { 'k8s.io/initial-events-end': 'true' },
+        },
+      });
     }
     if (!res.headersSent) {
       res.flushHeaders();
@@ -497,7 +648,9 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
         apiVersion: apiVersionOf(r),
         metadata: { resourceVersion: String(api.store.resourceVersion) },
       });
-    const bookmarkTimer = bookmarks ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
+    const bookmarkTimer = bookmarks
+      ? setInterval(bookmark, opts.bookmarkIntervalMs)
+      : undefined;
     const finish = () => {
       if (ended) return;
       ended = true;
@@ -524,7 +677,11 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
       if (e instanceof StatusError) {
         sendStatus(req, res, e.status);
       } else {
-        sendStatus(req, res, statusErrors.internal((e as Error)?.message ?? String(e)).status);
+        sendStatus(
+          req,
+          res,
+          statusErrors.internal((e as Error)?.message ?? String(e)).status,
+        );
       }
     }
   });
@@ -537,11 +694,24 @@ export function mountKubernetesApi(app: Express, api: KubeApi, opts: HttpOptions
     }
     const e = err as { status?: number; type?: string; message?: string };
     if (e?.status === 413) {
-      sendStatus(req, res, statusErrors.requestEntityTooLarge('the request body is too large').status);
+      sendStatus(
+        req,
+        res,
+        statusErrors.requestEntityTooLarge('the request body is too large')
+          .status,
+      );
     } else if (e?.status && e.status < 500) {
-      sendStatus(req, res, statusErrors.badRequest(e.message ?? 'bad request').status);
+      sendStatus(
+        req,
+        res,
+        statusErrors.badRequest(e.message ?? 'bad request').status,
+      );
     } else {
-      sendStatus(req, res, statusErrors.internal(e?.message ?? String(err)).status);
+      sendStatus(
+        req,
+        res,
+        statusErrors.internal(e?.message ?? String(err)).status,
+      );
     }
   });
 }
@@ -559,7 +729,10 @@ function parseRoute(
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  const namespaceSub = group === '' && rest.length === 3 && ['status', 'finalize'].includes(rest[2]);
+  const namespaceSub =
+    group === '' &&
+    rest.length === 3 &&
+    ['status', 'finalize'].includes(rest[2]);
   if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSub) {
     namespace = rest[1];
     rest = rest.slice(2);

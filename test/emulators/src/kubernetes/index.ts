@@ -12,7 +12,16 @@ import { RunningEmulator, startEmulatorServer } from '../shared/server';
 import { KubeApi } from './api';
 import { ControllerOptions, SimulatedControllers } from './controllers';
 import { mountKubernetesApi } from './http';
-import { KubeObject, clone, isObj, meta, nowIso, randomHex, uuid } from './json';
+import {
+  KubeObject,
+  clone,
+  isObj,
+  meta,
+  nowIso,
+  randomHex,
+  sortedKeys,
+  uuid,
+} from './json';
 import { ResourceRegistry, resourceKey } from './resources';
 import { applyDefaults, dropNulls, prune } from './schema';
 import { ObjectStore } from './store';
@@ -49,7 +58,12 @@ export interface KubernetesEmulatorOptions {
 export interface KubeconfigOptions {
   clusters: { name: string; server: string; skipTLSVerify: boolean }[];
   users: { name: string; token: string }[];
-  contexts: { name: string; cluster: string; user: string; namespace?: string }[];
+  contexts: {
+    name: string;
+    cluster: string;
+    user: string;
+    namespace?: string;
+  }[];
   currentContext: string;
 }
 
@@ -81,9 +95,18 @@ export interface KubernetesEmulator extends RunningEmulator {
     namespace: string | undefined,
     name: string,
   ): T | undefined;
-  list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, filter?: ListFilter): T[];
+  list<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    filter?: ListFilter,
+  ): T[];
   /** Deletes through the API (finalizers and garbage collection apply). Returns false if absent. */
-  delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
+  delete(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): boolean;
   /** Sets what `GET .../pods/<name>/log` returns. */
   setPodLog(namespace: string, name: string, text: string): void;
   /** For `new KubeConfig().loadFromOptions(emulator.kubeconfig())`. */
@@ -92,12 +115,22 @@ export interface KubernetesEmulator extends RunningEmulator {
   kubeconfigYaml(namespace?: string): string;
   /** Polls `probe` (sync or async) every 10 ms until it returns a truthy value (default timeout 5 s). */
   waitFor<T>(
-    probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    probe: () =>
+      | T
+      | undefined
+      | null
+      | false
+      | Promise<T | undefined | null | false>,
     timeoutMs?: number,
   ): Promise<T>;
 }
 
-const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const INITIAL_NAMESPACES = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+];
 
 export async function startKubernetesEmulator(
   options: KubernetesEmulatorOptions = {},
@@ -116,7 +149,8 @@ export async function startKubernetesEmulator(
         {
           token,
           bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
-          defaultWatchTimeoutSeconds: options.defaultWatchTimeoutSeconds ?? 1800,
+          defaultWatchTimeoutSeconds:
+            options.defaultWatchTimeoutSeconds ?? 1800,
         },
         () => address,
       ),
@@ -125,7 +159,10 @@ export async function startKubernetesEmulator(
   address = `127.0.0.1:${server.port}`;
 
   // CRDs are visible as objects, Established.
-  const crdRes = registry.mustByKind('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+  const crdRes = registry.mustByKind(
+    'apiextensions.k8s.io/v1',
+    'CustomResourceDefinition',
+  );
   for (const crd of registry.crds) {
     const o = clone(crd);
     const m = meta(o);
@@ -135,8 +172,20 @@ export async function startKubernetesEmulator(
     o.status = {
       acceptedNames: clone((o.spec as Record<string, unknown>).names),
       conditions: [
-        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: m.creationTimestamp },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: m.creationTimestamp },
+        {
+          type: 'NamesAccepted',
+          status: 'True',
+          reason: 'NoConflicts',
+          message: 'no conflicts found',
+          lastTransitionTime: m.creationTimestamp,
+        },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: m.creationTimestamp,
+        },
       ],
       storedVersions: ['v1'],
     };
@@ -146,19 +195,31 @@ export async function startKubernetesEmulator(
   let controllers: SimulatedControllers | undefined;
 
   const seedOne = (input: object): KubeObject => {
-    if (!isObj(input) || typeof input.apiVersion !== 'string' || typeof input.kind !== 'string') {
-      throw new Error('kubernetes emulator seed: every object needs apiVersion and kind');
+    if (
+      !isObj(input) ||
+      typeof input.apiVersion !== 'string' ||
+      typeof input.kind !== 'string'
+    ) {
+      throw new Error(
+        'kubernetes emulator seed: every object needs apiVersion and kind',
+      );
     }
     const r = registry.mustByKind(input.apiVersion, input.kind);
     const obj = clone(input) as KubeObject;
     const m = meta(obj);
     if (!m.name) {
-      throw new Error(`kubernetes emulator seed: ${input.kind} without metadata.name`);
+      throw new Error(
+        `kubernetes emulator seed: ${input.kind} without metadata.name`,
+      );
     }
     if (r.namespaced) {
       m.namespace ??= 'default';
       if (!store.has('/namespaces', undefined, m.namespace)) {
-        seedOne({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: m.namespace } });
+        seedOne({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: m.namespace },
+        });
       }
     } else {
       delete m.namespace;
@@ -181,13 +242,22 @@ export async function startKubernetesEmulator(
         obj.status ??= { phase: 'Active' };
       }
     }
-    const stored = store.write(resourceKey(r), obj);
+    const stored = store.write(
+      resourceKey(r),
+      r.custom ? sortedKeys(obj) : obj,
+    );
     controllers?.noteSeeded(stored);
     return stored;
   };
   const seed = (objects: object[]) => objects.map(seedOne);
 
-  seed(INITIAL_NAMESPACES.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
+  seed(
+    INITIAL_NAMESPACES.map(name => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    })),
+  );
   const initial = options.seed ? seed(options.seed) : [];
   if (options.controller !== false) {
     controllers = new SimulatedControllers(api, options.controller ?? {});
@@ -199,7 +269,9 @@ export async function startKubernetesEmulator(
   const kubeconfig = (namespace = 'default'): KubeconfigOptions => ({
     clusters: [{ name: 'emulator', server: server.url, skipTLSVerify: true }],
     users: [{ name: 'emulator', token }],
-    contexts: [{ name: 'emulator', cluster: 'emulator', user: 'emulator', namespace }],
+    contexts: [
+      { name: 'emulator', cluster: 'emulator', user: 'emulator', namespace },
+    ],
     currentContext: 'emulator',
   });
 
@@ -211,17 +283,36 @@ export async function startKubernetesEmulator(
     registry,
     controllers,
     seed,
-    get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string) {
+    get<T extends KubeObject = KubeObject>(
+      apiVersion: string,
+      kind: string,
+      namespace: string | undefined,
+      name: string,
+    ) {
       const r = registry.mustByKind(apiVersion, kind);
-      return store.get(resourceKey(r), r.namespaced ? namespace ?? 'default' : undefined, name) as T | undefined;
+      return store.get(
+        resourceKey(r),
+        r.namespaced ? namespace ?? 'default' : undefined,
+        name,
+      ) as T | undefined;
     },
-    list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, filter: ListFilter = {}) {
+    list<T extends KubeObject = KubeObject>(
+      apiVersion: string,
+      kind: string,
+      filter: ListFilter = {},
+    ) {
       const r = registry.mustByKind(apiVersion, kind);
       return api.list(r, filter).items as T[];
     },
     delete(apiVersion, kind, namespace, name) {
       const r = registry.mustByKind(apiVersion, kind);
-      if (!store.has(resourceKey(r), r.namespaced ? namespace ?? 'default' : undefined, name)) {
+      if (
+        !store.has(
+          resourceKey(r),
+          r.namespaced ? namespace ?? 'default' : undefined,
+          name,
+        )
+      ) {
         return false;
       }
       api.delete(r, r.namespaced ? namespace ?? 'default' : undefined, name);
@@ -235,14 +326,29 @@ export async function startKubernetesEmulator(
       return yaml.dump({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'emulator', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
+        clusters: [
+          {
+            name: 'emulator',
+            cluster: { server: server.url, 'insecure-skip-tls-verify': true },
+          },
+        ],
         users: [{ name: 'emulator', user: { token } }],
-        contexts: [{ name: 'emulator', context: { cluster: 'emulator', user: 'emulator', namespace } }],
+        contexts: [
+          {
+            name: 'emulator',
+            context: { cluster: 'emulator', user: 'emulator', namespace },
+          },
+        ],
         'current-context': 'emulator',
       });
     },
     async waitFor<T>(
-      probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+      probe: () =>
+        | T
+        | undefined
+        | null
+        | false
+        | Promise<T | undefined | null | false>,
       timeoutMs = 5000,
     ): Promise<T> {
       const deadline = Date.now() + timeoutMs;
@@ -252,7 +358,9 @@ export async function startKubernetesEmulator(
           return v;
         }
         if (Date.now() > deadline) {
-          throw new Error(`kubernetes emulator waitFor: timed out after ${timeoutMs} ms`);
+          throw new Error(
+            `kubernetes emulator waitFor: timed out after ${timeoutMs} ms`,
+          );
         }
         await new Promise(resolve => setTimeout(resolve, 10));
       }

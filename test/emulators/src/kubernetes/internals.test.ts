@@ -1,5 +1,10 @@
 import { KubernetesEmulator, startKubernetesEmulator } from './index';
-import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import {
+  PatchError,
+  jsonPatch,
+  mergePatch,
+  strategicMergePatch,
+} from './patch';
 import { applyDefaults, prune } from './schema';
 import { matchLabels, parseLabelSelector } from './selectors';
 import { raw } from './testUtils';
@@ -8,7 +13,12 @@ import { ResourceRegistry } from './resources';
 describe('kubernetes emulator internals', () => {
   describe('patches', () => {
     it('merge patch (RFC 7386)', () => {
-      expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, l: [1, 2] }, { b: { c: null, e: 4 }, l: [3] })).toEqual({
+      expect(
+        mergePatch(
+          { a: 1, b: { c: 2, d: 3 }, l: [1, 2] },
+          { b: { c: null, e: 4 }, l: [3] },
+        ),
+      ).toEqual({
         a: 1,
         b: { d: 3, e: 4 },
         l: [3],
@@ -27,9 +37,15 @@ describe('kubernetes emulator internals', () => {
         ]),
       ).toEqual({ a: { b: [1, 9, 2] }, e: 1, 'a/b': true });
       expect(doc).toEqual({ a: { b: [1, 2] }, c: 'x' });
-      expect(() => jsonPatch(doc, [{ op: 'remove', path: '/nope' }])).toThrow(PatchError);
-      expect(() => jsonPatch(doc, { op: 'add' })).toThrow(/cannot unmarshal object/);
-      expect(() => jsonPatch(doc, [{ op: 'add', path: '/__proto__/x', value: 1 }])).toThrow(PatchError);
+      expect(() => jsonPatch(doc, [{ op: 'remove', path: '/nope' }])).toThrow(
+        PatchError,
+      );
+      expect(() => jsonPatch(doc, { op: 'add' })).toThrow(
+        /cannot unmarshal object/,
+      );
+      expect(() =>
+        jsonPatch(doc, [{ op: 'add', path: '/__proto__/x', value: 1 }]),
+      ).toThrow(PatchError);
     });
 
     it('strategic merge patch merges keyed lists and honours directives', () => {
@@ -56,7 +72,16 @@ describe('kubernetes emulator internals', () => {
       expect(out).toEqual({
         metadata: { finalizers: ['a', 'b'] },
         spec: {
-          containers: [{ name: 'app', image: 'app:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }],
+          containers: [
+            {
+              name: 'app',
+              image: 'app:1',
+              env: [
+                { name: 'A', value: '1' },
+                { name: 'B', value: '2' },
+              ],
+            },
+          ],
           tolerations: [{ key: 'y' }],
         },
       });
@@ -65,9 +90,13 @@ describe('kubernetes emulator internals', () => {
 
   describe('selectors', () => {
     it('parses and matches set-based requirements', () => {
-      const sel = parseLabelSelector('env in (prod,staging), !legacy, tier!=db, team');
+      const sel = parseLabelSelector(
+        'env in (prod,staging), !legacy, tier!=db, team',
+      );
       expect(matchLabels(sel, { env: 'prod', team: 'a' })).toBe(true);
-      expect(matchLabels(sel, { env: 'prod', team: 'a', legacy: '1' })).toBe(false);
+      expect(matchLabels(sel, { env: 'prod', team: 'a', legacy: '1' })).toBe(
+        false,
+      );
       expect(matchLabels(sel, { env: 'dev', team: 'a' })).toBe(false);
       expect(matchLabels(sel, { env: 'prod' })).toBe(false);
       expect(matchLabels(parseLabelSelector('n>3'), { n: '4' })).toBe(true);
@@ -83,17 +112,33 @@ describe('kubernetes emulator internals', () => {
         apiVersion: 'kubeai.org/v1',
         kind: 'Model',
         metadata: { name: 'x' },
-        spec: { url: 'hf://a/b', engine: 'VLLM', features: [], env: { A: 'b' }, envFrom: [{ configMapRef: {}, junk: 1 }] },
+        spec: {
+          url: 'hf://a/b',
+          engine: 'VLLM',
+          features: [],
+          env: { A: 'b' },
+          envFrom: [{ configMapRef: {}, junk: 1 }],
+        },
         junk: true,
       };
       applyDefaults(obj, schema);
-      expect(prune(obj, schema).sort()).toEqual(['junk', 'spec.envFrom[0].junk']);
+      expect(prune(obj, schema).sort()).toEqual([
+        'junk',
+        'spec.envFrom[0].junk',
+      ]);
       expect(obj.spec).toMatchObject({
         targetRequests: 100,
         scaleDownDelaySeconds: 30,
         env: { A: 'b' },
         envFrom: [{ configMapRef: { name: '' } }],
-        loadBalancing: { strategy: 'LeastLoad', prefixHash: { meanLoadFactor: 125, replication: 256, prefixCharLength: 100 } },
+        loadBalancing: {
+          strategy: 'LeastLoad',
+          prefixHash: {
+            meanLoadFactor: 125,
+            replication: 256,
+            prefixCharLength: 100,
+          },
+        },
       });
     });
   });
@@ -115,17 +160,41 @@ describe('kubernetes emulator internals', () => {
         '/api/v1/nodes/%E0%A4%A',
         '/api/v1/watch/namespaces/default/pods?resourceVersion=abc',
       ];
-      const bodies = ['', 'null', '42', '"str"', '[]', '{"metadata": 5}', '{"apiVersion": 1, "kind": {}}', '{{{', '\u0000'];
-      const types = ['application/json', 'application/merge-patch+json', 'application/json-patch+json', 'application/yaml', 'text/plain'];
+      const bodies = [
+        '',
+        'null',
+        '42',
+        '"str"',
+        '[]',
+        '{"metadata": 5}',
+        '{"apiVersion": 1, "kind": {}}',
+        '{{{',
+        '\u0000',
+      ];
+      const types = [
+        'application/json',
+        'application/merge-patch+json',
+        'application/json-patch+json',
+        'application/yaml',
+        'text/plain',
+      ];
       for (const path of paths) {
         for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'GET']) {
           for (const body of bodies) {
             const type = types[(path.length + body.length) % types.length];
-            const res = await raw(emu, path, { method, body: method === 'GET' ? undefined : body, headers: { 'Content-Type': type } });
+            const res = await raw(emu, path, {
+              method,
+              body: method === 'GET' ? undefined : body,
+              headers: { 'Content-Type': type },
+            });
             expect(res.status).toBeGreaterThanOrEqual(200);
             expect(res.status).toBeLessThan(500);
             if (res.status >= 400) {
-              expect(res.json()).toMatchObject({ kind: 'Status', status: 'Failure', code: res.status });
+              expect(res.json()).toMatchObject({
+                kind: 'Status',
+                status: 'Failure',
+                code: res.status,
+              });
             }
           }
         }

@@ -98,6 +98,24 @@ export function setPath(o: Obj, path: string[], value: unknown): void {
   cur[path[path.length - 1]] = value;
 }
 
+/**
+ * A deep copy with object keys sorted, the way the API server serialises
+ * custom resources (Go's json.Marshal of map[string]interface{}).
+ */
+export function sortedKeys<T>(v: T): T {
+  if (Array.isArray(v)) {
+    return v.map(sortedKeys) as unknown as T;
+  }
+  if (isObj(v)) {
+    const out: Obj = {};
+    for (const k of Object.keys(v).sort()) {
+      out[k] = sortedKeys(v[k]);
+    }
+    return out as T;
+  }
+  return v;
+}
+
 /** JSON with keys sorted, like Go's `json.Marshal` of a map. */
 export function goJson(v: unknown): string {
   if (Array.isArray(v)) {

@@ -7,7 +7,8 @@ import { FieldError, fieldErr } from './errors';
 import { ObjectMeta, isObj } from './json';
 
 const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_RE =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -61,7 +62,10 @@ export function isQualifiedName(v: string): string[] {
     }
   } else {
     return [
-      `a qualified name ${QUALIFIED_NAME_MSG.replace(/^name part /, '')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `a qualified name ${QUALIFIED_NAME_MSG.replace(
+        /^name part /,
+        '',
+      )} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (!name) {
@@ -140,7 +144,9 @@ export function validateObjectMeta(
     }
   }
   if (!m.name) {
-    errs.push(fieldErr.required('metadata.name', 'name or generateName is required'));
+    errs.push(
+      fieldErr.required('metadata.name', 'name or generateName is required'),
+    );
   } else {
     for (const msg of nameErrors(m.name, how, false)) {
       errs.push(fieldErr.invalid('metadata.name', m.name, msg));
@@ -155,10 +161,18 @@ export function validateObjectMeta(
       }
     }
   } else if (m.namespace) {
-    errs.push(fieldErr.forbidden('metadata.namespace', 'not allowed on this type'));
+    errs.push(
+      fieldErr.forbidden('metadata.namespace', 'not allowed on this type'),
+    );
   }
   if (typeof m.generation === 'number' && m.generation < 0) {
-    errs.push(fieldErr.invalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
+    errs.push(
+      fieldErr.invalid(
+        'metadata.generation',
+        m.generation,
+        'must be greater than or equal to 0',
+      ),
+    );
   }
   errs.push(...validateLabels(m.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
@@ -168,10 +182,26 @@ export function validateObjectMeta(
       errs.push(fieldErr.invalid(p, ref, 'must be an object'));
       return;
     }
-    if (!ref.apiVersion) errs.push(fieldErr.invalid(`${p}.apiVersion`, ref.apiVersion ?? '', 'version must not be empty'));
-    if (!ref.kind) errs.push(fieldErr.invalid(`${p}.kind`, ref.kind ?? '', 'kind must not be empty'));
-    if (!ref.name) errs.push(fieldErr.invalid(`${p}.name`, ref.name ?? '', 'name must not be empty'));
-    if (!ref.uid) errs.push(fieldErr.invalid(`${p}.uid`, ref.uid ?? '', 'uid must not be empty'));
+    if (!ref.apiVersion)
+      errs.push(
+        fieldErr.invalid(
+          `${p}.apiVersion`,
+          ref.apiVersion ?? '',
+          'version must not be empty',
+        ),
+      );
+    if (!ref.kind)
+      errs.push(
+        fieldErr.invalid(`${p}.kind`, ref.kind ?? '', 'kind must not be empty'),
+      );
+    if (!ref.name)
+      errs.push(
+        fieldErr.invalid(`${p}.name`, ref.name ?? '', 'name must not be empty'),
+      );
+    if (!ref.uid)
+      errs.push(
+        fieldErr.invalid(`${p}.uid`, ref.uid ?? '', 'uid must not be empty'),
+      );
   });
   (m.finalizers ?? []).forEach((f, i) => {
     for (const msg of isQualifiedName(String(f))) {
@@ -233,15 +263,29 @@ function validateAnnotations(annotations: unknown, path: string): FieldError[] {
 }
 
 /** `ValidateObjectMetaUpdate` (the parts not already enforced by the URL). */
-export function validateObjectMetaUpdate(m: ObjectMeta, old: ObjectMeta): FieldError[] {
+export function validateObjectMetaUpdate(
+  m: ObjectMeta,
+  old: ObjectMeta,
+): FieldError[] {
   const errs: FieldError[] = [];
   if (m.name !== old.name) {
-    errs.push(fieldErr.invalid('metadata.name', m.name ?? '', 'field is immutable'));
+    errs.push(
+      fieldErr.invalid('metadata.name', m.name ?? '', 'field is immutable'),
+    );
   }
   if ((m.namespace ?? '') !== (old.namespace ?? '')) {
-    errs.push(fieldErr.invalid('metadata.namespace', m.namespace ?? '', 'field is immutable'));
+    errs.push(
+      fieldErr.invalid(
+        'metadata.namespace',
+        m.namespace ?? '',
+        'field is immutable',
+      ),
+    );
   }
-  if (old.deletionTimestamp && (m.finalizers ?? []).some(f => !(old.finalizers ?? []).includes(f))) {
+  if (
+    old.deletionTimestamp &&
+    (m.finalizers ?? []).some(f => !(old.finalizers ?? []).includes(f))
+  ) {
     errs.push(
       fieldErr.forbidden(
         'metadata.finalizers',

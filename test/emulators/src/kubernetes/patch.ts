@@ -23,10 +23,7 @@ export type PatchType = (typeof PATCH_TYPES)[keyof typeof PATCH_TYPES];
 
 /** A patch that cannot be decoded (400) or applied (422). */
 export class PatchError extends Error {
-  constructor(
-    message: string,
-    readonly code: 400 | 422,
-  ) {
+  constructor(message: string, readonly code: 400 | 422) {
     super(message);
   }
 }
@@ -62,7 +59,10 @@ function parsePointer(p: string): string[] {
     return [];
   }
   if (!p.startsWith('/')) {
-    throw new PatchError(`JSON pointer must be empty or start with a "/": ${p}`, 422);
+    throw new PatchError(
+      `JSON pointer must be empty or start with a "/": ${p}`,
+      422,
+    );
   }
   const parts = p
     .slice(1)
@@ -74,19 +74,30 @@ function parsePointer(p: string): string[] {
   return parts;
 }
 
-function container(doc: unknown, parts: string[], op: string, path: string): unknown {
+function container(
+  doc: unknown,
+  parts: string[],
+  op: string,
+  path: string,
+): unknown {
   let cur = doc;
   for (const part of parts.slice(0, -1)) {
     if (Array.isArray(cur)) {
       const i = Number(part);
       if (!/^\d+$/.test(part) || i >= cur.length) {
-        throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}": missing value`, 422);
+        throw new PatchError(
+          `${op} operation does not apply: doc is missing path: "${path}": missing value`,
+          422,
+        );
       }
       cur = cur[i];
     } else if (isObj(cur) && part in cur) {
       cur = cur[part];
     } else {
-      throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}": missing value`, 422);
+      throw new PatchError(
+        `${op} operation does not apply: doc is missing path: "${path}": missing value`,
+        422,
+      );
     }
   }
   return cur;
@@ -102,14 +113,20 @@ function getAt(doc: unknown, path: string, op: string): unknown {
   if (Array.isArray(parent)) {
     const i = Number(last);
     if (!/^\d+$/.test(last) || i >= parent.length) {
-      throw new PatchError(`${op} operation does not apply: doc is missing key: ${path}: missing value`, 422);
+      throw new PatchError(
+        `${op} operation does not apply: doc is missing key: ${path}: missing value`,
+        422,
+      );
     }
     return parent[i];
   }
   if (isObj(parent) && last in parent) {
     return parent[last];
   }
-  throw new PatchError(`${op} operation does not apply: doc is missing key: ${path}: missing value`, 422);
+  throw new PatchError(
+    `${op} operation does not apply: doc is missing key: ${path}: missing value`,
+    422,
+  );
 }
 
 function removeAt(doc: unknown, path: string, op: string): unknown {
@@ -119,7 +136,10 @@ function removeAt(doc: unknown, path: string, op: string): unknown {
   if (Array.isArray(parent)) {
     const i = Number(last);
     if (!/^\d+$/.test(last) || i >= parent.length) {
-      throw new PatchError(`Unable to remove nonexistent key: ${last}: missing value`, 422);
+      throw new PatchError(
+        `Unable to remove nonexistent key: ${last}: missing value`,
+        422,
+      );
     }
     return parent.splice(i, 1)[0];
   }
@@ -128,10 +148,19 @@ function removeAt(doc: unknown, path: string, op: string): unknown {
     delete parent[last];
     return v;
   }
-  throw new PatchError(`Unable to remove nonexistent key: ${last}: missing value`, 422);
+  throw new PatchError(
+    `Unable to remove nonexistent key: ${last}: missing value`,
+    422,
+  );
 }
 
-function addAt(doc: unknown, path: string, value: unknown, op: string, replace: boolean): unknown {
+function addAt(
+  doc: unknown,
+  path: string,
+  value: unknown,
+  op: string,
+  replace: boolean,
+): unknown {
   const parts = parsePointer(path);
   if (parts.length === 0) {
     return clone(value);
@@ -142,7 +171,10 @@ function addAt(doc: unknown, path: string, value: unknown, op: string, replace: 
     if (replace) {
       const i = Number(last);
       if (!/^\d+$/.test(last) || i >= parent.length) {
-        throw new PatchError(`replace operation does not apply: doc is missing key: ${path}: missing value`, 422);
+        throw new PatchError(
+          `replace operation does not apply: doc is missing key: ${path}: missing value`,
+          422,
+        );
       }
       parent[i] = clone(value);
     } else if (last === '-') {
@@ -150,17 +182,26 @@ function addAt(doc: unknown, path: string, value: unknown, op: string, replace: 
     } else {
       const i = Number(last);
       if (!/^\d+$/.test(last) || i > parent.length) {
-        throw new PatchError(`Unable to access invalid index: ${last}: invalid index referenced`, 422);
+        throw new PatchError(
+          `Unable to access invalid index: ${last}: invalid index referenced`,
+          422,
+        );
       }
       parent.splice(i, 0, clone(value));
     }
   } else if (isObj(parent)) {
     if (replace && !(last in parent)) {
-      throw new PatchError(`replace operation does not apply: doc is missing key: ${path}: missing value`, 422);
+      throw new PatchError(
+        `replace operation does not apply: doc is missing key: ${path}: missing value`,
+        422,
+      );
     }
     parent[last] = clone(value);
   } else {
-    throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}": missing value`, 422);
+    throw new PatchError(
+      `${op} operation does not apply: doc is missing path: "${path}": missing value`,
+      422,
+    );
   }
   return doc;
 }
@@ -217,7 +258,10 @@ export function jsonPatch(doc: unknown, patch: unknown): unknown {
           v = undefined;
         }
         if (!deepEqual(v, op.value ?? null)) {
-          throw new PatchError(`testing value ${op.path} failed: test failed`, 422);
+          throw new PatchError(
+            `testing value ${op.path} failed: test failed`,
+            422,
+          );
         }
         break;
       }
@@ -256,7 +300,11 @@ const MERGE_KEYS: Record<string, string> = {
 const MERGE_PRIMITIVE_LISTS = new Set(['finalizers']);
 
 /** Strategic merge patch (no `$setElementOrder` ordering, `$retainKeys` honoured). */
-export function strategicMergePatch(target: unknown, patch: unknown, deletions = true): unknown {
+export function strategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  deletions = true,
+): unknown {
   if (!isObj(patch)) {
     return clone(patch);
   }
@@ -277,13 +325,20 @@ export function strategicMergePatch(target: unknown, patch: unknown, deletions =
     }
   }
   for (const [k, v] of Object.entries(patch)) {
-    if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/') || k === '__proto__') {
+    if (
+      k === '$patch' ||
+      k === '$retainKeys' ||
+      k.startsWith('$setElementOrder/') ||
+      k === '__proto__'
+    ) {
       continue;
     }
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       if (Array.isArray(out[field]) && Array.isArray(v)) {
-        out[field] = (out[field] as unknown[]).filter(x => !v.some(d => deepEqual(d, x)));
+        out[field] = (out[field] as unknown[]).filter(
+          x => !v.some(d => deepEqual(d, x)),
+        );
       }
       continue;
     }
@@ -307,7 +362,12 @@ export function strategicMergePatch(target: unknown, patch: unknown, deletions =
   return out;
 }
 
-function mergeList(field: string, target: unknown, patch: unknown[], deletions: boolean): unknown[] {
+function mergeList(
+  field: string,
+  target: unknown,
+  patch: unknown[],
+  deletions: boolean,
+): unknown[] {
   const cur = Array.isArray(target) ? clone(target) : [];
   const key = MERGE_KEYS[field];
   if (MERGE_PRIMITIVE_LISTS.has(field)) {
@@ -323,7 +383,9 @@ function mergeList(field: string, target: unknown, patch: unknown[], deletions: 
     return stripDirectives(patch) as unknown[];
   }
   if (patch.some(p => isObj(p) && p.$patch === 'replace')) {
-    return stripDirectives(patch.filter(p => !(isObj(p) && p.$patch === 'replace'))) as unknown[];
+    return stripDirectives(
+      patch.filter(p => !(isObj(p) && p.$patch === 'replace')),
+    ) as unknown[];
   }
   let out = cur;
   for (const item of patch) {

@@ -8,7 +8,16 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { CelValidator, compileCelValidator } from './cel';
 import { FieldError, GroupKind, GroupResource, fieldErr } from './errors';
-import { KubeObject, Obj, clone, deepEqual, getPath, isObj, meta, uuid } from './json';
+import {
+  KubeObject,
+  Obj,
+  clone,
+  deepEqual,
+  getPath,
+  isObj,
+  meta,
+  uuid,
+} from './json';
 import { NameValidation, isDNS1123Label, validateLabels } from './meta';
 import { JSONSchemaProps } from './schema';
 
@@ -62,7 +71,9 @@ export interface ResourceDef {
   decodeCheck?(o: KubeObject): string | undefined;
 }
 
-export function apiVersionOf(r: Pick<ResourceDef, 'group' | 'version'>): string {
+export function apiVersionOf(
+  r: Pick<ResourceDef, 'group' | 'version'>,
+): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
@@ -79,7 +90,16 @@ export function resourceKey(r: Pick<ResourceDef, 'group' | 'plural'>): string {
   return `${r.group}/${r.plural}`;
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 const CORE_PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
@@ -92,7 +112,9 @@ const CUSTOM_PATCH_TYPES = [
   'application/apply-patch+yaml',
 ];
 
-function metaFields(namespaced: boolean): Record<string, (o: KubeObject) => string> {
+function metaFields(
+  namespaced: boolean,
+): Record<string, (o: KubeObject) => string> {
   const f: Record<string, (o: KubeObject) => string> = {
     'metadata.name': o => o.metadata.name ?? '',
   };
@@ -117,8 +139,12 @@ function imagePullPolicy(image: unknown): string {
   const img = typeof image === 'string' ? image : '';
   const ref = img.split('@')[0];
   const lastSegment = ref.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  return img.includes('@') || (tag && tag !== 'latest') ? 'IfNotPresent' : 'Always';
+  const tag = lastSegment.includes(':')
+    ? lastSegment.split(':').pop()
+    : undefined;
+  return img.includes('@') || (tag && tag !== 'latest')
+    ? 'IfNotPresent'
+    : 'Always';
 }
 
 /** SetDefaults_PodSpec and friends (the commonly visible ones). */
@@ -158,7 +184,8 @@ function qosClass(spec: Obj): string {
     if (!cpu || !mem) guaranteed = false;
     if (isObj(req) && isObj(lim)) {
       for (const k of ['cpu', 'memory']) {
-        if (req[k] !== undefined && lim[k] !== undefined && req[k] !== lim[k]) guaranteed = false;
+        if (req[k] !== undefined && lim[k] !== undefined && req[k] !== lim[k])
+          guaranteed = false;
       }
     }
   }
@@ -200,8 +227,13 @@ export function validatePodSpec(spec: unknown, p: string): FieldError[] {
     });
   }
   const policies = ['Always', 'OnFailure', 'Never'];
-  if (spec.restartPolicy !== undefined && !policies.includes(String(spec.restartPolicy))) {
-    errs.push(fieldErr.notSupported(`${p}.restartPolicy`, spec.restartPolicy, policies));
+  if (
+    spec.restartPolicy !== undefined &&
+    !policies.includes(String(spec.restartPolicy))
+  ) {
+    errs.push(
+      fieldErr.notSupported(`${p}.restartPolicy`, spec.restartPolicy, policies),
+    );
   }
   return errs;
 }
@@ -288,11 +320,17 @@ function coreResources(): ResourceDef[] {
     statusSubresource: true,
     returnDeletedObject: true,
     nameValidation: 'label',
-    selectableFields: { ...metaFields(false), 'status.phase': o => str(o, 'status', 'phase') },
+    selectableFields: {
+      ...metaFields(false),
+      'status.phase': o => str(o, 'status', 'phase'),
+    },
     defaults(o) {
       const m = meta(o);
       if (m.name) {
-        m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': m.name };
+        m.labels = {
+          ...(m.labels ?? {}),
+          'kubernetes.io/metadata.name': m.name,
+        };
       }
     },
     prepareForCreate(o) {
@@ -314,7 +352,8 @@ function coreResources(): ResourceDef[] {
     statusSubresource: true,
     selectableFields: {
       ...metaFields(false),
-      'spec.unschedulable': o => String(getPath(o, ['spec', 'unschedulable']) === true),
+      'spec.unschedulable': o =>
+        String(getPath(o, ['spec', 'unschedulable']) === true),
     },
   };
   const pods: ResourceDef = {
@@ -335,7 +374,8 @@ function coreResources(): ResourceDef[] {
       'spec.restartPolicy': o => str(o, 'spec', 'restartPolicy'),
       'spec.schedulerName': o => str(o, 'spec', 'schedulerName'),
       'spec.serviceAccountName': o => str(o, 'spec', 'serviceAccountName'),
-      'spec.hostNetwork': o => String(getPath(o, ['spec', 'hostNetwork']) === true),
+      'spec.hostNetwork': o =>
+        String(getPath(o, ['spec', 'hostNetwork']) === true),
       'status.phase': o => str(o, 'status', 'phase'),
       'status.podIP': o => str(o, 'status', 'podIP'),
       'status.nominatedNodeName': o => str(o, 'status', 'nominatedNodeName'),
@@ -344,13 +384,18 @@ function coreResources(): ResourceDef[] {
       if (isObj(o.spec)) defaultPodSpec(o.spec);
     },
     prepareForCreate(o) {
-      o.status = { phase: 'Pending', qosClass: isObj(o.spec) ? qosClass(o.spec) : 'BestEffort' };
+      o.status = {
+        phase: 'Pending',
+        qosClass: isObj(o.spec) ? qosClass(o.spec) : 'BestEffort',
+      };
     },
     validate(o) {
       return validatePodSpec(o.spec, 'spec');
     },
     validateUpdate(o, old) {
-      if (!deepEqual(maskMutablePodFields(o.spec), maskMutablePodFields(old.spec))) {
+      if (
+        !deepEqual(maskMutablePodFields(o.spec), maskMutablePodFields(old.spec))
+      ) {
         return [fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN)];
       }
       return [];
@@ -371,7 +416,8 @@ function coreResources(): ResourceDef[] {
       'involvedObject.name': o => str(o, 'involvedObject', 'name'),
       'involvedObject.uid': o => str(o, 'involvedObject', 'uid'),
       'involvedObject.apiVersion': o => str(o, 'involvedObject', 'apiVersion'),
-      'involvedObject.resourceVersion': o => str(o, 'involvedObject', 'resourceVersion'),
+      'involvedObject.resourceVersion': o =>
+        str(o, 'involvedObject', 'resourceVersion'),
       'involvedObject.fieldPath': o => str(o, 'involvedObject', 'fieldPath'),
       reason: o => str(o, 'reason'),
       reportingComponent: o => str(o, 'reportingComponent'),
@@ -384,7 +430,11 @@ function coreResources(): ResourceDef[] {
       const io = o.involvedObject;
       if (isObj(io) && io.namespace && ns && io.namespace !== ns) {
         errs.push(
-          fieldErr.invalid('involvedObject.namespace', io.namespace, 'does not match event.namespace'),
+          fieldErr.invalid(
+            'involvedObject.namespace',
+            io.namespace,
+            'does not match event.namespace',
+          ),
         );
       }
       return errs;
@@ -405,7 +455,9 @@ function coreResources(): ResourceDef[] {
       }
       for (const v of Object.values(isObj(o.data) ? o.data : {})) {
         if (typeof v !== 'string') {
-          return `json: cannot unmarshal ${typeof v === 'number' ? 'number' : typeof v} into Go struct field ConfigMap.data of type string`;
+          return `json: cannot unmarshal ${
+            typeof v === 'number' ? 'number' : typeof v
+          } into Go struct field ConfigMap.data of type string`;
         }
       }
       return undefined;
@@ -450,7 +502,9 @@ function coreResources(): ResourceDef[] {
       return validateDataKeys(o, ['data']);
     },
     validateUpdate(o, old) {
-      return o.type !== old.type ? [fieldErr.invalid('type', o.type, 'field is immutable')] : [];
+      return o.type !== old.type
+        ? [fieldErr.invalid('type', o.type, 'field is immutable')]
+        : [];
     },
   };
   const jobs: ResourceDef = {
@@ -468,7 +522,8 @@ function coreResources(): ResourceDef[] {
     defaultOrphan: true,
     selectableFields: {
       ...metaFields(true),
-      'status.successful': o => String(getPath(o, ['status', 'succeeded']) ?? 0),
+      'status.successful': o =>
+        String(getPath(o, ['status', 'succeeded']) ?? 0),
     },
     defaults(o) {
       const spec = isObj(o.spec) ? o.spec : (o.spec = {});
@@ -511,21 +566,38 @@ function coreResources(): ResourceDef[] {
         errs.push(fieldErr.required('spec.template'));
         return errs;
       }
-      errs.push(...validateLabels(getPath(tmpl, ['metadata', 'labels']), 'spec.template.metadata.labels'));
+      errs.push(
+        ...validateLabels(
+          getPath(tmpl, ['metadata', 'labels']),
+          'spec.template.metadata.labels',
+        ),
+      );
       const ps = tmpl.spec;
       errs.push(...validatePodSpec(ps, 'spec.template.spec'));
       const rp = getPath(ps, ['restartPolicy']);
       if (isObj(ps) && rp !== 'OnFailure' && rp !== 'Never') {
         errs.push(
           rp === undefined
-            ? fieldErr.required('spec.template.spec.restartPolicy', 'valid values: "OnFailure", "Never"')
-            : fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['OnFailure', 'Never']),
+            ? fieldErr.required(
+                'spec.template.spec.restartPolicy',
+                'valid values: "OnFailure", "Never"',
+              )
+            : fieldErr.notSupported('spec.template.spec.restartPolicy', rp, [
+                'OnFailure',
+                'Never',
+              ]),
         );
       }
       for (const f of ['parallelism', 'completions', 'backoffLimit']) {
         const v = spec[f];
         if (typeof v === 'number' && v < 0) {
-          errs.push(fieldErr.invalid(`spec.${f}`, v, 'must be greater than or equal to 0'));
+          errs.push(
+            fieldErr.invalid(
+              `spec.${f}`,
+              v,
+              'must be greater than or equal to 0',
+            ),
+          );
         }
       }
       return errs;
@@ -535,13 +607,34 @@ function coreResources(): ResourceDef[] {
       const spec = isObj(o.spec) ? o.spec : {};
       const oldSpec = isObj(old.spec) ? old.spec : {};
       if (!deepEqual(spec.selector, oldSpec.selector)) {
-        errs.push(fieldErr.invalid('spec.selector', spec.selector ?? null, 'field is immutable'));
+        errs.push(
+          fieldErr.invalid(
+            'spec.selector',
+            spec.selector ?? null,
+            'field is immutable',
+          ),
+        );
       }
-      if (!deepEqual(spec.template, oldSpec.template) && oldSpec.suspend !== true) {
-        errs.push(fieldErr.invalid('spec.template', spec.template ?? null, 'field is immutable'));
+      if (
+        !deepEqual(spec.template, oldSpec.template) &&
+        oldSpec.suspend !== true
+      ) {
+        errs.push(
+          fieldErr.invalid(
+            'spec.template',
+            spec.template ?? null,
+            'field is immutable',
+          ),
+        );
       }
       if (!deepEqual(spec.completions, oldSpec.completions)) {
-        errs.push(fieldErr.invalid('spec.completions', spec.completions ?? null, 'field is immutable'));
+        errs.push(
+          fieldErr.invalid(
+            'spec.completions',
+            spec.completions ?? null,
+            'field is immutable',
+          ),
+        );
       }
       return errs;
     },
@@ -577,10 +670,16 @@ export function customResourceFromCrd(crd: KubeObject): ResourceDef {
   const names = spec.names as Obj;
   const versions = (spec.versions as Obj[]).filter(v => v.served !== false);
   const v = versions.find(x => x.storage === true) ?? versions[0];
-  const schema = getPath(v, ['schema', 'openAPIV3Schema']) as JSONSchemaProps | undefined;
+  const schema = getPath(v, ['schema', 'openAPIV3Schema']) as
+    | JSONSchemaProps
+    | undefined;
   const subresources = isObj(v.subresources) ? v.subresources : {};
-  const cel = schema ? compileCelValidator(schema, String(getPath(crd, ['metadata', 'name']))) : undefined;
-  const scale = isObj(subresources.scale) ? (subresources.scale as unknown as ScaleSubresource) : undefined;
+  const cel = schema
+    ? compileCelValidator(schema, String(getPath(crd, ['metadata', 'name'])))
+    : undefined;
+  const scale = isObj(subresources.scale)
+    ? (subresources.scale as unknown as ScaleSubresource)
+    : undefined;
   const namespaced = spec.scope === 'Namespaced';
   const selectable = metaFields(namespaced);
   for (const sf of arr(v.selectableFields)) {
@@ -617,8 +716,13 @@ export function customResourceFromCrd(crd: KubeObject): ResourceDef {
 /** Loads every `*.yaml` CRD manifest in `dir`. */
 export function loadCrds(dir: string): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
-    for (const doc of yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .sort()) {
+    for (const doc of yaml.loadAll(
+      fs.readFileSync(path.join(dir, file), 'utf8'),
+    )) {
       if (isObj(doc) && doc.kind === 'CustomResourceDefinition') {
         out.push(doc as KubeObject);
       }
@@ -634,7 +738,11 @@ export class ResourceRegistry {
   private readonly defs: ResourceDef[];
 
   constructor(crds: KubeObject[] = loadCrds(DEFAULT_CRD_DIR)) {
-    this.defs = [...coreResources(), CRD_RESOURCE, ...crds.map(customResourceFromCrd)];
+    this.defs = [
+      ...coreResources(),
+      CRD_RESOURCE,
+      ...crds.map(customResourceFromCrd),
+    ];
     this.crds = crds;
   }
 
@@ -645,19 +753,29 @@ export class ResourceRegistry {
   }
 
   /** By URL: group ('' for core), version and plural. */
-  byPlural(group: string, version: string, plural: string): ResourceDef | undefined {
-    return this.defs.find(d => d.group === group && d.version === version && d.plural === plural);
+  byPlural(
+    group: string,
+    version: string,
+    plural: string,
+  ): ResourceDef | undefined {
+    return this.defs.find(
+      d => d.group === group && d.version === version && d.plural === plural,
+    );
   }
 
   /** By `apiVersion` and `kind` of a manifest. */
   byKind(apiVersion: string, kind: string): ResourceDef | undefined {
-    return this.defs.find(d => apiVersionOf(d) === apiVersion && d.kind === kind);
+    return this.defs.find(
+      d => apiVersionOf(d) === apiVersion && d.kind === kind,
+    );
   }
 
   mustByKind(apiVersion: string, kind: string): ResourceDef {
     const d = this.byKind(apiVersion, kind);
     if (!d) {
-      throw new Error(`kubernetes emulator: unknown resource type ${apiVersion}/${kind}`);
+      throw new Error(
+        `kubernetes emulator: unknown resource type ${apiVersion}/${kind}`,
+      );
     }
     return d;
   }

@@ -184,7 +184,8 @@ function pruneNode(
 ): void {
   if (isObj(v)) {
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-    const embedded = isResourceRoot || s['x-kubernetes-embedded-resource'] === true;
+    const embedded =
+      isResourceRoot || s['x-kubernetes-embedded-resource'] === true;
     for (const k of Object.keys(v)) {
       if (embedded && ROOT_META_FIELDS.includes(k)) {
         continue;
@@ -207,7 +208,13 @@ function pruneNode(
     }
   } else if (Array.isArray(v) && s.items) {
     v.forEach((item, i) =>
-      pruneNode(item, s.items as JSONSchemaProps, [...segs, { t: 'index', v: i }], out, false),
+      pruneNode(
+        item,
+        s.items as JSONSchemaProps,
+        [...segs, { t: 'index', v: i }],
+        out,
+        false,
+      ),
     );
   }
 }
@@ -240,7 +247,11 @@ function enumValueString(e: unknown): string {
 }
 
 /** Step 4: OpenAPI value validation, kube-openapi style. */
-export function validateValue(v: unknown, s: JSONSchemaProps, segs: Seg[] = []): NodeError[] {
+export function validateValue(
+  v: unknown,
+  s: JSONSchemaProps,
+  segs: Seg[] = [],
+): NodeError[] {
   const errs: NodeError[] = [];
   validateNode(v, s, segs, errs, segs.length === 0);
   return errs;
@@ -274,7 +285,11 @@ function validateNode(
   }
   if (!typeOk) {
     push(
-      fieldErr.typeInvalid(path, actual, `${name} in body must be of type ${typeName}: "${actual}"`),
+      fieldErr.typeInvalid(
+        path,
+        actual,
+        `${name} in body must be of type ${typeName}: "${actual}"`,
+      ),
     );
     return;
   }
@@ -285,33 +300,65 @@ function validateNode(
       push(fieldErr.tooLong(path, s.maxLength));
     }
     if (s.minLength !== undefined && len < s.minLength) {
-      push(fieldErr.invalid(path, v, `${name} in body should be at least ${s.minLength} chars long`));
+      push(
+        fieldErr.invalid(
+          path,
+          v,
+          `${name} in body should be at least ${s.minLength} chars long`,
+        ),
+      );
     }
     if (s.pattern !== undefined && !compilePattern(s.pattern).test(v)) {
-      push(fieldErr.invalid(path, v, `${name} in body should match '${s.pattern}'`));
+      push(
+        fieldErr.invalid(
+          path,
+          v,
+          `${name} in body should match '${s.pattern}'`,
+        ),
+      );
     }
   }
   if (typeof v === 'number') {
-    if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
+    if (
+      s.minimum !== undefined &&
+      (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)
+    ) {
       push(
         fieldErr.invalid(
           path,
           v,
-          `${name} in body should be greater than ${s.exclusiveMinimum ? '' : 'or equal to '}${s.minimum}`,
+          `${name} in body should be greater than ${
+            s.exclusiveMinimum ? '' : 'or equal to '
+          }${s.minimum}`,
         ),
       );
     }
-    if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
+    if (
+      s.maximum !== undefined &&
+      (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)
+    ) {
       push(
         fieldErr.invalid(
           path,
           v,
-          `${name} in body should be less than ${s.exclusiveMaximum ? '' : 'or equal to '}${s.maximum}`,
+          `${name} in body should be less than ${
+            s.exclusiveMaximum ? '' : 'or equal to '
+          }${s.maximum}`,
         ),
       );
     }
-    if (s.multipleOf !== undefined && s.multipleOf > 0 && (v / s.multipleOf) % 1 !== 0) {
-      push(fieldErr.invalid(path, v, `${name} in body should be a multiple of ${s.multipleOf}`));
+    if (
+      s.multipleOf !== undefined &&
+      s.multipleOf > 0 &&
+      (v / s.multipleOf) % 1 !== 0
+    ) {
+      push(
+        fieldErr.invalid(
+          path,
+          v,
+          `${name} in body should be a multiple of ${s.multipleOf}`,
+        ),
+      );
     }
   }
   if (s.enum && !s.enum.some(e => deepEqual(e, v))) {
@@ -321,12 +368,24 @@ function validateNode(
   if (Array.isArray(v)) {
     if (s.items) {
       v.forEach((item, i) =>
-        validateNode(item, s.items as JSONSchemaProps, [...segs, { t: 'index', v: i }], errs, false),
+        validateNode(
+          item,
+          s.items as JSONSchemaProps,
+          [...segs, { t: 'index', v: i }],
+          errs,
+          false,
+        ),
       );
       validateListType(v, s, segs, errs);
     }
     if (s.minItems !== undefined && v.length < s.minItems) {
-      push(fieldErr.invalid(path, v.length, `${name} in body should have at least ${s.minItems} items`));
+      push(
+        fieldErr.invalid(
+          path,
+          v.length,
+          `${name} in body should have at least ${s.minItems} items`,
+        ),
+      );
     }
     if (s.maxItems !== undefined && v.length > s.maxItems) {
       push(fieldErr.tooMany(path, v.length, s.maxItems));
@@ -344,7 +403,13 @@ function validateNode(
       push(fieldErr.tooMany(path, count, s.maxProperties));
     }
     if (s.minProperties !== undefined && count < s.minProperties) {
-      push(fieldErr.invalid(path, count, `${name} in body should have at least ${s.minProperties} properties`));
+      push(
+        fieldErr.invalid(
+          path,
+          count,
+          `${name} in body should have at least ${s.minProperties} properties`,
+        ),
+      );
     }
     for (const [k, child] of Object.entries(v)) {
       if (isResourceRoot && k === 'metadata') {
@@ -372,7 +437,13 @@ function validateNode(
       return e.length === 0;
     });
     if (!ok) {
-      push(fieldErr.invalid(path, '', `${name} in body must validate at least one schema (anyOf)`));
+      push(
+        fieldErr.invalid(
+          path,
+          '',
+          `${name} in body must validate at least one schema (anyOf)`,
+        ),
+      );
     }
   }
   if (s.oneOf) {
@@ -382,26 +453,46 @@ function validateNode(
       return e.length === 0;
     }).length;
     if (n !== 1) {
-      push(fieldErr.invalid(path, '', `${name} in body must validate one and only one schema (oneOf)`));
+      push(
+        fieldErr.invalid(
+          path,
+          '',
+          `${name} in body must validate one and only one schema (oneOf)`,
+        ),
+      );
     }
   }
   if (s.not) {
     const e: NodeError[] = [];
     validateNode(v, s.not, segs, e, false);
     if (e.length === 0) {
-      push(fieldErr.invalid(path, '', `${name} in body should not validate the schema (not)`));
+      push(
+        fieldErr.invalid(
+          path,
+          '',
+          `${name} in body should not validate the schema (not)`,
+        ),
+      );
     }
   }
 }
 
 /** `x-kubernetes-list-type: set|map` uniqueness (structurallisttype.ValidateListSetsAndMaps). */
-function validateListType(v: unknown[], s: JSONSchemaProps, segs: Seg[], errs: NodeError[]): void {
+function validateListType(
+  v: unknown[],
+  s: JSONSchemaProps,
+  segs: Seg[],
+  errs: NodeError[],
+): void {
   const listType = s['x-kubernetes-list-type'];
   if (listType === 'set') {
     v.forEach((item, i) => {
       if (v.slice(0, i).some(prev => deepEqual(prev, item))) {
         errs.push({
-          error: fieldErr.duplicate(fieldPath([...segs, { t: 'index', v: i }]), item),
+          error: fieldErr.duplicate(
+            fieldPath([...segs, { t: 'index', v: i }]),
+            item,
+          ),
           node: segs,
         });
       }
@@ -421,7 +512,10 @@ function validateListType(v: unknown[], s: JSONSchemaProps, segs: Seg[], errs: N
       const k = keyOf(item);
       if (v.slice(0, i).some(prev => deepEqual(keyOf(prev), k))) {
         errs.push({
-          error: fieldErr.duplicate(fieldPath([...segs, { t: 'index', v: i }]), k),
+          error: fieldErr.duplicate(
+            fieldPath([...segs, { t: 'index', v: i }]),
+            k,
+          ),
           node: segs,
         });
       }
@@ -430,7 +524,10 @@ function validateListType(v: unknown[], s: JSONSchemaProps, segs: Seg[], errs: N
 }
 
 /** The schema node at `segs`, if the path is on the structural spine. */
-export function schemaAt(root: JSONSchemaProps, segs: Seg[]): JSONSchemaProps | undefined {
+export function schemaAt(
+  root: JSONSchemaProps,
+  segs: Seg[],
+): JSONSchemaProps | undefined {
   let s: JSONSchemaProps | undefined = root;
   for (const seg of segs) {
     if (!s) {
@@ -467,13 +564,20 @@ export function isRatcheted(
       break;
     }
     if (seg.t === 'index') {
-      if (s['x-kubernetes-list-type'] !== 'map' || !Array.isArray(n) || !Array.isArray(o)) {
+      if (
+        s['x-kubernetes-list-type'] !== 'map' ||
+        !Array.isArray(n) ||
+        !Array.isArray(o)
+      ) {
         break;
       }
       const keys = s['x-kubernetes-list-map-keys'] ?? [];
       const item: unknown = n[seg.v];
       const match = o.find(
-        prev => isObj(prev) && isObj(item) && keys.every(k => deepEqual(prev[k], item[k])),
+        prev =>
+          isObj(prev) &&
+          isObj(item) &&
+          keys.every(k => deepEqual(prev[k], item[k])),
       );
       if (match === undefined) {
         break;
@@ -482,12 +586,20 @@ export function isRatcheted(
       o = match;
       s = s.items;
     } else {
-      if (s['x-kubernetes-map-type'] === 'atomic' || !isObj(n) || !isObj(o) || !(seg.v in o)) {
+      if (
+        s['x-kubernetes-map-type'] === 'atomic' ||
+        !isObj(n) ||
+        !isObj(o) ||
+        !(seg.v in o)
+      ) {
         break;
       }
       n = n[seg.v];
       o = o[seg.v];
-      s = seg.t === 'prop' ? s.properties?.[seg.v] ?? additional(s) : additional(s);
+      s =
+        seg.t === 'prop'
+          ? s.properties?.[seg.v] ?? additional(s)
+          : additional(s);
     }
     equal = deepEqual(n, o);
   }

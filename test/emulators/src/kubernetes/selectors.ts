@@ -3,7 +3,16 @@
  */
 import { statusErrors } from './errors';
 
-export type LabelOp = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
+export type LabelOp =
+  | '='
+  | '=='
+  | '!='
+  | 'in'
+  | 'notin'
+  | 'exists'
+  | '!'
+  | 'gt'
+  | 'lt';
 
 export interface LabelRequirement {
   key: string;
@@ -13,7 +22,8 @@ export interface LabelRequirement {
 
 export type LabelSelector = LabelRequirement[];
 
-const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const KEY_RE =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function parseError(msg: string): never {
@@ -65,7 +75,7 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
   for (const rawPart of splitTopLevel(s)) {
     const part = rawPart.trim();
     if (!part) {
-      parseError('found \'\', expected: !, identifier, or \'end of string\'');
+      parseError("found '', expected: !, identifier, or 'end of string'");
     }
     let m: RegExpMatchArray | null;
     if ((m = part.match(/^!\s*(\S+)$/))) {
@@ -83,7 +93,11 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
         if (!/^-?\d+$/.test(value)) {
           parseError(`for 'Gt', 'Lt' operators, the value must be an integer`);
         }
-        reqs.push({ key: m[1], op: m[2] === '>' ? 'gt' : 'lt', values: [value] });
+        reqs.push({
+          key: m[1],
+          op: m[2] === '>' ? 'gt' : 'lt',
+          values: [value],
+        });
       } else {
         checkValue(value);
         reqs.push({ key: m[1], op: m[2] as LabelOp, values: [value] });
@@ -92,13 +106,18 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
       checkKey(m[1]);
       reqs.push({ key: m[1], op: 'exists', values: [] });
     } else {
-      parseError(`found '${part}', expected: !, identifier, or 'end of string'`);
+      parseError(
+        `found '${part}', expected: !, identifier, or 'end of string'`,
+      );
     }
   }
   return reqs;
 }
 
-export function matchLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
+export function matchLabels(
+  sel: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   return sel.every(r => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
@@ -174,7 +193,9 @@ export function parseFieldSelector(
   for (const part of splitEscaped(s, ',')) {
     const m = part.match(/^([^=!]+?)\s*(==|=|!=)\s*(.*)$/s);
     if (!m) {
-      throw statusErrors.badRequest(`invalid selector: '${s}'; can't understand '${part}'`);
+      throw statusErrors.badRequest(
+        `invalid selector: '${s}'; can't understand '${part}'`,
+      );
     }
     const field = m[1].trim();
     if (!supported.includes(field)) {
@@ -189,5 +210,7 @@ export function matchFields(
   reqs: FieldRequirement[],
   get: (field: string) => string,
 ): boolean {
-  return reqs.every(r => (r.op === '=' ? get(r.field) === r.value : get(r.field) !== r.value));
+  return reqs.every(r =>
+    r.op === '=' ? get(r.field) === r.value : get(r.field) !== r.value,
+  );
 }

@@ -60,7 +60,11 @@ export class ObjectStore {
     return b;
   }
 
-  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  get(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
     return clone(this.data.get(resource)?.get(objectKey(namespace, name)));
   }
 
@@ -75,7 +79,10 @@ export class ObjectStore {
       return [];
     }
     return [...b.entries()]
-      .filter(([, o]) => namespace === undefined || (o.metadata.namespace ?? '') === namespace)
+      .filter(
+        ([, o]) =>
+          namespace === undefined || (o.metadata.namespace ?? '') === namespace,
+      )
       .sort(([a], [z]) => (a < z ? -1 : a > z ? 1 : 0))
       .map(([, o]) => clone(o));
   }
@@ -105,7 +112,11 @@ export class ObjectStore {
   }
 
   /** Removes an object; the returned last state carries the deletion's resourceVersion. */
-  remove(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  remove(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
     const b = this.data.get(resource);
     const key = objectKey(namespace, name);
     const prev = b?.get(key);
@@ -129,7 +140,10 @@ export class ObjectStore {
   private emit(e: StoreEvent): void {
     this.history.push(e);
     if (this.history.length > this.historyLimit) {
-      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+      const dropped = this.history.splice(
+        0,
+        this.history.length - this.historyLimit,
+      );
       this.compactedRv = dropped[dropped.length - 1].resourceVersion;
     }
     for (const l of [...this.listeners]) {
@@ -146,7 +160,9 @@ export class ObjectStore {
     if (rv < this.compactedRv) {
       return { expired: true, oldest: this.compactedRv };
     }
-    return this.history.filter(e => e.resource === resource && e.resourceVersion > rv);
+    return this.history.filter(
+      e => e.resource === resource && e.resourceVersion > rv,
+    );
   }
 
   /** Drops the event history, like an etcd compaction: older watches get 410 Gone. */

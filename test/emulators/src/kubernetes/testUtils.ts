@@ -6,8 +6,16 @@ import * as k8s from '@kubernetes/client-node';
 import type { Status } from './errors';
 import type { KubernetesEmulator } from './index';
 
-export const MODELS = { group: 'kubeai.org', version: 'v1', plural: 'models' } as const;
-export const HELMCHARTS = { group: 'helm.cattle.io', version: 'v1', plural: 'helmcharts' } as const;
+export const MODELS = {
+  group: 'kubeai.org',
+  version: 'v1',
+  plural: 'models',
+} as const;
+export const HELMCHARTS = {
+  group: 'helm.cattle.io',
+  version: 'v1',
+  plural: 'helmcharts',
+} as const;
 
 export function clients(emu: KubernetesEmulator, token?: string) {
   const kc = new k8s.KubeConfig();
@@ -24,19 +32,25 @@ export function clients(emu: KubernetesEmulator, token?: string) {
   };
 }
 
-export const mergePatch = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-export const jsonPatch = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
+export const mergePatch = () =>
+  k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+export const jsonPatch = () =>
+  k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
 export const strategicPatch = () =>
   k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 
 /** Awaits a promise that must fail with an ApiException; returns code and parsed Status. */
-export async function failure(p: Promise<unknown>): Promise<{ code: number; body: Status }> {
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ code: number; body: Status }> {
   try {
     await p;
   } catch (e) {
     if (e instanceof k8s.ApiException) {
       const raw = e.body as unknown;
-      const body = (typeof raw === 'string' && raw ? JSON.parse(raw) : raw) as Status;
+      const body = (
+        typeof raw === 'string' && raw ? JSON.parse(raw) : raw
+      ) as Status;
       return { code: e.code, body };
     }
     throw e;
@@ -45,7 +59,11 @@ export async function failure(p: Promise<unknown>): Promise<{ code: number; body
 }
 
 /** A valid Model manifest. */
-export function model(name: string, spec: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+export function model(
+  name: string,
+  spec: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
   return {
     apiVersion: 'kubeai.org/v1',
     kind: 'Model',
@@ -60,7 +78,10 @@ export function model(name: string, spec: Record<string, unknown> = {}, extra: R
   };
 }
 
-export function node(name: string, opts: { gpu?: boolean; ready?: boolean; ip?: string } = {}) {
+export function node(
+  name: string,
+  opts: { gpu?: boolean; ready?: boolean; ip?: string } = {},
+) {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -73,10 +94,27 @@ export function node(name: string, opts: { gpu?: boolean; ready?: boolean; ip?: 
       },
     },
     status: {
-      capacity: { cpu: '16', memory: '64Gi', ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}) },
-      allocatable: { cpu: '16', memory: '64Gi', ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}) },
-      addresses: [{ type: 'InternalIP', address: opts.ip ?? '10.0.0.5' }, { type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', reason: 'KubeletReady' }],
+      capacity: {
+        cpu: '16',
+        memory: '64Gi',
+        ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}),
+      },
+      allocatable: {
+        cpu: '16',
+        memory: '64Gi',
+        ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}),
+      },
+      addresses: [
+        { type: 'InternalIP', address: opts.ip ?? '10.0.0.5' },
+        { type: 'Hostname', address: name },
+      ],
+      conditions: [
+        {
+          type: 'Ready',
+          status: opts.ready === false ? 'False' : 'True',
+          reason: 'KubeletReady',
+        },
+      ],
     },
   };
 }
@@ -85,13 +123,32 @@ export function node(name: string, opts: { gpu?: boolean; ready?: boolean; ip?: 
 export async function raw(
   emu: KubernetesEmulator,
   path: string,
-  init: { method?: string; body?: string; headers?: Record<string, string>; token?: string | null } = {},
-): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+  init: {
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    token?: string | null;
+  } = {},
+): Promise<{
+  status: number;
+  headers: Headers;
+  text: string;
+  json: () => unknown;
+}> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.token !== null) {
     headers.Authorization = `Bearer ${init.token ?? emu.token}`;
   }
-  const res = await fetch(`${emu.url}${path}`, { method: init.method ?? 'GET', body: init.body, headers });
+  const res = await fetch(`${emu.url}${path}`, {
+    method: init.method ?? 'GET',
+    body: init.body,
+    headers,
+  });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: () => JSON.parse(text),
+  };
 }

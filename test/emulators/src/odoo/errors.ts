@@ -31,14 +31,14 @@ export class OdooException extends Error {
 
   serialize(): SerializedException {
     const last = `${this.pyName}: ${this.message}\n`;
-    const debug = this.suppressTraceback
-      ? last
-      : 'Traceback (most recent call last):\n' +
-        '  File "/usr/lib/python3/dist-packages/odoo/http.py", line 2165, in __call__\n' +
-        '    response = request._serve_db()\n' +
-        '  File "/usr/lib/python3/dist-packages/odoo/service/model.py", line 156, in execute_cr\n' +
-        '    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n' +
-        last;
+    const frames = [
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/dist-packages/odoo/http.py", line 2165, in __call__',
+      '    response = request._serve_db()',
+      '  File "/usr/lib/python3/dist-packages/odoo/service/model.py", line 156, in execute_cr',
+      '    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)',
+    ].join('\n');
+    const debug = this.suppressTraceback ? last : `${frames}\n${last}`;
     return {
       name: this.pyName,
       debug,

@@ -659,7 +659,9 @@ export function defineModels(orm: Orm, version: OdooVersion): void {
   // Defaults that depend on other values: journal from move_type, currency from journal/company.
   moveFields.journal_id.default = (env, vals) => {
     const type = vals.move_type ?? env.context.default_move_type ?? 'entry';
-    const wanted = isSaleDocument(type) ? 'sale' : isPurchaseDocument(type) ? 'purchase' : 'general';
+    let wanted = 'general';
+    if (isSaleDocument(type)) wanted = 'sale';
+    else if (isPurchaseDocument(type)) wanted = 'purchase';
     const journals = [...orm.table('account.journal').values()]
       .filter(j => j.type === wanted && j.active !== false)
       .sort((a, b) => num(a.sequence) - num(b.sequence) || a.id - b.id);
@@ -722,7 +724,9 @@ export function defineModels(orm: Orm, version: OdooVersion): void {
         if (isSaleDocument(move.move_type) && !move.payment_reference) move.payment_reference = move.name;
         if (typeof move.partner_id === 'number') {
           const partner = o.get('res.partner', move.partner_id);
-          const rank = isSaleDocument(move.move_type) ? 'customer_rank' : isPurchaseDocument(move.move_type) ? 'supplier_rank' : undefined;
+          let rank: string | undefined;
+          if (isSaleDocument(move.move_type)) rank = 'customer_rank';
+          else if (isPurchaseDocument(move.move_type)) rank = 'supplier_rank';
           if (partner && rank) partner[rank] = num(partner[rank]) + 1;
         }
         move.write_date = nowDatetime();
@@ -794,7 +798,8 @@ export function defineModels(orm: Orm, version: OdooVersion): void {
         params: [],
         impl: (o, env, recordIds) => {
           o.ensureExist(env, 'account.move', recordIds);
-          const resModel = version === '17.0' ? 'account.move.send' : recordIds.length > 1 ? 'account.move.send.batch.wizard' : 'account.move.send.wizard';
+          let resModel = recordIds.length > 1 ? 'account.move.send.batch.wizard' : 'account.move.send.wizard';
+          if (version === '17.0') resModel = 'account.move.send';
           return {
             name: 'Send',
             type: 'ir.actions.act_window',
@@ -876,11 +881,8 @@ export function defineModels(orm: Orm, version: OdooVersion): void {
         if (move && isSaleDocument(move.move_type)) {
           const productTaxes = product ? ids(product.taxes_id) : [];
           const companyTax = o.get('res.company', COMPANY_ID)?.account_sale_tax_id;
-          line.tax_ids = productTaxes.length
-            ? [...productTaxes]
-            : typeof companyTax === 'number'
-              ? [companyTax]
-              : [];
+          if (productTaxes.length) line.tax_ids = [...productTaxes];
+          else line.tax_ids = typeof companyTax === 'number' ? [companyTax] : [];
         }
       }
     },

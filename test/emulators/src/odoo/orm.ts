@@ -4,7 +4,7 @@
  * `read` formatting and the error messages the real ORM and PostgreSQL
  * constraints produce. Model definitions live in models.ts.
  */
-import type { FieldType, OdooRecord, OdooValue, OdooVersion, SentEmail } from './types';
+import type { OdooFieldType, OdooRecord, OdooValue, OdooVersion, OdooSentEmail } from './types';
 import {
   OdooException,
   missingError,
@@ -22,7 +22,7 @@ export interface Env {
 }
 
 export interface FieldDef {
-  type: FieldType | 'json';
+  type: OdooFieldType | 'json';
   string: string;
   /** NOT NULL column. */
   required?: boolean;
@@ -72,7 +72,7 @@ export interface ModelDef {
   mailThread?: boolean;
 }
 
-const STORED_TYPES_WITH_FALSE: (FieldType | 'json')[] = [
+const STORED_TYPES_WITH_FALSE: (OdooFieldType | 'json')[] = [
   'char',
   'text',
   'html',
@@ -166,7 +166,7 @@ export class Orm {
   private nextIds = new Map<string, number>();
   /** Per-prefix counters of posted move names (`INV/2026/` -> 3). */
   sequences = new Map<string, number>();
-  sentEmails: SentEmail[] = [];
+  sentEmails: OdooSentEmail[] = [];
 
   constructor(readonly version: OdooVersion) {}
 
@@ -214,7 +214,7 @@ export class Orm {
       data: Map<string, Map<number, OdooRecord>>;
       nextIds: Map<string, number>;
       sequences: Map<string, number>;
-      sentEmails: SentEmail[];
+      sentEmails: OdooSentEmail[];
     };
     this.data = s.data;
     this.nextIds = s.nextIds;
@@ -540,10 +540,10 @@ export class Orm {
   }
 
   /** x2many write commands: (0,0,vals) (1,id,vals) (2,id) (3,id) (4,id) (5,) (6,0,ids) or a plain id list. */
-  private applyX2many(env: Env, model: string, id: number, field: string, commands: unknown): void {
+  private applyX2many(env: Env, model: string, id: number, field: string, given: unknown): void {
     const f = this.mustModel(model).fields[field];
     const comodel = f.relation!;
-    if (commands === false || commands === null || commands === undefined) commands = [[5]];
+    const commands = given === false || given === null || given === undefined ? [[5]] : given;
     if (!Array.isArray(commands)) {
       throw valueError(`Wrong value for ${model}.${field}: ${pyRepr(commands)}`);
     }
@@ -756,7 +756,9 @@ export class Orm {
       const f = this.mustModel(model).fields[parts[0]];
       const rest: Leaf = [parts.slice(1).join('.'), op, value];
       const v = this.value(env, model, rec, parts[0]);
-      const ids = Array.isArray(v) ? (v as number[]) : typeof v === 'number' ? [v] : [];
+      let ids: number[] = [];
+      if (Array.isArray(v)) ids = v as number[];
+      else if (typeof v === 'number') ids = [v];
       const negative = ['!=', '<>', 'not in', 'not like', 'not ilike'].includes(op);
       const matches = ids.some(id => {
         const r = this.get(f.relation!, id);
@@ -803,7 +805,7 @@ export class Orm {
     return names.some(n => this.compare(n, op, value));
   }
 
-  private compare(raw: unknown, op: string, value: unknown, type?: FieldType | 'json'): boolean {
+  private compare(raw: unknown, op: string, value: unknown, type?: OdooFieldType | 'json'): boolean {
     const unset = isFalsy(raw) && type !== 'boolean' && type !== 'integer' && type !== 'float' && type !== 'monetary';
     const emptyChar = raw === '' && (type === 'char' || type === 'text' || type === 'html');
     switch (op) {
@@ -880,10 +882,11 @@ export class Orm {
   private sortValue(env: Env, model: string, rec: OdooRecord, field: string): unknown {
     const f = field === 'id' ? undefined : this.mustModel(model).fields[field];
     const v = this.value(env, model, rec, field);
-    if (f?.type === 'many2one') return typeof v === 'number' ? this.displayName(env, f.relation!, v).toLowerCase() : null;
+    // Odoo creates databases with LC_COLLATE 'C': strings sort by code point, case-sensitively.
+    if (f?.type === 'many2one') return typeof v === 'number' ? this.displayName(env, f.relation!, v) : null;
     if (f?.type === 'boolean') return v ? 1 : 0;
     if (isFalsy(v)) return null;
-    return typeof v === 'string' ? v.toLowerCase() : v;
+    return v;
   }
 
   compareByOrder(env: Env, model: string, a: OdooRecord, b: OdooRecord, terms: OrderTerm[]): number {

@@ -23,7 +23,7 @@ export interface OdooRecord {
   [field: string]: OdooValue | undefined;
 }
 
-export type FieldType =
+export type OdooFieldType =
   | 'char'
   | 'text'
   | 'html'
@@ -39,7 +39,7 @@ export type FieldType =
   | 'many2many'
   | 'binary';
 
-export interface PartnerRecord extends OdooRecord {
+export interface OdooPartnerRecord extends OdooRecord {
   name: string | false;
   email: string | false;
   vat: string | false;
@@ -50,9 +50,9 @@ export interface PartnerRecord extends OdooRecord {
   active: boolean;
 }
 
-export type MoveState = 'draft' | 'posted' | 'cancel';
+export type OdooMoveState = 'draft' | 'posted' | 'cancel';
 
-export interface MoveRecord extends OdooRecord {
+export interface OdooMoveRecord extends OdooRecord {
   name: string;
   move_type: string;
   partner_id: number | false;
@@ -62,11 +62,11 @@ export interface MoveRecord extends OdooRecord {
   ref: string | false;
   invoice_origin: string | false;
   payment_reference: string | false;
-  state: MoveState;
+  state: OdooMoveState;
   is_move_sent: boolean;
 }
 
-export interface MailMessageRecord extends OdooRecord {
+export interface OdooMailMessageRecord extends OdooRecord {
   model: string | false;
   res_id: number | false;
   body: string | false;
@@ -78,7 +78,7 @@ export interface MailMessageRecord extends OdooRecord {
 }
 
 /** An e-mail the emulator "sent" (recorded instead of delivered). */
-export interface SentEmail {
+export interface OdooSentEmail {
   /** `account.move.send.wizard`, `account.move.send` or `message_post`. */
   via: string;
   model: string;

@@ -1,0 +1,20 @@
+/**
+ * Emulators of the external systems the portal talks to, for tests and for
+ * the `local` sandbox location. Plugin code never imports this package.
+ *
+ * @packageDocumentation
+ */
+export * from './kubernetes';
+export * from './bifrost';
+export * from './odoo';
+export { startSandbox, type Sandbox } from './sandbox/startSandbox';
+export {
+  FaultInjector,
+  type FaultKind,
+  type FaultSpec,
+} from './shared/faults';
+export {
+  startEmulatorServer,
+  type RunningEmulator,
+  type ListenOptions,
+} from './shared/server';
