@@ -148,14 +148,19 @@ describe('portal started with ./portal start', () => {
 
   it('signs in as guest and opens each inference page', async () => {
     await page.goto(FRONTEND);
+    // A fresh browser has no session: the sign-in page offers the guest provider.
     const guestEnter = page.getByRole('button', { name: /enter/i });
-    if (await guestEnter.isVisible({ timeout: 15_000 }).catch(() => false)) {
-      await guestEnter.click();
-    }
-    await page.getByText('Inference', { exact: true }).first().waitFor({ timeout: 60_000 });
+    await guestEnter.waitFor({ timeout: 120_000 });
+    await shot('sign-in');
+    await guestEnter.click();
+    const modelsLink = page.getByRole('link', { name: 'Models' }).first();
+    await modelsLink.waitFor({ timeout: 60_000 }).catch(async e => {
+      await shot('failure-home');
+      throw e;
+    });
     await shot('home');
 
-    await page.getByRole('link', { name: 'Models' }).first().click();
+    await modelsLink.click();
     await page.waitForURL('**/inference/models');
     await page.getByText('qwen25-05b-instruct-ollama').first().waitFor({ timeout: 60_000 });
     await page.getByText('llama-31-8b-instruct').first().waitFor();

@@ -34,6 +34,12 @@ const gpusOf = (s: ServerSummary) =>
         )
         .join(', ');
 
+/** `131794980Ki` -> `126 GiB`; other quantities as they are. */
+export const formatMemory = (quantity?: string) => {
+  const match = /^(\d+)Ki$/.exec(quantity ?? '');
+  return match ? `${Math.round(Number(match[1]) / 1024 / 1024)} GiB` : quantity ?? '?';
+};
+
 const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
   {
     id: 'name',
@@ -57,7 +63,7 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
     id: 'capacity',
     label: 'CPU / memory',
     cell: s => (
-      <CellText title={s.cpu ? `${s.cpu} CPU / ${s.memory ?? '?'}` : '-'} />
+      <CellText title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'} />
     ),
   },
   {

@@ -28,7 +28,7 @@ export const ModelsPage = () => {
           ))}
           <Text as="p" variant="body-medium">
             {value.items.length} models in{' '}
-            {new Set(value.items.map(m => m.location)).size} locations
+            {new Set(value.items.map(m => m.location)).size} location(s)
           </Text>
           <ModelsTable models={value.items} />
         </Flex>
