@@ -11,6 +11,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { startSandbox, Sandbox } from './startSandbox';
 
+// eslint-disable-next-line no-restricted-syntax -- runs from src with tsx, never bundled
 const root = path.resolve(__dirname, '../../../..');
 const dataDir = path.join(root, '.data');
 

@@ -93,7 +93,6 @@ export function generateUsageLogs(options: {
     options.now.getUTCMonth(),
     options.now.getUTCDate(),
   );
-  let n = 0;
   for (let day = options.days; day >= 1; day--) {
     const dayStart = end - day * 86_400_000;
     sandboxCustomers.forEach((customer, c) => {
@@ -114,9 +113,8 @@ export function generateUsageLogs(options: {
           : 20 + Math.floor(random() * 800);
         const price = options.prices.get(model);
         const failed = random() < 0.02;
-        n += 1;
         logs.push({
-          id: `sandbox-${String(n).padStart(6, '0')}`,
+          id: `sandbox-${String(logs.length + 1).padStart(6, '0')}`,
           timestamp: new Date(
             dayStart + Math.floor(random() * 86_400_000),
           ).toISOString(),

@@ -1,4 +1,5 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseError } from '@backstage/errors';
 import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
   Alert,
@@ -90,9 +91,7 @@ export const NodesPage = () => {
   const { value, loading, error } = useAsync(async () => {
     const response = await fetch('plugin://bare-metal/nodes');
     if (!response.ok) {
-      throw new Error(
-        `Could not load nodes: ${response.status} ${await response.text()}`,
-      );
+      throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as ServerListResponse;
   }, [fetch]);

@@ -1,4 +1,5 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseError } from '@backstage/errors';
 import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
   Alert,
@@ -72,9 +73,7 @@ export const CustomersPage = () => {
   const { value, loading, error } = useAsync(async () => {
     const response = await fetch('plugin://inference-billing/customers');
     if (!response.ok) {
-      throw new Error(
-        `Could not load customers: ${response.status} ${await response.text()}`,
-      );
+      throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as CustomerListResponse;
   }, [fetch]);

@@ -1,4 +1,5 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseError } from '@backstage/errors';
 import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Container, Flex, Text } from '@backstage/ui';
 import type { ModelListResponse } from '@internal/backstage-plugin-inference-models-common';
@@ -10,9 +11,7 @@ export const ModelsPage = () => {
   const { value, loading, error } = useAsync(async () => {
     const response = await fetch('plugin://inference-models/models');
     if (!response.ok) {
-      throw new Error(
-        `Could not load models: ${response.status} ${await response.text()}`,
-      );
+      throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as ModelListResponse;
   }, [fetch]);

@@ -1,0 +1,49 @@
+import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { formatMemory, NodesPage } from './NodesPage';
+
+describe('NodesPage', () => {
+  it('shows servers with status, GPUs and capacity', async () => {
+    const fetchApi = {
+      fetch: jest.fn(
+        async (_url: string) =>
+          new Response(
+            JSON.stringify({
+              items: [
+                {
+                  location: 'local',
+                  name: 'node1',
+                  address: '192.168.1.10',
+                  roles: ['server', 'gpu'],
+                  membership: 'managed',
+                  ready: true,
+                  kubeletVersion: 'v1.33.5+k3s1',
+                  cpu: '32',
+                  memory: '131794980Ki',
+                  gpus: [{ vendor: 'nvidia', product: 'NVIDIA-GeForce-RTX-3090', count: 2, memoryMiB: 24576 }],
+                },
+                { location: 'local', name: 'node9', address: '192.168.1.19', roles: ['agent'], membership: 'not-in-cluster', gpus: [] },
+                { location: 'local', name: 'stray', roles: [], membership: 'unmanaged', ready: false, gpus: [] },
+              ],
+              errors: [],
+            }),
+            { status: 200 },
+          ),
+      ),
+    };
+    await renderInTestApp(<NodesPage />, { apis: [[fetchApiRef, fetchApi]] });
+    expect(await screen.findByText('node1')).toBeInTheDocument();
+    expect(screen.getByText('NVIDIA-GeForce-RTX-3090 x 2 (24 GiB)')).toBeInTheDocument();
+    expect(screen.getByText('32 CPU / 126 GiB')).toBeInTheDocument();
+    expect(screen.getByText('Not in cluster')).toBeInTheDocument();
+    expect(screen.getByText('NotReady (unmanaged)')).toBeInTheDocument();
+    expect(screen.getByText('3 servers, 2 GPUs')).toBeInTheDocument();
+  });
+
+  it('formats Kubernetes memory quantities', () => {
+    expect(formatMemory('65842412Ki')).toBe('63 GiB');
+    expect(formatMemory('64Gi')).toBe('64Gi');
+    expect(formatMemory(undefined)).toBe('?');
+  });
+});

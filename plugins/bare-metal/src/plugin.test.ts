@@ -1,7 +1,0 @@
-import { bareMetalPlugin } from './plugin';
-
-describe('bare-metal', () => {
-  it('should export plugin', () => {
-    expect(bareMetalPlugin).toBeDefined();
-  });
-});

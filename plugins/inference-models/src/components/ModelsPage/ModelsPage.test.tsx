@@ -1,0 +1,60 @@
+import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { ModelsPage } from './ModelsPage';
+
+function fetchReturning(status: number, body: unknown) {
+  return {
+    fetch: jest.fn(async (_url: string) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    ),
+  };
+}
+
+describe('ModelsPage', () => {
+  it('lists models of every location and the locations that failed', async () => {
+    const fetchApi = fetchReturning(200, {
+      items: [
+        {
+          location: 'local',
+          name: 'qwen25-05b-instruct',
+          engine: 'VLLM',
+          url: 'hf://Qwen/Qwen2.5-0.5B-Instruct',
+          features: ['TextGeneration'],
+          resourceProfile: 'nvidia-older-unlimited:1',
+          replicas: { desired: 2, ready: 1 },
+          status: 'Scaling',
+        },
+      ],
+      errors: [
+        {
+          location: 'stalpeni',
+          system: 'kubernetes',
+          message: 'location stalpeni: kubernetes: list Models timed out after 10000 ms',
+        },
+      ],
+    });
+    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+    expect(await screen.findByText('qwen25-05b-instruct')).toBeInTheDocument();
+    expect(screen.getByText('1 / 2')).toBeInTheDocument();
+    expect(screen.getByText('Scaling')).toBeInTheDocument();
+    expect(
+      screen.getByText('location stalpeni: kubernetes: list Models timed out after 10000 ms'),
+    ).toBeInTheDocument();
+    expect(fetchApi.fetch).toHaveBeenCalledWith('plugin://inference-models/models');
+  });
+
+  it('shows the error when the backend refuses', async () => {
+    const fetchApi = fetchReturning(403, {
+      error: { name: 'NotAllowedError', message: 'Permission inference.model.read is required' },
+    });
+    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+    expect(
+      await screen.findAllByText(/Permission inference.model.read is required/),
+    ).not.toHaveLength(0);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});
