@@ -308,10 +308,14 @@ export class KubeApi {
     opts: WriteOptions,
   ): { obj: KubeObject; warnings: string[] } {
     if (!isObj(body)) {
+      let got: string = typeof body;
+      if (Array.isArray(body)) {
+        got = 'array';
+      } else if (body === null) {
+        got = 'null';
+      }
       throw statusErrors.badRequest(
-        `couldn't get version/kind; json parse error: json: cannot unmarshal ${
-          Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body
-        } into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+        `couldn't get version/kind; json parse error: json: cannot unmarshal ${got} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
       );
     }
     const obj = clone(body) as KubeObject;

@@ -413,11 +413,11 @@ export class SimulatedControllers {
     if (pods.length > desired) {
       // not ready, then unscheduled, then youngest first (sortPodsByDeletionOrder)
       const order = [...pods].sort((a, b) => {
-        const ra = podReady(a),
-          rb = podReady(b);
+        const ra = podReady(a);
+        const rb = podReady(b);
         if (ra !== rb) return ra ? 1 : -1;
-        const sa = !!getPath(a, ['spec', 'nodeName']),
-          sb = !!getPath(b, ['spec', 'nodeName']);
+        const sa = !!getPath(a, ['spec', 'nodeName']);
+        const sb = !!getPath(b, ['spec', 'nodeName']);
         if (sa !== sb) return sa ? 1 : -1;
         return String(b.metadata.creationTimestamp).localeCompare(
           String(a.metadata.creationTimestamp),
@@ -1037,19 +1037,22 @@ export class SimulatedControllers {
         .toUTCString()
         .replace(/,/, '')
         .replace(' GMT', ' UTC');
-      const tail = failure
-        ? `${failure}\n`
-        : action === 'delete'
-        ? `release "${chartName}" uninstalled\n`
-        : [
-            `NAME: ${chartName}`,
-            `LAST DEPLOYED: ${date}`,
-            `NAMESPACE: ${target}`,
-            'STATUS: deployed',
-            'REVISION: 1',
-            'TEST SUITE: None',
-            '',
-          ].join('\n');
+      let tail: string;
+      if (failure) {
+        tail = `${failure}\n`;
+      } else if (action === 'delete') {
+        tail = `release "${chartName}" uninstalled\n`;
+      } else {
+        tail = [
+          `NAME: ${chartName}`,
+          `LAST DEPLOYED: ${date}`,
+          `NAMESPACE: ${target}`,
+          'STATUS: deployed',
+          'REVISION: 1',
+          'TEST SUITE: None',
+          '',
+        ].join('\n');
+      }
       this.api.podLogs.set(key, (this.api.podLogs.get(key) ?? '') + tail);
     }
     const nextJob = clone(job);

@@ -190,7 +190,7 @@ export function failure(
   code: number,
   reason: string,
   message: string,
-  details?: StatusDetails,
+  statusDetails?: StatusDetails,
 ): Status {
   const s: Status = {
     kind: 'Status',
@@ -201,10 +201,10 @@ export function failure(
     reason,
     code,
   };
-  if (details) {
+  if (statusDetails) {
     // keep the real field order: ..., reason, details, code
     delete (s as Partial<Status>).code;
-    s.details = details;
+    s.details = statusDetails;
     s.code = code;
   }
   return s;

@@ -121,9 +121,13 @@ function decodeBody(req: Request): unknown {
 
 function writeOptions(req: Request): WriteOptions {
   const dryRun = req.query.dryRun;
-  const values = (
-    Array.isArray(dryRun) ? dryRun : dryRun === undefined ? [] : [dryRun]
-  ).map(String);
+  let given: unknown[] = [];
+  if (Array.isArray(dryRun)) {
+    given = dryRun;
+  } else if (dryRun !== undefined) {
+    given = [dryRun];
+  }
+  const values = given.map(String);
   for (const v of values) {
     if (v !== 'All') {
       throw statusErrors.badRequest(
@@ -303,89 +307,90 @@ export function mountKubernetesApi(
     return m;
   };
 
-  const handle = (req: Request, res: Response): void => {
-    let segs: string[];
-    try {
-      segs = req.path.split('/').filter(Boolean).map(decodeURIComponent);
-    } catch {
-      throw statusErrors.badRequest('malformed URL path');
+  const serveWatch = (
+    req: Request,
+    res: Response,
+    r: ResourceDef,
+    namespace: string | undefined,
+    name: string | undefined,
+  ): void => {
+    const timeoutParam = query(req, 'timeoutSeconds');
+    const timeoutSeconds =
+      timeoutParam !== undefined && /^\d+$/.test(timeoutParam)
+        ? Number(timeoutParam)
+        : opts.defaultWatchTimeoutSeconds;
+    const bookmarks = query(req, 'allowWatchBookmarks') === 'true';
+    // WatchList (sendInitialEvents): the current state first, then a bookmark
+    // annotated k8s.io/initial-events-end.
+    const initialEvents = query(req, 'sendInitialEvents') === 'true';
+    let fieldSelector = query(req, 'fieldSelector');
+    if (name) {
+      fieldSelector = [fieldSelector, `metadata.name=${name}`]
+        .filter(Boolean)
+        .join(',');
     }
-    if (
-      req.method !== 'GET' &&
-      ['version', 'healthz', 'livez', 'readyz'].includes(segs[0] ?? '')
-    ) {
-      throw statusErrors.methodNotAllowed();
-    }
-    if (segs.length === 1 && segs[0] === 'version') {
-      send(req, res, 200, SERVER_VERSION);
+    let ended = false;
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-cache, private');
+    const write = (type: string, object: unknown) => {
+      if (!ended) {
+        res.write(`${JSON.stringify({ type, object })}\n`);
+      }
+    };
+    const stop = api.watch(
+      r,
+      {
+        namespace,
+        labelSelector: query(req, 'labelSelector'),
+        fieldSelector,
+        resourceVersion: initialEvents
+          ? undefined
+          : query(req, 'resourceVersion'),
+      },
+      write,
+    );
+    if (!stop) {
+      ended = true;
+      res.end();
       return;
     }
-    if (segs.length >= 1 && ['healthz', 'livez', 'readyz'].includes(segs[0])) {
-      res.status(200).type('text/plain').send('ok');
-      return;
+    if (initialEvents && bookmarks) {
+      write('BOOKMARK', {
+        kind: r.kind,
+        apiVersion: apiVersionOf(r),
+        metadata: {
+          resourceVersion: String(api.store.resourceVersion),
+          annotations: { 'k8s.io/initial-events-end': 'true' },
+        },
+      });
     }
-    let group: string;
-    let version: string | undefined;
-    let rest: string[];
-    if (segs[0] === 'api') {
-      group = '';
-      version = segs[1];
-      rest = segs.slice(2);
-      if (!version) {
-        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
-        send(req, res, 200, {
-          kind: 'APIVersions',
-          versions: ['v1'],
-          serverAddressByClientCIDRs: [
-            { clientCIDR: '0.0.0.0/0', serverAddress: address() },
-          ],
-        });
-        return;
-      }
-    } else if (segs[0] === 'apis') {
-      if (segs.length === 1) {
-        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
-        send(req, res, 200, {
-          kind: 'APIGroupList',
-          apiVersion: 'v1',
-          groups: [...groups().entries()].map(([g, vs]) => apiGroup(g, vs)),
-        });
-        return;
-      }
-      group = segs[1];
-      version = segs[2];
-      rest = segs.slice(3);
-      if (!version) {
-        const vs = groups().get(group);
-        if (!vs) throw statusErrors.notFoundPath();
-        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
-        send(req, res, 200, {
-          kind: 'APIGroup',
-          apiVersion: 'v1',
-          ...apiGroup(group, vs),
-        });
-        return;
-      }
-    } else {
-      throw statusErrors.notFoundPath();
+    if (!res.headersSent) {
+      res.flushHeaders();
     }
-    if (
-      !registry
-        .groupVersions()
-        .some(gv => gv.group === group && gv.version === version)
-    ) {
-      throw statusErrors.notFoundPath();
+    const bookmark = () =>
+      write('BOOKMARK', {
+        kind: r.kind,
+        apiVersion: apiVersionOf(r),
+        metadata: { resourceVersion: String(api.store.resourceVersion) },
+      });
+    const bookmarkTimer = bookmarks
+      ? setInterval(bookmark, opts.bookmarkIntervalMs)
+      : undefined;
+    const timeoutTimer = setTimeout(() => {
+      if (bookmarks) bookmark();
+      finish();
+    }, timeoutSeconds * 1000);
+    function finish() {
+      if (ended) return;
+      ended = true;
+      // checked above; hoisted declarations don't keep the narrowing
+      stop!();
+      clearTimeout(timeoutTimer);
+      if (bookmarkTimer) clearInterval(bookmarkTimer);
+      res.end();
     }
-    if (rest.length === 0) {
-      if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
-      send(req, res, 200, resourceList(registry, group, version));
-      return;
-    }
-    const route = parseRoute(registry, group, version, rest);
-    if (!route) {
-      throw statusErrors.notFoundPath();
-    }
-    dispatch(req, res, route);
+    res.on('close', finish);
   };
 
   const dispatch = (req: Request, res: Response, route: Route): void => {
@@ -581,89 +586,89 @@ export function mountKubernetesApi(
     throw statusErrors.notFoundPath();
   };
 
-  const serveWatch = (
-    req: Request,
-    res: Response,
-    r: ResourceDef,
-    namespace: string | undefined,
-    name: string | undefined,
-  ): void => {
-    const timeoutParam = query(req, 'timeoutSeconds');
-    const timeoutSeconds =
-      timeoutParam !== undefined && /^\d+$/.test(timeoutParam)
-        ? Number(timeoutParam)
-        : opts.defaultWatchTimeoutSeconds;
-    const bookmarks = query(req, 'allowWatchBookmarks') === 'true';
-    // WatchList (sendInitialEvents): the current state first, then a bookmark
-    // annotated k8s.io/initial-events-end.
-    const initialEvents = query(req, 'sendInitialEvents') === 'true';
-    let fieldSelector = query(req, 'fieldSelector');
-    if (name) {
-      fieldSelector = [fieldSelector, `metadata.name=${name}`]
-        .filter(Boolean)
-        .join(',');
+  const handle = (req: Request, res: Response): void => {
+    let segs: string[];
+    try {
+      segs = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw statusErrors.badRequest('malformed URL path');
     }
-    let ended = false;
-    res.status(200);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-cache, private');
-    const write = (type: string, object: unknown) => {
-      if (!ended) {
-        res.write(`${JSON.stringify({ type, object })}\n`);
-      }
-    };
-    const stop = api.watch(
-      r,
-      {
-        namespace,
-        labelSelector: query(req, 'labelSelector'),
-        fieldSelector,
-        resourceVersion: initialEvents
-          ? undefined
-          : query(req, 'resourceVersion'),
-      },
-      write,
-    );
-    if (!stop) {
-      ended = true;
-      res.end();
+    if (
+      req.method !== 'GET' &&
+      ['version', 'healthz', 'livez', 'readyz'].includes(segs[0] ?? '')
+    ) {
+      throw statusErrors.methodNotAllowed();
+    }
+    if (segs.length === 1 && segs[0] === 'version') {
+      send(req, res, 200, SERVER_VERSION);
       return;
     }
-    if (initialEvents && bookmarks) {
-      write('BOOKMARK', {
-        kind: r.kind,
-        apiVersion: apiVersionOf(r),
-        metadata: {
-          resourceVersion: String(api.store.resourceVersion),
-          annotations: { 'k8s.io/initial-events-end': 'true' },
-        },
-      });
+    if (segs.length >= 1 && ['healthz', 'livez', 'readyz'].includes(segs[0])) {
+      res.status(200).type('text/plain').send('ok');
+      return;
     }
-    if (!res.headersSent) {
-      res.flushHeaders();
+    let group: string;
+    let version: string | undefined;
+    let rest: string[];
+    if (segs[0] === 'api') {
+      group = '';
+      version = segs[1];
+      rest = segs.slice(2);
+      if (!version) {
+        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+        send(req, res, 200, {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [
+            { clientCIDR: '0.0.0.0/0', serverAddress: address() },
+          ],
+        });
+        return;
+      }
+    } else if (segs[0] === 'apis') {
+      if (segs.length === 1) {
+        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+        send(req, res, 200, {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: [...groups().entries()].map(([g, vs]) => apiGroup(g, vs)),
+        });
+        return;
+      }
+      group = segs[1];
+      version = segs[2];
+      rest = segs.slice(3);
+      if (!version) {
+        const vs = groups().get(group);
+        if (!vs) throw statusErrors.notFoundPath();
+        if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+        send(req, res, 200, {
+          kind: 'APIGroup',
+          apiVersion: 'v1',
+          ...apiGroup(group, vs),
+        });
+        return;
+      }
+    } else {
+      throw statusErrors.notFoundPath();
     }
-    const bookmark = () =>
-      write('BOOKMARK', {
-        kind: r.kind,
-        apiVersion: apiVersionOf(r),
-        metadata: { resourceVersion: String(api.store.resourceVersion) },
-      });
-    const bookmarkTimer = bookmarks
-      ? setInterval(bookmark, opts.bookmarkIntervalMs)
-      : undefined;
-    const finish = () => {
-      if (ended) return;
-      ended = true;
-      stop();
-      clearTimeout(timeoutTimer);
-      if (bookmarkTimer) clearInterval(bookmarkTimer);
-      res.end();
-    };
-    const timeoutTimer = setTimeout(() => {
-      if (bookmarks) bookmark();
-      finish();
-    }, timeoutSeconds * 1000);
-    res.on('close', finish);
+    if (
+      !registry
+        .groupVersions()
+        .some(gv => gv.group === group && gv.version === version)
+    ) {
+      throw statusErrors.notFoundPath();
+    }
+    if (rest.length === 0) {
+      if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+      send(req, res, 200, resourceList(registry, group, version));
+      return;
+    }
+    const route = parseRoute(registry, group, version, rest);
+    if (!route) {
+      throw statusErrors.notFoundPath();
+    }
+    dispatch(req, res, route);
   };
 
   app.use((req: Request, res: Response) => {

@@ -178,6 +178,7 @@ describe('kubernetes emulator internals', () => {
         'application/yaml',
         'text/plain',
       ];
+      const errorResponses: Array<{ status: number; body: unknown }> = [];
       for (const path of paths) {
         for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'GET']) {
           for (const body of bodies) {
@@ -190,14 +191,17 @@ describe('kubernetes emulator internals', () => {
             expect(res.status).toBeGreaterThanOrEqual(200);
             expect(res.status).toBeLessThan(500);
             if (res.status >= 400) {
-              expect(res.json()).toMatchObject({
-                kind: 'Status',
-                status: 'Failure',
-                code: res.status,
-              });
+              errorResponses.push({ status: res.status, body: res.json() });
             }
           }
         }
+      }
+      for (const { status, body } of errorResponses) {
+        expect(body).toMatchObject({
+          kind: 'Status',
+          status: 'Failure',
+          code: status,
+        });
       }
       const ok = await raw(emu, '/api/v1/namespaces');
       expect(ok.status).toBe(200);

@@ -731,6 +731,7 @@ export function loadCrds(dir: string): KubeObject[] {
   return out;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- runs from src only, never bundled
 export const DEFAULT_CRD_DIR = path.join(__dirname, 'crds');
 
 /** All resource types the emulator serves. */

@@ -65,6 +65,47 @@ function splitTopLevel(s: string): string[] {
   return parts;
 }
 
+/** Parses one comma-separated requirement of a label selector. */
+function parseRequirement(part: string): LabelRequirement {
+  const notExists = part.match(/^!\s*(\S+)$/);
+  if (notExists) {
+    checkKey(notExists[1]);
+    return { key: notExists[1], op: '!', values: [] };
+  }
+  const set = part.match(/^(\S+?)\s+(in|notin)\s*\((.*)\)$/);
+  if (set) {
+    checkKey(set[1]);
+    const values = set[3].split(',').map(v => v.trim());
+    values.forEach(checkValue);
+    return { key: set[1], op: set[2] as LabelOp, values };
+  }
+  const cmp = part.match(/^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/);
+  if (cmp) {
+    checkKey(cmp[1]);
+    const value = cmp[3].trim();
+    if (cmp[2] === '>' || cmp[2] === '<') {
+      if (!/^-?\d+$/.test(value)) {
+        parseError(`for 'Gt', 'Lt' operators, the value must be an integer`);
+      }
+      return {
+        key: cmp[1],
+        op: cmp[2] === '>' ? 'gt' : 'lt',
+        values: [value],
+      };
+    }
+    checkValue(value);
+    return { key: cmp[1], op: cmp[2] as LabelOp, values: [value] };
+  }
+  const exists = part.match(/^(\S+)$/);
+  if (exists && !/[=!()<>]/.test(part)) {
+    checkKey(exists[1]);
+    return { key: exists[1], op: 'exists', values: [] };
+  }
+  return parseError(
+    `found '${part}', expected: !, identifier, or 'end of string'`,
+  );
+}
+
 /** Parses `a=b,c!=d,e in (f,g),!h,i` (throws a 400 StatusError on bad syntax). */
 export function parseLabelSelector(input: string | undefined): LabelSelector {
   const s = (input ?? '').trim();
@@ -77,39 +118,7 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
     if (!part) {
       parseError("found '', expected: !, identifier, or 'end of string'");
     }
-    let m: RegExpMatchArray | null;
-    if ((m = part.match(/^!\s*(\S+)$/))) {
-      checkKey(m[1]);
-      reqs.push({ key: m[1], op: '!', values: [] });
-    } else if ((m = part.match(/^(\S+?)\s+(in|notin)\s*\((.*)\)$/))) {
-      checkKey(m[1]);
-      const values = m[3].split(',').map(v => v.trim());
-      values.forEach(checkValue);
-      reqs.push({ key: m[1], op: m[2] as LabelOp, values });
-    } else if ((m = part.match(/^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/))) {
-      checkKey(m[1]);
-      const value = m[3].trim();
-      if (m[2] === '>' || m[2] === '<') {
-        if (!/^-?\d+$/.test(value)) {
-          parseError(`for 'Gt', 'Lt' operators, the value must be an integer`);
-        }
-        reqs.push({
-          key: m[1],
-          op: m[2] === '>' ? 'gt' : 'lt',
-          values: [value],
-        });
-      } else {
-        checkValue(value);
-        reqs.push({ key: m[1], op: m[2] as LabelOp, values: [value] });
-      }
-    } else if ((m = part.match(/^(\S+)$/)) && !/[=!()<>]/.test(part)) {
-      checkKey(m[1]);
-      reqs.push({ key: m[1], op: 'exists', values: [] });
-    } else {
-      parseError(
-        `found '${part}', expected: !, identifier, or 'end of string'`,
-      );
-    }
+    reqs.push(parseRequirement(part));
   }
   return reqs;
 }

@@ -24,6 +24,17 @@ export interface ObjectStoreOptions {
   historyLimit?: number;
 }
 
+/** Ascending comparator for `Array.prototype.sort`. */
+function compareStrings(a: string, b: string): number {
+  if (a < b) {
+    return -1;
+  }
+  if (a > b) {
+    return 1;
+  }
+  return 0;
+}
+
 function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
@@ -83,7 +94,7 @@ export class ObjectStore {
         ([, o]) =>
           namespace === undefined || (o.metadata.namespace ?? '') === namespace,
       )
-      .sort(([a], [z]) => (a < z ? -1 : a > z ? 1 : 0))
+      .sort(([a], [z]) => compareStrings(a, z))
       .map(([, o]) => clone(o));
   }
 

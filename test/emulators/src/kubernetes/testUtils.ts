@@ -47,9 +47,11 @@ export async function failure(
     await p;
   } catch (e) {
     if (e instanceof k8s.ApiException) {
-      const raw = e.body as unknown;
+      const errorBody = e.body as unknown;
       const body = (
-        typeof raw === 'string' && raw ? JSON.parse(raw) : raw
+        typeof errorBody === 'string' && errorBody
+          ? JSON.parse(errorBody)
+          : errorBody
       ) as Status;
       return { code: e.code, body };
     }

@@ -7,7 +7,7 @@ describe('NodesPage', () => {
   it('shows servers with status, GPUs and capacity', async () => {
     const fetchApi = {
       fetch: jest.fn(
-        async (_url: string) =>
+        async (_input: RequestInfo | URL, _init?: RequestInit) =>
           new Response(
             JSON.stringify({
               items: [

@@ -7,7 +7,7 @@ describe('CustomersPage', () => {
   it('lists customers with key counts and budgets, and failed locations', async () => {
     const fetchApi = {
       fetch: jest.fn(
-        async (_url: string) =>
+        async (_input: RequestInfo | URL, _init?: RequestInit) =>
           new Response(
             JSON.stringify({
               items: [

@@ -5,7 +5,7 @@ import { ModelsPage } from './ModelsPage';
 
 function fetchReturning(status: number, body: unknown) {
   return {
-    fetch: jest.fn(async (_url: string) =>
+    fetch: jest.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
       new Response(JSON.stringify(body), {
         status,
         headers: { 'content-type': 'application/json' },

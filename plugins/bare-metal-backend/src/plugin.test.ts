@@ -1,0 +1,112 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { startSandbox, type Sandbox } from '@internal/test-emulators';
+import type { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { bareMetalPlugin } from './plugin';
+
+describe('bare-metal backend', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ days: 1, modelReadyDelayMs: 0 });
+  });
+  afterAll(() => sandbox.close());
+
+  async function start(options: { deny?: boolean; servers?: JsonObject[] } = {}) {
+    const inference = sandbox.config.inference as { locations: JsonObject[] };
+    const { server } = await startTestBackend({
+      features: [
+        bareMetalPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            ...sandbox.config,
+            inference: {
+              http: { timeoutMs: 1500, retries: 0 },
+              locations: inference.locations.map(
+                (l): JsonObject => ({ ...l, servers: options.servers ?? l.servers }),
+              ),
+            },
+          },
+        }),
+        ...(options.deny
+          ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+          : []),
+      ],
+    });
+    return server;
+  }
+
+  const get = (server: Parameters<typeof request>[0], path: string) =>
+    request(server).get(path).set('authorization', mockCredentials.user.header());
+
+  it('joins configured servers with live Nodes, GPUs included', async () => {
+    const res = await get(await start(), '/api/bare-metal/nodes');
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual([]);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        name: 'node1',
+        address: '192.168.1.10',
+        membership: 'managed',
+        ready: true,
+        kubeletVersion: 'v1.33.5+k3s1',
+        cpu: '32',
+        gpus: [{ vendor: 'nvidia', product: 'NVIDIA-GeForce-RTX-3090', count: 2, memoryMiB: 24576 }],
+      }),
+      expect.objectContaining({ name: 'node2', membership: 'managed', gpus: [] }),
+      expect.objectContaining({ name: 'node3', membership: 'managed', gpus: [] }),
+    ]);
+  });
+
+  it('marks a configured server without a Node and a Node nobody configured', async () => {
+    const res = await get(
+      await start({
+        servers: [
+          { name: 'node1', address: '192.168.1.10', roles: ['server', 'gpu'] },
+          { name: 'node7', address: '192.168.1.17', roles: ['agent'] },
+        ],
+      }),
+      '/api/bare-metal/nodes',
+    );
+    const byName = Object.fromEntries(res.body.items.map((s: any) => [s.name, s.membership]));
+    expect(byName).toEqual({
+      node1: 'managed',
+      node7: 'not-in-cluster',
+      node2: 'unmanaged',
+      node3: 'unmanaged',
+    });
+  });
+
+  it('reports a cluster that resets connections as a location error', async () => {
+    const server = await start();
+    const fault = sandbox.kubernetes.faults.inject({ kind: 'reset' });
+    try {
+      const res = await get(server, '/api/bare-metal/nodes');
+      expect(res.body.items).toEqual([]);
+      expect(res.body.errors).toEqual([
+        {
+          location: 'local',
+          system: 'kubernetes',
+          message: expect.stringMatching(/^location local: kubernetes: list Nodes failed/),
+        },
+      ]);
+    } finally {
+      sandbox.kubernetes.faults.clear(fault);
+    }
+  });
+
+  it('requires credentials and the node read permission', async () => {
+    await request(await start())
+      .get('/api/bare-metal/nodes')
+      .set('authorization', mockCredentials.none.header())
+      .expect(401);
+    const res = await get(await start({ deny: true }), '/api/bare-metal/nodes');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('baremetal.node.read');
+  });
+});
