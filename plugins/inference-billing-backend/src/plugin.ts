@@ -6,6 +6,8 @@ import { inferenceBillingPermissions } from '@internal/backstage-plugin-inferenc
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { createRouter } from './router';
 import { CustomerService } from './services/CustomerService';
+import { UsageLedgerStore } from './database/UsageLedgerStore';
+import { UsageIngestor } from './services/UsageIngestor';
 
 /**
  * The inference-billing backend plugin: customers, keys, usage and invoices.
@@ -22,6 +24,10 @@ export const inferenceBillingPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         locations: inferenceLocationsServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
       },
       async init({
         httpAuth,
@@ -29,8 +35,32 @@ export const inferenceBillingPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         locations,
+        database,
+        scheduler,
+        logger,
+        config,
       }) {
         permissionsRegistry.addPermissions(inferenceBillingPermissions);
+        const store = await UsageLedgerStore.create(database);
+        const ingestor = new UsageIngestor({ locations, store, logger });
+        const minutes =
+          config.getOptionalNumber('inference.billing.ingestionIntervalMinutes') ?? 5;
+        for (const location of locations.list()) {
+          // Global tasks: one instance runs each, however many backends there are.
+          await scheduler.scheduleTask({
+            id: `usage-ingestion:${location.name}`,
+            frequency: { minutes },
+            timeout: { minutes: 15 },
+            initialDelay: { seconds: 15 },
+            fn: async () => {
+              try {
+                await ingestor.ingest(location.name);
+              } catch (error) {
+                logger.error(`usage ingestion failed: ${(error as Error).message}`);
+              }
+            },
+          });
+        }
         httpRouter.use(
           await createRouter({
             httpAuth,

@@ -31,3 +31,8 @@ export {
 export * from './bifrost/BifrostClient';
 export { requirePermission } from './auth/requirePermission';
 export { collectFromLocations, toLocationError } from './locations/collect';
+export {
+  modelPricing,
+  OPENROUTER_ANNOTATION,
+  type ModelPricing,
+} from './pricing/modelPricing';

@@ -41,6 +41,33 @@ export interface BifrostVirtualKeySummary {
   created_at?: string;
 }
 
+/** One request as Bifrost's `/api/logs` reports it. */
+export interface BifrostLogEntry {
+  id: string;
+  timestamp: string;
+  object?: string;
+  provider: string;
+  model: string;
+  status: string;
+  latency?: number;
+  cost?: number;
+  token_usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    total_tokens?: number;
+  };
+  virtual_key_id?: string | null;
+  virtual_key_name?: string | null;
+  team_id?: string | null;
+  customer_id?: string | null;
+  customer_name?: string | null;
+}
+
+export interface BifrostLogPage {
+  logs: BifrostLogEntry[];
+  totalCount: number;
+}
+
 /** The admin API of one location's Bifrost gateway. */
 export class BifrostClient {
   constructor(
@@ -93,6 +120,36 @@ export class BifrostClient {
         return JSON.parse(text) as T;
       },
     );
+  }
+
+  /**
+   * One page of request logs from `startTime` on, oldest first. Bifrost
+   * silently ignores an invalid time, so the caller passes a Date.
+   */
+  async listLogs(options: {
+    startTime: Date;
+    endTime?: Date;
+    limit: number;
+    offset: number;
+  }): Promise<BifrostLogPage> {
+    const query = new URLSearchParams({
+      start_time: options.startTime.toISOString(),
+      sort_by: 'timestamp',
+      order: 'asc',
+      limit: String(options.limit),
+      offset: String(options.offset),
+    });
+    if (options.endTime) {
+      query.set('end_time', options.endTime.toISOString());
+    }
+    const body = await this.request<{
+      logs: BifrostLogEntry[];
+      pagination: { total_count: number };
+    }>('GET', `/api/logs?${query}`, 'list logs');
+    return {
+      logs: body.logs ?? [],
+      totalCount: body.pagination?.total_count ?? 0,
+    };
   }
 
   async listCustomers(): Promise<BifrostCustomer[]> {
