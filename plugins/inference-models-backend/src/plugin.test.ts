@@ -100,6 +100,23 @@ describe('inference-models backend', () => {
     return server;
   }
 
+  it('stops the backend at startup when a location is misconfigured, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          inferenceModelsPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              inference: {
+                locations: [{ ...location('local', 'local'), bifrost: { baseUrl: 'not a url' } }],
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow('inference.locations[0].bifrost.baseUrl');
+  });
+
   it('serves /health without credentials', async () => {
     const server = await start();
     await request(server)

@@ -95,7 +95,8 @@ export async function callExternal<T>(
             : `${options.operation} failed: ${reasonOf(error, status)}`,
           status,
           timedOut,
-          cause: timedOut ? undefined : error,
+          // No `cause`: its message is already in ours, and a client error
+          // may carry request details that do not belong in logs.
         });
       }
       await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { baseConfigFiles, configuresLocations } from './configFiles';
 import { startSandbox, Sandbox } from './startSandbox';
 
 // eslint-disable-next-line no-restricted-syntax -- runs from src with tsx, never bundled
@@ -19,24 +20,8 @@ function log(message: string) {
   process.stderr.write(`[portal] ${message}\n`);
 }
 
-/** The app-config files a plain start reads, in order. */
-function baseConfigFiles(): string[] {
-  return ['app-config.yaml', 'app-config.local.yaml']
-    .map(f => path.join(root, f))
-    .filter(f => fs.existsSync(f));
-}
-
-function configuresLocations(files: string[]): boolean {
-  return files.some(file => {
-    const doc = yaml.load(fs.readFileSync(file, 'utf8')) as {
-      inference?: { locations?: unknown[] };
-    } | null;
-    return (doc?.inference?.locations?.length ?? 0) > 0;
-  });
-}
-
 async function main() {
-  const configFiles = baseConfigFiles();
+  const configFiles = baseConfigFiles(root);
   let sandbox: Sandbox | undefined;
   if (configuresLocations(configFiles)) {
     log('inference.locations is configured: using the real locations, no emulators');

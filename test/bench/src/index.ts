@@ -1,0 +1,32 @@
+/*
+ * `./portal bench [name...]`: runs the benchmarks (all by default) and prints
+ * their figures. Never part of `./portal test`.
+ */
+import { ledgerIngestion } from './ledgerIngestion';
+import { modelsList } from './modelsList';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  'ledger-ingestion': () => ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
+  'models-list': () => modelsList(3, 1000, 50, 4),
+};
+
+async function main() {
+  const selected = process.argv.slice(2).filter(a => a !== '--');
+  const names = selected.length ? selected : Object.keys(benchmarks);
+  for (const name of names) {
+    const run = benchmarks[name];
+    if (!run) {
+      throw new Error(`unknown benchmark '${name}' (known: ${Object.keys(benchmarks).join(', ')})`);
+    }
+    process.stdout.write(`\n== ${name} ==\n`);
+    await run();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+    process.exit(1);
+  },
+);
