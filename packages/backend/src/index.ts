@@ -1,9 +1,8 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The portal's backend: Backstage core plugins plus the inference plugins
+ * (models, billing, bare metal). Locations come from `inference.locations`
+ * (see plugins/inference-node/config.d.ts); `./portal start` adds the `local`
+ * sandbox location when none are configured.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -68,7 +67,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// inference plugins
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
+
 backend.start();
