@@ -6,6 +6,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleInferencePolicy } from './permissions/module';
 
 const backend = createBackend();
 
@@ -38,10 +39,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Role-based policy: see src/permissions/InferencePermissionPolicy.ts
+backend.add(permissionModuleInferencePolicy);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
