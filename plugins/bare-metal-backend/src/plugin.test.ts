@@ -56,11 +56,46 @@ describe('bare-metal backend', () => {
         ready: true,
         kubeletVersion: 'v1.33.5+k3s1',
         cpu: '32',
-        gpus: [{ vendor: 'nvidia', product: 'NVIDIA-GeForce-RTX-3090', count: 2, memoryMiB: 24576 }],
+        gpus: [
+          {
+            vendor: 'nvidia',
+            product: 'NVIDIA-GeForce-RTX-3090',
+            count: 2,
+            allocated: expect.any(Number),
+            memoryMiB: 24576,
+          },
+        ],
       }),
       expect.objectContaining({ name: 'node2', membership: 'managed', gpus: [] }),
       expect.objectContaining({ name: 'node3', membership: 'managed', gpus: [] }),
     ]);
+  });
+
+  it('shows the Model pods on each node and the free GPUs of the location', async () => {
+    const res = await get(await start(), '/api/bare-metal/nodes');
+    const node1 = res.body.items.find((s: any) => s.name === 'node1');
+    const gpuPods = sandbox.kubernetes
+      .list<any>('v1', 'Pod', { namespace: 'kubeai', fieldSelector: 'spec.nodeName=node1' })
+      .filter(p => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+    expect(gpuPods.length).toBeGreaterThan(0);
+    expect(node1.modelPods.map((p: any) => p.name).sort()).toEqual(
+      gpuPods.map(p => p.metadata.name).sort(),
+    );
+    const allocated = gpuPods.reduce(
+      (n: number, p: any) =>
+        n + Number(p.spec.containers[0]?.resources?.requests?.['nvidia.com/gpu'] ?? 0),
+      0,
+    );
+    expect(allocated).toBeGreaterThan(0);
+    expect(node1.gpus[0].allocated).toBe(allocated);
+    expect(res.body.summaries).toEqual([
+      {
+        location: 'local',
+        gpus: [{ product: 'NVIDIA-GeForce-RTX-3090', total: 2, free: Math.max(0, 2 - allocated) }],
+      },
+    ]);
+    expect(node1.cordoned).toBe(false);
+    expect(node1.nodeRoles).toEqual(['control-plane', 'etcd', 'master']);
   });
 
   it('marks a configured server without a Node and a Node nobody configured', async () => {

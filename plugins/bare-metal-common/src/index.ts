@@ -19,7 +19,35 @@ export type GpuSummary = {
   vendor: 'nvidia' | 'amd';
   product?: string;
   count: number;
+  /** GPUs requested by the pods running on the node. */
+  allocated: number;
   memoryMiB?: number;
+};
+
+/** A KubeAI Model pod running on a node. */
+export type ModelPodSummary = {
+  name: string;
+  model: string;
+  phase: string;
+  ready: boolean;
+};
+
+export type TaintSummary = {
+  key: string;
+  value?: string;
+  effect: string;
+};
+
+/** GPUs of one product in one location. */
+export type GpuCapacity = {
+  product: string;
+  total: number;
+  free: number;
+};
+
+export type LocationGpuSummary = {
+  location: string;
+  gpus: GpuCapacity[];
 };
 
 /** A configured server joined with its Kubernetes Node. */
@@ -31,12 +59,23 @@ export type ServerSummary = {
   roles: string[];
   /** `managed`: configured and in the cluster; `not-in-cluster`: configured, no Node; `unmanaged`: a Node nobody configured. */
   membership: 'managed' | 'not-in-cluster' | 'unmanaged';
+  /** Roles Kubernetes reports from node-role.kubernetes.io labels. */
+  nodeRoles?: string[];
   ready?: boolean;
+  /** `kubectl cordon`ed: no new pods are scheduled. */
+  cordoned?: boolean;
+  taints?: TaintSummary[];
   kubeletVersion?: string;
   osImage?: string;
   cpu?: string;
   memory?: string;
+  allocatableCpu?: string;
+  allocatableMemory?: string;
   gpus: GpuSummary[];
+  modelPods: ModelPodSummary[];
 };
 
-export type ServerListResponse = LocationListResponse<ServerSummary>;
+export type ServerListResponse = LocationListResponse<ServerSummary> & {
+  /** Total and free GPUs per product, per location that answered. */
+  summaries: LocationGpuSummary[];
+};

@@ -173,7 +173,8 @@ describe('portal started with ./portal start', () => {
 
     await page.getByRole('link', { name: 'Servers' }).first().click();
     await page.waitForURL('**/inference/nodes');
-    await page.getByText('NVIDIA-GeForce-RTX-3090 x 2').first().waitFor({ timeout: 60_000 });
+    await page.getByText(/NVIDIA-GeForce-RTX-3090 x 2/).first().waitFor({ timeout: 60_000 });
+    await page.getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/).first().waitFor();
     const file = await shot('servers');
     console.log(`screenshots: ${path.dirname(file)}`);
   });

@@ -165,7 +165,8 @@ export const spec = {
         "type": "object",
         "required": [
           "vendor",
-          "count"
+          "count",
+          "allocated"
         ],
         "properties": {
           "vendor": {
@@ -181,8 +182,87 @@ export const spec = {
           "count": {
             "type": "integer"
           },
+          "allocated": {
+            "type": "integer",
+            "description": "GPUs requested by the pods running on the node."
+          },
           "memoryMiB": {
             "type": "integer"
+          }
+        }
+      },
+      "ModelPodSummary": {
+        "type": "object",
+        "required": [
+          "name",
+          "model",
+          "phase",
+          "ready"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "model": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "ready": {
+            "type": "boolean"
+          }
+        }
+      },
+      "TaintSummary": {
+        "type": "object",
+        "required": [
+          "key",
+          "effect"
+        ],
+        "properties": {
+          "key": {
+            "type": "string"
+          },
+          "value": {
+            "type": "string"
+          },
+          "effect": {
+            "type": "string"
+          }
+        }
+      },
+      "LocationGpuSummary": {
+        "type": "object",
+        "required": [
+          "location",
+          "gpus"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "gpus": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "product",
+                "total",
+                "free"
+              ],
+              "properties": {
+                "product": {
+                  "type": "string"
+                },
+                "total": {
+                  "type": "integer"
+                },
+                "free": {
+                  "type": "integer"
+                }
+              }
+            }
           }
         }
       },
@@ -193,7 +273,8 @@ export const spec = {
           "name",
           "roles",
           "membership",
-          "gpus"
+          "gpus",
+          "modelPods"
         ],
         "properties": {
           "location": {
@@ -219,8 +300,23 @@ export const spec = {
               "unmanaged"
             ]
           },
+          "nodeRoles": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
           "ready": {
             "type": "boolean"
+          },
+          "cordoned": {
+            "type": "boolean"
+          },
+          "taints": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TaintSummary"
+            }
           },
           "kubeletVersion": {
             "type": "string"
@@ -234,10 +330,22 @@ export const spec = {
           "memory": {
             "type": "string"
           },
+          "allocatableCpu": {
+            "type": "string"
+          },
+          "allocatableMemory": {
+            "type": "string"
+          },
           "gpus": {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/GpuSummary"
+            }
+          },
+          "modelPods": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ModelPodSummary"
             }
           }
         }
@@ -265,9 +373,16 @@ export const spec = {
         "type": "object",
         "required": [
           "items",
-          "errors"
+          "errors",
+          "summaries"
         ],
         "properties": {
+          "summaries": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationGpuSummary"
+            }
+          },
           "items": {
             "type": "array",
             "items": {

@@ -3,9 +3,12 @@ import {
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
 import type { ServerListResponse } from '@internal/backstage-plugin-bare-metal-common';
-import { toServerSummaries } from '../mapping/toServerSummaries';
+import {
+  toGpuSummary,
+  toServerSummaries,
+} from '../mapping/toServerSummaries';
 
-/** Configured servers joined with live Kubernetes Nodes, per location. */
+/** Configured servers joined with live Kubernetes Nodes and pods, per location. */
 export class ServerService {
   constructor(private readonly locations: InferenceLocationsService) {}
 
@@ -13,12 +16,25 @@ export class ServerService {
     const targets = filter.location
       ? [this.locations.get(filter.location)]
       : this.locations.list();
-    return collectFromLocations(targets, 'kubernetes', async location =>
-      toServerSummaries(
-        location.name,
-        location.servers,
-        await this.locations.kubeAi(location.name).listNodes(),
-      ),
+    const { items, errors } = await collectFromLocations(
+      targets,
+      'kubernetes',
+      async location => {
+        const kube = this.locations.kubeAi(location.name);
+        const [nodes, pods] = await Promise.all([
+          kube.listNodes(),
+          kube.listModelPods(),
+        ]);
+        return toServerSummaries(location.name, location.servers, nodes, pods);
+      },
     );
+    const answered = new Set(items.map(s => s.location));
+    return {
+      items,
+      errors,
+      summaries: targets
+        .filter(l => answered.has(l.name))
+        .map(l => toGpuSummary(l.name, items)),
+    };
   }
 }

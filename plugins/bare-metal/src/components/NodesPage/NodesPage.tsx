@@ -17,10 +17,11 @@ import type {
 } from '@internal/backstage-plugin-bare-metal-common';
 import useAsync from 'react-use/esm/useAsync';
 
-const statusOf = (s: ServerSummary) => {
+export const statusOf = (s: ServerSummary) => {
   if (s.membership === 'not-in-cluster') return 'Not in cluster';
-  const readiness = s.ready ? 'Ready' : 'NotReady';
-  return s.membership === 'unmanaged' ? `${readiness} (unmanaged)` : readiness;
+  let status = s.ready ? 'Ready' : 'NotReady';
+  if (s.cordoned) status += ', cordoned';
+  return s.membership === 'unmanaged' ? `${status} (unmanaged)` : status;
 };
 
 const gpusOf = (s: ServerSummary) =>
@@ -31,7 +32,7 @@ const gpusOf = (s: ServerSummary) =>
           g =>
             `${g.product ?? g.vendor} x ${g.count}${
               g.memoryMiB ? ` (${Math.round(g.memoryMiB / 1024)} GiB)` : ''
-            }`,
+            }, ${g.allocated} in use`,
         )
         .join(', ');
 
@@ -71,6 +72,19 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
     id: 'version',
     label: 'K3s version',
     cell: s => <CellText title={s.kubeletVersion ?? '-'} />,
+  },
+  {
+    id: 'pods',
+    label: 'Model pods',
+    cell: s => (
+      <CellText
+        title={
+          s.modelPods.length === 0
+            ? '-'
+            : [...new Set(s.modelPods.map(p => p.model))].join(', ')
+        }
+      />
+    ),
   },
 ];
 
@@ -113,6 +127,16 @@ export const NodesPage = () => {
             )}{' '}
             GPUs
           </Text>
+          {value.summaries.map(summary => (
+            <Text as="p" variant="body-small" key={summary.location}>
+              {summary.location}:{' '}
+              {summary.gpus.length === 0
+                ? 'no GPUs'
+                : summary.gpus
+                    .map(g => `${g.product} ${g.free} free of ${g.total}`)
+                    .join('; ')}
+            </Text>
+          ))}
           <NodesTable servers={value.items} />
         </Flex>
       )}
