@@ -95,6 +95,8 @@ describe('portal started with ./portal start', () => {
       args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The dev server compiles each page's chunk on first use: be patient on 2 cores.
+    page.setDefaultTimeout(120_000);
   }, { timeout: START_TIMEOUT_MS + 60_000 });
 
   after(async () => {
@@ -154,7 +156,7 @@ describe('portal started with ./portal start', () => {
     await shot('sign-in');
     await guestEnter.click();
     const modelsLink = page.getByRole('link', { name: 'Models' }).first();
-    await modelsLink.waitFor({ timeout: 60_000 }).catch(async e => {
+    await modelsLink.waitFor({ timeout: 120_000 }).catch(async e => {
       await shot('failure-home');
       throw e;
     });
@@ -162,18 +164,18 @@ describe('portal started with ./portal start', () => {
 
     await modelsLink.click();
     await page.waitForURL('**/inference/models');
-    await page.getByText('qwen25-05b-instruct-ollama').first().waitFor({ timeout: 60_000 });
+    await page.getByText('qwen25-05b-instruct-ollama').first().waitFor({ timeout: 120_000 });
     await page.getByText('llama-31-8b-instruct').first().waitFor();
     await shot('models');
 
     await page.getByRole('link', { name: 'Customers' }).first().click();
     await page.waitForURL('**/inference/customers');
-    await page.getByText('Acme Robotics SRL').first().waitFor({ timeout: 60_000 });
+    await page.getByText('Acme Robotics SRL').first().waitFor({ timeout: 120_000 });
     await shot('customers');
 
     await page.getByRole('link', { name: 'Servers' }).first().click();
     await page.waitForURL('**/inference/nodes');
-    await page.getByText(/NVIDIA-GeForce-RTX-3090 x 2/).first().waitFor({ timeout: 60_000 });
+    await page.getByText(/NVIDIA-GeForce-RTX-3090 x 2/).first().waitFor({ timeout: 120_000 });
     await page.getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/).first().waitFor();
     const file = await shot('servers');
     console.log(`screenshots: ${path.dirname(file)}`);
