@@ -70,5 +70,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
+backend.add(
+  import('@internal/backstage-plugin-bare-metal-backend').then(m => ({
+    default: m.scaffolderModuleBareMetal,
+  })),
+);
 
 backend.start();

@@ -1,1 +1,2 @@
 export { bareMetalPlugin as default } from './plugin';
+export { scaffolderModuleBareMetal } from './module';

@@ -12,8 +12,17 @@ export const bareMetalNodeReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Change servers: cordon/uncordon, install K3s, install Helm charts. */
+export const bareMetalNodeProvisionPermission = createPermission({
+  name: 'baremetal.node.provision',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the bare-metal plugin. */
-export const bareMetalPermissions = [bareMetalNodeReadPermission];
+export const bareMetalPermissions = [
+  bareMetalNodeReadPermission,
+  bareMetalNodeProvisionPermission,
+];
 
 export type GpuSummary = {
   vendor: 'nvidia' | 'amd';

@@ -2,6 +2,8 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
   V1Node,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -127,6 +129,32 @@ export class KubeAiClient {
       this.core.listNode({}, abortable(signal)),
     );
     return list.items;
+  }
+
+  async getNode(name: string): Promise<V1Node> {
+    return this.call(`get Node ${name}`, true, signal =>
+      this.core.readNode({ name }, abortable(signal)),
+    );
+  }
+
+  /** Cordons (true) or uncordons (false) a Node, like `kubectl cordon`. */
+  async setNodeUnschedulable(
+    name: string,
+    unschedulable: boolean,
+  ): Promise<V1Node> {
+    return this.call(
+      `${unschedulable ? 'cordon' : 'uncordon'} Node ${name}`,
+      true,
+      signal =>
+        this.core.patchNode(
+          { name, body: { spec: { unschedulable } } },
+          setHeaderOptions(
+            'Content-Type',
+            PatchStrategy.MergePatch,
+            abortable(signal),
+          ),
+        ),
+    );
   }
 
   async listModelPods(): Promise<V1Pod[]> {

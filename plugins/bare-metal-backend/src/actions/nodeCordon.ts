@@ -1,0 +1,98 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
+import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
+
+const LOCATION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const NODE =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function createAction(
+  options: {
+    locations: InferenceLocationsService;
+    permissions: PermissionsService;
+  },
+  cordon: boolean,
+) {
+  const verb = cordon ? 'cordon' : 'uncordon';
+  return createTemplateAction({
+    id: `baremetal:node:${verb}`,
+    description: cordon
+      ? 'Marks a Kubernetes Node of a location unschedulable (kubectl cordon): running pods stay, no new ones are placed.'
+      : 'Makes a cordoned Kubernetes Node of a location schedulable again (kubectl uncordon).',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: `${verb} node2 of the stalpeni location`,
+        example: `steps:\n  - id: ${verb}\n    action: baremetal:node:${verb}\n    input:\n      location: stalpeni\n      node: node2\n`,
+      },
+    ],
+    schema: {
+      input: {
+        location: z =>
+          z
+            .string()
+            .regex(LOCATION, 'must be a location name ([a-z0-9-])')
+            .describe('Location whose cluster the node belongs to'),
+        node: z =>
+          z
+            .string()
+            .max(253)
+            .regex(NODE, 'must be a Kubernetes node name')
+            .describe('Node name'),
+      },
+      output: {
+        unschedulable: z =>
+          z.boolean().describe('Whether the node is now cordoned'),
+        changed: z => z.boolean().describe('False when it already was'),
+      },
+    },
+    async handler(ctx) {
+      const [decision] = await options.permissions.authorize(
+        [{ permission: bareMetalNodeProvisionPermission }],
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Permission ${bareMetalNodeProvisionPermission.name} is required`,
+        );
+      }
+      const { location, node } = ctx.input;
+      let kube;
+      try {
+        kube = options.locations.kubeAi(location);
+      } catch (e) {
+        throw new InputError(`location: ${(e as Error).message}`);
+      }
+      const current = await kube.getNode(node);
+      const already = (current.spec?.unschedulable ?? false) === cordon;
+      if (already) {
+        ctx.logger.info(
+          `Node ${node} in ${location} is already ${cordon ? 'cordoned' : 'schedulable'}`,
+        );
+      } else if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would ${verb} Node ${node} in ${location}`);
+      } else {
+        await ctx.checkpoint({
+          key: `${verb}-${location}-${node}`,
+          fn: async () => {
+            await kube.setNodeUnschedulable(node, cordon);
+          },
+        });
+        ctx.logger.info(`${cordon ? 'Cordoned' : 'Uncordoned'} Node ${node} in ${location}`);
+      }
+      ctx.output('unschedulable', already || !ctx.isDryRun ? cordon : !cordon);
+      ctx.output('changed', !already && !ctx.isDryRun);
+    },
+  });
+}
+
+/** `baremetal:node:cordon` and `baremetal:node:uncordon`. */
+export function createNodeCordonActions(options: {
+  locations: InferenceLocationsService;
+  permissions: PermissionsService;
+}) {
+  return [createAction(options, true), createAction(options, false)];
+}
