@@ -28,11 +28,13 @@ describe('baremetal:node:cordon / uncordon', () => {
     sandbox.kubernetes.get<any>('v1', 'Node', undefined, 'node2')?.spec?.unschedulable === true;
 
   // createMockActionContext ignores isDryRun: set it on the result.
-  const context = (input: Record<string, string>, isDryRun = false) => ({
-    ...createMockActionContext({ input }),
-    isDryRun,
-    getInitiatorCredentials: async () => mockCredentials.user(),
-  });
+  type Context = Parameters<ReturnType<typeof createNodeCordonActions>[0]['handler']>[0];
+  const context = (input: { location: string; node: string }, isDryRun = false) =>
+    ({
+      ...createMockActionContext({ input }),
+      isDryRun,
+      getInitiatorCredentials: async () => mockCredentials.user(),
+    }) as unknown as Context;
 
   it('cordons and uncordons a node, and a repeat changes nothing', async () => {
     const { cordon, uncordon } = actions();
