@@ -68,6 +68,11 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // inference plugins
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
+backend.add(
+  import('@internal/backstage-plugin-inference-models-backend').then(m => ({
+    default: m.catalogModuleInferenceModels,
+  })),
+);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
 backend.add(

@@ -57,9 +57,13 @@ describe('inference-models backend', () => {
   });
 
   const asUser = (server: Parameters<typeof request>[0], path: string) =>
-    request(server).get(path).set('authorization', mockCredentials.user.header());
+    request(server)
+      .get(path)
+      .set('authorization', mockCredentials.user.header());
 
-  async function start(options: { deny?: boolean; withDownLocation?: boolean } = {}) {
+  async function start(
+    options: { deny?: boolean; withDownLocation?: boolean } = {},
+  ) {
     const clusters = [
       {
         name: 'local',
@@ -108,7 +112,12 @@ describe('inference-models backend', () => {
           mockServices.rootConfig.factory({
             data: {
               inference: {
-                locations: [{ ...location('local', 'local'), bifrost: { baseUrl: 'not a url' } }],
+                locations: [
+                  {
+                    ...location('local', 'local'),
+                    bifrost: { baseUrl: 'not a url' },
+                  },
+                ],
               },
             },
           }),
@@ -119,10 +128,11 @@ describe('inference-models backend', () => {
 
   it('serves /health without credentials', async () => {
     const server = await start();
-    await request(server)
+    const res = await request(server)
       .get('/api/inference-models/health')
-      .set('authorization', mockCredentials.none.header())
-      .expect(200, { status: 'ok' });
+      .set('authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('lists the Models of the location with their status', async () => {
@@ -153,17 +163,22 @@ describe('inference-models backend', () => {
   it('filters by engine, feature and text', async () => {
     const server = await start();
     const names = async (query: string) =>
-      (await asUser(server, `/api/inference-models/models?${query}`)).body.items.map(
-        (m: { name: string }) => m.name,
-      );
+      (
+        await asUser(server, `/api/inference-models/models?${query}`)
+      ).body.items.map((m: { name: string }) => m.name);
     expect(await names('engine=OLlama')).toEqual(['nomic-embed-text']);
-    expect(await names('feature=TextGeneration')).toEqual(['qwen25-05b-instruct']);
+    expect(await names('feature=TextGeneration')).toEqual([
+      'qwen25-05b-instruct',
+    ]);
     expect(await names('q=QWEN')).toEqual(['qwen25-05b-instruct']);
   });
 
   it('rejects a malformed query with 400 naming the parameter', async () => {
     const server = await start();
-    const res = await asUser(server, '/api/inference-models/models?engine=Docker');
+    const res = await asUser(
+      server,
+      '/api/inference-models/models?engine=Docker',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('engine');
   });
@@ -184,10 +199,9 @@ describe('inference-models backend', () => {
     const server = await start({ withDownLocation: true });
     const res = await asUser(server, '/api/inference-models/models');
     expect(res.status).toBe(200);
-    expect(res.body.items.map((m: { location: string }) => m.location)).toEqual([
-      'local',
-      'local',
-    ]);
+    expect(res.body.items.map((m: { location: string }) => m.location)).toEqual(
+      ['local', 'local'],
+    );
     expect(res.body.errors).toEqual([
       {
         location: 'down',
@@ -201,13 +215,20 @@ describe('inference-models backend', () => {
 
   it('gets one Model, 404 for an unknown one or location', async () => {
     const server = await start();
-    const res = await asUser(server, 
+    const res = await asUser(
+      server,
       '/api/inference-models/models/local/qwen25-05b-instruct',
     );
     expect(res.status).toBe(200);
     expect(res.body.url).toBe('hf://Qwen/Qwen2.5-0.5B-Instruct');
-    await asUser(server, '/api/inference-models/models/local/missing-model').expect(404);
-    await asUser(server, '/api/inference-models/models/nowhere/qwen25-05b-instruct').expect(404);
+    await asUser(
+      server,
+      '/api/inference-models/models/local/missing-model',
+    ).expect(404);
+    await asUser(
+      server,
+      '/api/inference-models/models/nowhere/qwen25-05b-instruct',
+    ).expect(404);
   });
 
   it('times out a hanging cluster with an error naming the location', async () => {

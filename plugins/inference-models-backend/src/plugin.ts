@@ -6,9 +6,12 @@ import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inferen
 import { inferenceModelsPermissions } from '@internal/backstage-plugin-inference-models-common';
 import { createRouter } from './router';
 import { ModelService } from './services/ModelService';
+import { modelCatalogRefreshServiceRef } from './catalog/refreshService';
 
 /**
  * The inference-models backend plugin: KubeAI Models of every location.
+ * Its catalog entities come from the separate catalog module
+ * `catalogModuleInferenceModels`.
  *
  * @public
  */
@@ -22,17 +25,31 @@ export const inferenceModelsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         locations: inferenceLocationsServiceRef,
+        refresher: modelCatalogRefreshServiceRef,
       },
-      async init({ httpAuth, httpRouter, permissions, permissionsRegistry, locations }) {
+      async init({
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        locations,
+        refresher,
+      }) {
         permissionsRegistry.addPermissions(inferenceModelsPermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
             models: new ModelService(locations),
+            locations,
+            refresher,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/openrouter/models',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

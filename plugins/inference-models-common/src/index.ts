@@ -1,7 +1,10 @@
 /**
- * Types and permissions shared by the inference-models frontend and backend.
+ * Types, permissions, entity conventions and the OpenRouter listing schema
+ * shared by the inference-models frontend and backend.
  *
  * @packageDocumentation
  */
 export * from './permissions';
 export * from './types';
+export * from './entities';
+export * from './openRouter';

@@ -2,6 +2,7 @@ import type {
   LocationError,
   LocationListResponse,
 } from '@internal/backstage-plugin-inference-common';
+import type { ModelEntityPricing } from './entities';
 
 export type { LocationError };
 
@@ -13,6 +14,8 @@ export type ModelSummary = {
   url: string;
   features: string[];
   resourceProfile?: string;
+  /** GPUs per replica from `<profile>:<count>`; 0 for `cpu*` profiles. */
+  gpuCount?: number;
   cacheProfile?: string;
   replicas: {
     desired: number;
@@ -23,6 +26,16 @@ export type ModelSummary = {
   /** `Ready` when every desired replica is ready, `Scaling` otherwise, `ScaledToZero` at 0. */
   status: 'Ready' | 'Scaling' | 'ScaledToZero';
   createdAt?: string;
+  /** Display name from the OpenRouter annotation. */
+  title?: string;
+  /** USD per token, decimal strings, from the OpenRouter annotation (valid prices only). */
+  pricing?: ModelEntityPricing;
+  contextLength?: number;
+  /**
+   * Problems with the Model's `openrouter.ai/json` annotation or spec (empty
+   * when none); such a Model is left out of the OpenRouter listing.
+   */
+  warnings: string[];
 };
 
 export type ModelListResponse = LocationListResponse<ModelSummary>;

@@ -190,6 +190,96 @@ export const spec = {
           }
         }
       }
+    },
+    "/openrouter/models": {
+      "get": {
+        "operationId": "GetOpenRouterModels",
+        "description": "The public OpenRouter provider listing of one location (legacy flat format): every Model whose `openrouter.ai/json` annotation validates, prices as USD-per-token decimal strings. Public (no credentials), for OpenRouter and existing callers of the old control module.",
+        "security": [
+          {}
+        ],
+        "parameters": [
+          {
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The listing.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenRouterListingResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/refresh": {
+      "post": {
+        "operationId": "RefreshModelEntities",
+        "description": "Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "What the refresh applied.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RefreshResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -264,7 +354,8 @@ export const spec = {
           "url",
           "features",
           "replicas",
-          "status"
+          "status",
+          "warnings"
         ],
         "properties": {
           "location": {
@@ -322,6 +413,27 @@ export const spec = {
           },
           "createdAt": {
             "type": "string"
+          },
+          "gpuCount": {
+            "type": "integer",
+            "description": "GPUs per replica from `<profile>:<count>`; 0 for cpu profiles."
+          },
+          "title": {
+            "type": "string",
+            "description": "Display name from the OpenRouter annotation."
+          },
+          "pricing": {
+            "$ref": "#/components/schemas/Pricing"
+          },
+          "contextLength": {
+            "type": "integer"
+          },
+          "warnings": {
+            "type": "array",
+            "description": "Problems with the Model's `openrouter.ai/json` annotation or spec; empty when none.",
+            "items": {
+              "type": "string"
+            }
           }
         }
       },
@@ -362,6 +474,191 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/LocationError"
             }
+          }
+        }
+      },
+      "Pricing": {
+        "type": "object",
+        "description": "USD per token (image per image, request per request) as decimal strings.",
+        "additionalProperties": {
+          "type": "string",
+          "pattern": "^(0|[1-9][0-9]*)([.][0-9]+)?$"
+        }
+      },
+      "OpenRouterModel": {
+        "type": "object",
+        "required": [
+          "id",
+          "hugging_face_id",
+          "name",
+          "created",
+          "input_modalities",
+          "output_modalities",
+          "quantization",
+          "context_length",
+          "max_output_length",
+          "pricing",
+          "supported_sampling_parameters",
+          "supported_features"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "hugging_face_id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "created": {
+            "type": "integer"
+          },
+          "input_modalities": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "text",
+                "image",
+                "file",
+                "audio",
+                "video"
+              ]
+            }
+          },
+          "output_modalities": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "text",
+                "image",
+                "embeddings",
+                "audio",
+                "video",
+                "rerank",
+                "speech",
+                "transcription"
+              ]
+            }
+          },
+          "quantization": {
+            "type": "string",
+            "enum": [
+              "int4",
+              "int8",
+              "fp4",
+              "mxfp4",
+              "nvfp4",
+              "fp6",
+              "fp8",
+              "mxfp8",
+              "fp16",
+              "bf16",
+              "fp32"
+            ]
+          },
+          "context_length": {
+            "type": "integer"
+          },
+          "max_output_length": {
+            "type": "integer"
+          },
+          "pricing": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Pricing"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "prompt",
+                  "completion"
+                ]
+              }
+            ]
+          },
+          "supported_sampling_parameters": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "supported_features": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "description": {
+            "type": "string"
+          },
+          "deprecation_date": {
+            "type": "string"
+          },
+          "openrouter": {
+            "type": "object",
+            "required": [
+              "slug"
+            ],
+            "properties": {
+              "slug": {
+                "type": "string"
+              }
+            }
+          },
+          "datacenters": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "country_code"
+              ],
+              "properties": {
+                "country_code": {
+                  "type": "string",
+                  "pattern": "^[A-Z]{2}$"
+                }
+              }
+            }
+          },
+          "capacity_tpm": {
+            "type": "integer"
+          }
+        }
+      },
+      "OpenRouterListingResponse": {
+        "type": "object",
+        "required": [
+          "data"
+        ],
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/OpenRouterModel"
+            }
+          }
+        }
+      },
+      "RefreshResult": {
+        "type": "object",
+        "required": [
+          "location",
+          "entities",
+          "models"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "entities": {
+            "type": "integer",
+            "description": "Entities in the full mutation (cluster, gateway API and one per Model)."
+          },
+          "models": {
+            "type": "integer"
           }
         }
       }

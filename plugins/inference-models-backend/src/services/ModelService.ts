@@ -6,9 +6,12 @@ import type { InferenceLocationsService } from '@internal/backstage-plugin-infer
 import type {
   ModelListResponse,
   ModelSummary,
+  OpenRouterListingResponse,
 } from '@internal/backstage-plugin-inference-models-common';
 import { NotFoundError } from '@backstage/errors';
 import { toModelSummary } from '../mapping/toModelSummary';
+import { toOpenRouterListing } from '../mapping/toOpenRouterListing';
+import { asUnavailable } from './errors';
 
 export interface ModelFilter {
   location?: string;
@@ -29,9 +32,9 @@ export class ModelService {
       targets,
       'kubernetes',
       async location =>
-        (await this.locations.kubeAi(location.name).listModels()).map(m =>
-          toModelSummary(location.name, m),
-        ),
+        (
+          await this.locations.kubeAi(location.name).listModels()
+        ).map(m => toModelSummary(location.name, m)),
     );
     const q = filter.q?.toLocaleLowerCase('en-US');
     const items = all
@@ -59,7 +62,24 @@ export class ModelService {
       if (error instanceof ExternalSystemError && error.status === 404) {
         throw new NotFoundError(`No Model '${name}' in location ${location}`);
       }
-      throw error;
+      throw asUnavailable(error);
+    }
+  }
+
+  /**
+   * The location's public OpenRouter provider listing: only Models whose
+   * annotation validates. NotFoundError for an unknown location,
+   * ServiceUnavailableError when its cluster cannot be read.
+   */
+  async openRouterListing(
+    location: string,
+  ): Promise<OpenRouterListingResponse> {
+    const target = this.locations.get(location);
+    try {
+      const models = await this.locations.kubeAi(location).listModels();
+      return toOpenRouterListing(target, models);
+    } catch (error) {
+      throw asUnavailable(error);
     }
   }
 }

@@ -160,7 +160,7 @@ export async function startSandbox(
       ],
     },
     kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
+      serviceLocatorMethod: { type: 'singleTenant' },
       clusterLocatorMethods: [
         {
           type: 'config',

@@ -1,0 +1,203 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  DECIMAL_STRING,
+  openRouterListingSchema,
+} from '@internal/backstage-plugin-inference-models-common';
+import { startSandbox, type Sandbox } from '@internal/test-emulators';
+import request from 'supertest';
+import { readmeModel } from './__testUtils__/fixtures';
+import { inferenceModelsPlugin } from './plugin';
+
+/** The routes against the sandbox location's Kubernetes emulator (8 Models, one unannotated). */
+describe('inference-models routes on the sandbox', () => {
+  let sandbox: Sandbox;
+  let server: Parameters<typeof request>[0];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ modelReadyDelayMs: 0 });
+    const config = sandbox.config as any;
+    const [local] = config.inference.locations;
+    ({ server } = await startTestBackend({
+      features: [
+        inferenceModelsPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            ...config,
+            inference: {
+              http: { timeoutMs: 2000, retries: 0 },
+              locations: [
+                local,
+                {
+                  name: 'down',
+                  domain: 'down.inferencebros.com',
+                  countryCode: 'DE',
+                  cluster: 'down',
+                  bifrost: { baseUrl: 'http://127.0.0.1:1' },
+                },
+              ],
+            },
+            kubernetes: {
+              ...config.kubernetes,
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    ...config.kubernetes.clusterLocatorMethods[0].clusters,
+                    {
+                      name: 'down',
+                      url: 'http://127.0.0.1:1',
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: 'x',
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterAll(() => sandbox.close());
+
+  describe('GET /openrouter/models', () => {
+    const listing = (query: string) =>
+      request(server).get(`/api/inference-models/openrouter/models${query}`);
+
+    it('serves the OpenRouter provider listing without credentials', async () => {
+      const res = await listing('?location=local');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(Object.keys(res.body)).toEqual(['data']);
+      // Every sandbox Model but the one without an annotation, sorted by id.
+      expect(res.body.data.map((m: { id: string }) => m.id)).toEqual([
+        'bge-reranker-base',
+        'faster-whisper-medium-en',
+        'gemma-2-9b-it',
+        'llama-31-8b-instruct',
+        'nomic-embed-text',
+        'qwen25-05b-instruct',
+        'qwen25-05b-instruct-ollama',
+      ]);
+      // The README's Model exactly as its annotation says.
+      const readme = res.body.data.find(
+        (m: { id: string }) => m.id === 'qwen25-05b-instruct',
+      );
+      expect(readme).toEqual(
+        JSON.parse(readmeModel().metadata.annotations!['openrouter.ai/json']),
+      );
+    });
+
+    it('emits only schema-valid items: decimal-string prices, integers, hugging_face_id, country codes', async () => {
+      const { body } = await listing('?location=local');
+      for (const item of body.data) {
+        expect(openRouterListingSchema.safeParse(item).success).toBe(true);
+        expect(item).toHaveProperty('hugging_face_id');
+        for (const price of Object.values(item.pricing)) {
+          expect(typeof price).toBe('string');
+          expect(price).toMatch(DECIMAL_STRING);
+        }
+        expect(Number.isInteger(item.created)).toBe(true);
+        expect(Number.isInteger(item.context_length)).toBe(true);
+        expect(Number.isInteger(item.max_output_length)).toBe(true);
+        for (const dc of item.datacenters) {
+          expect(dc.country_code).toMatch(/^[A-Z]{2}$/);
+        }
+      }
+      const llama = body.data.find(
+        (m: { id: string }) => m.id === 'llama-31-8b-instruct',
+      );
+      expect(llama.pricing.prompt).toBe('0.00000005');
+    });
+
+    it('is also served to signed-in users', async () => {
+      const res = await listing('?location=local').set(
+        'authorization',
+        mockCredentials.user.header(),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.data).toHaveLength(7);
+    });
+
+    it('answers 400 naming location when it is missing or malformed', async () => {
+      for (const query of ['', '?location=', '?location=Bad_Name']) {
+        const res = await listing(query);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain('location');
+      }
+    });
+
+    it('answers 404 for an unknown location', async () => {
+      const res = await listing('?location=nowhere');
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe("No location named 'nowhere'");
+    });
+
+    it('answers 503 naming the location and system when its cluster is down', async () => {
+      const res = await listing('?location=down');
+      expect(res.status).toBe(503);
+      expect(res.body.error.name).toBe('ServiceUnavailableError');
+      expect(res.body.error.message).toMatch(
+        /^location down: kubernetes: list Models in namespace kubeai failed/,
+      );
+      const fault = sandbox.kubernetes.faults.inject({
+        kind: '5xx',
+        status: 401,
+      });
+      try {
+        // The cluster's own status never becomes ours.
+        const res401 = await listing('?location=local');
+        expect(res401.status).toBe(503);
+        expect(res401.body.error.message).toMatch(
+          /^location local: kubernetes: /,
+        );
+      } finally {
+        sandbox.kubernetes.faults.clear(fault);
+      }
+    });
+  });
+
+  describe('GET /models', () => {
+    it('gives each item its annotation warnings, prices and GPU count', async () => {
+      const res = await request(server)
+        .get('/api/inference-models/models?location=local')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      const byName = new Map<string, any>(
+        res.body.items.map((m: { name: string }) => [m.name, m]),
+      );
+      expect(byName.size).toBe(8);
+      expect(byName.get('deepseek-r1-distill-qwen-15b').warnings).toEqual([
+        'annotation openrouter.ai/json is missing',
+      ]);
+      expect(
+        [...byName.values()]
+          .filter(m => m.warnings.length > 0)
+          .map(m => m.name),
+      ).toEqual(['deepseek-r1-distill-qwen-15b']);
+      expect(byName.get('qwen25-05b-instruct')).toMatchObject({
+        title: 'Qwen2.5-0.5B-Instruct',
+        gpuCount: 1,
+        contextLength: 4096,
+        pricing: { prompt: '0.000008', completion: '0.000024' },
+        warnings: [],
+      });
+      expect(byName.get('nomic-embed-text').gpuCount).toBe(0);
+    });
+
+    it('answers 503 for one Model of a location whose cluster is down', async () => {
+      const res = await request(server)
+        .get('/api/inference-models/models/down/anything')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(
+        /^location down: kubernetes: get Model kubeai\/anything/,
+      );
+    });
+  });
+});
