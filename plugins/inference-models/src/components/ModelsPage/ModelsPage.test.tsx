@@ -2,6 +2,7 @@ import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import { ModelsPage } from './ModelsPage';
+import { perMillionTokens } from './ModelsTable';
 
 function fetchReturning(status: number, body: unknown) {
   return {
@@ -13,6 +14,19 @@ function fetchReturning(status: number, body: unknown) {
     ),
   };
 }
+
+describe('perMillionTokens', () => {
+  it.each([
+    ['0.000008', '8'],
+    ['0.000024', '24'],
+    ['0.00000005', '0.05'],
+    ['0.0000001234567', '0.1234567'],
+    ['0', '0'],
+    ['1.5', '1500000'],
+  ])('%s per token is $%s per million', (perToken, perMillion) => {
+    expect(perMillionTokens(perToken)).toBe(perMillion);
+  });
+});
 
 describe('ModelsPage', () => {
   it('lists models of every location and the locations that failed', async () => {
@@ -27,6 +41,19 @@ describe('ModelsPage', () => {
           resourceProfile: 'nvidia-older-unlimited:1',
           replicas: { desired: 2, ready: 1 },
           status: 'Scaling',
+          title: 'Qwen2.5-0.5B-Instruct',
+          pricing: { prompt: '0.000008', completion: '0.000024' },
+          warnings: [],
+        },
+        {
+          location: 'local',
+          name: 'hand-made',
+          engine: 'VLLM',
+          url: 'hf://x/y',
+          features: ['TextGeneration'],
+          replicas: { desired: 1, ready: 1 },
+          status: 'Ready',
+          warnings: ['annotation openrouter.ai/json is missing'],
         },
       ],
       errors: [
@@ -38,7 +65,11 @@ describe('ModelsPage', () => {
       ],
     });
     await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
-    expect(await screen.findByText('qwen25-05b-instruct')).toBeInTheDocument();
+    expect(await screen.findByText('Qwen2.5-0.5B-Instruct')).toBeInTheDocument();
+    expect(screen.getByText('qwen25-05b-instruct')).toBeInTheDocument();
+    expect(screen.getByText('$8 / $24')).toBeInTheDocument();
+    expect(screen.getByText('Ready (warning)')).toBeInTheDocument();
+    expect(screen.getByText('annotation openrouter.ai/json is missing')).toBeInTheDocument();
     expect(screen.getByText('1 / 2')).toBeInTheDocument();
     expect(screen.getByText('Scaling')).toBeInTheDocument();
     expect(

@@ -7,12 +7,34 @@ import {
 } from '@backstage/ui';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 
+/**
+ * USD per token (a decimal string) as USD per million tokens, exactly: the
+ * decimal point moves six places, no floating point involved.
+ */
+export function perMillionTokens(perToken: string): string {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(perToken);
+  if (!match) return perToken;
+  const [, whole, fraction = ''] = match;
+  const digits = `${whole}${fraction.padEnd(6, '0')}`;
+  const point = whole.length + 6;
+  const integer = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const rest = digits.slice(point).replace(/0+$/, '');
+  return rest ? `${integer}.${rest}` : integer;
+}
+
+const priceOf = (m: ModelSummary) =>
+  m.pricing
+    ? `$${perMillionTokens(m.pricing.prompt)} / $${perMillionTokens(
+        m.pricing.completion,
+      )}`
+    : '-';
+
 const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
   {
     id: 'name',
     label: 'Model',
     isRowHeader: true,
-    cell: m => <CellText title={m.name} description={m.url} />,
+    cell: m => <CellText title={m.title ?? m.name} description={m.name} />,
   },
   {
     id: 'location',
@@ -35,6 +57,11 @@ const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
     cell: m => <CellText title={m.resourceProfile ?? '-'} />,
   },
   {
+    id: 'price',
+    label: 'USD per 1M tokens (in / out)',
+    cell: m => <CellText title={priceOf(m)} />,
+  },
+  {
     id: 'replicas',
     label: 'Ready / desired',
     cell: m => <CellText title={`${m.replicas.ready} / ${m.replicas.desired}`} />,
@@ -42,7 +69,12 @@ const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
   {
     id: 'status',
     label: 'Status',
-    cell: m => <CellText title={m.status} />,
+    cell: m => (
+      <CellText
+        title={m.warnings.length ? `${m.status} (warning)` : m.status}
+        description={m.warnings.join('; ') || undefined}
+      />
+    ),
   },
 ];
 
