@@ -80,5 +80,10 @@ backend.add(
     default: m.scaffolderModuleBareMetal,
   })),
 );
+backend.add(
+  import('@internal/backstage-plugin-bare-metal-backend').then(m => ({
+    default: m.catalogModuleBareMetal,
+  })),
+);
 
 backend.start();

@@ -1,2 +1,3 @@
 export { bareMetalPlugin as default } from './plugin';
 export { scaffolderModuleBareMetal } from './module';
+export { catalogModuleBareMetal } from './catalogModule';

@@ -18,3 +18,11 @@ export type LocationListResponse<T> = {
   items: T[];
   errors: LocationError[];
 };
+
+/**
+ * `resource:<location>/<location>`: the location's kubernetes-cluster entity,
+ * which the other entities of a location (Models, servers) hang off.
+ */
+export function locationEntityRef(location: string): string {
+  return `resource:${location}/${location}`;
+}

@@ -34,10 +34,7 @@ export const ANNOTATION_GATEWAY_URL = 'inference.bros/gateway-url';
 /** Tag on model entities that have validation warnings. */
 export const VALIDATION_WARNING_TAG = 'validation-warning';
 
-/** `resource:<location>/<location>`: the location's kubernetes-cluster entity. */
-export function locationEntityRef(location: string): string {
-  return `resource:${location}/${location}`;
-}
+export { locationEntityRef } from '@internal/backstage-plugin-inference-common';
 
 /** `api:<location>/gateway`: the location's gateway API entity. */
 export function gatewayApiEntityRef(location: string): string {

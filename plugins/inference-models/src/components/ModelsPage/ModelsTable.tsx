@@ -22,10 +22,10 @@ export function perMillionTokens(perToken: string): string {
   return rest ? `${integer}.${rest}` : integer;
 }
 
-const priceOf = (m: ModelSummary) =>
-  m.pricing
-    ? `$${perMillionTokens(m.pricing.prompt)} / $${perMillionTokens(
-        m.pricing.completion,
+const priceOf = ({ pricing }: ModelSummary) =>
+  pricing?.prompt !== undefined && pricing?.completion !== undefined
+    ? `$${perMillionTokens(pricing.prompt)} / $${perMillionTokens(
+        pricing.completion,
       )}`
     : '-';
 

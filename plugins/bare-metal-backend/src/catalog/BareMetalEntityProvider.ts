@@ -1,0 +1,78 @@
+import type {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import type {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import type { InferenceLocation } from '@internal/backstage-plugin-inference-node';
+import { ServerService } from '../services/ServerService';
+import { serverProviderKey, toServerEntity } from '../mapping/toServerEntity';
+
+/**
+ * Provides the catalog entities of ONE location's configured servers
+ * (`Resource`/`bare-metal-server`, namespace = location), with GPU facts from
+ * the live Nodes. A full mutation keyed `bare-metal:<location>` per refresh;
+ * when the cluster cannot be read, nothing is applied and the last entities
+ * stay. (The location's kubernetes-cluster entity itself comes from the
+ * inference-models provider: one owner per entity.)
+ */
+export class BareMetalEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+
+  constructor(
+    private readonly options: {
+      location: InferenceLocation;
+      servers: ServerService;
+      owner: string;
+      logger: LoggerService;
+      taskRunner: SchedulerServiceTaskRunner;
+    },
+  ) {}
+
+  getProviderName(): string {
+    return serverProviderKey(this.options.location.name);
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.options.taskRunner.run({
+      id: `${this.getProviderName()}:refresh`,
+      fn: async () => {
+        try {
+          await this.refresh();
+        } catch (error) {
+          this.options.logger.error(
+            `Catalog refresh of the servers of location ${
+              this.options.location.name
+            } failed, keeping their last entities: ${(error as Error).message}`,
+          );
+        }
+      },
+    });
+  }
+
+  /** Applies a full mutation; rejects without applying when the cluster is down. */
+  async refresh(): Promise<number> {
+    const { location, servers, owner } = this.options;
+    if (!this.connection) {
+      throw new Error(`provider ${this.getProviderName()} is not connected`);
+    }
+    const result = await servers.list({ location: location.name });
+    if (result.errors.length > 0) {
+      throw new Error(result.errors.map(e => e.message).join('; '));
+    }
+    const entities = result.items
+      .filter(s => s.membership !== 'unmanaged')
+      .map(s => toServerEntity(s, { owner }));
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
+    });
+    return entities.length;
+  }
+}
