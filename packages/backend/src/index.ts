@@ -6,6 +6,11 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  catalogModuleBareMetal,
+  scaffolderModuleBareMetal,
+} from '@internal/backstage-plugin-bare-metal-backend';
+import { catalogModuleInferenceModels } from '@internal/backstage-plugin-inference-models-backend';
 import { permissionModuleInferencePolicy } from './permissions/module';
 
 const backend = createBackend();
@@ -68,22 +73,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // inference plugins
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
-backend.add(
-  import('@internal/backstage-plugin-inference-models-backend').then(m => ({
-    default: m.catalogModuleInferenceModels,
-  })),
-);
+backend.add(catalogModuleInferenceModels);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
-backend.add(
-  import('@internal/backstage-plugin-bare-metal-backend').then(m => ({
-    default: m.scaffolderModuleBareMetal,
-  })),
-);
-backend.add(
-  import('@internal/backstage-plugin-bare-metal-backend').then(m => ({
-    default: m.catalogModuleBareMetal,
-  })),
-);
+backend.add(scaffolderModuleBareMetal);
+backend.add(catalogModuleBareMetal);
 
 backend.start();

@@ -8,6 +8,8 @@ import { createRouter } from './router';
 import { CustomerService } from './services/CustomerService';
 import { UsageLedgerStore } from './database/UsageLedgerStore';
 import { UsageIngestor } from './services/UsageIngestor';
+import { UsageService } from './services/UsageService';
+import { PricingSheetService } from './services/PricingSheetService';
 
 /**
  * The inference-billing backend plugin: customers, keys, usage and invoices.
@@ -44,7 +46,9 @@ export const inferenceBillingPlugin = createBackendPlugin({
         const store = await UsageLedgerStore.create(database);
         const ingestor = new UsageIngestor({ locations, store, logger });
         const minutes =
-          config.getOptionalNumber('inference.billing.ingestionIntervalMinutes') ?? 5;
+          config.getOptionalNumber(
+            'inference.billing.ingestionIntervalMinutes',
+          ) ?? 5;
         for (const location of locations.list()) {
           // Global tasks: one instance runs each, however many backends there are.
           await scheduler.scheduleTask({
@@ -56,19 +60,29 @@ export const inferenceBillingPlugin = createBackendPlugin({
               try {
                 await ingestor.ingest(location.name);
               } catch (error) {
-                logger.error(`usage ingestion failed: ${(error as Error).message}`);
+                logger.error(
+                  `usage ingestion failed: ${(error as Error).message}`,
+                );
               }
             },
           });
         }
+        const usage = new UsageService({ locations, store });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            customers: new CustomerService(locations),
+            customers: new CustomerService(locations, usage),
+            usage,
+            pricingSheets: new PricingSheetService(locations),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Bifrost (and anyone) may read the prices, as the seed's control API allowed.
+        httpRouter.addAuthPolicy({
+          path: '/bifrost/pricingSheet',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -12,8 +12,30 @@ export const inferenceCustomerReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Read usage totals (`GET /usage`): requests, tokens and cost per customer
+ * and model. Also what a static external API key must be allowed
+ * (`backend.auth.externalAccess[].accessRestrictions`).
+ */
+export const inferenceUsageReadPermission = createPermission({
+  name: 'inference.usage.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the inference-billing plugin. */
-export const inferenceBillingPermissions = [inferenceCustomerReadPermission];
+export const inferenceBillingPermissions = [
+  inferenceCustomerReadPermission,
+  inferenceUsageReadPermission,
+];
+
+/** Usage of one customer over a range of days, from the ledger's rollups. */
+export type UsageSummary = {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD at the prices snapshotted with the usage, exact decimal string. */
+  cost: string;
+};
 
 /** A Bifrost customer of one location. */
 export type CustomerSummary = {
@@ -26,6 +48,60 @@ export type CustomerSummary = {
   currentUsageUsd?: number;
   virtualKeys: number;
   activeVirtualKeys: number;
+  /** Usage in the current calendar month (UTC) so far, from the usage ledger. */
+  usageThisMonth?: UsageSummary;
 };
 
 export type CustomerListResponse = LocationListResponse<CustomerSummary>;
+
+/** Totals of one customer and model over the requested days. */
+export type UsageTotal = UsageSummary & {
+  location: string;
+  /** Bifrost customer id; null for requests that had no customer. */
+  customerId: string | null;
+  model: string;
+  /** Some requests had no price (they count 0 in `cost`). */
+  unpriced: boolean;
+};
+
+/** `GET /usage`. */
+export type UsageResponse = {
+  /** First UTC day counted, YYYY-MM-DD. */
+  start_date: string;
+  /** First UTC day not counted (the range is half-open), YYYY-MM-DD. */
+  end_date: string;
+  /** Set when the request named one location. */
+  location?: string;
+  /** Set when the request named one customer. */
+  customer?: string;
+  currency: 'USD';
+  items: UsageTotal[];
+  totals: UsageSummary;
+};
+
+/** One entry of a pricing sheet: a body `POST /api/governance/pricing-overrides` of Bifrost accepts. */
+export type BifrostPricingOverrideBody = {
+  name: string;
+  scope_kind: 'global';
+  match_type: 'exact';
+  /** The Model name (callers send `kubeai/<name>`; Bifrost matches the model part). */
+  pattern: string;
+  request_types: string[];
+  patch: {
+    /** USD per prompt token. */
+    input_cost_per_token: number;
+    /** USD per completion token. */
+    output_cost_per_token: number;
+  };
+};
+
+/** `GET /bifrost/pricingSheet`. */
+export type PricingSheet = {
+  location: string;
+  currency: 'USD';
+  pricing_overrides: BifrostPricingOverrideBody[];
+  /** The same prices as the exact decimal strings of the Models' annotations. */
+  prices: Array<{ model: string; prompt: string; completion: string }>;
+  /** Models left out, with why. */
+  skipped: Array<{ model: string; reason: string }>;
+};

@@ -102,4 +102,41 @@ describe('UsageIngestor', () => {
     await ingestor.ingest('local');
     expect(await store.countRecords('local')).toBe(sandbox.bifrost.logs().length);
   });
+
+  it('commits each batch with its cursor: a run that fails mid-way keeps what it wrote, the next adds the rest once', async () => {
+    const { store } = await setup();
+    const config = new ConfigReader({
+      ...sandbox.config,
+      inference: { ...(sandbox.config.inference as object), http: { timeoutMs: 1500, retries: 0 } },
+    } as any);
+    const locations = ConfigInferenceLocationsService.fromConfig(config);
+    const bifrost = locations.bifrost('local');
+    let calls = 0;
+    const listLogs = bifrost.listLogs.bind(bifrost);
+    jest.spyOn(bifrost, 'listLogs').mockImplementation(async options => {
+      calls += 1;
+      if (calls === 4) throw new Error('connection reset');
+      return listLogs(options);
+    });
+    const ingestor = new UsageIngestor({
+      locations,
+      store,
+      logger: mockServices.logger.mock(),
+      pageSize: 20,
+      commitSize: 20,
+    });
+    await expect(ingestor.ingest('local')).rejects.toThrow('connection reset');
+    const kept = await store.countRecords('local');
+    expect(kept).toBeGreaterThan(0);
+    const cursor = await store.getCursor('local');
+    expect(cursor).toBeDefined();
+    const total = sandbox.bifrost.logs().filter(l => l.status !== 'processing').length;
+    expect(kept).toBeLessThan(total);
+
+    const resumed = await ingestor.ingest('local');
+    expect(resumed.added).toBe(total - kept);
+    expect(await store.countRecords('local')).toBe(total);
+    const rollups = await store.dailyRollups({ location: 'local', from: '2000-01-01', to: '2100-01-01' });
+    expect(rollups.reduce((n, r) => n + r.requests, 0)).toBe(total);
+  });
 });

@@ -4,8 +4,12 @@ import {
   type InferenceLocationsService,
   type ModelPricing,
 } from '@internal/backstage-plugin-inference-node';
-import { UsageLedgerStore } from '../database/UsageLedgerStore';
+import {
+  UsageLedgerStore,
+  type UsageRecord,
+} from '../database/UsageLedgerStore';
 import { toUsageRecord } from '../mapping/toUsageRecord';
+import { LogWindows, type LogWindow } from './LogWindows';
 
 export interface IngestResult {
   location: string;
@@ -15,6 +19,24 @@ export interface IngestResult {
   unknownCustomer: number;
   /** Models without a valid price (kept, cost 0, flagged). */
   unpricedModels: string[];
+}
+
+/** Bifrost's `/api/logs` refuses a limit above this. */
+const MAX_PAGE = 1000;
+
+/** Wakes whoever waits; a notify with nobody waiting is not kept, so waiters re-check their condition. */
+class Signal {
+  private waiters: Array<() => void> = [];
+
+  wait(): Promise<void> {
+    return new Promise(resolve => this.waiters.push(resolve));
+  }
+
+  notify() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
 }
 
 /**
@@ -32,6 +54,8 @@ export class UsageIngestor {
       pageSize?: number;
       /** How far before the cursor each run starts again (late-written logs). */
       overlapMs?: number;
+      /** Most records written in one transaction (several pages when the writer is behind). Default 5000. */
+      commitSize?: number;
     },
   ) {}
 
@@ -49,14 +73,15 @@ export class UsageIngestor {
 
   async ingest(location: string): Promise<IngestResult> {
     const { store, logger } = this.deps;
-    const pageSize = this.deps.pageSize ?? 1000;
+    const limit = Math.min(this.deps.pageSize ?? MAX_PAGE, MAX_PAGE);
+    const commitSize = this.deps.commitSize ?? 5000;
+    const maxQueued = Math.max(commitSize, limit) * 2;
     const overlapMs = this.deps.overlapMs ?? 10 * 60_000;
     const bifrost = this.deps.locations.bifrost(location);
     // Prices first: without them the snapshot would be wrong, so a cluster
     // that is down postpones ingestion instead of recording unpriced usage.
     const prices = await this.prices(location);
     const cursor = await store.getCursor(location);
-    const startTime = new Date(cursor ? Date.parse(cursor) - overlapMs : 0);
 
     const result: IngestResult = {
       location,
@@ -66,28 +91,99 @@ export class UsageIngestor {
       unpricedModels: [],
     };
     const unpriced = new Set<string>();
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await bifrost.listLogs({ startTime, limit: pageSize, offset });
-      if (page.logs.length === 0) break;
-      const records = page.logs
-        .filter(log => log.status !== 'processing')
-        .map(log => toUsageRecord(location, log, prices));
-      for (const r of records) {
-        if (!r.customerId) result.unknownCustomer += 1;
-        if (r.promptPrice === null) unpriced.add(r.model);
+    let latest = cursor;
+
+    const windows = new LogWindows(
+      cursor ? Date.parse(cursor) - overlapMs : 0,
+      limit,
+    );
+    const fetchPage = (w: LogWindow) =>
+      bifrost.listLogs({
+        startTime: new Date(w.from),
+        endTime: w.to === undefined ? undefined : new Date(w.to),
+        limit,
+        offset: w.offset,
+      });
+
+    // The pages are fetched by one loop and written by another, so Bifrost
+    // and the database work at the same time; the writer commits whatever
+    // pages are waiting (up to commitSize records) in one transaction,
+    // together with the cursor they reach.
+    const queue: UsageRecord[][] = [];
+    let queued = 0;
+    const arrived = new Signal();
+    const drained = new Signal();
+    let fetching = true;
+    let stopped = false;
+    let fetchError: unknown;
+    const fetcher = (async () => {
+      try {
+        let window: LogWindow | undefined = windows.first();
+        while (window && !stopped) {
+          const page = await fetchPage(window);
+          const { logs, next } = windows.advance(window, page);
+          window = next;
+          result.pulled += logs.length;
+          const records: UsageRecord[] = [];
+          for (const log of logs) {
+            if (log.status === 'processing') continue;
+            const r = toUsageRecord(location, log, prices);
+            if (!r.customerId) result.unknownCustomer += 1;
+            if (r.promptPrice === null) unpriced.add(r.model);
+            records.push(r);
+          }
+          if (records.length > 0) {
+            queue.push(records);
+            queued += records.length;
+            arrived.notify();
+          }
+          while (queued >= maxQueued && !stopped) await drained.wait();
+        }
+      } catch (error) {
+        fetchError = error;
+      } finally {
+        fetching = false;
+        arrived.notify();
       }
-      const last = records.length
-        ? records.reduce((max, r) => (r.occurredAt > max ? r.occurredAt : max), '')
-        : undefined;
-      const newCursor = last && (!cursor || last > cursor) ? last : undefined;
-      result.added += await store.ingest(location, records, newCursor);
-      result.pulled += page.logs.length;
-      if (offset + page.logs.length >= page.totalCount) break;
+    })();
+
+    try {
+      for (;;) {
+        while (queue.length === 0 && fetching) await arrived.wait();
+        if (queue.length === 0) break;
+        const batch: UsageRecord[] = [];
+        while (
+          queue.length > 0 &&
+          (batch.length === 0 || batch.length + queue[0].length <= commitSize)
+        ) {
+          const records = queue.shift()!;
+          queued -= records.length;
+          for (const r of records) batch.push(r);
+        }
+        drained.notify();
+        let last: string | undefined;
+        for (const r of batch) {
+          if (last === undefined || r.occurredAt > last) last = r.occurredAt;
+        }
+        const newCursor = last && (!latest || last > latest) ? last : undefined;
+        result.added += await store.ingest(location, batch, newCursor);
+        if (newCursor) latest = newCursor;
+      }
+    } finally {
+      stopped = true;
+      drained.notify();
+      await fetcher;
     }
+    // Everything fetched before a failure is committed; then the run fails.
+    if (fetchError) throw fetchError;
     result.unpricedModels = [...unpriced].sort();
     if (result.unknownCustomer > 0 || result.unpricedModels.length > 0) {
       logger.warn(
-        `location ${location}: usage kept with ${result.unknownCustomer} request(s) of no known customer and unpriced models [${result.unpricedModels.join(', ')}]`,
+        `location ${location}: usage kept with ${
+          result.unknownCustomer
+        } request(s) of no known customer and unpriced models [${result.unpricedModels.join(
+          ', ',
+        )}]`,
       );
     }
     logger.info(

@@ -6,7 +6,13 @@
  * See /work/shared/reference/external-apis.md section 1.
  */
 import express from 'express';
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type {
+  Express,
+  NextFunction,
+  Request,
+  RequestHandler,
+  Response,
+} from 'express';
 import { RunningEmulator, startEmulatorServer } from '../shared/server';
 import {
   BifrostCompletionResponder,
@@ -14,7 +20,14 @@ import {
   defaultResponder,
   handleChatCompletion,
 } from './inference';
-import { atoi, normalizeLog, parseLogsQuery, searchLogs, computeStats, matchesFilters } from './logs';
+import {
+  atoi,
+  normalizeLog,
+  parseLogsQuery,
+  searchLogs,
+  computeStats,
+  matchesFilters,
+} from './logs';
 import { HttpCount, renderMetrics } from './metrics';
 import { BifrostStore, clampPagination } from './state';
 import type {
@@ -31,7 +44,11 @@ import type {
 import { DecodeError, HttpError, parseObjectBody, sendError } from './util';
 
 export * from './types';
-export type { BifrostCompletionRequest, BifrostCompletionResponder, BifrostCompletionResult } from './inference';
+export type {
+  BifrostCompletionRequest,
+  BifrostCompletionResponder,
+  BifrostCompletionResult,
+} from './inference';
 
 export interface BifrostEmulatorOptions {
   /** Port to bind; 0 (default) picks a free one. */
@@ -102,15 +119,22 @@ function strictPagination(query: Query): { limit: number; offset: number } {
   const limitStr = q(query, 'limit');
   if (limitStr !== '') {
     const n = atoi(limitStr);
-    if (n === undefined) throw new HttpError(400, 'Invalid limit parameter: must be a number');
-    if (n < 0) throw new HttpError(400, 'Invalid limit parameter: must be non-negative');
+    if (n === undefined)
+      throw new HttpError(400, 'Invalid limit parameter: must be a number');
+    if (n < 0)
+      throw new HttpError(400, 'Invalid limit parameter: must be non-negative');
     limit = n;
   }
   const offsetStr = q(query, 'offset');
   if (offsetStr !== '') {
     const n = atoi(offsetStr);
-    if (n === undefined) throw new HttpError(400, 'Invalid offset parameter: must be a number');
-    if (n < 0) throw new HttpError(400, 'Invalid offset parameter: must be non-negative');
+    if (n === undefined)
+      throw new HttpError(400, 'Invalid offset parameter: must be a number');
+    if (n < 0)
+      throw new HttpError(
+        400,
+        'Invalid offset parameter: must be non-negative',
+      );
     offset = n;
   }
   return clampPagination(limit, offset);
@@ -118,12 +142,25 @@ function strictPagination(query: Query): { limit: number; offset: number } {
 
 /** Lenient pagination of teams/customers: strconv errors silently become 0. */
 function lenientPagination(query: Query): { limit: number; offset: number } {
-  return clampPagination(atoi(q(query, 'limit')) ?? 0, atoi(q(query, 'offset')) ?? 0);
+  return clampPagination(
+    atoi(q(query, 'limit')) ?? 0,
+    atoi(q(query, 'offset')) ?? 0,
+  );
 }
 
-function listEnvelope<T>(key: string, all: T[], page?: { limit: number; offset: number; items: T[] }) {
+function listEnvelope<T>(
+  key: string,
+  all: T[],
+  page?: { limit: number; offset: number; items: T[] },
+) {
   if (!page) {
-    return { [key]: all, count: all.length, total_count: all.length, limit: all.length, offset: 0 };
+    return {
+      [key]: all,
+      count: all.length,
+      total_count: all.length,
+      limit: all.length,
+      offset: 0,
+    };
   }
   return {
     [key]: page.items,
@@ -143,7 +180,9 @@ function basicAuth(username: string, password: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.header('authorization') ?? '';
     const m = /^basic\s+(.+)$/i.exec(header);
-    const given = m ? Buffer.from(m[1].trim(), 'base64').toString('utf8') : undefined;
+    const given = m
+      ? Buffer.from(m[1].trim(), 'base64').toString('utf8')
+      : undefined;
     if (given === expected) {
       next();
       return;
@@ -162,7 +201,7 @@ export async function startBifrostEmulator(
   let responder = options.responder ?? defaultResponder;
   const seed = (s: BifrostSeed) => {
     store.seed(s);
-    if (s.logs) store.logs.push(...s.logs.map(l => normalizeLog(store, l)));
+    if (s.logs) for (const l of s.logs) store.logs.push(normalizeLog(store, l));
   };
   if (options.seed) seed(options.seed);
 
@@ -172,7 +211,12 @@ export async function startBifrostEmulator(
     app.use((req, res, next) => {
       res.on('finish', () => {
         const key = `${req.method} ${req.path} ${res.statusCode}`;
-        const c = httpCounts.get(key) ?? { path: req.path, method: req.method, status: res.statusCode, count: 0 };
+        const c = httpCounts.get(key) ?? {
+          path: req.path,
+          method: req.method,
+          status: res.statusCode,
+          count: 0,
+        };
         c.count += 1;
         httpCounts.set(key, c);
       });
@@ -184,7 +228,10 @@ export async function startBifrostEmulator(
     });
 
     if (options.adminUsername && options.adminPassword) {
-      app.use(['/api', '/metrics'], basicAuth(options.adminUsername, options.adminPassword));
+      app.use(
+        ['/api', '/metrics'],
+        basicAuth(options.adminUsername, options.adminPassword),
+      );
     }
 
     // ---------------------------------------------------------- virtual keys
@@ -197,7 +244,11 @@ export async function startBifrostEmulator(
         const teamId = q(req.query, 'team_id');
         const all = store.listVirtualKeys();
         const paginated =
-          q(req.query, 'limit') !== '' || q(req.query, 'offset') !== '' || search !== '' || customerId !== '' || teamId !== '';
+          q(req.query, 'limit') !== '' ||
+          q(req.query, 'offset') !== '' ||
+          search !== '' ||
+          customerId !== '' ||
+          teamId !== '';
         if (!paginated) {
           res.json(listEnvelope('virtual_keys', all));
           return;
@@ -205,7 +256,8 @@ export async function startBifrostEmulator(
         const p = strictPagination(req.query);
         const filtered = all.filter(
           vk =>
-            (search === '' || vk.name.toLowerCase().includes(search.toLowerCase())) &&
+            (search === '' ||
+              vk.name.toLowerCase().includes(search.toLowerCase())) &&
             (customerId === '' || vk.customer_id === customerId) &&
             (teamId === '' || vk.team_id === teamId),
         );
@@ -217,7 +269,10 @@ export async function startBifrostEmulator(
       raw,
       route((req, res) => {
         const vk = store.createVirtualKey(body(req));
-        res.json({ message: 'Virtual key created successfully', virtual_key: vk });
+        res.json({
+          message: 'Virtual key created successfully',
+          virtual_key: vk,
+        });
       }),
     );
     app.get(
@@ -231,7 +286,10 @@ export async function startBifrostEmulator(
       raw,
       route((req, res) => {
         const vk = store.updateVirtualKey(req.params.id, body(req));
-        res.json({ message: 'Virtual key updated successfully', virtual_key: vk });
+        res.json({
+          message: 'Virtual key updated successfully',
+          virtual_key: vk,
+        });
       }),
     );
     app.delete(
@@ -249,19 +307,36 @@ export async function startBifrostEmulator(
         const customerId = q(req.query, 'customer_id');
         const search = q(req.query, 'search');
         const all = store.listTeams(customerId || undefined);
-        if (q(req.query, 'limit') === '' && q(req.query, 'offset') === '' && search === '') {
+        if (
+          q(req.query, 'limit') === '' &&
+          q(req.query, 'offset') === '' &&
+          search === ''
+        ) {
           res.json(listEnvelope('teams', all));
           return;
         }
-        const filtered = all.filter(t => search === '' || t.name.toLowerCase().includes(search.toLowerCase()));
-        res.json(listEnvelope('teams', filtered, paginate(filtered, lenientPagination(req.query))));
+        const filtered = all.filter(
+          t =>
+            search === '' ||
+            t.name.toLowerCase().includes(search.toLowerCase()),
+        );
+        res.json(
+          listEnvelope(
+            'teams',
+            filtered,
+            paginate(filtered, lenientPagination(req.query)),
+          ),
+        );
       }),
     );
     app.post(
       `${gov}/teams`,
       raw,
       route((req, res) => {
-        res.json({ message: 'Team created successfully', team: store.createTeam(body(req)) });
+        res.json({
+          message: 'Team created successfully',
+          team: store.createTeam(body(req)),
+        });
       }),
     );
     app.get(
@@ -274,7 +349,10 @@ export async function startBifrostEmulator(
       `${gov}/teams/:id`,
       raw,
       route((req, res) => {
-        res.json({ message: 'Team updated successfully', team: store.updateTeam(req.params.id, body(req)) });
+        res.json({
+          message: 'Team updated successfully',
+          team: store.updateTeam(req.params.id, body(req)),
+        });
       }),
     );
     app.delete(
@@ -291,19 +369,36 @@ export async function startBifrostEmulator(
       route((req, res) => {
         const search = q(req.query, 'search');
         const all = store.listCustomers();
-        if (q(req.query, 'limit') === '' && q(req.query, 'offset') === '' && search === '') {
+        if (
+          q(req.query, 'limit') === '' &&
+          q(req.query, 'offset') === '' &&
+          search === ''
+        ) {
           res.json(listEnvelope('customers', all));
           return;
         }
-        const filtered = all.filter(c => search === '' || c.name.toLowerCase().includes(search.toLowerCase()));
-        res.json(listEnvelope('customers', filtered, paginate(filtered, lenientPagination(req.query))));
+        const filtered = all.filter(
+          c =>
+            search === '' ||
+            c.name.toLowerCase().includes(search.toLowerCase()),
+        );
+        res.json(
+          listEnvelope(
+            'customers',
+            filtered,
+            paginate(filtered, lenientPagination(req.query)),
+          ),
+        );
       }),
     );
     app.post(
       `${gov}/customers`,
       raw,
       route((req, res) => {
-        res.json({ message: 'Customer created successfully', customer: store.createCustomer(body(req)) });
+        res.json({
+          message: 'Customer created successfully',
+          customer: store.createCustomer(body(req)),
+        });
       }),
     );
     app.get(
@@ -364,13 +459,23 @@ export async function startBifrostEmulator(
               (providerId === '' || o.provider_id === providerId) &&
               (providerKeyId === '' || o.provider_key_id === providerKeyId),
           );
-        if (q(req.query, 'limit') === '' && q(req.query, 'offset') === '' && search === '') {
+        if (
+          q(req.query, 'limit') === '' &&
+          q(req.query, 'offset') === '' &&
+          search === ''
+        ) {
           res.json(listEnvelope('pricing_overrides', filtered));
           return;
         }
         const p = strictPagination(req.query);
-        const searched = filtered.filter(o => search === '' || o.name.toLowerCase().includes(search.toLowerCase()));
-        res.json(listEnvelope('pricing_overrides', searched, paginate(searched, p)));
+        const searched = filtered.filter(
+          o =>
+            search === '' ||
+            o.name.toLowerCase().includes(search.toLowerCase()),
+        );
+        res.json(
+          listEnvelope('pricing_overrides', searched, paginate(searched, p)),
+        );
       }),
     );
     app.post(
@@ -378,7 +483,12 @@ export async function startBifrostEmulator(
       raw,
       route((req, res) => {
         const override = store.createPricingOverride(body(req));
-        res.status(201).json({ message: 'Pricing override created successfully', pricing_override: override });
+        res
+          .status(201)
+          .json({
+            message: 'Pricing override created successfully',
+            pricing_override: override,
+          });
       }),
     );
     app.put(
@@ -386,7 +496,10 @@ export async function startBifrostEmulator(
       raw,
       route((req, res) => {
         const override = store.updatePricingOverride(req.params.id, body(req));
-        res.json({ message: 'Pricing override updated successfully', pricing_override: override });
+        res.json({
+          message: 'Pricing override updated successfully',
+          pricing_override: override,
+        });
       }),
     );
     app.delete(
@@ -408,8 +521,14 @@ export async function startBifrostEmulator(
     app.get(
       '/api/logs/stats',
       route((req, res) => {
-        const { filters } = parseLogsQuery({ ...req.query, limit: undefined, offset: undefined });
-        res.json(computeStats(store.logs.filter(l => matchesFilters(l, filters))));
+        const { filters } = parseLogsQuery({
+          ...req.query,
+          limit: undefined,
+          offset: undefined,
+        });
+        res.json(
+          computeStats(store.logs.filter(l => matchesFilters(l, filters))),
+        );
       }),
     );
     app.get(
@@ -431,7 +550,12 @@ export async function startBifrostEmulator(
     // ------------------------------------------------------------- inference
     app.post('/v1/chat/completions', raw, (req, res) => {
       handleChatCompletion(
-        { store, responder, enforceVirtualKeys: options.enforceVirtualKeys ?? true, refusals },
+        {
+          store,
+          responder,
+          enforceVirtualKeys: options.enforceVirtualKeys ?? true,
+          refusals,
+        },
         req,
         res,
       );
@@ -454,7 +578,7 @@ export async function startBifrostEmulator(
     logs: () => structuredClone(store.logs),
     addLogs: partials => {
       const added = partials.map(p => normalizeLog(store, p));
-      store.logs.push(...added);
+      for (const log of added) store.logs.push(log);
       return structuredClone(added);
     },
     seed,

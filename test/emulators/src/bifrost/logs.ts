@@ -69,7 +69,8 @@ function csv(q: Query, key: string): string[] | undefined {
 /** strconv.ParseFloat; invalid values are ignored like the real handler does. */
 function float(q: Query, key: string): number | undefined {
   const v = str(q, key);
-  if (v === '' || !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) return undefined;
+  if (v === '' || !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v))
+    return undefined;
   return Number(v);
 }
 
@@ -86,7 +87,10 @@ function bool(q: Query, key: string): boolean | undefined {
 }
 
 /** Parses the query of `GET /api/logs` exactly like getLogs; throws 400s for bad limit/offset. */
-export function parseLogsQuery(q: Query): { filters: LogFilters; pagination: LogPagination } {
+export function parseLogsQuery(q: Query): {
+  filters: LogFilters;
+  pagination: LogPagination;
+} {
   const filters: LogFilters = {
     providers: csv(q, 'providers'),
     models: csv(q, 'models'),
@@ -99,7 +103,10 @@ export function parseLogsQuery(q: Query): { filters: LogFilters; pagination: Log
     customerIds: csv(q, 'customer_ids'),
     userIds: csv(q, 'user_ids'),
     stopReasons: csv(q, 'stop_reasons'),
-    parentRequestId: str(q, 'parent_request_id').trim() || str(q, 'session_id').trim() || undefined,
+    parentRequestId:
+      str(q, 'parent_request_id').trim() ||
+      str(q, 'session_id').trim() ||
+      undefined,
     minLatency: float(q, 'min_latency'),
     maxLatency: float(q, 'max_latency'),
     minTokens: atoi(str(q, 'min_tokens')),
@@ -124,7 +131,12 @@ export function parseLogsQuery(q: Query): { filters: LogFilters; pagination: Log
     }
   }
 
-  const pagination: LogPagination = { limit: 50, offset: 0, sortBy: 'timestamp', order: 'desc' };
+  const pagination: LogPagination = {
+    limit: 50,
+    offset: 0,
+    sortBy: 'timestamp',
+    order: 'desc',
+  };
   const limit = atoi(str(q, 'limit'));
   if (limit !== undefined) {
     if (limit <= 0) throw new HttpError(400, 'limit must be greater than 0');
@@ -137,7 +149,12 @@ export function parseLogsQuery(q: Query): { filters: LogFilters; pagination: Log
     pagination.offset = offset;
   }
   const sortBy = str(q, 'sort_by');
-  if (sortBy === 'timestamp' || sortBy === 'latency' || sortBy === 'tokens' || sortBy === 'cost') {
+  if (
+    sortBy === 'timestamp' ||
+    sortBy === 'latency' ||
+    sortBy === 'tokens' ||
+    sortBy === 'cost'
+  ) {
     pagination.sortBy = sortBy;
   }
   const order = str(q, 'order');
@@ -145,7 +162,10 @@ export function parseLogsQuery(q: Query): { filters: LogFilters; pagination: Log
   return { filters, pagination };
 }
 
-const inList = (list: string[] | undefined, value: string | null | undefined): boolean =>
+const inList = (
+  list: string[] | undefined,
+  value: string | null | undefined,
+): boolean =>
   !list || (value !== null && value !== undefined && list.includes(value));
 
 function tokensOf(log: BifrostLog): number {
@@ -165,19 +185,39 @@ export function matchesFilters(log: BifrostLog, f: LogFilters): boolean {
   if (!inList(f.customerIds, log.customer_id)) return false;
   if (!inList(f.userIds, log.user_id)) return false;
   if (!inList(f.stopReasons, log.stop_reason)) return false;
-  if (f.parentRequestId !== undefined && log.parent_request_id !== f.parentRequestId) return false;
+  if (
+    f.parentRequestId !== undefined &&
+    log.parent_request_id !== f.parentRequestId
+  )
+    return false;
   // An exact request id ignores the time range.
   if (f.requestId === undefined) {
     const ts = Date.parse(log.timestamp);
     if (f.startTime !== undefined && ts < f.startTime) return false;
     if (f.endTime !== undefined && ts > f.endTime) return false;
   }
-  if (f.minLatency !== undefined && (log.latency === undefined || log.latency < f.minLatency)) return false;
-  if (f.maxLatency !== undefined && (log.latency === undefined || log.latency > f.maxLatency)) return false;
+  if (
+    f.minLatency !== undefined &&
+    (log.latency === undefined || log.latency < f.minLatency)
+  )
+    return false;
+  if (
+    f.maxLatency !== undefined &&
+    (log.latency === undefined || log.latency > f.maxLatency)
+  )
+    return false;
   if (f.minTokens !== undefined && tokensOf(log) < f.minTokens) return false;
   if (f.maxTokens !== undefined && tokensOf(log) > f.maxTokens) return false;
-  if (f.minCost !== undefined && (log.cost === undefined || log.cost < f.minCost)) return false;
-  if (f.maxCost !== undefined && (log.cost === undefined || log.cost > f.maxCost)) return false;
+  if (
+    f.minCost !== undefined &&
+    (log.cost === undefined || log.cost < f.minCost)
+  )
+    return false;
+  if (
+    f.maxCost !== undefined &&
+    (log.cost === undefined || log.cost > f.maxCost)
+  )
+    return false;
   if (f.missingCostOnly && log.cost !== undefined) return false;
   if (f.contentSearch !== undefined) {
     const hay = `${log.raw_request}\n${log.raw_response}`.toLowerCase();
@@ -201,17 +241,22 @@ function sortKey(log: BifrostLog, by: LogPagination['sortBy']): number {
 
 /** Stats over completed (success or error) requests that match the filters. */
 export function computeStats(logs: BifrostLog[]): BifrostLogsStats {
-  const completed = logs.filter(l => l.status === 'success' || l.status === 'error');
+  const completed = logs.filter(
+    l => l.status === 'success' || l.status === 'error',
+  );
   const success = completed.filter(l => l.status === 'success').length;
   const withLatency = completed.filter(l => l.latency !== undefined);
-  const sum = (f: (l: BifrostLog) => number) => completed.reduce((acc, l) => acc + f(l), 0);
+  const sum = (f: (l: BifrostLog) => number) =>
+    completed.reduce((acc, l) => acc + f(l), 0);
   return {
     total_requests: completed.length,
-    success_rate: completed.length === 0 ? 0 : (success / completed.length) * 100,
+    success_rate:
+      completed.length === 0 ? 0 : (success / completed.length) * 100,
     average_latency:
       withLatency.length === 0
         ? 0
-        : withLatency.reduce((acc, l) => acc + (l.latency ?? 0), 0) / withLatency.length,
+        : withLatency.reduce((acc, l) => acc + (l.latency ?? 0), 0) /
+          withLatency.length,
     total_tokens: sum(tokensOf),
     prompt_tokens: sum(l => l.token_usage?.prompt_tokens ?? 0),
     completion_tokens: sum(l => l.token_usage?.completion_tokens ?? 0),
@@ -219,19 +264,81 @@ export function computeStats(logs: BifrostLog[]): BifrostLogsStats {
   };
 }
 
+/**
+ * The logs sorted by (timestamp, insertion order), parsed once and rebuilt
+ * only when logs were appended, so a time-range query costs O(log n + hits)
+ * instead of a parse and sort of every log (what Bifrost's indexed log store
+ * does too).
+ */
+const timeIndexes = new WeakMap<
+  BifrostLog[],
+  { length: number; ts: number[]; logs: BifrostLog[] }
+>();
+function timeIndex(all: BifrostLog[]) {
+  const cached = timeIndexes.get(all);
+  if (cached && cached.length === all.length) return cached;
+  const order = all.map((log, i) => ({
+    log,
+    i,
+    ts: Date.parse(log.timestamp),
+  }));
+  order.sort((a, b) => a.ts - b.ts || a.i - b.i);
+  const index = {
+    length: all.length,
+    ts: order.map(o => o.ts),
+    logs: order.map(o => o.log),
+  };
+  timeIndexes.set(all, index);
+  return index;
+}
+function lowerBound(ts: number[], value: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function searchLogs(
   all: BifrostLog[],
   filters: LogFilters,
   p: LogPagination,
 ): BifrostLogsResponse {
-  const matching = all.filter(l => matchesFilters(l, filters));
-  const indexed = matching.map((log, i) => ({ log, i }));
-  const dir = p.order === 'asc' ? 1 : -1;
-  indexed.sort((a, b) => {
-    const d = sortKey(a.log, p.sortBy) - sortKey(b.log, p.sortBy);
-    return d !== 0 ? d * dir : (a.i - b.i) * dir;
-  });
-  const page = indexed.slice(p.offset, p.offset + p.limit).map(x => structuredClone(x.log));
+  let matching: BifrostLog[];
+  let sorted: BifrostLog[];
+  if (p.sortBy === 'timestamp' && filters.requestId === undefined) {
+    const index = timeIndex(all);
+    const from =
+      filters.startTime === undefined
+        ? 0
+        : lowerBound(index.ts, filters.startTime);
+    const to =
+      filters.endTime === undefined
+        ? index.ts.length
+        : lowerBound(index.ts, filters.endTime + 1);
+    // The index already applied the time range.
+    const rest: LogFilters = {
+      ...filters,
+      startTime: undefined,
+      endTime: undefined,
+    };
+    matching = index.logs.slice(from, to).filter(l => matchesFilters(l, rest));
+    sorted = p.order === 'asc' ? matching : [...matching].reverse();
+  } else {
+    matching = all.filter(l => matchesFilters(l, filters));
+    const indexed = matching.map((log, i) => ({ log, i }));
+    const dir = p.order === 'asc' ? 1 : -1;
+    indexed.sort((a, b) => {
+      const d = sortKey(a.log, p.sortBy) - sortKey(b.log, p.sortBy);
+      return d !== 0 ? d * dir : (a.i - b.i) * dir;
+    });
+    sorted = indexed.map(x => x.log);
+  }
+  // Serialised to JSON by the route right away: no copy needed.
+  const page = sorted.slice(p.offset, p.offset + p.limit);
   const pagination: BifrostLogsPagination = {
     limit: p.limit,
     offset: p.offset,
@@ -252,19 +359,27 @@ export function searchLogs(
  * ids, timestamps, token totals and the VK/team/customer names looked up in
  * the config store.
  */
-export function normalizeLog(store: BifrostStore, partial: BifrostLogInput): BifrostLog {
+export function normalizeLog(
+  store: BifrostStore,
+  partial: BifrostLogInput,
+): BifrostLog {
   const timestamp = partial.timestamp ?? new Date().toISOString();
-  const vk = partial.virtual_key_id ? store.virtualKeys.get(partial.virtual_key_id) : undefined;
+  const vk = partial.virtual_key_id
+    ? store.virtualKeys.get(partial.virtual_key_id)
+    : undefined;
   const teamId = partial.team_id ?? vk?.team_id ?? null;
   const team = teamId ? store.teams.get(teamId) : undefined;
-  const customerId = partial.customer_id ?? vk?.customer_id ?? team?.customer_id ?? null;
+  const customerId =
+    partial.customer_id ?? vk?.customer_id ?? team?.customer_id ?? null;
   const customer = customerId ? store.customers.get(customerId) : undefined;
   const given = partial.token_usage;
   const usage = given
     ? {
         prompt_tokens: given.prompt_tokens ?? 0,
         completion_tokens: given.completion_tokens ?? 0,
-        total_tokens: given.total_tokens ?? (given.prompt_tokens ?? 0) + (given.completion_tokens ?? 0),
+        total_tokens:
+          given.total_tokens ??
+          (given.prompt_tokens ?? 0) + (given.completion_tokens ?? 0),
       }
     : undefined;
   return compact({
