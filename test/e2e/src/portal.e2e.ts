@@ -101,9 +101,20 @@ describe('portal started with ./portal start', () => {
 
   after(async () => {
     await browser?.close();
-    if (portal && portal.exitCode === null) {
+    // Whatever happened, leave nothing running: the ./portal process group
+    // and the group of the backend and frontend it started.
+    const groups = [portal?.pid];
+    try {
+      groups.push(
+        JSON.parse(fs.readFileSync(path.join(root, '.data/sandbox/emulators.json'), 'utf8'))
+          .portalPgid,
+      );
+    } catch {
+      // not written
+    }
+    for (const pgid of groups) {
       try {
-        process.kill(-portal.pid!, 'SIGKILL');
+        if (pgid) process.kill(-pgid, 'SIGKILL');
       } catch {
         // gone
       }
@@ -141,6 +152,25 @@ describe('portal started with ./portal start', () => {
       gpuNode.gpus.map((g: any) => [g.vendor, g.count]),
       [['nvidia', 2]],
     );
+
+    // The entity providers put Models and servers in the catalog.
+    const entity = async (ref: string) => {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const res = await fetch(`${BACKEND}/api/catalog/entities/by-name/${ref}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (res.status === 200) return res.json() as Promise<Record<string, any>>;
+        if (Date.now() > deadline) throw new Error(`${ref} not in the catalog: ${res.status}`);
+        await sleep(2000);
+      }
+    };
+    const qwen = await entity('resource/local/qwen25-05b-instruct');
+    assert.equal(qwen.spec.type, 'ai-model');
+    assert.equal(qwen.spec.engine, 'VLLM');
+    const server = await entity('resource/local/node1');
+    assert.equal(server.spec.type, 'bare-metal-server');
+    assert.equal(server.spec.gpuCount, 2);
 
     const health = await fetch(`${BACKEND}/api/inference-models/health`);
     assert.equal(health.status, 200);
@@ -189,7 +219,7 @@ describe('portal started with ./portal start', () => {
       assert.equal(await portOpen(port), false, `port ${port} still open after stop`);
     }
     for (const [name, url] of Object.entries(emulatorUrls)) {
-      if (typeof url !== 'string') continue;
+      if (typeof url !== 'string' || !url.startsWith('http')) continue;
       const port = Number(new URL(url).port);
       assert.equal(await portOpen(port), false, `${name} emulator still listening`);
     }

@@ -28,6 +28,11 @@ async function main() {
   } else {
     sandbox = await startSandbox();
     const dir = path.join(dataDir, 'sandbox');
+    // The emulators start from their seed every time, so the portal's
+    // databases do too (PORTAL_KEEP_DATA=1 keeps them).
+    if (!process.env.PORTAL_KEEP_DATA) {
+      fs.rmSync(path.join(dataDir, 'sqlite'), { recursive: true, force: true });
+    }
     fs.mkdirSync(path.join(dataDir, 'sqlite'), { recursive: true });
     fs.mkdirSync(dir, { recursive: true });
     const sandboxConfig = {
@@ -68,11 +73,22 @@ async function main() {
   }
 
   const args = ['repo', 'start', ...configFiles.flatMap(f => ['--config', f])];
+  // Its own process group, so that stopping it stops the backend and the
+  // frontend it started too.
   const child = spawn(
     path.join(root, 'node_modules/.bin/backstage-cli'),
     [...args, ...process.argv.slice(2)],
     { cwd: root, stdio: 'inherit', detached: true },
   );
+  const stateFile = path.join(dataDir, 'sandbox', 'emulators.json');
+  if (sandbox && fs.existsSync(stateFile)) {
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    fs.writeFileSync(
+      stateFile,
+      JSON.stringify({ ...state, portalPgid: child.pid }, null, 2),
+      { mode: 0o600 },
+    );
+  }
 
   let stopping = false;
   const stop = async (code: number) => {
