@@ -9,7 +9,9 @@ import { createBackend } from '@backstage/backend-defaults';
 import {
   catalogModuleBareMetal,
   scaffolderModuleBareMetal,
+  searchModuleBareMetal,
 } from '@internal/backstage-plugin-bare-metal-backend';
+import { searchModuleInferenceCustomers } from '@internal/backstage-plugin-inference-billing-backend';
 import { catalogModuleInferenceModels } from '@internal/backstage-plugin-inference-models-backend';
 import { permissionModuleInferencePolicy } from './permissions/module';
 
@@ -75,8 +77,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
 backend.add(catalogModuleInferenceModels);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
+backend.add(searchModuleInferenceCustomers);
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
 backend.add(scaffolderModuleBareMetal);
 backend.add(catalogModuleBareMetal);
+backend.add(searchModuleBareMetal);
 
 backend.start();
