@@ -29,7 +29,13 @@ type Schema = {
   minimum?: number;
   maxLength?: number;
 };
-type Parameter = { name: string; in: string; required?: boolean; schema?: Schema; example?: unknown };
+type Parameter = {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Schema;
+  example?: unknown;
+};
 type Operation = {
   operationId: string;
   security?: Array<Record<string, unknown>>;
@@ -53,7 +59,10 @@ interface Route {
 function routes(): Route[] {
   return PLUGINS.flatMap(plugin => {
     const spec = yaml.load(
-      fs.readFileSync(path.join(root, `plugins/${plugin}-backend/src/schema/openapi.yaml`), 'utf8'),
+      fs.readFileSync(
+        path.join(root, `plugins/${plugin}-backend/src/schema/openapi.yaml`),
+        'utf8',
+      ),
     ) as { paths: Record<string, Record<string, Operation>> };
     return Object.entries(spec.paths).flatMap(([p, item]) =>
       METHODS.filter(m => item[m]).map(method => ({
@@ -61,7 +70,9 @@ function routes(): Route[] {
         method,
         path: p,
         operation: item[method],
-        isPublic: (item[method].security ?? []).some(s => Object.keys(s).length === 0),
+        isPublic: (item[method].security ?? []).some(
+          s => Object.keys(s).length === 0,
+        ),
       })),
     );
   });
@@ -75,8 +86,10 @@ function validValue(parameter: Parameter): string {
   if (schema.enum) return String(schema.enum[0]);
   if (parameter.name === 'location') return 'local';
   if (parameter.name === 'name') return 'qwen25-05b-instruct';
-  if (schema.format === 'date' || /date/.test(parameter.name)) return '2026-10-01';
-  if (schema.type === 'integer' || schema.type === 'number') return String(schema.minimum ?? 1);
+  if (schema.format === 'date' || /date/.test(parameter.name))
+    return '2026-10-01';
+  if (schema.type === 'integer' || schema.type === 'number')
+    return String(schema.minimum ?? 1);
   if (schema.type === 'boolean') return 'true';
   return 'x';
 }
@@ -86,7 +99,8 @@ function invalidValue(parameter: Parameter): string | undefined {
   const schema = parameter.schema ?? {};
   if (schema.enum) return 'not-one-of-the-values';
   if (schema.pattern) return 'Not Valid!';
-  if (schema.format === 'date' || schema.format === 'date-time') return 'not-a-date';
+  if (schema.format === 'date' || schema.format === 'date-time')
+    return 'not-a-date';
   if (schema.type === 'integer' || schema.type === 'number') return 'NaN';
   if (schema.type === 'boolean') return 'maybe';
   if (schema.maxLength !== undefined) return 'x'.repeat(schema.maxLength + 1);
@@ -97,9 +111,16 @@ function url(route: Route, override?: { name: string; value: string }) {
   let p = route.path;
   const query = new URLSearchParams();
   for (const parameter of route.operation.parameters ?? []) {
-    const value = override?.name === parameter.name ? override.value : validValue(parameter);
-    if (parameter.in === 'path') p = p.replace(`{${parameter.name}}`, encodeURIComponent(value));
-    if (parameter.in === 'query' && (parameter.required || override?.name === parameter.name)) {
+    const value =
+      override?.name === parameter.name
+        ? override.value
+        : validValue(parameter);
+    if (parameter.in === 'path')
+      p = p.replace(`{${parameter.name}}`, encodeURIComponent(value));
+    if (
+      parameter.in === 'query' &&
+      (parameter.required || override?.name === parameter.name)
+    ) {
       query.set(parameter.name, value);
     }
   }
@@ -107,7 +128,12 @@ function url(route: Route, override?: { name: string; value: string }) {
   return `/api/${route.plugin}${p}${q ? `?${q}` : ''}`;
 }
 
-function send(server: Parameters<typeof request>[0], route: Route, target: string, auth: string) {
+function send(
+  server: Parameters<typeof request>[0],
+  route: Route,
+  target: string,
+  auth: string,
+) {
   const req = request(server)[route.method](target).set('authorization', auth);
   return route.operation.requestBody ? req.send({}) : req;
 }
@@ -115,7 +141,13 @@ function send(server: Parameters<typeof request>[0], route: Route, target: strin
 describe('every inference route', () => {
   let sandbox: Sandbox;
   const all = routes();
-  const counts = { routes: all.length, unauthenticated: 0, forbidden: 0, malformed: 0, public: 0 };
+  const counts = {
+    routes: all.length,
+    unauthenticated: 0,
+    forbidden: 0,
+    malformed: 0,
+    public: 0,
+  };
 
   beforeAll(async () => {
     sandbox = await startSandbox({ days: 1, modelReadyDelayMs: 0 });
@@ -135,7 +167,9 @@ describe('every inference route', () => {
         inferenceBillingPlugin,
         bareMetalPlugin,
         mockServices.rootConfig.factory({ data: sandbox.config as any }),
-        ...(deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
+        ...(deny
+          ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+          : []),
       ],
     });
     return server;
@@ -151,21 +185,38 @@ describe('every inference route', () => {
     const server = await backend(false);
     const statuses: Array<[string, boolean, number]> = [];
     for (const route of all) {
-      const res = await send(server, route, url(route), mockCredentials.none.header());
+      const res = await send(
+        server,
+        route,
+        url(route),
+        mockCredentials.none.header(),
+      );
       statuses.push([route.operation.operationId, route.isPublic, res.status]);
     }
     counts.public = statuses.filter(([, isPublic]) => isPublic).length;
     counts.unauthenticated = statuses.length - counts.public;
-    expect(statuses.filter(([, isPublic, status]) => isPublic === (status === 401))).toEqual([]);
+    expect(
+      statuses.filter(([, isPublic, status]) => isPublic === (status === 401)),
+    ).toEqual([]);
   });
 
   it('answers 403 naming the permission when the policy denies', async () => {
     const server = await backend(true);
     for (const route of all.filter(r => !r.isPublic)) {
       counts.forbidden += 1;
-      const res = await send(server, route, url(route), mockCredentials.user.header());
-      expect([route.operation.operationId, res.status]).toEqual([route.operation.operationId, 403]);
-      expect(res.body.error.message).toMatch(/^Permission [a-z.]+ is required$/);
+      const res = await send(
+        server,
+        route,
+        url(route),
+        mockCredentials.user.header(),
+      );
+      expect([route.operation.operationId, res.status]).toEqual([
+        route.operation.operationId,
+        403,
+      ]);
+      expect(res.body.error.message).toMatch(
+        /^Permission [a-z.]+ is required$/,
+      );
     }
   });
 
@@ -182,11 +233,11 @@ describe('every inference route', () => {
           url(route, { name: parameter.name, value: bad }),
           mockCredentials.user.header(),
         );
-        expect([route.operation.operationId, parameter.name, res.status]).toEqual([
+        expect([
           route.operation.operationId,
           parameter.name,
-          400,
-        ]);
+          res.status,
+        ]).toEqual([route.operation.operationId, parameter.name, 400]);
         expect(res.body.error.message).toContain(parameter.name);
       }
     }

@@ -17,7 +17,9 @@ describe('bare-metal backend', () => {
   });
   afterAll(() => sandbox.close());
 
-  async function start(options: { deny?: boolean; servers?: JsonObject[] } = {}) {
+  async function start(
+    options: { deny?: boolean; servers?: JsonObject[] } = {},
+  ) {
     const inference = sandbox.config.inference as { locations: JsonObject[] };
     const { server } = await startTestBackend({
       features: [
@@ -28,7 +30,10 @@ describe('bare-metal backend', () => {
             inference: {
               http: { timeoutMs: 1500, retries: 0 },
               locations: inference.locations.map(
-                (l): JsonObject => ({ ...l, servers: options.servers ?? l.servers }),
+                (l): JsonObject => ({
+                  ...l,
+                  servers: options.servers ?? l.servers,
+                }),
               ),
             },
           },
@@ -42,7 +47,9 @@ describe('bare-metal backend', () => {
   }
 
   const get = (server: Parameters<typeof request>[0], path: string) =>
-    request(server).get(path).set('authorization', mockCredentials.user.header());
+    request(server)
+      .get(path)
+      .set('authorization', mockCredentials.user.header());
 
   it('joins configured servers with live Nodes, GPUs included', async () => {
     const res = await get(await start(), '/api/bare-metal/nodes');
@@ -66,8 +73,16 @@ describe('bare-metal backend', () => {
           },
         ],
       }),
-      expect.objectContaining({ name: 'node2', membership: 'managed', gpus: [] }),
-      expect.objectContaining({ name: 'node3', membership: 'managed', gpus: [] }),
+      expect.objectContaining({
+        name: 'node2',
+        membership: 'managed',
+        gpus: [],
+      }),
+      expect.objectContaining({
+        name: 'node3',
+        membership: 'managed',
+        gpus: [],
+      }),
     ]);
   });
 
@@ -75,15 +90,23 @@ describe('bare-metal backend', () => {
     const res = await get(await start(), '/api/bare-metal/nodes');
     const node1 = res.body.items.find((s: any) => s.name === 'node1');
     const gpuPods = sandbox.kubernetes
-      .list<any>('v1', 'Pod', { namespace: 'kubeai', fieldSelector: 'spec.nodeName=node1' })
-      .filter(p => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+      .list<any>('v1', 'Pod', {
+        namespace: 'kubeai',
+        fieldSelector: 'spec.nodeName=node1',
+      })
+      .filter(
+        p => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded',
+      );
     expect(gpuPods.length).toBeGreaterThan(0);
     expect(node1.modelPods.map((p: any) => p.name).sort()).toEqual(
       gpuPods.map(p => p.metadata.name).sort(),
     );
     const allocated = gpuPods.reduce(
       (n: number, p: any) =>
-        n + Number(p.spec.containers[0]?.resources?.requests?.['nvidia.com/gpu'] ?? 0),
+        n +
+        Number(
+          p.spec.containers[0]?.resources?.requests?.['nvidia.com/gpu'] ?? 0,
+        ),
       0,
     );
     expect(allocated).toBeGreaterThan(0);
@@ -91,7 +114,13 @@ describe('bare-metal backend', () => {
     expect(res.body.summaries).toEqual([
       {
         location: 'local',
-        gpus: [{ product: 'NVIDIA-GeForce-RTX-3090', total: 2, free: Math.max(0, 2 - allocated) }],
+        gpus: [
+          {
+            product: 'NVIDIA-GeForce-RTX-3090',
+            total: 2,
+            free: Math.max(0, 2 - allocated),
+          },
+        ],
       },
     ]);
     expect(node1.cordoned).toBe(false);
@@ -108,7 +137,9 @@ describe('bare-metal backend', () => {
       }),
       '/api/bare-metal/nodes',
     );
-    const byName = Object.fromEntries(res.body.items.map((s: any) => [s.name, s.membership]));
+    const byName = Object.fromEntries(
+      res.body.items.map((s: any) => [s.name, s.membership]),
+    );
     expect(byName).toEqual({
       node1: 'managed',
       node7: 'not-in-cluster',
@@ -127,7 +158,9 @@ describe('bare-metal backend', () => {
         {
           location: 'local',
           system: 'kubernetes',
-          message: expect.stringMatching(/^location local: kubernetes: list Nodes failed/),
+          message: expect.stringMatching(
+            /^location local: kubernetes: list Nodes failed/,
+          ),
         },
       ]);
     } finally {

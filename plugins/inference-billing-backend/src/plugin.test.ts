@@ -47,7 +47,9 @@ describe('inference-billing backend', () => {
   }
 
   const get = (server: Parameters<typeof request>[0], path: string) =>
-    request(server).get(path).set('authorization', mockCredentials.user.header());
+    request(server)
+      .get(path)
+      .set('authorization', mockCredentials.user.header());
 
   it('lists the customers of the location with their key counts, never key values', async () => {
     const server = await start();
@@ -55,7 +57,13 @@ describe('inference-billing backend', () => {
     expect(res.status).toBe(200);
     expect(res.body.errors).toEqual([]);
     expect(
-      res.body.items.map((c: any) => [c.location, c.name, c.virtualKeys, c.activeVirtualKeys, c.budgetUsd]),
+      res.body.items.map((c: any) => [
+        c.location,
+        c.name,
+        c.virtualKeys,
+        c.activeVirtualKeys,
+        c.budgetUsd,
+      ]),
     ).toEqual([
       ['local', 'Acme Robotics SRL', 2, 2, 500],
       ['local', 'Globex Analytics', 1, 1, 200],
@@ -79,7 +87,9 @@ describe('inference-billing backend', () => {
         {
           location: 'local',
           system: 'bifrost',
-          message: expect.stringMatching(/^location local: bifrost: list (customers|virtual keys) failed: HTTP 502/),
+          message: expect.stringMatching(
+            /^location local: bifrost: list (customers|virtual keys) failed: HTTP 502/,
+          ),
         },
       ]);
       expect(JSON.stringify(res.body)).not.toContain(sandbox.secrets[1]);
@@ -94,17 +104,26 @@ describe('inference-billing backend', () => {
       .get('/api/inference-billing/customers')
       .set('authorization', mockCredentials.none.header())
       .expect(401);
-    const res = await get(await start(true), '/api/inference-billing/customers');
+    const res = await get(
+      await start(true),
+      '/api/inference-billing/customers',
+    );
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('inference.customer.read');
   });
 
   it('rejects an invalid location with 400 and an unknown one with 404', async () => {
     const server = await start();
-    const bad = await get(server, '/api/inference-billing/customers?location=Not%20Valid');
+    const bad = await get(
+      server,
+      '/api/inference-billing/customers?location=Not%20Valid',
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('location');
-    await get(server, '/api/inference-billing/customers?location=nowhere').expect(404);
+    await get(
+      server,
+      '/api/inference-billing/customers?location=nowhere',
+    ).expect(404);
   });
 });
 
@@ -120,7 +139,10 @@ describe('inference-billing backend: pricing sheet', () => {
         mockServices.rootConfig.factory({
           data: {
             ...sandbox.config,
-            inference: { ...(sandbox.config.inference as object), http: { timeoutMs: 1500, retries: 0 } },
+            inference: {
+              ...(sandbox.config.inference as object),
+              http: { timeoutMs: 1500, retries: 0 },
+            },
           },
         }),
       ],
@@ -135,41 +157,69 @@ describe('inference-billing backend: pricing sheet', () => {
     expect(res.status).toBe(200);
     expect(res.body.location).toBe('local');
     expect(res.body.currency).toBe('USD');
-    const qwen = res.body.pricing_overrides.find((o: any) => o.pattern === 'qwen25-05b-instruct');
+    const qwen = res.body.pricing_overrides.find(
+      (o: any) => o.pattern === 'qwen25-05b-instruct',
+    );
     expect(qwen).toEqual({
       name: 'inference-portal/local/qwen25-05b-instruct',
       scope_kind: 'global',
       match_type: 'exact',
       pattern: 'qwen25-05b-instruct',
       request_types: ['chat_completion', 'text_completion', 'responses'],
-      patch: { input_cost_per_token: 0.000008, output_cost_per_token: 0.000024 },
+      patch: {
+        input_cost_per_token: 0.000008,
+        output_cost_per_token: 0.000024,
+      },
     });
     // The JSON text carries the annotation's decimals, not a binary approximation.
-    expect(res.text).toContain('"input_cost_per_token":0.000008,"output_cost_per_token":0.000024');
-    expect(res.body.prices).toContainEqual({ model: 'qwen25-05b-instruct', prompt: '0.000008', completion: '0.000024' });
-    expect(res.body.pricing_overrides.find((o: any) => o.pattern === 'nomic-embed-text')?.request_types).toEqual(['embedding']);
+    expect(res.text).toContain(
+      '"input_cost_per_token":0.000008,"output_cost_per_token":0.000024',
+    );
+    expect(res.body.prices).toContainEqual({
+      model: 'qwen25-05b-instruct',
+      prompt: '0.000008',
+      completion: '0.000024',
+    });
+    expect(
+      res.body.pricing_overrides.find(
+        (o: any) => o.pattern === 'nomic-embed-text',
+      )?.request_types,
+    ).toEqual(['embedding']);
     // The sandbox has a Model without the annotation.
     expect(res.body.skipped).toEqual([
-      { model: expect.any(String), reason: 'annotation openrouter.ai/json is missing' },
+      {
+        model: expect.any(String),
+        reason: 'annotation openrouter.ai/json is missing',
+      },
     ]);
-    expect(res.body.pricing_overrides.map((o: any) => o.pattern)).not.toContain(res.body.skipped[0].model);
+    expect(res.body.pricing_overrides.map((o: any) => o.pattern)).not.toContain(
+      res.body.skipped[0].model,
+    );
 
     const bifrost = sandbox.config.inference as any;
-    const { baseUrl, adminUsername, adminPassword } = bifrost.locations[0].bifrost;
+    const { baseUrl, adminUsername, adminPassword } =
+      bifrost.locations[0].bifrost;
     for (const override of res.body.pricing_overrides) {
-      const created = await fetch(new URL('/api/governance/pricing-overrides', baseUrl), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Basic ${Buffer.from(`${adminUsername}:${adminPassword}`).toString('base64')}`,
+      const created = await fetch(
+        new URL('/api/governance/pricing-overrides', baseUrl),
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Basic ${Buffer.from(
+              `${adminUsername}:${adminPassword}`,
+            ).toString('base64')}`,
+          },
+          body: JSON.stringify(override),
         },
-        body: JSON.stringify(override),
-      });
+      );
       expect(created.ok).toBe(true);
     }
     const stored = sandbox.bifrost.pricingOverrides();
     expect(stored).toHaveLength(res.body.pricing_overrides.length);
-    expect(stored.find(o => o.pattern === 'qwen25-05b-instruct')?.patch).toEqual({
+    expect(
+      stored.find(o => o.pattern === 'qwen25-05b-instruct')?.patch,
+    ).toEqual({
       input_cost_per_token: 0.000008,
       output_cost_per_token: 0.000024,
     });
@@ -179,7 +229,9 @@ describe('inference-billing backend: pricing sheet', () => {
     const missing = await request(server).get(sheetPath);
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('location');
-    const invalid = await request(server).get(`${sheetPath}?location=Not%20Valid`);
+    const invalid = await request(server).get(
+      `${sheetPath}?location=Not%20Valid`,
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toContain('location');
     const unknown = await request(server).get(`${sheetPath}?location=nowhere`);
@@ -188,12 +240,18 @@ describe('inference-billing backend: pricing sheet', () => {
   });
 
   it('answers 503 naming location and system when the cluster is down', async () => {
-    const fault = sandbox.kubernetes.faults.inject({ kind: '5xx', status: 500 });
+    const fault = sandbox.kubernetes.faults.inject({
+      kind: '5xx',
+      status: 500,
+    });
     try {
       const res = await request(server).get(`${sheetPath}?location=local`);
       expect(res.status).toBe(503);
       expect(res.body).toEqual({
-        error: { name: 'ServiceUnavailableError', message: expect.stringMatching(/^location local: kubernetes: /) },
+        error: {
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(/^location local: kubernetes: /),
+        },
         location: 'local',
         system: 'kubernetes',
       });
@@ -213,9 +271,13 @@ describe('inference-billing backend: usage', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ days: 5, modelReadyDelayMs: 0, now });
     knex = await databases.init('SQLITE_3');
-    const store = await UsageLedgerStore.create(mockServices.database.mock({ getClient: async () => knex }));
+    const store = await UsageLedgerStore.create(
+      mockServices.database.mock({ getClient: async () => knex }),
+    );
     await new UsageIngestor({
-      locations: ConfigInferenceLocationsService.fromConfig(new ConfigReader(sandbox.config as any)),
+      locations: ConfigInferenceLocationsService.fromConfig(
+        new ConfigReader(sandbox.config as any),
+      ),
       store,
       logger: mockServices.logger.mock(),
     }).ingest('local');
@@ -229,26 +291,48 @@ describe('inference-billing backend: usage', () => {
         mockServices.rootConfig.factory({
           data: {
             ...sandbox.config,
-            inference: { ...(sandbox.config.inference as object), http: { timeoutMs: 1500, retries: 0 } },
+            inference: {
+              ...(sandbox.config.inference as object),
+              http: { timeoutMs: 1500, retries: 0 },
+            },
           },
         }),
         mockServices.database.factory({ knex }),
-        ...(deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
+        ...(deny
+          ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+          : []),
       ],
     });
     return server;
   }
 
   const get = (server: Parameters<typeof request>[0], path: string) =>
-    request(server).get(path).set('authorization', mockCredentials.user.header());
+    request(server)
+      .get(path)
+      .set('authorization', mockCredentials.user.header());
 
   /** The same totals straight from the raw ledger records, cost summed per record. */
   async function rawTotals(from: string, to: string) {
-    const rows = await knex('usage_records').where('occurred_at', '>=', from).andWhere('occurred_at', '<', to);
-    const totals = new Map<string, { requests: number; promptTokens: number; completionTokens: number; cost: Decimal }>();
+    const rows = await knex('usage_records')
+      .where('occurred_at', '>=', from)
+      .andWhere('occurred_at', '<', to);
+    const totals = new Map<
+      string,
+      {
+        requests: number;
+        promptTokens: number;
+        completionTokens: number;
+        cost: Decimal;
+      }
+    >();
     for (const r of rows) {
       const key = `${r.customer_id ?? ''}/${r.model}`;
-      const t = totals.get(key) ?? { requests: 0, promptTokens: 0, completionTokens: 0, cost: new Decimal(0) };
+      const t = totals.get(key) ?? {
+        requests: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cost: new Decimal(0),
+      };
       t.requests += 1;
       t.promptTokens += Number(r.prompt_tokens);
       t.completionTokens += Number(r.completion_tokens);
@@ -264,10 +348,18 @@ describe('inference-billing backend: usage', () => {
 
   it('returns totals per customer and model over a half-open range of UTC days, equal to the raw records', async () => {
     const server = await start();
-    const res = await get(server, '/api/inference-billing/usage?location=local&start_date=2026-10-31&end_date=2026-11-02');
+    const res = await get(
+      server,
+      '/api/inference-billing/usage?location=local&start_date=2026-10-31&end_date=2026-11-02',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual(
-      expect.objectContaining({ start_date: '2026-10-31', end_date: '2026-11-02', location: 'local', currency: 'USD' }),
+      expect.objectContaining({
+        start_date: '2026-10-31',
+        end_date: '2026-11-02',
+        location: 'local',
+        currency: 'USD',
+      }),
     );
     const expected = await rawTotals('2026-10-31', '2026-11-02');
     expect(expected.size).toBeGreaterThan(3);
@@ -289,10 +381,15 @@ describe('inference-billing backend: usage', () => {
     expect(res.body.totals.requests).toBe(requests);
 
     const customer = res.body.items.find((i: any) => i.customerId)!.customerId;
-    const one = await get(server, `/api/inference-billing/usage?start_date=2026-10-31&end_date=2026-11-02&customer=${customer}`);
+    const one = await get(
+      server,
+      `/api/inference-billing/usage?start_date=2026-10-31&end_date=2026-11-02&customer=${customer}`,
+    );
     expect(one.status).toBe(200);
     expect(one.body.items.length).toBeGreaterThan(0);
-    expect(one.body.items.every((i: any) => i.customerId === customer)).toBe(true);
+    expect(one.body.items.every((i: any) => i.customerId === customer)).toBe(
+      true,
+    );
   });
 
   it('counts only the days fully inside a date-time range', async () => {
@@ -304,7 +401,10 @@ describe('inference-billing backend: usage', () => {
     expect(res.body.error?.message).toBeUndefined();
     expect(res.status).toBe(200);
     // 2026-11-02T23:00+02:00 is 21:00 UTC on the 2nd: the 2nd is partial.
-    expect([res.body.start_date, res.body.end_date]).toEqual(['2026-10-31', '2026-11-02']);
+    expect([res.body.start_date, res.body.end_date]).toEqual([
+      '2026-10-31',
+      '2026-11-02',
+    ]);
   });
 
   it.each([
@@ -316,30 +416,52 @@ describe('inference-billing backend: usage', () => {
     ['start_date=2026-10-02&end_date=2026-10-01', 'end_date'],
     ['start_date=2025-01-01&end_date=2026-10-01', 'end_date'],
   ])('answers 400 naming the parameter for %s', async (query, parameter) => {
-    const res = await get(await start(), `/api/inference-billing/usage?location=local&${query}`);
+    const res = await get(
+      await start(),
+      `/api/inference-billing/usage?location=local&${query}`,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(parameter);
   });
 
   it('answers 404 for an unknown location, 401 without credentials and 403 without inference.usage.read', async () => {
     const server = await start();
-    await get(server, '/api/inference-billing/usage?location=nowhere&start_date=2026-10-01&end_date=2026-11-01').expect(404);
+    await get(
+      server,
+      '/api/inference-billing/usage?location=nowhere&start_date=2026-10-01&end_date=2026-11-01',
+    ).expect(404);
     await request(server)
-      .get('/api/inference-billing/usage?start_date=2026-10-01&end_date=2026-11-01')
+      .get(
+        '/api/inference-billing/usage?start_date=2026-10-01&end_date=2026-11-01',
+      )
       .set('authorization', mockCredentials.none.header())
       .expect(401);
-    const denied = await get(await start(true), '/api/inference-billing/usage?start_date=2026-10-01&end_date=2026-11-01');
+    const denied = await get(
+      await start(true),
+      '/api/inference-billing/usage?start_date=2026-10-01&end_date=2026-11-01',
+    );
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain('inference.usage.read');
   });
 
   it('adds usage of the current month to the customers list', async () => {
     const server = await start();
-    const res = await get(server, '/api/inference-billing/customers?location=local');
+    const res = await get(
+      server,
+      '/api/inference-billing/customers?location=local',
+    );
     expect(res.status).toBe(200);
     const today = new Date();
-    const from = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)).toISOString().slice(0, 10);
-    const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+    const from = new Date(
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1),
+    )
+      .toISOString()
+      .slice(0, 10);
+    const to = new Date(
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1),
+    )
+      .toISOString()
+      .slice(0, 10);
     const month = await rawTotals(from, to);
     for (const item of res.body.items) {
       let requests = 0;
@@ -350,7 +472,9 @@ describe('inference-billing backend: usage', () => {
           cost = cost.plus(t.cost);
         }
       }
-      expect(item.usageThisMonth).toEqual(expect.objectContaining({ requests, cost: cost.toFixed() }));
+      expect(item.usageThisMonth).toEqual(
+        expect.objectContaining({ requests, cost: cost.toFixed() }),
+      );
     }
   });
 });

@@ -1,4 +1,7 @@
-import { createBackendModule, coreServices } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { CustomerCollatorFactory } from './search/CustomerCollatorFactory';

@@ -10,8 +10,7 @@ export const modelsPage = PageBlueprint.make({
     path: '/inference/models',
     title: 'Models',
     routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/ModelsPage').then(m => <m.ModelsPage />),
+    loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
   },
 });
 

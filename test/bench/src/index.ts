@@ -6,7 +6,8 @@ import { ledgerIngestion } from './ledgerIngestion';
 import { modelsList } from './modelsList';
 
 const benchmarks: Record<string, () => Promise<void>> = {
-  'ledger-ingestion': () => ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
+  'ledger-ingestion': () =>
+    ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
   'models-list': () => modelsList(3, 1000, 50, 4),
 };
 
@@ -16,7 +17,11 @@ async function main() {
   for (const name of names) {
     const run = benchmarks[name];
     if (!run) {
-      throw new Error(`unknown benchmark '${name}' (known: ${Object.keys(benchmarks).join(', ')})`);
+      throw new Error(
+        `unknown benchmark '${name}' (known: ${Object.keys(benchmarks).join(
+          ', ',
+        )})`,
+      );
     }
     process.stdout.write(`\n== ${name} ==\n`);
     await run();

@@ -6,21 +6,38 @@
 import { ConfigReader } from '@backstage/config';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { ModelService } from '@internal/backstage-plugin-inference-models-backend/src/services/ModelService';
-import { startKubernetesEmulator, KubernetesEmulator } from '@internal/test-emulators';
+import {
+  startKubernetesEmulator,
+  KubernetesEmulator,
+} from '@internal/test-emulators';
 import { figure, mib, percentile } from './util';
 
-export async function modelsList(locations: number, modelsPerLocation: number, concurrency: number, rounds: number) {
+export async function modelsList(
+  locations: number,
+  modelsPerLocation: number,
+  concurrency: number,
+  rounds: number,
+) {
   const emulators: KubernetesEmulator[] = [];
   try {
     for (let l = 0; l < locations; l++) {
       const kube = await startKubernetesEmulator({ controller: false });
-      const objects: object[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeai' } }];
+      const objects: object[] = [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeai' } },
+      ];
       for (let i = 0; i < modelsPerLocation; i++) {
         objects.push({
           apiVersion: 'kubeai.org/v1',
           kind: 'Model',
           metadata: { name: `model-${i}`, namespace: 'kubeai' },
-          spec: { engine: 'VLLM', url: `hf://org/model-${i}`, features: ['TextGeneration'], minReplicas: 1, maxReplicas: 2, resourceProfile: 'nvidia-unlimited:1' },
+          spec: {
+            engine: 'VLLM',
+            url: `hf://org/model-${i}`,
+            features: ['TextGeneration'],
+            minReplicas: 1,
+            maxReplicas: 2,
+            resourceProfile: 'nvidia-unlimited:1',
+          },
           status: { replicas: { all: 1, ready: 1 } },
         });
       }
@@ -52,7 +69,9 @@ export async function modelsList(locations: number, modelsPerLocation: number, c
         ],
       },
     });
-    const service = new ModelService(ConfigInferenceLocationsService.fromConfig(config));
+    const service = new ModelService(
+      ConfigInferenceLocationsService.fromConfig(config),
+    );
     await service.list({});
     const latencies: number[] = [];
     const rssBefore = process.memoryUsage().rss;
@@ -63,15 +82,31 @@ export async function modelsList(locations: number, modelsPerLocation: number, c
           const result = await service.list({});
           latencies.push(performance.now() - t0);
           if (result.items.length !== locations * modelsPerLocation) {
-            throw new Error(`expected ${locations * modelsPerLocation} models, got ${result.items.length}: ${JSON.stringify(result.errors)}`);
+            throw new Error(
+              `expected ${locations * modelsPerLocation} models, got ${
+                result.items.length
+              }: ${JSON.stringify(result.errors)}`,
+            );
           }
         }),
       );
     }
     latencies.sort((a, b) => a - b);
-    figure(`models list: ${locations} locations x ${modelsPerLocation} Models, ${concurrency} concurrent`, `${latencies.length} calls`);
-    figure(`models list p50 / p95 (service level, no cache)`, `${percentile(latencies, 50).toFixed(0)} ms / ${percentile(latencies, 95).toFixed(0)} ms`);
-    figure(`models list RSS growth`, mib(process.memoryUsage().rss - rssBefore));
+    figure(
+      `models list: ${locations} locations x ${modelsPerLocation} Models, ${concurrency} concurrent`,
+      `${latencies.length} calls`,
+    );
+    figure(
+      `models list p50 / p95 (service level, no cache)`,
+      `${percentile(latencies, 50).toFixed(0)} ms / ${percentile(
+        latencies,
+        95,
+      ).toFixed(0)} ms`,
+    );
+    figure(
+      `models list RSS growth`,
+      mib(process.memoryUsage().rss - rssBefore),
+    );
   } finally {
     await Promise.all(emulators.map(e => e.close()));
   }

@@ -2,7 +2,10 @@ import knexFactory, { Knex } from 'knex';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
   return sorted[Math.max(0, index)];
 }
 
@@ -26,7 +29,12 @@ export async function benchDatabase(): Promise<{
   const name = `bench_${Date.now()}`;
   const admin = knexFactory({
     client: 'pg',
-    connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' },
+    connection: {
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      database: 'postgres',
+    },
     pool: { min: 0, max: 1 },
   });
   try {
@@ -42,7 +50,12 @@ export async function benchDatabase(): Promise<{
   }
   const knex = knexFactory({
     client: 'pg',
-    connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: name },
+    connection: {
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      database: name,
+    },
   });
   return {
     knex,

@@ -35,10 +35,14 @@ async function waitForHttp(url: string, deadline: number) {
       // not up yet
     }
     if (portal.exitCode !== null) {
-      throw new Error(`./portal start exited early with ${portal.exitCode}; see ${artifacts}/portal.log`);
+      throw new Error(
+        `./portal start exited early with ${portal.exitCode}; see ${artifacts}/portal.log`,
+      );
     }
     if (Date.now() > deadline) {
-      throw new Error(`${url} did not come up in time; see ${artifacts}/portal.log`);
+      throw new Error(
+        `${url} did not come up in time; see ${artifacts}/portal.log`,
+      );
     }
     await sleep(2000);
   }
@@ -71,33 +75,50 @@ async function shot(name: string) {
 }
 
 describe('portal started with ./portal start', () => {
-  before(async () => {
-    for (const port of [3000, 7007]) {
-      assert.equal(await portOpen(port), false, `port ${port} is already in use`);
-    }
-    fs.mkdirSync(artifacts, { recursive: true });
-    const logFile = fs.openSync(path.join(artifacts, 'portal.log'), 'w');
-    portal = spawn(path.join(root, 'portal'), ['start'], {
-      cwd: root,
-      stdio: ['ignore', logFile, logFile],
-      detached: true,
-      env: { ...process.env, BROWSER: 'none' },
-    });
-    portalExit = new Promise(resolve => portal.once('exit', code => resolve(code)));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    await waitForHttp(`${BACKEND}/.backstage/health/v1/readiness`, deadline);
-    await waitForHttp(FRONTEND, deadline);
-    emulatorUrls = JSON.parse(
-      fs.readFileSync(path.join(root, '.data/sandbox/emulators.json'), 'utf8'),
-    );
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // The dev server compiles each page's chunk on first use: be patient on 2 cores.
-    page.setDefaultTimeout(120_000);
-  }, { timeout: START_TIMEOUT_MS + 60_000 });
+  before(
+    async () => {
+      for (const port of [3000, 7007]) {
+        assert.equal(
+          await portOpen(port),
+          false,
+          `port ${port} is already in use`,
+        );
+      }
+      fs.mkdirSync(artifacts, { recursive: true });
+      const logFile = fs.openSync(path.join(artifacts, 'portal.log'), 'w');
+      portal = spawn(path.join(root, 'portal'), ['start'], {
+        cwd: root,
+        stdio: ['ignore', logFile, logFile],
+        detached: true,
+        env: { ...process.env, BROWSER: 'none' },
+      });
+      portalExit = new Promise(resolve =>
+        portal.once('exit', code => resolve(code)),
+      );
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      await waitForHttp(`${BACKEND}/.backstage/health/v1/readiness`, deadline);
+      await waitForHttp(FRONTEND, deadline);
+      emulatorUrls = JSON.parse(
+        fs.readFileSync(
+          path.join(root, '.data/sandbox/emulators.json'),
+          'utf8',
+        ),
+      );
+      browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+        ],
+      });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // The dev server compiles each page's chunk on first use: be patient on 2 cores.
+      page.setDefaultTimeout(120_000);
+    },
+    { timeout: START_TIMEOUT_MS + 60_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -106,8 +127,12 @@ describe('portal started with ./portal start', () => {
     const groups = [portal?.pid];
     try {
       groups.push(
-        JSON.parse(fs.readFileSync(path.join(root, '.data/sandbox/emulators.json'), 'utf8'))
-          .portalPgid,
+        JSON.parse(
+          fs.readFileSync(
+            path.join(root, '.data/sandbox/emulators.json'),
+            'utf8',
+          ),
+        ).portalPgid,
       );
     } catch {
       // not written
@@ -124,19 +149,35 @@ describe('portal started with ./portal start', () => {
   it('serves the sandbox Models, customers and servers through the backend API', async () => {
     const token = await guestToken();
     const get = async (p: string) => {
-      const res = await fetch(`${BACKEND}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${BACKEND}${p}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(res.status, 200, `${p}: ${await res.clone().text()}`);
-      return res.json() as Promise<{ items: Array<Record<string, any>>; errors: unknown[] }>;
+      return res.json() as Promise<{
+        items: Array<Record<string, any>>;
+        errors: unknown[];
+      }>;
     };
     const models = await get('/api/inference-models/models');
     assert.deepEqual(models.errors, []);
     const names = models.items.map(m => m.name);
-    for (const expected of ['qwen25-05b-instruct', 'qwen25-05b-instruct-ollama']) {
-      assert.ok(names.includes(expected), `models include ${expected}: ${names}`);
+    for (const expected of [
+      'qwen25-05b-instruct',
+      'qwen25-05b-instruct-ollama',
+    ]) {
+      assert.ok(
+        names.includes(expected),
+        `models include ${expected}: ${names}`,
+      );
     }
-    assert.ok(models.items.length >= 6, `at least 6 models, got ${models.items.length}`);
+    assert.ok(
+      models.items.length >= 6,
+      `at least 6 models, got ${models.items.length}`,
+    );
     assert.ok(models.items.every(m => m.location === 'local'));
-    const ollama = models.items.find(m => m.name === 'qwen25-05b-instruct-ollama')!;
+    const ollama = models.items.find(
+      m => m.name === 'qwen25-05b-instruct-ollama',
+    )!;
     assert.equal(ollama.engine, 'OLlama');
 
     const customers = await get('/api/inference-billing/customers');
@@ -157,11 +198,16 @@ describe('portal started with ./portal start', () => {
     const entity = async (ref: string) => {
       const deadline = Date.now() + 90_000;
       for (;;) {
-        const res = await fetch(`${BACKEND}/api/catalog/entities/by-name/${ref}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (res.status === 200) return res.json() as Promise<Record<string, any>>;
-        if (Date.now() > deadline) throw new Error(`${ref} not in the catalog: ${res.status}`);
+        const res = await fetch(
+          `${BACKEND}/api/catalog/entities/by-name/${ref}`,
+          {
+            headers: { authorization: `Bearer ${token}` },
+          },
+        );
+        if (res.status === 200)
+          return res.json() as Promise<Record<string, any>>;
+        if (Date.now() > deadline)
+          throw new Error(`${ref} not in the catalog: ${res.status}`);
         await sleep(2000);
       }
     };
@@ -174,7 +220,9 @@ describe('portal started with ./portal start', () => {
 
     const health = await fetch(`${BACKEND}/api/inference-models/health`);
     assert.equal(health.status, 200);
-    const unauthenticated = await fetch(`${BACKEND}/api/inference-models/models`);
+    const unauthenticated = await fetch(
+      `${BACKEND}/api/inference-models/models`,
+    );
     assert.equal(unauthenticated.status, 401);
   });
 
@@ -194,34 +242,57 @@ describe('portal started with ./portal start', () => {
 
     await modelsLink.click();
     await page.waitForURL('**/inference/models');
-    await page.getByText('qwen25-05b-instruct-ollama').first().waitFor({ timeout: 120_000 });
+    await page
+      .getByText('qwen25-05b-instruct-ollama')
+      .first()
+      .waitFor({ timeout: 120_000 });
     await page.getByText('llama-31-8b-instruct').first().waitFor();
     await shot('models');
 
     await page.getByRole('link', { name: 'Customers' }).first().click();
     await page.waitForURL('**/inference/customers');
-    await page.getByText('Acme Robotics SRL').first().waitFor({ timeout: 120_000 });
+    await page
+      .getByText('Acme Robotics SRL')
+      .first()
+      .waitFor({ timeout: 120_000 });
     await shot('customers');
 
     await page.getByRole('link', { name: 'Servers' }).first().click();
     await page.waitForURL('**/inference/nodes');
-    await page.getByText(/NVIDIA-GeForce-RTX-3090 x 2/).first().waitFor({ timeout: 120_000 });
-    await page.getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/).first().waitFor();
+    await page
+      .getByText(/NVIDIA-GeForce-RTX-3090 x 2/)
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await page
+      .getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/)
+      .first()
+      .waitFor();
     const file = await shot('servers');
     console.log(`screenshots: ${path.dirname(file)}`);
   });
 
   it('Ctrl-C (SIGINT) stops the frontend, the backend and the emulators', async () => {
     process.kill(-portal.pid!, 'SIGINT');
-    const code = await Promise.race([portalExit, sleep(60_000).then(() => 'timeout' as const)]);
+    const code = await Promise.race([
+      portalExit,
+      sleep(60_000).then(() => 'timeout' as const),
+    ]);
     assert.notEqual(code, 'timeout', './portal start did not stop within 60 s');
     for (const port of [3000, 7007]) {
-      assert.equal(await portOpen(port), false, `port ${port} still open after stop`);
+      assert.equal(
+        await portOpen(port),
+        false,
+        `port ${port} still open after stop`,
+      );
     }
     for (const [name, url] of Object.entries(emulatorUrls)) {
       if (typeof url !== 'string' || !url.startsWith('http')) continue;
       const port = Number(new URL(url).port);
-      assert.equal(await portOpen(port), false, `${name} emulator still listening`);
+      assert.equal(
+        await portOpen(port),
+        false,
+        `${name} emulator still listening`,
+      );
     }
   });
 });

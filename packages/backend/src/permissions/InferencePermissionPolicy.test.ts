@@ -21,18 +21,29 @@ const users: Record<string, string[]> = {
   member: ['user:default/member', 'group:default/guests'],
 };
 
-const policy = new InferencePermissionPolicy(members, async user =>
-  users[user.info.userEntityRef.split('/')[1]] ?? [],
+const policy = new InferencePermissionPolicy(
+  members,
+  async user => users[user.info.userEntityRef.split('/')[1]] ?? [],
 );
 
-async function decide(who: string, name: string, action?: 'read' | 'create' | 'update' | 'delete') {
-  const permission = createPermission({ name, attributes: action ? { action } : {} });
+async function decide(
+  who: string,
+  name: string,
+  action?: 'read' | 'create' | 'update' | 'delete',
+) {
+  const permission = createPermission({
+    name,
+    attributes: action ? { action } : {},
+  });
   const user =
     who === 'service'
       ? undefined
       : {
           credentials: mockCredentials.user(`user:default/${who}`),
-          info: { userEntityRef: `user:default/${who}`, ownershipEntityRefs: [] },
+          info: {
+            userEntityRef: `user:default/${who}`,
+            ownershipEntityRefs: [],
+          },
         };
   return (await policy.handle({ permission }, user)).result;
 }
@@ -41,7 +52,13 @@ const { ALLOW, DENY } = AuthorizeResult;
 
 describe('InferencePermissionPolicy', () => {
   // [permission, action, admin, billing, sre, member, service]
-  const matrix: Array<[string, 'read' | 'create' | 'update' | 'delete' | undefined, ...AuthorizeResult[]]> = [
+  const matrix: Array<
+    [
+      string,
+      'read' | 'create' | 'update' | 'delete' | undefined,
+      ...AuthorizeResult[],
+    ]
+  > = [
     ['inference.model.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
     ['inference.model.create', 'create', ALLOW, DENY, DENY, DENY, ALLOW],
     ['inference.model.delete', 'delete', ALLOW, DENY, DENY, DENY, ALLOW],
@@ -54,26 +71,44 @@ describe('InferencePermissionPolicy', () => {
     ['catalog.entity.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
   ];
 
-  it.each(matrix)('%s (%s): admin, billing, sre, member, service', async (name, action, ...expected) => {
-    const principals = ['admin', 'billing', 'sre', 'member', 'service'];
-    const actual = await Promise.all(principals.map(who => decide(who, name, action)));
-    expect(actual).toEqual(expected);
-  });
+  it.each(matrix)(
+    '%s (%s): admin, billing, sre, member, service',
+    async (name, action, ...expected) => {
+      const principals = ['admin', 'billing', 'sre', 'member', 'service'];
+      const actual = await Promise.all(
+        principals.map(who => decide(who, name, action)),
+      );
+      expect(actual).toEqual(expected);
+    },
+  );
 
   it('knows a role for every permission the inference plugins declare', () => {
-    const all = [...inferenceModelsPermissions, ...inferenceBillingPermissions, ...bareMetalPermissions];
+    const all = [
+      ...inferenceModelsPermissions,
+      ...inferenceBillingPermissions,
+      ...bareMetalPermissions,
+    ];
     expect(all.length).toBeGreaterThan(0);
     for (const permission of all) {
-      expect(permission.name).toMatch(/^(inference\.(model|customer|invoice|usage)|baremetal)\./);
+      expect(permission.name).toMatch(
+        /^(inference\.(model|customer|invoice|usage)|baremetal)\./,
+      );
     }
   });
 
   it('takes role members from config, case-insensitively', async () => {
     const custom = new InferencePermissionPolicy(
-      readRoleMembers(new ConfigReader({ inference: { roles: { sre: ['User:default/Mia'] } } })),
+      readRoleMembers(
+        new ConfigReader({
+          inference: { roles: { sre: ['User:default/Mia'] } },
+        }),
+      ),
       async () => ['user:default/mia'],
     );
-    const permission = createPermission({ name: 'baremetal.node.provision', attributes: { action: 'update' } });
+    const permission = createPermission({
+      name: 'baremetal.node.provision',
+      attributes: { action: 'update' },
+    });
     const user = {
       credentials: mockCredentials.user('user:default/mia'),
       info: { userEntityRef: 'user:default/mia', ownershipEntityRefs: [] },

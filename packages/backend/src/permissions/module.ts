@@ -21,8 +21,11 @@ export const permissionModuleInferencePolicy = createBackendModule({
       },
       async init({ policy, config, userInfo }) {
         policy.setPolicy(
-          new InferencePermissionPolicy(readRoleMembers(config), async user =>
-            (await userInfo.getUserInfo(user.credentials)).ownershipEntityRefs,
+          new InferencePermissionPolicy(
+            readRoleMembers(config),
+            async user =>
+              (await userInfo.getUserInfo(user.credentials))
+                .ownershipEntityRefs,
           ),
         );
       },

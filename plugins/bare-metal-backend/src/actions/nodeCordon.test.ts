@@ -14,27 +14,39 @@ describe('baremetal:node:cordon / uncordon', () => {
   });
   afterAll(() => sandbox.close());
 
-  function actions(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+  function actions(
+    result:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const permissions = mockServices.permissions.mock();
     permissions.authorize.mockResolvedValue([{ result }]);
     const [cordon, uncordon] = createNodeCordonActions({
-      locations: ConfigInferenceLocationsService.fromConfig(new ConfigReader(sandbox.config as any)),
+      locations: ConfigInferenceLocationsService.fromConfig(
+        new ConfigReader(sandbox.config as any),
+      ),
       permissions,
     });
     return { cordon, uncordon, permissions };
   }
 
   const unschedulable = () =>
-    sandbox.kubernetes.get<any>('v1', 'Node', undefined, 'node2')?.spec?.unschedulable === true;
+    sandbox.kubernetes.get<any>('v1', 'Node', undefined, 'node2')?.spec
+      ?.unschedulable === true;
 
   // createMockActionContext ignores isDryRun: set it on the result.
-  type Context = Parameters<ReturnType<typeof createNodeCordonActions>[0]['handler']>[0];
-  const context = (input: { location: string; node: string }, isDryRun = false) =>
+  type Context = Parameters<
+    ReturnType<typeof createNodeCordonActions>[0]['handler']
+  >[0];
+  const context = (
+    input: { location: string; node: string },
+    isDryRun = false,
+  ) =>
     ({
       ...createMockActionContext({ input }),
       isDryRun,
       getInitiatorCredentials: async () => mockCredentials.user(),
-    }) as unknown as Context;
+    } as unknown as Context);
 
   it('cordons and uncordons a node, and a repeat changes nothing', async () => {
     const { cordon, uncordon } = actions();
@@ -61,9 +73,9 @@ describe('baremetal:node:cordon / uncordon', () => {
 
   it('requires baremetal.node.provision', async () => {
     const { cordon } = actions(AuthorizeResult.DENY);
-    await expect(cordon.handler(context({ location: 'local', node: 'node2' }))).rejects.toThrow(
-      'Permission baremetal.node.provision is required',
-    );
+    await expect(
+      cordon.handler(context({ location: 'local', node: 'node2' })),
+    ).rejects.toThrow('Permission baremetal.node.provision is required');
     expect(unschedulable()).toBe(false);
   });
 
@@ -74,19 +86,23 @@ describe('baremetal:node:cordon / uncordon', () => {
     const schema = cordon.schema?.input as Schema;
     const check = (input: object) => {
       const { errors } = validate(input, schema);
-      return errors.length === 0 ? 'ok' : errors.map(e => e.path.join('.')).join(',');
+      return errors.length === 0
+        ? 'ok'
+        : errors.map(e => e.path.join('.')).join(',');
     };
     expect(check({ location: 'local', node: 'node2' })).toBe('ok');
     expect(check({ location: 'Local!', node: 'node2' })).toBe('location');
     expect(check({ location: 'local', node: 'node2; rm -rf /' })).toBe('node');
-    await expect(cordon.handler(context({ location: 'nowhere', node: 'node2' }))).rejects.toThrow(
-      "location: No location named 'nowhere'",
-    );
+    await expect(
+      cordon.handler(context({ location: 'nowhere', node: 'node2' })),
+    ).rejects.toThrow("location: No location named 'nowhere'");
   });
 
   it('reports an unknown node and a cluster fault with the location', async () => {
     const { cordon } = actions();
-    await expect(cordon.handler(context({ location: 'local', node: 'node9' }))).rejects.toThrow(
+    await expect(
+      cordon.handler(context({ location: 'local', node: 'node9' })),
+    ).rejects.toThrow(
       /^location local: kubernetes: get Node node9 failed: HTTP 404/,
     );
   });

@@ -70,7 +70,9 @@ function createAction(
       const already = (current.spec?.unschedulable ?? false) === cordon;
       if (already) {
         ctx.logger.info(
-          `Node ${node} in ${location} is already ${cordon ? 'cordoned' : 'schedulable'}`,
+          `Node ${node} in ${location} is already ${
+            cordon ? 'cordoned' : 'schedulable'
+          }`,
         );
       } else if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would ${verb} Node ${node} in ${location}`);
@@ -81,7 +83,9 @@ function createAction(
             await kube.setNodeUnschedulable(node, cordon);
           },
         });
-        ctx.logger.info(`${cordon ? 'Cordoned' : 'Uncordoned'} Node ${node} in ${location}`);
+        ctx.logger.info(
+          `${cordon ? 'Cordoned' : 'Uncordoned'} Node ${node} in ${location}`,
+        );
       }
       ctx.output('unschedulable', already || !ctx.isDryRun ? cordon : !cordon);
       ctx.output('changed', !already && !ctx.isDryRun);

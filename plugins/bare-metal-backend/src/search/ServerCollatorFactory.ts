@@ -1,4 +1,7 @@
-import type { DocumentCollatorFactory, IndexableDocument } from '@backstage/plugin-search-common';
+import type {
+  DocumentCollatorFactory,
+  IndexableDocument,
+} from '@backstage/plugin-search-common';
 import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
 import { Readable } from 'node:stream';
 import { ServerService } from '../services/ServerService';
@@ -41,7 +44,9 @@ export class ServerCollatorFactory implements DocumentCollatorFactory {
         ]
           .filter(Boolean)
           .join('; '),
-        location: `/catalog/${encodeURIComponent(s.location)}/resource/${encodeURIComponent(s.name)}`,
+        location: `/catalog/${encodeURIComponent(
+          s.location,
+        )}/resource/${encodeURIComponent(s.name)}`,
         inferenceLocation: s.location,
         gpus,
       };

@@ -3,10 +3,7 @@ import {
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
 import type { ServerListResponse } from '@internal/backstage-plugin-bare-metal-common';
-import {
-  toGpuSummary,
-  toServerSummaries,
-} from '../mapping/toServerSummaries';
+import { toGpuSummary, toServerSummaries } from '../mapping/toServerSummaries';
 
 /** Configured servers joined with live Kubernetes Nodes and pods, per location. */
 export class ServerService {

@@ -7,7 +7,9 @@ import type { UsageRecord } from '../database/UsageLedgerStore';
 /** `kubeai/qwen` and `qwen` both name the Model `qwen`. */
 export function modelNameOf(log: Pick<BifrostLogEntry, 'model' | 'provider'>) {
   const prefix = `${log.provider}/`;
-  return log.model.startsWith(prefix) ? log.model.slice(prefix.length) : log.model;
+  return log.model.startsWith(prefix)
+    ? log.model.slice(prefix.length)
+    : log.model;
 }
 
 /**

@@ -3,7 +3,12 @@ import { AddressInfo } from 'node:net';
 import { callExternal } from './callExternal';
 import { ExternalSystemError } from '../errors';
 
-const base = { location: 'stalpeni', system: 'bifrost' as const, timeoutMs: 200, retries: 2 };
+const base = {
+  location: 'stalpeni',
+  system: 'bifrost' as const,
+  timeoutMs: 200,
+  retries: 2,
+};
 
 describe('callExternal', () => {
   it('times out a hanging call with an error naming location and system', async () => {
@@ -50,16 +55,21 @@ describe('callExternal', () => {
       calls += 1;
       throw Object.assign(new Error('nope'), { code: 503 });
     };
-    await expect(callExternal({ ...base, operation: 'create' }, fail)).rejects.toThrow(
+    await expect(
+      callExternal({ ...base, operation: 'create' }, fail),
+    ).rejects.toThrow(
       'location stalpeni: bifrost: create failed: HTTP 503: nope',
     );
     expect(calls).toBe(1);
     calls = 0;
     await expect(
-      callExternal({ ...base, operation: 'get', idempotent: true }, async () => {
-        calls += 1;
-        throw Object.assign(new Error('missing'), { code: 404 });
-      }),
+      callExternal(
+        { ...base, operation: 'get', idempotent: true },
+        async () => {
+          calls += 1;
+          throw Object.assign(new Error('missing'), { code: 404 });
+        },
+      ),
     ).rejects.toMatchObject({ status: 404 });
     expect(calls).toBe(1);
   });

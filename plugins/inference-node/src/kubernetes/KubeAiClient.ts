@@ -56,6 +56,47 @@ export interface ModelResource {
 }
 
 /**
+ * Rethrows an API server error so that the reason callExternal reports names
+ * the causes of a 422 Invalid Status (`details.causes[].field/message`),
+ * which the plain Status message may cut short.
+ */
+function withCauses(error: unknown): never {
+  const e = error as { code?: unknown; body?: unknown };
+  if (e?.code !== 422) {
+    throw error;
+  }
+  let body: any = e.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      throw error;
+    }
+  }
+  const causes: Array<{ field?: string; message?: string }> =
+    body?.details?.causes ?? [];
+  if (!Array.isArray(causes) || causes.length === 0) {
+    throw error;
+  }
+  const text = causes
+    .map(c => [c.field, c.message].filter(Boolean).join(': '))
+    .join('; ')
+    .replace(/\n/g, ' ');
+  throw Object.assign(new Error(text), {
+    code: 422,
+    body: { message: `Invalid: ${text}` },
+  });
+}
+
+/** Spec fields `scaleModel` changes. */
+export interface ModelScale {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Pinned replica count; omitted leaves the autoscaler in charge. */
+  replicas?: number;
+}
+
+/**
  * The Kubernetes API of one location: KubeAI Models, Nodes and Pods, through
  * the real @kubernetes/client-node, with timeouts and location-naming errors.
  */
@@ -122,6 +163,112 @@ export class KubeAiClient {
         abortable(signal),
       ),
     )) as ModelResource;
+  }
+
+  private modelParams() {
+    return {
+      group: KUBEAI_GROUP,
+      version: KUBEAI_VERSION,
+      namespace: this.location.kubeaiNamespace,
+      plural: KUBEAI_MODELS,
+    };
+  }
+
+  /** Creates a Model; a 422 names the API server's causes. Not retried. */
+  async createModel(manifest: ModelResource): Promise<ModelResource> {
+    const namespace = this.location.kubeaiNamespace;
+    const body = {
+      ...manifest,
+      metadata: { ...manifest.metadata, namespace },
+    };
+    return (await this.call(
+      `create Model ${namespace}/${manifest.metadata.name}`,
+      false,
+      signal =>
+        this.objects
+          .createNamespacedCustomObject(
+            { ...this.modelParams(), body },
+            abortable(signal),
+          )
+          .catch(withCauses),
+    )) as ModelResource;
+  }
+
+  /**
+   * Replaces a Model (PUT). Without `metadata.resourceVersion` the current one
+   * is read first, so a concurrent change between read and write is a 409.
+   */
+  async replaceModel(manifest: ModelResource): Promise<ModelResource> {
+    const namespace = this.location.kubeaiNamespace;
+    const name = manifest.metadata.name;
+    const resourceVersion =
+      manifest.metadata.resourceVersion ??
+      (await this.getModel(name)).metadata.resourceVersion;
+    const body = {
+      ...manifest,
+      metadata: { ...manifest.metadata, namespace, resourceVersion },
+    };
+    return (await this.call(
+      `replace Model ${namespace}/${name}`,
+      false,
+      signal =>
+        this.objects
+          .replaceNamespacedCustomObject(
+            { ...this.modelParams(), name, body },
+            abortable(signal),
+          )
+          .catch(withCauses),
+    )) as ModelResource;
+  }
+
+  /** JSON merge patch (RFC 7386) of a Model: `null` removes a field. */
+  async patchModel(name: string, patch: object): Promise<ModelResource> {
+    const namespace = this.location.kubeaiNamespace;
+    return (await this.call(`patch Model ${namespace}/${name}`, true, signal =>
+      this.objects
+        .patchNamespacedCustomObject(
+          { ...this.modelParams(), name, body: patch },
+          setHeaderOptions(
+            'Content-Type',
+            PatchStrategy.MergePatch,
+            abortable(signal),
+          ),
+        )
+        .catch(withCauses),
+    )) as ModelResource;
+  }
+
+  /**
+   * Sets a Model's replica bounds, and pins `replicas` when given (removes a
+   * pin otherwise).
+   */
+  async scaleModel(name: string, scale: ModelScale): Promise<ModelResource> {
+    return this.patchModel(name, {
+      spec: {
+        minReplicas: scale.minReplicas,
+        maxReplicas: scale.maxReplicas,
+        replicas: scale.replicas ?? null,
+      },
+    });
+  }
+
+  /** Deletes a Model. Returns false when there was none (404). */
+  async deleteModel(name: string): Promise<boolean> {
+    const namespace = this.location.kubeaiNamespace;
+    try {
+      await this.call(`delete Model ${namespace}/${name}`, true, signal =>
+        this.objects.deleteNamespacedCustomObject(
+          { ...this.modelParams(), name },
+          abortable(signal),
+        ),
+      );
+      return true;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   async listNodes(): Promise<V1Node[]> {

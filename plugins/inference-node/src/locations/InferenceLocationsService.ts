@@ -74,7 +74,11 @@ export class ConfigInferenceLocationsService
           `location ${name}: cluster '${location.cluster}' is not configured in kubernetes.clusterLocatorMethods`,
         );
       }
-      client = new KubeAiClient(location, kubeConfigFor(cluster), this.settings);
+      client = new KubeAiClient(
+        location,
+        kubeConfigFor(cluster),
+        this.settings,
+      );
       this.kubeAiClients.set(name, client);
     }
     return client;

@@ -17,13 +17,24 @@ const location = {
     username: 'api@inferencebros.com',
     apiKey: 'odoo-secret',
   },
-  servers: [{ name: 'node1', address: '192.168.1.10', roles: ['server', 'gpu'] }],
+  servers: [
+    { name: 'node1', address: '192.168.1.10', roles: ['server', 'gpu'] },
+  ],
   network: { kubeVip: '192.168.1.252', ingressIp: '192.168.1.240' },
 };
 
 const kubernetes = {
   clusterLocatorMethods: [
-    { type: 'config', clusters: [{ name: 'stalpeni', url: 'https://k3s:6443', authProvider: 'serviceAccount' }] },
+    {
+      type: 'config',
+      clusters: [
+        {
+          name: 'stalpeni',
+          url: 'https://k3s:6443',
+          authProvider: 'serviceAccount',
+        },
+      ],
+    },
   ],
 };
 
@@ -54,11 +65,26 @@ describe('readInferenceLocations', () => {
   it.each([
     [{ ...location, name: 'Bad_Name' }, 'inference.locations[0].name'],
     [{ ...location, bifrost: {} }, 'inference.locations[0].bifrost.baseUrl'],
-    [{ ...location, bifrost: { baseUrl: 'ftp://x' } }, 'inference.locations[0].bifrost.baseUrl'],
-    [{ ...location, countryCode: 'Romania' }, 'inference.locations[0].countryCode'],
-    [{ ...location, billing: { invoiceDay: 31 } }, 'inference.locations[0].billing.invoiceDay'],
-    [{ ...location, servers: [{ name: 'n1', address: 'not an address!' }] }, 'inference.locations[0].servers[0].address'],
-    [{ ...location, odoo: { ...location.odoo, protocol: 'xmlrpc' } }, 'inference.locations[0].odoo.protocol'],
+    [
+      { ...location, bifrost: { baseUrl: 'ftp://x' } },
+      'inference.locations[0].bifrost.baseUrl',
+    ],
+    [
+      { ...location, countryCode: 'Romania' },
+      'inference.locations[0].countryCode',
+    ],
+    [
+      { ...location, billing: { invoiceDay: 31 } },
+      'inference.locations[0].billing.invoiceDay',
+    ],
+    [
+      { ...location, servers: [{ name: 'n1', address: 'not an address!' }] },
+      'inference.locations[0].servers[0].address',
+    ],
+    [
+      { ...location, odoo: { ...location.odoo, protocol: 'xmlrpc' } },
+      'inference.locations[0].odoo.protocol',
+    ],
     [{ ...location, colour: 'blue' }, 'inference.locations[0]'],
   ])('names the key of a bad value (%#)', (bad, key) => {
     expect(() => read([bad])).toThrow(key);
@@ -87,9 +113,14 @@ describe('readInferenceLocations', () => {
 
 describe('readExternalCallSettings', () => {
   it('defaults and validates', () => {
-    expect(readExternalCallSettings(new ConfigReader({}))).toEqual({ timeoutMs: 10000, retries: 2 });
+    expect(readExternalCallSettings(new ConfigReader({}))).toEqual({
+      timeoutMs: 10000,
+      retries: 2,
+    });
     expect(() =>
-      readExternalCallSettings(new ConfigReader({ inference: { http: { timeoutMs: 0 } } })),
+      readExternalCallSettings(
+        new ConfigReader({ inference: { http: { timeoutMs: 0 } } }),
+      ),
     ).toThrow('inference.http.timeoutMs');
   });
 });

@@ -25,9 +25,7 @@ const serverSchema = z
     name: z.string().regex(dnsLabel, 'must be a DNS label ([a-z0-9-])'),
     address: hostOrIp,
     sshPort: z.number().int().min(1).max(65535).default(22),
-    roles: z
-      .array(z.enum(['server', 'agent', 'gpu']))
-      .default(['server']),
+    roles: z.array(z.enum(['server', 'agent', 'gpu'])).default(['server']),
   })
   .strict();
 

@@ -24,7 +24,9 @@ async function main() {
   const configFiles = baseConfigFiles(root);
   let sandbox: Sandbox | undefined;
   if (configuresLocations(configFiles)) {
-    log('inference.locations is configured: using the real locations, no emulators');
+    log(
+      'inference.locations is configured: using the real locations, no emulators',
+    );
   } else {
     sandbox = await startSandbox();
     const dir = path.join(dataDir, 'sandbox');

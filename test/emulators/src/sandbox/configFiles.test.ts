@@ -14,7 +14,10 @@ describe('sandbox config decision', () => {
     fs.writeFileSync(path.join(dir, name), text);
 
   it('starts the sandbox when no file configures a location', () => {
-    write('app-config.yaml', 'app:\n  title: x\n# inference:\n#   locations: []\n');
+    write(
+      'app-config.yaml',
+      'app:\n  title: x\n# inference:\n#   locations: []\n',
+    );
     const files = baseConfigFiles(dir);
     expect(files).toEqual([path.join(dir, 'app-config.yaml')]);
     expect(configuresLocations(files)).toBe(false);

@@ -108,9 +108,10 @@ export function generateUsageLogs(options: {
         if (allowed.length === 0) continue;
         const model = allowed[Math.floor(random() * allowed.length)];
         const promptTokens = 50 + Math.floor(random() * 2000);
-        const completionTokens = model.includes('embed') || model.includes('rerank')
-          ? 0
-          : 20 + Math.floor(random() * 800);
+        const completionTokens =
+          model.includes('embed') || model.includes('rerank')
+            ? 0
+            : 20 + Math.floor(random() * 800);
         const price = options.prices.get(model);
         const failed = random() < 0.02;
         logs.push({

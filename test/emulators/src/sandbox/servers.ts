@@ -12,7 +12,12 @@ export interface SandboxServer {
 }
 
 export const sandboxServers: SandboxServer[] = [
-  { name: 'node1', address: '192.168.1.10', sshPort: 22, roles: ['server', 'gpu'] },
+  {
+    name: 'node1',
+    address: '192.168.1.10',
+    sshPort: 22,
+    roles: ['server', 'gpu'],
+  },
   { name: 'node2', address: '192.168.1.11', sshPort: 22, roles: ['server'] },
   { name: 'node3', address: '192.168.1.12', sshPort: 22, roles: ['agent'] },
 ];

@@ -21,14 +21,53 @@ describe('NodesPage', () => {
                   kubeletVersion: 'v1.33.5+k3s1',
                   cpu: '32',
                   memory: '131794980Ki',
-                  gpus: [{ vendor: 'nvidia', product: 'NVIDIA-GeForce-RTX-3090', count: 2, allocated: 1, memoryMiB: 24576 }],
-                  modelPods: [{ name: 'model-qwen-abc', model: 'qwen25-05b-instruct', phase: 'Running', ready: true }],
+                  gpus: [
+                    {
+                      vendor: 'nvidia',
+                      product: 'NVIDIA-GeForce-RTX-3090',
+                      count: 2,
+                      allocated: 1,
+                      memoryMiB: 24576,
+                    },
+                  ],
+                  modelPods: [
+                    {
+                      name: 'model-qwen-abc',
+                      model: 'qwen25-05b-instruct',
+                      phase: 'Running',
+                      ready: true,
+                    },
+                  ],
                 },
-                { location: 'local', name: 'node9', address: '192.168.1.19', roles: ['agent'], membership: 'not-in-cluster', gpus: [], modelPods: [] },
-                { location: 'local', name: 'stray', roles: [], membership: 'unmanaged', ready: true, cordoned: true, gpus: [], modelPods: [] },
+                {
+                  location: 'local',
+                  name: 'node9',
+                  address: '192.168.1.19',
+                  roles: ['agent'],
+                  membership: 'not-in-cluster',
+                  gpus: [],
+                  modelPods: [],
+                },
+                {
+                  location: 'local',
+                  name: 'stray',
+                  roles: [],
+                  membership: 'unmanaged',
+                  ready: true,
+                  cordoned: true,
+                  gpus: [],
+                  modelPods: [],
+                },
               ],
               errors: [],
-              summaries: [{ location: 'local', gpus: [{ product: 'NVIDIA-GeForce-RTX-3090', total: 2, free: 1 }] }],
+              summaries: [
+                {
+                  location: 'local',
+                  gpus: [
+                    { product: 'NVIDIA-GeForce-RTX-3090', total: 2, free: 1 },
+                  ],
+                },
+              ],
             }),
             { status: 200 },
           ),
@@ -36,9 +75,13 @@ describe('NodesPage', () => {
     };
     await renderInTestApp(<NodesPage />, { apis: [[fetchApiRef, fetchApi]] });
     expect(await screen.findByText('node1')).toBeInTheDocument();
-    expect(screen.getByText('NVIDIA-GeForce-RTX-3090 x 2 (24 GiB), 1 in use')).toBeInTheDocument();
+    expect(
+      screen.getByText('NVIDIA-GeForce-RTX-3090 x 2 (24 GiB), 1 in use'),
+    ).toBeInTheDocument();
     expect(screen.getByText('qwen25-05b-instruct')).toBeInTheDocument();
-    expect(screen.getByText('local: NVIDIA-GeForce-RTX-3090 1 free of 2')).toBeInTheDocument();
+    expect(
+      screen.getByText('local: NVIDIA-GeForce-RTX-3090 1 free of 2'),
+    ).toBeInTheDocument();
     expect(screen.getByText('32 CPU / 126 GiB')).toBeInTheDocument();
     expect(screen.getByText('Not in cluster')).toBeInTheDocument();
     expect(screen.getByText('Ready, cordoned (unmanaged)')).toBeInTheDocument();

@@ -39,7 +39,9 @@ const gpusOf = (s: ServerSummary) =>
 /** `131794980Ki` -> `126 GiB`; other quantities as they are. */
 export const formatMemory = (quantity?: string) => {
   const match = /^(\d+)Ki$/.exec(quantity ?? '');
-  return match ? `${Math.round(Number(match[1]) / 1024 / 1024)} GiB` : quantity ?? '?';
+  return match
+    ? `${Math.round(Number(match[1]) / 1024 / 1024)} GiB`
+    : quantity ?? '?';
 };
 
 const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
@@ -54,7 +56,11 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
     label: 'Location',
     cell: s => <CellText title={s.location} />,
   },
-  { id: 'status', label: 'Status', cell: s => <CellText title={statusOf(s)} /> },
+  {
+    id: 'status',
+    label: 'Status',
+    cell: s => <CellText title={statusOf(s)} />,
+  },
   {
     id: 'roles',
     label: 'Roles',
@@ -65,7 +71,9 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
     id: 'capacity',
     label: 'CPU / memory',
     cell: s => (
-      <CellText title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'} />
+      <CellText
+        title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'}
+      />
     ),
   },
   {
@@ -96,7 +104,11 @@ const NodesTable = ({ servers }: { servers: ServerSummary[] }) => {
     paginationOptions: { pageSize: data.length || 1 },
   });
   return (
-    <Table columnConfig={columns} {...tableProps} pagination={{ type: 'none' }} />
+    <Table
+      columnConfig={columns}
+      {...tableProps}
+      pagination={{ type: 'none' }}
+    />
   );
 };
 

@@ -22,19 +22,30 @@ describe('CustomersPage', () => {
                 },
               ],
               errors: [
-                { location: 'pr', system: 'bifrost', message: 'location pr: bifrost: list customers failed: HTTP 503' },
+                {
+                  location: 'pr',
+                  system: 'bifrost',
+                  message:
+                    'location pr: bifrost: list customers failed: HTTP 503',
+                },
               ],
             }),
             { status: 200 },
           ),
       ),
     };
-    await renderInTestApp(<CustomersPage />, { apis: [[fetchApiRef, fetchApi]] });
+    await renderInTestApp(<CustomersPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+    });
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
     expect(screen.getByText('2 (1)')).toBeInTheDocument();
     expect(screen.getByText('$500.00')).toBeInTheDocument();
     expect(screen.getByText('$12.50')).toBeInTheDocument();
-    expect(screen.getByText('location pr: bifrost: list customers failed: HTTP 503')).toBeInTheDocument();
-    expect(fetchApi.fetch).toHaveBeenCalledWith('plugin://inference-billing/customers');
+    expect(
+      screen.getByText('location pr: bifrost: list customers failed: HTTP 503'),
+    ).toBeInTheDocument();
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'plugin://inference-billing/customers',
+    );
   });
 });

@@ -40,9 +40,7 @@ const columns: ColumnConfig<CustomerSummary & { id: string }>[] = [
   {
     id: 'keys',
     label: 'Virtual keys (active)',
-    cell: c => (
-      <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />
-    ),
+    cell: c => <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />,
   },
   {
     id: 'budget',
@@ -64,7 +62,11 @@ const CustomersTable = ({ customers }: { customers: CustomerSummary[] }) => {
     paginationOptions: { pageSize: data.length || 1 },
   });
   return (
-    <Table columnConfig={columns} {...tableProps} pagination={{ type: 'none' }} />
+    <Table
+      columnConfig={columns}
+      {...tableProps}
+      pagination={{ type: 'none' }}
+    />
   );
 };
 

@@ -6,11 +6,12 @@ import { perMillionTokens } from './ModelsTable';
 
 function fetchReturning(status: number, body: unknown) {
   return {
-    fetch: jest.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
-      new Response(JSON.stringify(body), {
-        status,
-        headers: { 'content-type': 'application/json' },
-      }),
+    fetch: jest.fn(
+      async (_input: RequestInfo | URL, _init?: RequestInit) =>
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': 'application/json' },
+        }),
     ),
   };
 }
@@ -60,27 +61,39 @@ describe('ModelsPage', () => {
         {
           location: 'stalpeni',
           system: 'kubernetes',
-          message: 'location stalpeni: kubernetes: list Models timed out after 10000 ms',
+          message:
+            'location stalpeni: kubernetes: list Models timed out after 10000 ms',
         },
       ],
     });
     await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
-    expect(await screen.findByText('Qwen2.5-0.5B-Instruct')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Qwen2.5-0.5B-Instruct'),
+    ).toBeInTheDocument();
     expect(screen.getByText('qwen25-05b-instruct')).toBeInTheDocument();
     expect(screen.getByText('$8 / $24')).toBeInTheDocument();
     expect(screen.getByText('Ready (warning)')).toBeInTheDocument();
-    expect(screen.getByText('annotation openrouter.ai/json is missing')).toBeInTheDocument();
+    expect(
+      screen.getByText('annotation openrouter.ai/json is missing'),
+    ).toBeInTheDocument();
     expect(screen.getByText('1 / 2')).toBeInTheDocument();
     expect(screen.getByText('Scaling')).toBeInTheDocument();
     expect(
-      screen.getByText('location stalpeni: kubernetes: list Models timed out after 10000 ms'),
+      screen.getByText(
+        'location stalpeni: kubernetes: list Models timed out after 10000 ms',
+      ),
     ).toBeInTheDocument();
-    expect(fetchApi.fetch).toHaveBeenCalledWith('plugin://inference-models/models');
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'plugin://inference-models/models',
+    );
   });
 
   it('shows the error when the backend refuses', async () => {
     const fetchApi = fetchReturning(403, {
-      error: { name: 'NotAllowedError', message: 'Permission inference.model.read is required' },
+      error: {
+        name: 'NotAllowedError',
+        message: 'Permission inference.model.read is required',
+      },
     });
     await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
     expect(

@@ -1,10 +1,4 @@
-import {
-
-  CellText,
-  Table,
-  useTable,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { CellText, Table, useTable, type ColumnConfig } from '@backstage/ui';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 
 /**
@@ -64,7 +58,9 @@ const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
   {
     id: 'replicas',
     label: 'Ready / desired',
-    cell: m => <CellText title={`${m.replicas.ready} / ${m.replicas.desired}`} />,
+    cell: m => (
+      <CellText title={`${m.replicas.ready} / ${m.replicas.desired}`} />
+    ),
   },
   {
     id: 'status',
@@ -86,7 +82,10 @@ export const ModelsTable = ({ models }: { models: ModelSummary[] }) => {
     paginationOptions: { pageSize: data.length || 1 },
   });
   return (
-    <Table columnConfig={columns} {...tableProps} pagination={{ type: 'none' }} />
+    <Table
+      columnConfig={columns}
+      {...tableProps}
+      pagination={{ type: 'none' }}
+    />
   );
 };
-
