@@ -12,7 +12,10 @@ import {
   searchModuleBareMetal,
 } from '@internal/backstage-plugin-bare-metal-backend';
 import { searchModuleInferenceCustomers } from '@internal/backstage-plugin-inference-billing-backend';
-import { catalogModuleInferenceModels } from '@internal/backstage-plugin-inference-models-backend';
+import {
+  catalogModuleInferenceModels,
+  scaffolderModuleInferenceModels,
+} from '@internal/backstage-plugin-inference-models-backend';
 import { permissionModuleInferencePolicy } from './permissions/module';
 
 const backend = createBackend();
@@ -76,6 +79,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // inference plugins
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
 backend.add(catalogModuleInferenceModels);
+backend.add(scaffolderModuleInferenceModels);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(searchModuleInferenceCustomers);
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));

@@ -24,3 +24,13 @@ export {
   type LocationEntitiesOptions,
 } from './mapping/toLocationEntities';
 export { toOpenRouterListing } from './mapping/toOpenRouterListing';
+export { scaffolderModuleInferenceModels } from './scaffolderModule';
+export {
+  createModelActions,
+  createModelCreateAction,
+  createModelScaleAction,
+  createModelDeleteAction,
+  MODEL_ACTION_IDS,
+  type ModelActionsOptions,
+} from './actions/modelActions';
+export { perTokenPrice } from './actions/modelSpec';

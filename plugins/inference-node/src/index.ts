@@ -27,6 +27,7 @@ export {
   KUBEAI_VERSION,
   KUBEAI_MODELS,
   type ModelResource,
+  type ModelScale,
 } from './kubernetes/KubeAiClient';
 export * from './bifrost/BifrostClient';
 export { requirePermission } from './auth/requirePermission';
