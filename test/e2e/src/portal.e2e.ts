@@ -218,6 +218,11 @@ describe('portal started with ./portal start', () => {
     assert.equal(server.spec.type, 'bare-metal-server');
     assert.equal(server.spec.gpuCount, 2);
 
+    for (const template of ['create-model', 'scale-model', 'retire-model']) {
+      const entityOfTemplate = await entity(`template/default/${template}`);
+      assert.equal(entityOfTemplate.kind, 'Template');
+    }
+
     const health = await fetch(`${BACKEND}/api/inference-models/health`);
     assert.equal(health.status, 200);
     const unauthenticated = await fetch(
