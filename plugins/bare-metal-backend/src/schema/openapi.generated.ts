@@ -4,357 +4,401 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
 export const spec = {
-  openapi: '3.0.3',
-  info: {
-    title: 'bare-metal',
-    version: '1',
-    description: 'Bare-metal servers and GPUs of every location.',
-    license: {
-      name: 'UNLICENSED',
-    },
+  "openapi": "3.0.3",
+  "info": {
+    "title": "bare-metal",
+    "version": "1",
+    "description": "Bare-metal servers and GPUs of every location.",
+    "license": {
+      "name": "UNLICENSED"
+    }
   },
-  servers: [
+  "servers": [
     {
-      url: '/',
-    },
+      "url": "/"
+    }
   ],
-  paths: {
-    '/health': {
-      get: {
-        operationId: 'GetHealth',
-        description: 'Liveness of the plugin. Public.',
-        security: [{}],
-        responses: {
-          '200': {
-            description: 'The plugin is up.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['status'],
-                  properties: {
-                    status: {
-                      type: 'string',
-                      enum: ['ok'],
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "GetHealth",
+        "description": "Liveness of the plugin. Public.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The plugin is up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "ok"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     },
-    '/nodes': {
-      get: {
-        operationId: 'ListNodes',
-        description:
-          'Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs). Locations that cannot be reached are listed in `errors`.',
-        security: [
+    "/nodes": {
+      "get": {
+        "operationId": "ListNodes",
+        "description": "Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs). Locations that cannot be reached are listed in `errors`.",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
-          },
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Servers and per-location errors.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ServerListResponse',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Servers and per-location errors.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServerListResponse"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
   },
-  components: {
-    securitySchemes: {
-      JWT: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-      },
+  "components": {
+    "securitySchemes": {
+      "JWT": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
     },
-    responses: {
-      ErrorResponse: {
-        description: 'A Backstage error body.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
-      },
+    "responses": {
+      "ErrorResponse": {
+        "description": "A Backstage error body.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
     },
-    schemas: {
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: {
-                type: 'string',
-              },
-              message: {
-                type: 'string',
-              },
-            },
-          },
-          request: {
-            type: 'object',
-            properties: {
-              method: {
-                type: 'string',
-              },
-              url: {
-                type: 'string',
-              },
-            },
-          },
-          response: {
-            type: 'object',
-            properties: {
-              statusCode: {
-                type: 'integer',
-              },
-            },
-          },
-        },
-      },
-      GpuSummary: {
-        type: 'object',
-        required: ['vendor', 'count', 'allocated'],
-        properties: {
-          vendor: {
-            type: 'string',
-            enum: ['nvidia', 'amd'],
-          },
-          product: {
-            type: 'string',
-          },
-          count: {
-            type: 'integer',
-          },
-          allocated: {
-            type: 'integer',
-            description: 'GPUs requested by the pods running on the node.',
-          },
-          memoryMiB: {
-            type: 'integer',
-          },
-        },
-      },
-      ModelPodSummary: {
-        type: 'object',
-        required: ['name', 'model', 'phase', 'ready'],
-        properties: {
-          name: {
-            type: 'string',
-          },
-          model: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          ready: {
-            type: 'boolean',
-          },
-        },
-      },
-      TaintSummary: {
-        type: 'object',
-        required: ['key', 'effect'],
-        properties: {
-          key: {
-            type: 'string',
-          },
-          value: {
-            type: 'string',
-          },
-          effect: {
-            type: 'string',
-          },
-        },
-      },
-      LocationGpuSummary: {
-        type: 'object',
-        required: ['location', 'gpus'],
-        properties: {
-          location: {
-            type: 'string',
-          },
-          gpus: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['product', 'total', 'free'],
-              properties: {
-                product: {
-                  type: 'string',
-                },
-                total: {
-                  type: 'integer',
-                },
-                free: {
-                  type: 'integer',
-                },
-              },
-            },
-          },
-        },
-      },
-      ServerSummary: {
-        type: 'object',
-        required: [
-          'location',
-          'name',
-          'roles',
-          'membership',
-          'gpus',
-          'modelPods',
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
         ],
-        properties: {
-          location: {
-            type: 'string',
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              }
+            }
           },
-          name: {
-            type: 'string',
+          "request": {
+            "type": "object",
+            "properties": {
+              "method": {
+                "type": "string"
+              },
+              "url": {
+                "type": "string"
+              }
+            }
           },
-          address: {
-            type: 'string',
-          },
-          roles: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          membership: {
-            type: 'string',
-            enum: ['managed', 'not-in-cluster', 'unmanaged'],
-          },
-          nodeRoles: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          ready: {
-            type: 'boolean',
-          },
-          cordoned: {
-            type: 'boolean',
-          },
-          taints: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/TaintSummary',
-            },
-          },
-          kubeletVersion: {
-            type: 'string',
-          },
-          osImage: {
-            type: 'string',
-          },
-          cpu: {
-            type: 'string',
-          },
-          memory: {
-            type: 'string',
-          },
-          allocatableCpu: {
-            type: 'string',
-          },
-          allocatableMemory: {
-            type: 'string',
-          },
-          gpus: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/GpuSummary',
-            },
-          },
-          modelPods: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ModelPodSummary',
-            },
-          },
-        },
+          "response": {
+            "type": "object",
+            "properties": {
+              "statusCode": {
+                "type": "integer"
+              }
+            }
+          }
+        }
       },
-      LocationError: {
-        type: 'object',
-        required: ['location', 'system', 'message'],
-        properties: {
-          location: {
-            type: 'string',
+      "GpuSummary": {
+        "type": "object",
+        "required": [
+          "vendor",
+          "count",
+          "allocated"
+        ],
+        "properties": {
+          "vendor": {
+            "type": "string",
+            "enum": [
+              "nvidia",
+              "amd"
+            ]
           },
-          system: {
-            type: 'string',
+          "product": {
+            "type": "string"
           },
-          message: {
-            type: 'string',
+          "count": {
+            "type": "integer"
           },
-        },
+          "allocated": {
+            "type": "integer",
+            "description": "GPUs requested by the pods running on the node."
+          },
+          "memoryMiB": {
+            "type": "integer"
+          }
+        }
       },
-      ServerListResponse: {
-        type: 'object',
-        required: ['items', 'errors', 'summaries'],
-        properties: {
-          summaries: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/LocationGpuSummary',
-            },
+      "ModelPodSummary": {
+        "type": "object",
+        "required": [
+          "name",
+          "model",
+          "phase",
+          "ready"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
           },
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ServerSummary',
-            },
+          "model": {
+            "type": "string"
           },
-          errors: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/LocationError',
-            },
+          "phase": {
+            "type": "string"
           },
-        },
+          "ready": {
+            "type": "boolean"
+          }
+        }
       },
-    },
-  },
+      "TaintSummary": {
+        "type": "object",
+        "required": [
+          "key",
+          "effect"
+        ],
+        "properties": {
+          "key": {
+            "type": "string"
+          },
+          "value": {
+            "type": "string"
+          },
+          "effect": {
+            "type": "string"
+          }
+        }
+      },
+      "LocationGpuSummary": {
+        "type": "object",
+        "required": [
+          "location",
+          "gpus"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "gpus": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "product",
+                "total",
+                "free"
+              ],
+              "properties": {
+                "product": {
+                  "type": "string"
+                },
+                "total": {
+                  "type": "integer"
+                },
+                "free": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "ServerSummary": {
+        "type": "object",
+        "required": [
+          "location",
+          "name",
+          "roles",
+          "membership",
+          "gpus",
+          "modelPods"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "address": {
+            "type": "string"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "membership": {
+            "type": "string",
+            "enum": [
+              "managed",
+              "not-in-cluster",
+              "unmanaged"
+            ]
+          },
+          "nodeRoles": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "ready": {
+            "type": "boolean"
+          },
+          "cordoned": {
+            "type": "boolean"
+          },
+          "taints": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TaintSummary"
+            }
+          },
+          "kubeletVersion": {
+            "type": "string"
+          },
+          "osImage": {
+            "type": "string"
+          },
+          "cpu": {
+            "type": "string"
+          },
+          "memory": {
+            "type": "string"
+          },
+          "allocatableCpu": {
+            "type": "string"
+          },
+          "allocatableMemory": {
+            "type": "string"
+          },
+          "gpus": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GpuSummary"
+            }
+          },
+          "modelPods": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ModelPodSummary"
+            }
+          }
+        }
+      },
+      "LocationError": {
+        "type": "object",
+        "required": [
+          "location",
+          "system",
+          "message"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "system": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "ServerListResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "errors",
+          "summaries"
+        ],
+        "properties": {
+          "summaries": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationGpuSummary"
+            }
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ServerSummary"
+            }
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationError"
+            }
+          }
+        }
+      }
+    }
+  }
 } as const;
 
 export const createOpenApiRouter = async (

@@ -4,570 +4,631 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
 export const spec = {
-  openapi: '3.0.3',
-  info: {
-    title: 'inference-billing',
-    version: '1',
-    description:
-      'Customers, virtual keys, usage and invoices of every location.',
-    license: {
-      name: 'UNLICENSED',
-    },
+  "openapi": "3.0.3",
+  "info": {
+    "title": "inference-billing",
+    "version": "1",
+    "description": "Customers, virtual keys, usage and invoices of every location.",
+    "license": {
+      "name": "UNLICENSED"
+    }
   },
-  servers: [
+  "servers": [
     {
-      url: '/',
-    },
+      "url": "/"
+    }
   ],
-  paths: {
-    '/health': {
-      get: {
-        operationId: 'GetHealth',
-        description: 'Liveness of the plugin. Public.',
-        security: [{}],
-        responses: {
-          '200': {
-            description: 'The plugin is up.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['status'],
-                  properties: {
-                    status: {
-                      type: 'string',
-                      enum: ['ok'],
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "GetHealth",
+        "description": "Liveness of the plugin. Public.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The plugin is up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "ok"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     },
-    '/customers': {
-      get: {
-        operationId: 'ListCustomers',
-        description:
-          'Bifrost customers of every location (or one), with their virtual key counts (never key values). Locations that cannot be reached are listed in `errors`.',
-        security: [
+    "/customers": {
+      "get": {
+        "operationId": "ListCustomers",
+        "description": "Bifrost customers of every location (or one), with their virtual key counts (never key values). Locations that cannot be reached are listed in `errors`.",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
-          },
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Customers and per-location errors.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/CustomerListResponse',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Customers and per-location errors.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CustomerListResponse"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/bifrost/pricingSheet': {
-      get: {
-        operationId: 'GetBifrostPricingSheet',
-        description:
-          "Public. The location's Model prices (USD per token, from each Model's\n`openrouter.ai/json` annotation) as Bifrost pricing overrides: each item\nof `pricing_overrides` is a body that Bifrost's\n`POST /api/governance/pricing-overrides` accepts as is (or an entry of\n`governance.pricing_overrides` in its config.json): one `global`,\n`exact` override per Model whose `pattern` is the Model name (callers\nsend `kubeai/<name>`; Bifrost matches the model part), `request_types`\nfrom the Model's features (TextGeneration: chat_completion,\ntext_completion, responses; TextEmbedding: embedding; Reranking: rerank;\nSpeechToText: transcription), and `patch.input_cost_per_token` /\n`patch.output_cost_per_token` for the prompt and completion prices.\n\nBifrost takes prices as JSON numbers (float64). Each number is written\nwith the annotation's own digits (`0.000008`, `3.75e-8`), so Bifrost\nreads exactly what it would read from the annotation; a price with more\nsignificant digits than a float64 holds is not rounded silently but\nlisted in `skipped`. `prices` repeats the prices as the annotation's\nexact decimal strings. Models without valid prices (no or malformed\nannotation) are listed in `skipped` with the reason.\n",
-        security: [{}],
-        parameters: [
-          {
-            name: 'location',
-            in: 'query',
-            required: true,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
-          },
+    "/bifrost/pricingSheet": {
+      "get": {
+        "operationId": "GetBifrostPricingSheet",
+        "description": "Public. The location's Model prices (USD per token, from each Model's\n`openrouter.ai/json` annotation) as Bifrost pricing overrides: each item\nof `pricing_overrides` is a body that Bifrost's\n`POST /api/governance/pricing-overrides` accepts as is (or an entry of\n`governance.pricing_overrides` in its config.json): one `global`,\n`exact` override per Model whose `pattern` is the Model name (callers\nsend `kubeai/<name>`; Bifrost matches the model part), `request_types`\nfrom the Model's features (TextGeneration: chat_completion,\ntext_completion, responses; TextEmbedding: embedding; Reranking: rerank;\nSpeechToText: transcription), and `patch.input_cost_per_token` /\n`patch.output_cost_per_token` for the prompt and completion prices.\n\nBifrost takes prices as JSON numbers (float64). Each number is written\nwith the annotation's own digits (`0.000008`, `3.75e-8`), so Bifrost\nreads exactly what it would read from the annotation; a price with more\nsignificant digits than a float64 holds is not rounded silently but\nlisted in `skipped`. `prices` repeats the prices as the annotation's\nexact decimal strings. Models without valid prices (no or malformed\nannotation) are listed in `skipped` with the reason.\n",
+        "security": [
+          {}
         ],
-        responses: {
-          '200': {
-            description: 'The pricing sheet of the location.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/PricingSheet',
-                },
-              },
-            },
+        "parameters": [
+          {
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pricing sheet of the location.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PricingSheet"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '503': {
-            $ref: '#/components/responses/LocationUnavailableResponse',
-          },
-        },
-      },
+          "503": {
+            "$ref": "#/components/responses/LocationUnavailableResponse"
+          }
+        }
+      }
     },
-    '/usage': {
-      get: {
-        operationId: 'GetUsage',
-        description:
-          "Usage totals per location, customer and model (requests, prompt and\ncompletion tokens, cost in USD as an exact decimal string at the prices\nsnapshotted with the usage) over the UTC days in\n[start_date, end_date) (end exclusive, at most 366 days), from the\nledger's daily rollups. Dates are ISO 8601 dates (`2026-10-01`) or\ndate-times (`Z` or an offset; none means UTC). Only days fully inside\nthe range are counted: a start that is not midnight UTC starts at the\nnext day, an end that is not midnight UTC stops at the start of its\nday; the days counted are returned as `start_date`/`end_date`. With\ndate-only inputs there are no partial days. Requests without a known\ncustomer have `customerId: null`; `unpriced` marks totals that include\nrequests of a model without a price (counted with cost 0).\n\nCallable by signed-in users with the permission `inference.usage.read`\nand by external callers with a static API key\n(`backend.auth.externalAccess`, type `static`) sent as\n`Authorization: Bearer <token>`.\n",
-        security: [
+    "/usage": {
+      "get": {
+        "operationId": "GetUsage",
+        "description": "Usage totals per location, customer and model (requests, prompt and\ncompletion tokens, cost in USD as an exact decimal string at the prices\nsnapshotted with the usage) over the UTC days in\n[start_date, end_date) (end exclusive, at most 366 days), from the\nledger's daily rollups. Dates are ISO 8601 dates (`2026-10-01`) or\ndate-times (`Z` or an offset; none means UTC). Only days fully inside\nthe range are counted: a start that is not midnight UTC starts at the\nnext day, an end that is not midnight UTC stops at the start of its\nday; the days counted are returned as `start_date`/`end_date`. With\ndate-only inputs there are no partial days. Requests without a known\ncustomer have `customerId: null`; `unpriced` marks totals that include\nrequests of a model without a price (counted with cost 0).\n\nCallable by signed-in users with the permission `inference.usage.read`\nand by external callers with a static API key\n(`backend.auth.externalAccess`, type `static`) sent as\n`Authorization: Bearer <token>`.\n",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'query',
-            required: false,
-            description: 'One location; all locations when left out.',
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "description": "One location; all locations when left out.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
           },
           {
-            name: 'start_date',
-            in: 'query',
-            required: true,
-            allowReserved: true,
-            schema: {
-              type: 'string',
-              maxLength: 40,
-            },
+            "name": "start_date",
+            "in": "query",
+            "required": true,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 40
+            }
           },
           {
-            name: 'end_date',
-            in: 'query',
-            required: true,
-            allowReserved: true,
-            schema: {
-              type: 'string',
-              maxLength: 40,
-            },
+            "name": "end_date",
+            "in": "query",
+            "required": true,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 40
+            }
           },
           {
-            name: 'customer',
-            in: 'query',
-            required: false,
-            description: 'One Bifrost customer id.',
-            schema: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 64,
-            },
-          },
+            "name": "customer",
+            "in": "query",
+            "required": false,
+            "description": "One Bifrost customer id.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Totals per customer and model.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/UsageResponse',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Totals per customer and model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UsageResponse"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
   },
-  components: {
-    securitySchemes: {
-      JWT: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-      },
+  "components": {
+    "securitySchemes": {
+      "JWT": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
     },
-    responses: {
-      ErrorResponse: {
-        description: 'A Backstage error body.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
+    "responses": {
+      "ErrorResponse": {
+        "description": "A Backstage error body.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       },
-      LocationUnavailableResponse: {
-        description:
-          'An external system of the location failed or timed out; the body names the location and the system.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/LocationUnavailable',
-            },
-          },
-        },
-      },
+      "LocationUnavailableResponse": {
+        "description": "An external system of the location failed or timed out; the body names the location and the system.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/LocationUnavailable"
+            }
+          }
+        }
+      }
     },
-    schemas: {
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: {
-                type: 'string',
-              },
-              message: {
-                type: 'string',
-              },
-            },
-          },
-          request: {
-            type: 'object',
-            properties: {
-              method: {
-                type: 'string',
-              },
-              url: {
-                type: 'string',
-              },
-            },
-          },
-          response: {
-            type: 'object',
-            properties: {
-              statusCode: {
-                type: 'integer',
-              },
-            },
-          },
-        },
-      },
-      CustomerSummary: {
-        type: 'object',
-        required: [
-          'location',
-          'id',
-          'name',
-          'virtualKeys',
-          'activeVirtualKeys',
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
         ],
-        properties: {
-          location: {
-            type: 'string',
-          },
-          id: {
-            type: 'string',
-          },
-          name: {
-            type: 'string',
-          },
-          budgetUsd: {
-            type: 'number',
-          },
-          currentUsageUsd: {
-            type: 'number',
-          },
-          virtualKeys: {
-            type: 'integer',
-          },
-          activeVirtualKeys: {
-            type: 'integer',
-          },
-          usageThisMonth: {
-            $ref: '#/components/schemas/UsageSummary',
-          },
-        },
-      },
-      LocationError: {
-        type: 'object',
-        required: ['location', 'system', 'message'],
-        properties: {
-          location: {
-            type: 'string',
-          },
-          system: {
-            type: 'string',
-          },
-          message: {
-            type: 'string',
-          },
-        },
-      },
-      CustomerListResponse: {
-        type: 'object',
-        required: ['items', 'errors'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/CustomerSummary',
-            },
-          },
-          errors: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/LocationError',
-            },
-          },
-        },
-      },
-      LocationUnavailable: {
-        type: 'object',
-        required: ['error', 'location', 'system'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: {
-                type: 'string',
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
               },
-              message: {
-                type: 'string',
+              "message": {
+                "type": "string"
+              }
+            }
+          },
+          "request": {
+            "type": "object",
+            "properties": {
+              "method": {
+                "type": "string"
               },
-            },
+              "url": {
+                "type": "string"
+              }
+            }
           },
-          location: {
-            type: 'string',
-          },
-          system: {
-            type: 'string',
-            enum: ['kubernetes', 'bifrost', 'odoo', 'ssh'],
-          },
-        },
+          "response": {
+            "type": "object",
+            "properties": {
+              "statusCode": {
+                "type": "integer"
+              }
+            }
+          }
+        }
       },
-      Decimal: {
-        type: 'string',
-        description: 'An exact decimal number (USD).',
-        pattern: '^-?\\d+(\\.\\d+)?$',
+      "CustomerSummary": {
+        "type": "object",
+        "required": [
+          "location",
+          "id",
+          "name",
+          "virtualKeys",
+          "activeVirtualKeys"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "budgetUsd": {
+            "type": "number"
+          },
+          "currentUsageUsd": {
+            "type": "number"
+          },
+          "virtualKeys": {
+            "type": "integer"
+          },
+          "activeVirtualKeys": {
+            "type": "integer"
+          },
+          "usageThisMonth": {
+            "$ref": "#/components/schemas/UsageSummary"
+          }
+        }
       },
-      UsageSummary: {
-        type: 'object',
-        required: ['requests', 'promptTokens', 'completionTokens', 'cost'],
-        properties: {
-          requests: {
-            type: 'integer',
+      "LocationError": {
+        "type": "object",
+        "required": [
+          "location",
+          "system",
+          "message"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
           },
-          promptTokens: {
-            type: 'integer',
+          "system": {
+            "type": "string"
           },
-          completionTokens: {
-            type: 'integer',
-          },
-          cost: {
-            $ref: '#/components/schemas/Decimal',
-          },
-        },
+          "message": {
+            "type": "string"
+          }
+        }
       },
-      UsageTotal: {
-        allOf: [
+      "CustomerListResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "errors"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CustomerSummary"
+            }
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationError"
+            }
+          }
+        }
+      },
+      "LocationUnavailable": {
+        "type": "object",
+        "required": [
+          "error",
+          "location",
+          "system"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              }
+            }
+          },
+          "location": {
+            "type": "string"
+          },
+          "system": {
+            "type": "string",
+            "enum": [
+              "kubernetes",
+              "bifrost",
+              "odoo",
+              "ssh"
+            ]
+          }
+        }
+      },
+      "Decimal": {
+        "type": "string",
+        "description": "An exact decimal number (USD).",
+        "pattern": "^-?\\d+(\\.\\d+)?$"
+      },
+      "UsageSummary": {
+        "type": "object",
+        "required": [
+          "requests",
+          "promptTokens",
+          "completionTokens",
+          "cost"
+        ],
+        "properties": {
+          "requests": {
+            "type": "integer"
+          },
+          "promptTokens": {
+            "type": "integer"
+          },
+          "completionTokens": {
+            "type": "integer"
+          },
+          "cost": {
+            "$ref": "#/components/schemas/Decimal"
+          }
+        }
+      },
+      "UsageTotal": {
+        "allOf": [
           {
-            $ref: '#/components/schemas/UsageSummary',
+            "$ref": "#/components/schemas/UsageSummary"
           },
           {
-            type: 'object',
-            required: ['location', 'customerId', 'model', 'unpriced'],
-            properties: {
-              location: {
-                type: 'string',
+            "type": "object",
+            "required": [
+              "location",
+              "customerId",
+              "model",
+              "unpriced"
+            ],
+            "properties": {
+              "location": {
+                "type": "string"
               },
-              customerId: {
-                type: 'string',
-                nullable: true,
+              "customerId": {
+                "type": "string",
+                "nullable": true
               },
-              model: {
-                type: 'string',
+              "model": {
+                "type": "string"
               },
-              unpriced: {
-                type: 'boolean',
-              },
-            },
-          },
+              "unpriced": {
+                "type": "boolean"
+              }
+            }
+          }
+        ]
+      },
+      "UsageResponse": {
+        "type": "object",
+        "required": [
+          "start_date",
+          "end_date",
+          "currency",
+          "items",
+          "totals"
         ],
+        "properties": {
+          "start_date": {
+            "type": "string",
+            "format": "date",
+            "description": "First UTC day counted."
+          },
+          "end_date": {
+            "type": "string",
+            "format": "date",
+            "description": "First UTC day not counted."
+          },
+          "location": {
+            "type": "string"
+          },
+          "customer": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string",
+            "enum": [
+              "USD"
+            ]
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageTotal"
+            }
+          },
+          "totals": {
+            "$ref": "#/components/schemas/UsageSummary"
+          }
+        }
       },
-      UsageResponse: {
-        type: 'object',
-        required: ['start_date', 'end_date', 'currency', 'items', 'totals'],
-        properties: {
-          start_date: {
-            type: 'string',
-            format: 'date',
-            description: 'First UTC day counted.',
-          },
-          end_date: {
-            type: 'string',
-            format: 'date',
-            description: 'First UTC day not counted.',
-          },
-          location: {
-            type: 'string',
-          },
-          customer: {
-            type: 'string',
-          },
-          currency: {
-            type: 'string',
-            enum: ['USD'],
-          },
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/UsageTotal',
-            },
-          },
-          totals: {
-            $ref: '#/components/schemas/UsageSummary',
-          },
-        },
-      },
-      BifrostPricingOverride: {
-        type: 'object',
-        required: [
-          'name',
-          'scope_kind',
-          'match_type',
-          'pattern',
-          'request_types',
-          'patch',
+      "BifrostPricingOverride": {
+        "type": "object",
+        "required": [
+          "name",
+          "scope_kind",
+          "match_type",
+          "pattern",
+          "request_types",
+          "patch"
         ],
-        properties: {
-          name: {
-            type: 'string',
+        "properties": {
+          "name": {
+            "type": "string"
           },
-          scope_kind: {
-            type: 'string',
-            enum: ['global'],
+          "scope_kind": {
+            "type": "string",
+            "enum": [
+              "global"
+            ]
           },
-          match_type: {
-            type: 'string',
-            enum: ['exact'],
+          "match_type": {
+            "type": "string",
+            "enum": [
+              "exact"
+            ]
           },
-          pattern: {
-            type: 'string',
+          "pattern": {
+            "type": "string"
           },
-          request_types: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'string',
-            },
+          "request_types": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "string"
+            }
           },
-          patch: {
-            type: 'object',
-            required: ['input_cost_per_token', 'output_cost_per_token'],
-            properties: {
-              input_cost_per_token: {
-                type: 'number',
-                minimum: 0,
+          "patch": {
+            "type": "object",
+            "required": [
+              "input_cost_per_token",
+              "output_cost_per_token"
+            ],
+            "properties": {
+              "input_cost_per_token": {
+                "type": "number",
+                "minimum": 0
               },
-              output_cost_per_token: {
-                type: 'number',
-                minimum: 0,
-              },
-            },
-          },
-        },
+              "output_cost_per_token": {
+                "type": "number",
+                "minimum": 0
+              }
+            }
+          }
+        }
       },
-      PricingSheet: {
-        type: 'object',
-        required: [
-          'location',
-          'currency',
-          'pricing_overrides',
-          'prices',
-          'skipped',
+      "PricingSheet": {
+        "type": "object",
+        "required": [
+          "location",
+          "currency",
+          "pricing_overrides",
+          "prices",
+          "skipped"
         ],
-        properties: {
-          location: {
-            type: 'string',
+        "properties": {
+          "location": {
+            "type": "string"
           },
-          currency: {
-            type: 'string',
-            enum: ['USD'],
+          "currency": {
+            "type": "string",
+            "enum": [
+              "USD"
+            ]
           },
-          pricing_overrides: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/BifrostPricingOverride',
-            },
+          "pricing_overrides": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/BifrostPricingOverride"
+            }
           },
-          prices: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['model', 'prompt', 'completion'],
-              properties: {
-                model: {
-                  type: 'string',
+          "prices": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "model",
+                "prompt",
+                "completion"
+              ],
+              "properties": {
+                "model": {
+                  "type": "string"
                 },
-                prompt: {
-                  $ref: '#/components/schemas/Decimal',
+                "prompt": {
+                  "$ref": "#/components/schemas/Decimal"
                 },
-                completion: {
-                  $ref: '#/components/schemas/Decimal',
-                },
-              },
-            },
+                "completion": {
+                  "$ref": "#/components/schemas/Decimal"
+                }
+              }
+            }
           },
-          skipped: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['model', 'reason'],
-              properties: {
-                model: {
-                  type: 'string',
+          "skipped": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "model",
+                "reason"
+              ],
+              "properties": {
+                "model": {
+                  "type": "string"
                 },
-                reason: {
-                  type: 'string',
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
+                "reason": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 } as const;
 
 export const createOpenApiRouter = async (

@@ -4,623 +4,666 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
 export const spec = {
-  openapi: '3.0.3',
-  info: {
-    title: 'inference-models',
-    version: '1',
-    description:
-      "KubeAI Models of every location, read live from each location's Kubernetes API.",
-    license: {
-      name: 'UNLICENSED',
-    },
+  "openapi": "3.0.3",
+  "info": {
+    "title": "inference-models",
+    "version": "1",
+    "description": "KubeAI Models of every location, read live from each location's Kubernetes API.",
+    "license": {
+      "name": "UNLICENSED"
+    }
   },
-  servers: [
+  "servers": [
     {
-      url: '/',
-    },
+      "url": "/"
+    }
   ],
-  paths: {
-    '/health': {
-      get: {
-        operationId: 'GetHealth',
-        description: 'Liveness of the plugin. Public.',
-        security: [{}],
-        responses: {
-          '200': {
-            description: 'The plugin is up.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['status'],
-                  properties: {
-                    status: {
-                      type: 'string',
-                      enum: ['ok'],
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "GetHealth",
+        "description": "Liveness of the plugin. Public.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The plugin is up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "ok"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     },
-    '/models': {
-      get: {
-        operationId: 'ListModels',
-        description:
-          'Models of every location (or one), with their live status. Locations that cannot be reached are listed in `errors` beside the items of the others.',
-        security: [
+    "/models": {
+      "get": {
+        "operationId": "ListModels",
+        "description": "Models of every location (or one), with their live status. Locations that cannot be reached are listed in `errors` beside the items of the others.",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
           },
           {
-            name: 'feature',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              enum: [
-                'TextGeneration',
-                'TextEmbedding',
-                'Reranking',
-                'SpeechToText',
-              ],
-            },
+            "name": "feature",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "TextGeneration",
+                "TextEmbedding",
+                "Reranking",
+                "SpeechToText"
+              ]
+            }
           },
           {
-            name: 'engine',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              enum: ['OLlama', 'VLLM', 'FasterWhisper', 'Infinity'],
-            },
+            "name": "engine",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "OLlama",
+                "VLLM",
+                "FasterWhisper",
+                "Infinity"
+              ]
+            }
           },
           {
-            name: 'q',
-            in: 'query',
-            required: false,
-            description: 'Case-insensitive text search in name and URL.',
-            schema: {
-              type: 'string',
-              maxLength: 200,
-            },
-          },
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Case-insensitive text search in name and URL.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Models and per-location errors.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ModelListResponse',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Models and per-location errors.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelListResponse"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/models/{location}/{name}': {
-      get: {
-        operationId: 'GetModel',
-        description: 'One Model of one location.',
-        security: [
+    "/models/{location}/{name}": {
+      "get": {
+        "operationId": "GetModel",
+        "description": "One Model of one location.",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
+            "name": "location",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
           },
           {
-            name: 'name',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-              maxLength: 63,
-            },
-          },
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+              "maxLength": 63
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'The Model.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ModelSummary',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "The Model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelSummary"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '503': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/openrouter/models': {
-      get: {
-        operationId: 'GetOpenRouterModels',
-        description:
-          'The public OpenRouter provider listing of one location (legacy flat format): every Model whose `openrouter.ai/json` annotation validates, prices as USD-per-token decimal strings. Public (no credentials), for OpenRouter and existing callers of the old control module.',
-        security: [{}],
-        parameters: [
-          {
-            name: 'location',
-            in: 'query',
-            required: true,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
-          },
+    "/openrouter/models": {
+      "get": {
+        "operationId": "GetOpenRouterModels",
+        "description": "The public OpenRouter provider listing of one location (legacy flat format): every Model whose `openrouter.ai/json` annotation validates, prices as USD-per-token decimal strings. Public (no credentials), for OpenRouter and existing callers of the old control module.",
+        "security": [
+          {}
         ],
-        responses: {
-          '200': {
-            description: 'The listing.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/OpenRouterListingResponse',
-                },
-              },
-            },
+        "parameters": [
+          {
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The listing.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenRouterListingResponse"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '503': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/refresh': {
-      post: {
-        operationId: 'RefreshModelEntities',
-        description:
-          'Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`.',
-        security: [
+    "/refresh": {
+      "post": {
+        "operationId": "RefreshModelEntities",
+        "description": "Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`.",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        parameters: [
+        "parameters": [
           {
-            name: 'location',
-            in: 'query',
-            required: true,
-            schema: {
-              type: 'string',
-              pattern: '^[a-z0-9-]{1,63}$',
-            },
-          },
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description: 'What the refresh applied.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/RefreshResult',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "What the refresh applied.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RefreshResult"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '401': {
-            $ref: '#/components/responses/ErrorResponse',
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '503': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
   },
-  components: {
-    securitySchemes: {
-      JWT: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-      },
+  "components": {
+    "securitySchemes": {
+      "JWT": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
     },
-    responses: {
-      ErrorResponse: {
-        description: 'A Backstage error body.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
-      },
+    "responses": {
+      "ErrorResponse": {
+        "description": "A Backstage error body.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
     },
-    schemas: {
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: {
-                type: 'string',
-              },
-              message: {
-                type: 'string',
-              },
-            },
-          },
-          request: {
-            type: 'object',
-            properties: {
-              method: {
-                type: 'string',
-              },
-              url: {
-                type: 'string',
-              },
-            },
-          },
-          response: {
-            type: 'object',
-            properties: {
-              statusCode: {
-                type: 'integer',
-              },
-            },
-          },
-        },
-      },
-      ModelSummary: {
-        type: 'object',
-        required: [
-          'location',
-          'name',
-          'engine',
-          'url',
-          'features',
-          'replicas',
-          'status',
-          'warnings',
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
         ],
-        properties: {
-          location: {
-            type: 'string',
-          },
-          name: {
-            type: 'string',
-          },
-          engine: {
-            type: 'string',
-          },
-          url: {
-            type: 'string',
-          },
-          features: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          resourceProfile: {
-            type: 'string',
-          },
-          cacheProfile: {
-            type: 'string',
-          },
-          replicas: {
-            type: 'object',
-            required: ['desired', 'ready'],
-            properties: {
-              desired: {
-                type: 'integer',
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
               },
-              ready: {
-                type: 'integer',
+              "message": {
+                "type": "string"
+              }
+            }
+          },
+          "request": {
+            "type": "object",
+            "properties": {
+              "method": {
+                "type": "string"
               },
-              min: {
-                type: 'integer',
-              },
-              max: {
-                type: 'integer',
-              },
-            },
+              "url": {
+                "type": "string"
+              }
+            }
           },
-          status: {
-            type: 'string',
-            enum: ['Ready', 'Scaling', 'ScaledToZero'],
-          },
-          createdAt: {
-            type: 'string',
-          },
-          gpuCount: {
-            type: 'integer',
-            description:
-              'GPUs per replica from `<profile>:<count>`; 0 for cpu profiles.',
-          },
-          title: {
-            type: 'string',
-            description: 'Display name from the OpenRouter annotation.',
-          },
-          pricing: {
-            $ref: '#/components/schemas/Pricing',
-          },
-          contextLength: {
-            type: 'integer',
-          },
-          warnings: {
-            type: 'array',
-            description:
-              "Problems with the Model's `openrouter.ai/json` annotation or spec; empty when none.",
-            items: {
-              type: 'string',
-            },
-          },
-        },
+          "response": {
+            "type": "object",
+            "properties": {
+              "statusCode": {
+                "type": "integer"
+              }
+            }
+          }
+        }
       },
-      LocationError: {
-        type: 'object',
-        required: ['location', 'system', 'message'],
-        properties: {
-          location: {
-            type: 'string',
-          },
-          system: {
-            type: 'string',
-          },
-          message: {
-            type: 'string',
-          },
-        },
-      },
-      ModelListResponse: {
-        type: 'object',
-        required: ['items', 'errors'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ModelSummary',
-            },
-          },
-          errors: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/LocationError',
-            },
-          },
-        },
-      },
-      Pricing: {
-        type: 'object',
-        description:
-          'USD per token (image per image, request per request) as decimal strings.',
-        additionalProperties: {
-          type: 'string',
-          pattern: '^(0|[1-9][0-9]*)([.][0-9]+)?$',
-        },
-      },
-      OpenRouterModel: {
-        type: 'object',
-        required: [
-          'id',
-          'hugging_face_id',
-          'name',
-          'created',
-          'input_modalities',
-          'output_modalities',
-          'quantization',
-          'context_length',
-          'max_output_length',
-          'pricing',
-          'supported_sampling_parameters',
-          'supported_features',
+      "ModelSummary": {
+        "type": "object",
+        "required": [
+          "location",
+          "name",
+          "engine",
+          "url",
+          "features",
+          "replicas",
+          "status",
+          "warnings"
         ],
-        properties: {
-          id: {
-            type: 'string',
+        "properties": {
+          "location": {
+            "type": "string"
           },
-          hugging_face_id: {
-            type: 'string',
+          "name": {
+            "type": "string"
           },
-          name: {
-            type: 'string',
+          "engine": {
+            "type": "string"
           },
-          created: {
-            type: 'integer',
+          "url": {
+            "type": "string"
           },
-          input_modalities: {
-            type: 'array',
-            items: {
-              type: 'string',
-              enum: ['text', 'image', 'file', 'audio', 'video'],
-            },
+          "features": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           },
-          output_modalities: {
-            type: 'array',
-            items: {
-              type: 'string',
-              enum: [
-                'text',
-                'image',
-                'embeddings',
-                'audio',
-                'video',
-                'rerank',
-                'speech',
-                'transcription',
+          "resourceProfile": {
+            "type": "string"
+          },
+          "cacheProfile": {
+            "type": "string"
+          },
+          "replicas": {
+            "type": "object",
+            "required": [
+              "desired",
+              "ready"
+            ],
+            "properties": {
+              "desired": {
+                "type": "integer"
+              },
+              "ready": {
+                "type": "integer"
+              },
+              "min": {
+                "type": "integer"
+              },
+              "max": {
+                "type": "integer"
+              }
+            }
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "Ready",
+              "Scaling",
+              "ScaledToZero"
+            ]
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "gpuCount": {
+            "type": "integer",
+            "description": "GPUs per replica from `<profile>:<count>`; 0 for cpu profiles."
+          },
+          "title": {
+            "type": "string",
+            "description": "Display name from the OpenRouter annotation."
+          },
+          "pricing": {
+            "$ref": "#/components/schemas/Pricing"
+          },
+          "contextLength": {
+            "type": "integer"
+          },
+          "warnings": {
+            "type": "array",
+            "description": "Problems with the Model's `openrouter.ai/json` annotation or spec; empty when none.",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "LocationError": {
+        "type": "object",
+        "required": [
+          "location",
+          "system",
+          "message"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "system": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "ModelListResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "errors"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ModelSummary"
+            }
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationError"
+            }
+          }
+        }
+      },
+      "Pricing": {
+        "type": "object",
+        "description": "USD per token (image per image, request per request) as decimal strings.",
+        "additionalProperties": {
+          "type": "string",
+          "pattern": "^(0|[1-9][0-9]*)([.][0-9]+)?$"
+        }
+      },
+      "OpenRouterModel": {
+        "type": "object",
+        "required": [
+          "id",
+          "hugging_face_id",
+          "name",
+          "created",
+          "input_modalities",
+          "output_modalities",
+          "quantization",
+          "context_length",
+          "max_output_length",
+          "pricing",
+          "supported_sampling_parameters",
+          "supported_features"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "hugging_face_id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "created": {
+            "type": "integer"
+          },
+          "input_modalities": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "text",
+                "image",
+                "file",
+                "audio",
+                "video"
+              ]
+            }
+          },
+          "output_modalities": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "text",
+                "image",
+                "embeddings",
+                "audio",
+                "video",
+                "rerank",
+                "speech",
+                "transcription"
+              ]
+            }
+          },
+          "quantization": {
+            "type": "string",
+            "enum": [
+              "int4",
+              "int8",
+              "fp4",
+              "mxfp4",
+              "nvfp4",
+              "fp6",
+              "fp8",
+              "mxfp8",
+              "fp16",
+              "bf16",
+              "fp32"
+            ]
+          },
+          "context_length": {
+            "type": "integer"
+          },
+          "max_output_length": {
+            "type": "integer"
+          },
+          "pricing": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Pricing"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "prompt",
+                  "completion"
+                ]
+              }
+            ]
+          },
+          "supported_sampling_parameters": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "supported_features": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "description": {
+            "type": "string"
+          },
+          "deprecation_date": {
+            "type": "string"
+          },
+          "openrouter": {
+            "type": "object",
+            "required": [
+              "slug"
+            ],
+            "properties": {
+              "slug": {
+                "type": "string"
+              }
+            }
+          },
+          "datacenters": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "country_code"
               ],
-            },
+              "properties": {
+                "country_code": {
+                  "type": "string",
+                  "pattern": "^[A-Z]{2}$"
+                }
+              }
+            }
           },
-          quantization: {
-            type: 'string',
-            enum: [
-              'int4',
-              'int8',
-              'fp4',
-              'mxfp4',
-              'nvfp4',
-              'fp6',
-              'fp8',
-              'mxfp8',
-              'fp16',
-              'bf16',
-              'fp32',
-            ],
-          },
-          context_length: {
-            type: 'integer',
-          },
-          max_output_length: {
-            type: 'integer',
-          },
-          pricing: {
-            allOf: [
-              {
-                $ref: '#/components/schemas/Pricing',
-              },
-              {
-                type: 'object',
-                required: ['prompt', 'completion'],
-              },
-            ],
-          },
-          supported_sampling_parameters: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          supported_features: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          description: {
-            type: 'string',
-          },
-          deprecation_date: {
-            type: 'string',
-          },
-          openrouter: {
-            type: 'object',
-            required: ['slug'],
-            properties: {
-              slug: {
-                type: 'string',
-              },
-            },
-          },
-          datacenters: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['country_code'],
-              properties: {
-                country_code: {
-                  type: 'string',
-                  pattern: '^[A-Z]{2}$',
-                },
-              },
-            },
-          },
-          capacity_tpm: {
-            type: 'integer',
-          },
-        },
+          "capacity_tpm": {
+            "type": "integer"
+          }
+        }
       },
-      OpenRouterListingResponse: {
-        type: 'object',
-        required: ['data'],
-        properties: {
-          data: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OpenRouterModel',
-            },
-          },
-        },
+      "OpenRouterListingResponse": {
+        "type": "object",
+        "required": [
+          "data"
+        ],
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/OpenRouterModel"
+            }
+          }
+        }
       },
-      RefreshResult: {
-        type: 'object',
-        required: ['location', 'entities', 'models'],
-        properties: {
-          location: {
-            type: 'string',
+      "RefreshResult": {
+        "type": "object",
+        "required": [
+          "location",
+          "entities",
+          "models"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
           },
-          entities: {
-            type: 'integer',
-            description:
-              'Entities in the full mutation (cluster, gateway API and one per Model).',
+          "entities": {
+            "type": "integer",
+            "description": "Entities in the full mutation (cluster, gateway API and one per Model)."
           },
-          models: {
-            type: 'integer',
-          },
-        },
-      },
-    },
-  },
+          "models": {
+            "type": "integer"
+          }
+        }
+      }
+    }
+  }
 } as const;
 
 export const createOpenApiRouter = async (
