@@ -15,6 +15,13 @@ export interface Config {
        * timeout: { minutes: 3 } }`.
        */
       refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Seconds a location's Model list is served from memory by
+       * `GET /models` and `/openrouter/models` before it is read again; a
+       * list up to 60 s old is still served at once while it is refreshed in
+       * the background. Default 5; 0 reads the cluster on every request.
+       */
+      listCacheSeconds?: number;
     };
   };
 }

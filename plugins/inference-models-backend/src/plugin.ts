@@ -26,6 +26,7 @@ export const inferenceModelsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         locations: inferenceLocationsServiceRef,
         refresher: modelCatalogRefreshServiceRef,
+        config: coreServices.rootConfig,
       },
       async init({
         httpAuth,
@@ -34,13 +35,18 @@ export const inferenceModelsPlugin = createBackendPlugin({
         permissionsRegistry,
         locations,
         refresher,
+        config,
       }) {
         permissionsRegistry.addPermissions(inferenceModelsPermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            models: new ModelService(locations),
+            models: new ModelService(locations, {
+              cacheSeconds: config.getOptionalNumber(
+                'inference.models.listCacheSeconds',
+              ),
+            }),
             locations,
             refresher,
           }),

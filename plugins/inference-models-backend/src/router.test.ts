@@ -29,6 +29,8 @@ describe('inference-models routes on the sandbox', () => {
             ...config,
             inference: {
               http: { timeoutMs: 2000, retries: 0 },
+              // Live reads: these tests change the cluster between requests.
+              models: { listCacheSeconds: 0 },
               locations: [
                 local,
                 {

@@ -2,7 +2,10 @@ import {
   collectFromLocations,
   ExternalSystemError,
 } from '@internal/backstage-plugin-inference-node';
-import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
+import type {
+  InferenceLocationsService,
+  ModelResource,
+} from '@internal/backstage-plugin-inference-node';
 import type {
   ModelListResponse,
   ModelSummary,
@@ -12,6 +15,7 @@ import { NotFoundError } from '@backstage/errors';
 import { toModelSummary } from '../mapping/toModelSummary';
 import { toOpenRouterListing } from '../mapping/toOpenRouterListing';
 import { asUnavailable } from './errors';
+import { ModelListCache } from './ModelListCache';
 
 export interface ModelFilter {
   location?: string;
@@ -20,9 +24,35 @@ export interface ModelFilter {
   q?: string;
 }
 
-/** Reads Models live from every location; one location failing never hides the others. */
+/**
+ * Reads Models from every location (through a short-lived cache, see
+ * ModelListCache); one location failing never hides the others.
+ */
 export class ModelService {
-  constructor(private readonly locations: InferenceLocationsService) {}
+  private readonly cache: ModelListCache;
+
+  constructor(
+    private readonly locations: InferenceLocationsService,
+    options: { cacheSeconds?: number } = {},
+  ) {
+    const freshMs = (options.cacheSeconds ?? 5) * 1000;
+    this.cache = new ModelListCache(
+      location => this.locations.kubeAi(location).listModels(),
+      { freshMs, maxStaleMs: freshMs === 0 ? 0 : Math.max(60_000, freshMs) },
+    );
+  }
+
+  /** Summaries are computed once per list the cache holds. */
+  private readonly summaryCache = new WeakMap<object, ModelSummary[]>();
+
+  private summaries(location: string, models: ModelResource[]): ModelSummary[] {
+    let summaries = this.summaryCache.get(models);
+    if (!summaries) {
+      summaries = models.map(m => toModelSummary(location, m));
+      this.summaryCache.set(models, summaries);
+    }
+    return summaries;
+  }
 
   async list(filter: ModelFilter): Promise<ModelListResponse> {
     const targets = filter.location
@@ -32,9 +62,7 @@ export class ModelService {
       targets,
       'kubernetes',
       async location =>
-        (
-          await this.locations.kubeAi(location.name).listModels()
-        ).map(m => toModelSummary(location.name, m)),
+        this.summaries(location.name, await this.cache.get(location.name)),
     );
     const q = filter.q?.toLocaleLowerCase('en-US');
     const items = all
@@ -76,7 +104,7 @@ export class ModelService {
   ): Promise<OpenRouterListingResponse> {
     const target = this.locations.get(location);
     try {
-      const models = await this.locations.kubeAi(location).listModels();
+      const models = await this.cache.get(location);
       return toOpenRouterListing(target, models);
     } catch (error) {
       throw asUnavailable(error);
