@@ -10,6 +10,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { chromium, Browser, Page } from 'playwright-core';
 
 const root = path.resolve(__dirname, '../../..');
@@ -23,6 +24,7 @@ let portalExit: Promise<number | null>;
 let browser: Browser;
 let page: Page;
 let emulatorUrls: Record<string, string> = {};
+const secrets: string[] = [];
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -276,7 +278,42 @@ describe('portal started with ./portal start', () => {
     console.log(`screenshots: ${path.dirname(file)}`);
   });
 
-  it('Ctrl-C (SIGINT) stops the frontend, the backend and the emulators', async () => {
+  it('collects the secrets the sandbox handed out (scanned for after stop)', async () => {
+    // Collected now, checked once the portal has stopped (next test).
+    const config = yaml.load(
+      fs.readFileSync(
+        path.join(root, '.data/sandbox/app-config.sandbox.yaml'),
+        'utf8',
+      ),
+    ) as any;
+    const location = config.inference.locations[0];
+    secrets.push(
+      config.kubernetes.clusterLocatorMethods[0].clusters[0]
+        .serviceAccountToken,
+      location.bifrost.adminPassword,
+      location.odoo.apiKey,
+    );
+    const keys = await fetch(
+      `${location.bifrost.baseUrl}/api/governance/virtual-keys`,
+      {
+        headers: {
+          authorization: `Basic ${Buffer.from(
+            `admin:${location.bifrost.adminPassword}`,
+          ).toString('base64')}`,
+        },
+      },
+    );
+    const { virtual_keys } = (await keys.json()) as {
+      virtual_keys: Array<{ value: string }>;
+    };
+    secrets.push(...virtual_keys.map(k => k.value));
+    assert.ok(
+      secrets.length >= 8 &&
+        secrets.every(s => typeof s === 'string' && s.length >= 16),
+    );
+  });
+
+  it('Ctrl-C (SIGINT) stops the frontend, the backend and the emulators; no secret in the log or the databases', async () => {
     process.kill(-portal.pid!, 'SIGINT');
     const code = await Promise.race([
       portalExit,
