@@ -15,6 +15,7 @@ import { searchModuleInferenceCustomers } from '@internal/backstage-plugin-infer
 import {
   catalogModuleInferenceModels,
   scaffolderModuleInferenceModels,
+  searchModuleInferenceModels,
 } from '@internal/backstage-plugin-inference-models-backend';
 import { permissionModuleInferencePolicy } from './permissions/module';
 
@@ -80,6 +81,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@internal/backstage-plugin-inference-models-backend'));
 backend.add(catalogModuleInferenceModels);
 backend.add(scaffolderModuleInferenceModels);
+backend.add(searchModuleInferenceModels);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(searchModuleInferenceCustomers);
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));

@@ -34,3 +34,4 @@ export {
   type ModelActionsOptions,
 } from './actions/modelActions';
 export { perTokenPrice } from './actions/modelSpec';
+export { searchModuleInferenceModels } from './searchModule';

@@ -220,6 +220,41 @@ describe('portal started with ./portal start', () => {
     assert.equal(server.spec.type, 'bare-metal-server');
     assert.equal(server.spec.gpuCount, 2);
 
+    // Search finds a model's deployment, a customer and a server, each with its location.
+    const search = async (term: string, type: string) => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const res = await fetch(
+          `${BACKEND}/api/search/query?term=${encodeURIComponent(
+            term,
+          )}&types[0]=${type}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        const body = (await res.json()) as {
+          results?: Array<{ document: Record<string, any> }>;
+        };
+        if (body.results?.length) return body.results.map(r => r.document);
+        if (Date.now() > deadline)
+          throw new Error(`search for ${term} (${type}) found nothing`);
+        await sleep(3000);
+      }
+    };
+    const found = await search('qwen25', 'inference-model');
+    assert.ok(found.every(d => d.inferenceLocation === 'local'));
+    assert.ok(
+      found.some(
+        d => d.location === '/catalog/local/resource/qwen25-05b-instruct',
+      ),
+    );
+    assert.equal(
+      (await search('Globex', 'inference-customer'))[0].inferenceLocation,
+      'local',
+    );
+    assert.equal(
+      (await search('node1', 'bare-metal-server'))[0].title,
+      'node1',
+    );
+
     for (const template of ['create-model', 'scale-model', 'retire-model']) {
       const entityOfTemplate = await entity(`template/default/${template}`);
       assert.equal(entityOfTemplate.kind, 'Template');

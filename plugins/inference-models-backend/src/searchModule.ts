@@ -1,0 +1,39 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
+import { ModelCollatorFactory } from './search/ModelCollatorFactory';
+import { ModelService } from './services/ModelService';
+
+/**
+ * Search module: indexes the Models of every location every 10 minutes.
+ *
+ * @public
+ */
+export const searchModuleInferenceModels = createBackendModule({
+  pluginId: 'search',
+  moduleId: 'inference-models',
+  register(env) {
+    env.registerInit({
+      deps: {
+        indexRegistry: searchIndexRegistryExtensionPoint,
+        scheduler: coreServices.scheduler,
+        locations: inferenceLocationsServiceRef,
+      },
+      async init({ indexRegistry, scheduler, locations }) {
+        indexRegistry.addCollator({
+          schedule: scheduler.createScheduledTaskRunner({
+            frequency: { minutes: 10 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 10 },
+          }),
+          factory: new ModelCollatorFactory(
+            new ModelService(locations, { cacheSeconds: 0 }),
+          ),
+        });
+      },
+    });
+  },
+});
