@@ -1,21 +1,12 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { ResponseError } from '@backstage/errors';
-import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
-import {
-  Alert,
-  CellText,
-  Container,
-  Flex,
-  Table,
-  Text,
-  useTable,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   ServerListResponse,
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
-import useAsync from 'react-use/esm/useAsync';
+import {
+  LocationListPage,
+  PlainTable,
+} from '@internal/backstage-plugin-inference-react';
 
 export const statusOf = (s: ServerSummary) => {
   if (s.membership === 'not-in-cluster') return 'Not in cluster';
@@ -96,62 +87,34 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
   },
 ];
 
-const NodesTable = ({ servers }: { servers: ServerSummary[] }) => {
-  const data = servers.map(s => ({ ...s, id: `${s.location}/${s.name}` }));
-  const { tableProps } = useTable({
-    mode: 'complete',
-    data,
-    paginationOptions: { pageSize: data.length || 1 },
-  });
-  return (
-    <Table
-      columnConfig={columns}
-      {...tableProps}
-      pagination={{ type: 'none' }}
-    />
-  );
-};
-
-export const NodesPage = () => {
-  const { fetch } = useApi(fetchApiRef);
-  const { value, loading, error } = useAsync(async () => {
-    const response = await fetch('plugin://bare-metal/nodes');
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as ServerListResponse;
-  }, [fetch]);
-
-  return (
-    <Container>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && (
-        <Flex direction="column" gap="4">
-          {value.errors.map(e => (
-            <Alert key={e.location} status="danger" title={e.message} />
-          ))}
-          <Text as="p" variant="body-medium">
-            {value.items.length} servers,{' '}
-            {value.items.reduce(
-              (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
-              0,
-            )}{' '}
-            GPUs
+export const NodesPage = () => (
+  <LocationListPage<ServerListResponse> path="plugin://bare-metal/nodes">
+    {value => (
+      <>
+        <Text as="p" variant="body-medium">
+          {value.items.length} servers,{' '}
+          {value.items.reduce(
+            (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
+            0,
+          )}{' '}
+          GPUs
+        </Text>
+        {value.summaries.map(summary => (
+          <Text as="p" variant="body-small" key={summary.location}>
+            {summary.location}:{' '}
+            {summary.gpus.length === 0
+              ? 'no GPUs'
+              : summary.gpus
+                  .map(g => `${g.product} ${g.free} free of ${g.total}`)
+                  .join('; ')}
           </Text>
-          {value.summaries.map(summary => (
-            <Text as="p" variant="body-small" key={summary.location}>
-              {summary.location}:{' '}
-              {summary.gpus.length === 0
-                ? 'no GPUs'
-                : summary.gpus
-                    .map(g => `${g.product} ${g.free} free of ${g.total}`)
-                    .join('; ')}
-            </Text>
-          ))}
-          <NodesTable servers={value.items} />
-        </Flex>
-      )}
-    </Container>
-  );
-};
+        ))}
+        <PlainTable
+          rows={value.items}
+          rowId={s => `${s.location}/${s.name}`}
+          columns={columns}
+        />
+      </>
+    )}
+  </LocationListPage>
+);

@@ -1,21 +1,12 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { ResponseError } from '@backstage/errors';
-import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
-import {
-  Alert,
-  CellText,
-  Container,
-  Flex,
-  Table,
-  Text,
-  useTable,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   CustomerListResponse,
   CustomerSummary,
 } from '@internal/backstage-plugin-inference-billing-common';
-import useAsync from 'react-use/esm/useAsync';
+import {
+  LocationListPage,
+  PlainTable,
+} from '@internal/backstage-plugin-inference-react';
 
 const usd = (value?: number) =>
   value === undefined
@@ -54,47 +45,19 @@ const columns: ColumnConfig<CustomerSummary & { id: string }>[] = [
   },
 ];
 
-const CustomersTable = ({ customers }: { customers: CustomerSummary[] }) => {
-  const data = customers.map(c => ({ ...c, id: `${c.location}/${c.id}` }));
-  const { tableProps } = useTable({
-    mode: 'complete',
-    data,
-    paginationOptions: { pageSize: data.length || 1 },
-  });
-  return (
-    <Table
-      columnConfig={columns}
-      {...tableProps}
-      pagination={{ type: 'none' }}
-    />
-  );
-};
-
-export const CustomersPage = () => {
-  const { fetch } = useApi(fetchApiRef);
-  const { value, loading, error } = useAsync(async () => {
-    const response = await fetch('plugin://inference-billing/customers');
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as CustomerListResponse;
-  }, [fetch]);
-
-  return (
-    <Container>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && (
-        <Flex direction="column" gap="4">
-          {value.errors.map(e => (
-            <Alert key={e.location} status="danger" title={e.message} />
-          ))}
-          <Text as="p" variant="body-medium">
-            {value.items.length} customers
-          </Text>
-          <CustomersTable customers={value.items} />
-        </Flex>
-      )}
-    </Container>
-  );
-};
+export const CustomersPage = () => (
+  <LocationListPage<CustomerListResponse> path="plugin://inference-billing/customers">
+    {value => (
+      <>
+        <Text as="p" variant="body-medium">
+          {value.items.length} customers
+        </Text>
+        <PlainTable
+          rows={value.items}
+          rowId={c => `${c.location}/${c.id}`}
+          columns={columns}
+        />
+      </>
+    )}
+  </LocationListPage>
+);

@@ -1,4 +1,5 @@
-import { CellText, Table, useTable, type ColumnConfig } from '@backstage/ui';
+import { CellText, type ColumnConfig } from '@backstage/ui';
+import { PlainTable } from '@internal/backstage-plugin-inference-react';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 
 /**
@@ -74,18 +75,10 @@ const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
   },
 ];
 
-export const ModelsTable = ({ models }: { models: ModelSummary[] }) => {
-  const data = models.map(m => ({ ...m, id: `${m.location}/${m.name}` }));
-  const { tableProps } = useTable({
-    mode: 'complete',
-    data,
-    paginationOptions: { pageSize: data.length || 1 },
-  });
-  return (
-    <Table
-      columnConfig={columns}
-      {...tableProps}
-      pagination={{ type: 'none' }}
-    />
-  );
-};
+export const ModelsTable = ({ models }: { models: ModelSummary[] }) => (
+  <PlainTable
+    rows={models}
+    rowId={m => `${m.location}/${m.name}`}
+    columns={columns}
+  />
+);

@@ -1,0 +1,7 @@
+/**
+ * React pieces shared by the inference portal's frontend plugins.
+ *
+ * @packageDocumentation
+ */
+export { LocationListPage } from './LocationListPage';
+export { PlainTable } from './PlainTable';
