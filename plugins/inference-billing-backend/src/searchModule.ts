@@ -3,7 +3,10 @@ import {
   coreServices,
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
-import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
+import {
+  collatorTaskRunner,
+  inferenceLocationsServiceRef,
+} from '@internal/backstage-plugin-inference-node';
 import { CustomerCollatorFactory } from './search/CustomerCollatorFactory';
 import { CustomerService } from './services/CustomerService';
 
@@ -24,11 +27,7 @@ export const searchModuleInferenceCustomers = createBackendModule({
       },
       async init({ indexRegistry, scheduler, locations }) {
         indexRegistry.addCollator({
-          schedule: scheduler.createScheduledTaskRunner({
-            frequency: { minutes: 10 },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 10 },
-          }),
+          schedule: collatorTaskRunner(scheduler),
           factory: new CustomerCollatorFactory(new CustomerService(locations)),
         });
       },

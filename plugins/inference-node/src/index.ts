@@ -37,3 +37,4 @@ export {
   OPENROUTER_ANNOTATION,
   type ModelPricing,
 } from './pricing/modelPricing';
+export { collatorTaskRunner } from './search/collatorTaskRunner';
