@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
+import { createHelmInstallAction } from './actions/helmInstall';
 import { createNodeCordonActions } from './actions/nodeCordon';
 
 /**
@@ -24,6 +25,7 @@ export const scaffolderModuleBareMetal = createBackendModule({
       async init({ scaffolder, locations, permissions }) {
         scaffolder.addActions(
           ...createNodeCordonActions({ locations, permissions }),
+          createHelmInstallAction({ locations, permissions }),
         );
       },
     });

@@ -29,6 +29,10 @@ export {
   type ModelResource,
   type ModelScale,
 } from './kubernetes/KubeAiClient';
+export {
+  HELM_NAMESPACE,
+  type HelmChartResource,
+} from './kubernetes/KubeAiClient';
 export * from './bifrost/BifrostClient';
 export { requirePermission } from './auth/requirePermission';
 export { collectFromLocations, toLocationError } from './locations/collect';

@@ -255,7 +255,12 @@ describe('portal started with ./portal start', () => {
       'node1',
     );
 
-    for (const template of ['create-model', 'scale-model', 'retire-model']) {
+    for (const template of [
+      'create-model',
+      'scale-model',
+      'retire-model',
+      'install-helm-chart',
+    ]) {
       const entityOfTemplate = await entity(`template/default/${template}`);
       assert.equal(entityOfTemplate.kind, 'Template');
     }

@@ -1,9 +1,11 @@
 import {
+  BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  V1Job,
   V1Node,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -96,6 +98,33 @@ export interface ModelScale {
   replicas?: number;
 }
 
+/** Namespace K3s's helm-controller watches for HelmCharts. */
+export const HELM_NAMESPACE = 'kube-system';
+
+/** A K3s HelmChart (helm.cattle.io/v1). */
+export interface HelmChartResource {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    [key: string]: unknown;
+  };
+  spec: {
+    repo?: string;
+    chart: string;
+    version?: string;
+    targetNamespace?: string;
+    createNamespace?: boolean;
+    valuesContent?: string;
+    [key: string]: unknown;
+  };
+  status?: { jobName?: string; [key: string]: unknown };
+}
+
 /**
  * The Kubernetes API of one location: KubeAI Models, Nodes and Pods, through
  * the real @kubernetes/client-node, with timeouts and location-naming errors.
@@ -103,6 +132,7 @@ export interface ModelScale {
 export class KubeAiClient {
   private readonly objects: CustomObjectsApi;
   private readonly core: CoreV1Api;
+  private readonly batch: BatchV1Api;
 
   constructor(
     private readonly location: InferenceLocation,
@@ -111,6 +141,7 @@ export class KubeAiClient {
   ) {
     this.objects = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.batch = kubeConfig.makeApiClient(BatchV1Api);
   }
 
   private call<T>(
@@ -316,5 +347,126 @@ export class KubeAiClient {
         ),
     );
     return list.items;
+  }
+
+  /** K3s HelmChart (helm.cattle.io/v1) in kube-system; undefined when absent. */
+  async getHelmChart(name: string): Promise<HelmChartResource | undefined> {
+    try {
+      return (await this.call(
+        `get HelmChart ${HELM_NAMESPACE}/${name}`,
+        true,
+        signal =>
+          this.objects.getNamespacedCustomObject(
+            {
+              group: 'helm.cattle.io',
+              version: 'v1',
+              namespace: HELM_NAMESPACE,
+              plural: 'helmcharts',
+              name,
+            },
+            abortable(signal),
+          ),
+      )) as HelmChartResource;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async createHelmChart(
+    manifest: HelmChartResource,
+  ): Promise<HelmChartResource> {
+    const body = {
+      ...manifest,
+      apiVersion: 'helm.cattle.io/v1',
+      kind: 'HelmChart',
+      metadata: { ...manifest.metadata, namespace: HELM_NAMESPACE },
+    };
+    return (await this.call(
+      `create HelmChart ${HELM_NAMESPACE}/${manifest.metadata.name}`,
+      false,
+      signal =>
+        this.objects.createNamespacedCustomObject(
+          {
+            group: 'helm.cattle.io',
+            version: 'v1',
+            namespace: HELM_NAMESPACE,
+            plural: 'helmcharts',
+            body,
+          },
+          abortable(signal),
+        ),
+    )) as HelmChartResource;
+  }
+
+  /** JSON merge patch of a HelmChart in kube-system. */
+  async patchHelmChart(
+    name: string,
+    patch: object,
+  ): Promise<HelmChartResource> {
+    return (await this.call(
+      `patch HelmChart ${HELM_NAMESPACE}/${name}`,
+      true,
+      signal =>
+        this.objects.patchNamespacedCustomObject(
+          {
+            group: 'helm.cattle.io',
+            version: 'v1',
+            namespace: HELM_NAMESPACE,
+            plural: 'helmcharts',
+            name,
+            body: patch,
+          },
+          setHeaderOptions(
+            'Content-Type',
+            PatchStrategy.MergePatch,
+            abortable(signal),
+          ),
+        ),
+    )) as HelmChartResource;
+  }
+
+  /** A Job; undefined when absent. */
+  async getJob(namespace: string, name: string): Promise<V1Job | undefined> {
+    try {
+      return await this.call(`get Job ${namespace}/${name}`, true, signal =>
+        this.batch.readNamespacedJob({ namespace, name }, abortable(signal)),
+      );
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Pods of a Job (label `job-name=<job>`). */
+  async listJobPods(namespace: string, job: string): Promise<V1Pod[]> {
+    const list = await this.call(
+      `list pods of Job ${namespace}/${job}`,
+      true,
+      signal =>
+        this.core.listNamespacedPod(
+          { namespace, labelSelector: `job-name=${job}` },
+          abortable(signal),
+        ),
+    );
+    return list.items;
+  }
+
+  /** The last `tailLines` lines of a pod's log. */
+  async readPodLog(
+    namespace: string,
+    name: string,
+    tailLines = 20,
+  ): Promise<string> {
+    const log = await this.call(
+      `read log of Pod ${namespace}/${name}`,
+      true,
+      signal =>
+        this.core.readNamespacedPodLog(
+          { namespace, name, tailLines },
+          abortable(signal),
+        ),
+    );
+    return String(log ?? '');
   }
 }
