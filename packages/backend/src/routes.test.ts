@@ -13,6 +13,7 @@ import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import fc from 'fast-check';
 import request from 'supertest';
 import bareMetalPlugin from '@internal/backstage-plugin-bare-metal-backend';
 import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing-backend';
@@ -147,6 +148,7 @@ describe('every inference route', () => {
     forbidden: 0,
     malformed: 0,
     public: 0,
+    generated: 0,
   };
 
   beforeAll(async () => {
@@ -156,7 +158,7 @@ describe('every inference route', () => {
     await sandbox.close();
     // eslint-disable-next-line no-console
     console.log(
-      `routes checked: ${counts.routes} (public ${counts.public}); 401 checks: ${counts.unauthenticated}; 403 checks: ${counts.forbidden}; 400 checks: ${counts.malformed}`,
+      `routes checked: ${counts.routes} (public ${counts.public}); 401 checks: ${counts.unauthenticated}; 403 checks: ${counts.forbidden}; 400 checks: ${counts.malformed}; generated inputs: ${counts.generated}`,
     );
   });
 
@@ -241,5 +243,55 @@ describe('every inference route', () => {
         expect(res.body.error.message).toContain(parameter.name);
       }
     }
+  });
+
+  it('answers 1,000 generated inputs per GET route with success or a 4xx, never a 5xx', async () => {
+    const server = await backend(false);
+    const value = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'local',
+        'nowhere',
+        '',
+        'x'.repeat(300),
+        '2026-10-01',
+        '-1',
+        '../etc',
+      ),
+      fc.integer().map(String),
+    );
+    for (const route of all.filter(r => r.method === 'get')) {
+      const names = (route.operation.parameters ?? []).map(p => p.name);
+      const input = fc.record({
+        params: fc.dictionary(
+          fc.constantFrom(...names, 'extra', 'limit'),
+          value,
+        ),
+        path: fc.array(value, { minLength: 2, maxLength: 2 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(input, async ({ params, path: pathValues }) => {
+          counts.generated += 1;
+          let p = route.path;
+          for (const [i, parameter] of (route.operation.parameters ?? [])
+            .filter(x => x.in === 'path')
+            .entries()) {
+            p = p.replace(
+              `{${parameter.name}}`,
+              encodeURIComponent(pathValues[i] || 'x'),
+            );
+          }
+          const query = new URLSearchParams(params).toString();
+          const res = await request(server)
+            .get(`/api/${route.plugin}${p}${query ? `?${query}` : ''}`)
+            .set('authorization', mockCredentials.user.header());
+          return res.status < 500;
+        }),
+        { numRuns: 1000 },
+      );
+    }
+    expect(counts.generated).toBe(
+      1000 * all.filter(r => r.method === 'get').length,
+    );
   });
 });
