@@ -39,7 +39,10 @@ export async function createRouter(options: {
 
   router.get('/models', async (req, res) => {
     await authorize(req);
-    res.json(await models.list(req.query));
+    // A ModelListResponse, sent pre-serialised (see ModelService.listJson).
+    (res as express.Response)
+      .type('application/json')
+      .send(await models.listJson(req.query));
   });
 
   router.get('/models/:location/:name', async (req, res) => {

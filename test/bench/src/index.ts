@@ -3,12 +3,14 @@
  * their figures. Never part of `./portal test`.
  */
 import { ledgerIngestion } from './ledgerIngestion';
+import { modelsHttp } from './modelsHttp';
 import { modelsList } from './modelsList';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'ledger-ingestion': () =>
     ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
   'models-list': () => modelsList(3, 1000, 50, 4),
+  'models-http': () => modelsHttp(3, 1000, 50, 10),
 };
 
 async function main() {

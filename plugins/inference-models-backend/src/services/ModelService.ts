@@ -1,12 +1,13 @@
 import {
-  collectFromLocations,
   ExternalSystemError,
+  toLocationError,
 } from '@internal/backstage-plugin-inference-node';
 import type {
   InferenceLocationsService,
   ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 import type {
+  LocationError,
   ModelListResponse,
   ModelSummary,
   OpenRouterListingResponse,
@@ -16,6 +17,8 @@ import { toModelSummary } from '../mapping/toModelSummary';
 import { toOpenRouterListing } from '../mapping/toOpenRouterListing';
 import { asUnavailable } from './errors';
 import { ModelListCache } from './ModelListCache';
+
+type LocationRead = { items?: ModelSummary[]; error?: LocationError };
 
 export interface ModelFilter {
   location?: string;
@@ -42,6 +45,11 @@ export class ModelService {
     );
   }
 
+  private readonly jsonCache = new Map<
+    string,
+    { lists: Array<ModelSummary[] | undefined>; errors: string; json: string }
+  >();
+
   /** Summaries are computed once per list the cache holds. */
   private readonly summaryCache = new WeakMap<object, ModelSummary[]>();
 
@@ -54,18 +62,34 @@ export class ModelService {
     return summaries;
   }
 
-  async list(filter: ModelFilter): Promise<ModelListResponse> {
+  /** Each target location's summaries (shared arrays from the cache) or its error. */
+  private async read(filter: ModelFilter): Promise<LocationRead[]> {
     const targets = filter.location
       ? [this.locations.get(filter.location)]
       : this.locations.list();
-    const { items: all, errors } = await collectFromLocations(
-      targets,
-      'kubernetes',
-      async location =>
-        this.summaries(location.name, await this.cache.get(location.name)),
+    return Promise.all(
+      targets.map(async (location): Promise<LocationRead> => {
+        try {
+          return {
+            items: this.summaries(
+              location.name,
+              await this.cache.get(location.name),
+            ),
+          };
+        } catch (error) {
+          return { error: toLocationError(location.name, 'kubernetes', error) };
+        }
+      }),
     );
+  }
+
+  private assemble(
+    reads: LocationRead[],
+    filter: ModelFilter,
+  ): ModelListResponse {
     const q = filter.q?.toLocaleLowerCase('en-US');
-    const items = all
+    const items = reads
+      .flatMap(r => r.items ?? [])
       .filter(
         (m: ModelSummary) =>
           (!filter.feature || m.features.includes(filter.feature)) &&
@@ -78,7 +102,45 @@ export class ModelService {
         (a, b) =>
           a.location.localeCompare(b.location) || a.name.localeCompare(b.name),
       );
-    return { items, errors };
+    return {
+      items,
+      errors: reads.flatMap(r => (r.error ? [r.error] : [])),
+    };
+  }
+
+  async list(filter: ModelFilter): Promise<ModelListResponse> {
+    return this.assemble(await this.read(filter), filter);
+  }
+
+  /**
+   * The same response serialised, reused while every location's list is the
+   * one the cache held last time (serialising thousands of Models per
+   * request would dominate the route's latency).
+   */
+  async listJson(filter: ModelFilter): Promise<string> {
+    const reads = await this.read(filter);
+    const key = JSON.stringify([
+      filter.location,
+      filter.feature,
+      filter.engine,
+      filter.q,
+    ]);
+    const errors = JSON.stringify(reads.map(r => r.error ?? null));
+    const cached = this.jsonCache.get(key);
+    if (
+      cached &&
+      cached.errors === errors &&
+      cached.lists.length === reads.length &&
+      cached.lists.every((list, i) => list === reads[i].items)
+    ) {
+      return cached.json;
+    }
+    const json = JSON.stringify(this.assemble(reads, filter));
+    if (this.jsonCache.size >= 100) {
+      this.jsonCache.clear();
+    }
+    this.jsonCache.set(key, { lists: reads.map(r => r.items), errors, json });
+    return json;
   }
 
   async get(location: string, name: string): Promise<ModelSummary> {
