@@ -1038,13 +1038,7 @@ export class BifrostStore {
             team.customer_id = decoded.customerId;
           }
         }
-        if (decoded.budget) this.updateSingularBudget('team_id', id, decoded.budget);
-        else if (decoded.budgets) {
-          const problem = precheckBudgets(decoded.budgets, 'update');
-          if (problem) throw new Error(problem);
-          this.reconcileBudgets('team_id', id, decoded.budgets);
-        }
-        if (decoded.rateLimit) this.updateOwnerRateLimit(team, decoded.rateLimit);
+        this.updateOwnerLimits('team_id', id, team, decoded);
         team.updated_at = nowIso();
       });
     } catch (e) {
@@ -1054,11 +1048,32 @@ export class BifrostStore {
     return this.teamView(this.teams.get(id)!);
   }
 
+  /** Budgets (legacy singular or list) and rate limit of a team or customer update. */
+  private updateOwnerLimits(
+    ownerKey: 'team_id' | 'customer_id',
+    id: string,
+    owner: { rate_limit_id?: string },
+    decoded: { budget?: JsonObject; budgets?: BudgetRequest[]; rateLimit?: RateLimitRequest },
+  ): void {
+    if (decoded.budget) this.updateSingularBudget(ownerKey, id, decoded.budget);
+    else if (decoded.budgets) {
+      const problem = precheckBudgets(decoded.budgets, 'update');
+      if (problem) throw new Error(problem);
+      this.reconcileBudgets(ownerKey, id, decoded.budgets);
+    }
+    if (decoded.rateLimit) this.updateOwnerRateLimit(owner, decoded.rateLimit);
+  }
+
+  /** Removes the budgets and rate limit a deleted team or customer owned. */
+  private deleteOwnerLimits(ownerKey: 'team_id' | 'customer_id', id: string, owner: { rate_limit_id?: string }): void {
+    for (const b of this.budgetsOf(ownerKey, id)) this.budgets.delete(b.id);
+    this.deleteRateLimit(owner.rate_limit_id);
+  }
+
   deleteTeam(id: string): void {
     const team = this.teams.get(id);
     if (!team) throw new HttpError(404, 'Team not found');
-    for (const b of this.budgetsOf('team_id', id)) this.budgets.delete(b.id);
-    this.deleteRateLimit(team.rate_limit_id);
+    this.deleteOwnerLimits('team_id', id, team);
     for (const vk of this.virtualKeys.values()) if (vk.team_id === id) delete vk.team_id;
     this.teams.delete(id);
   }
@@ -1113,13 +1128,7 @@ export class BifrostStore {
           customer.name = decoded.name;
         }
         if (decoded.calendarAligned !== undefined) customer.calendar_aligned = decoded.calendarAligned;
-        if (decoded.budget) this.updateSingularBudget('customer_id', id, decoded.budget);
-        else if (decoded.budgets) {
-          const problem = precheckBudgets(decoded.budgets, 'update');
-          if (problem) throw new Error(problem);
-          this.reconcileBudgets('customer_id', id, decoded.budgets);
-        }
-        if (decoded.rateLimit) this.updateOwnerRateLimit(customer, decoded.rateLimit);
+        this.updateOwnerLimits('customer_id', id, customer, decoded);
         customer.updated_at = nowIso();
       });
     } catch (e) {
@@ -1132,8 +1141,7 @@ export class BifrostStore {
   deleteCustomer(id: string): void {
     const customer = this.customers.get(id);
     if (!customer) throw new HttpError(404, 'Customer not found');
-    for (const b of this.budgetsOf('customer_id', id)) this.budgets.delete(b.id);
-    this.deleteRateLimit(customer.rate_limit_id);
+    this.deleteOwnerLimits('customer_id', id, customer);
     for (const t of this.teams.values()) if (t.customer_id === id) delete t.customer_id;
     for (const vk of this.virtualKeys.values()) if (vk.customer_id === id) delete vk.customer_id;
     this.customers.delete(id);
