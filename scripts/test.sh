@@ -18,6 +18,9 @@ npx tsc
 step "Lint (backstage-cli repo lint)"
 npx backstage-cli repo lint
 
+step "System packages the tests drive (chromium, sshd, kubectl)"
+./scripts/ensure-system-packages.sh
+
 step "Unit and integration tests (jest)"
 # Database tests run on SQLite always, and on PostgreSQL when it is reachable
 # (CI has it; a missing PostgreSQL in CI is a failure, not a skip).
@@ -31,8 +34,10 @@ elif [ "${CI}" = "true" ] && [ -n "${PORTAL_REQUIRE_POSTGRES:-}" ]; then
 else
   echo "PostgreSQL not reachable: database tests run on SQLite only"
 fi
-npx backstage-cli repo test --maxWorkers=2
+# Tests get 30 s each (two workers share two cores with suites that start
+# whole backends). Workers are recycled when a test file leaves them big (some suites start
+# whole backends): a worker near its heap limit spends its time in GC.
+npx backstage-cli repo test --maxWorkers=2 --workerIdleMemoryLimit=1536MB --testTimeout=30000
 
 step "End-to-end tests (Chromium)"
-./scripts/ensure-chromium.sh
 npm run --silent test:e2e -w @internal/test-e2e

@@ -4,6 +4,33 @@ export interface Config {
     billing?: {
       /** Minutes between two usage ingestions from each location's Bifrost. Default 5. */
       ingestionIntervalMinutes?: number;
+      /** Invoice runs (`/invoicing/generate`, the Invoices page). */
+      invoicing?: {
+        /**
+         * Whether each location with Odoo gets its monthly run, the scheduled
+         * task `invoicing:<location>` at 00:00 UTC on its `billing.invoiceDay`.
+         * Default true.
+         */
+        schedule?: boolean;
+      };
+      /** Customer onboarding (the onboard-customer template and the Approvals page). */
+      onboarding?: {
+        /**
+         * Entity refs (users or groups) notified of new onboarding requests.
+         * Default `group:default/billing-admins`.
+         */
+        approvers?: string[];
+        /**
+         * Secret the one-time key reveals are encrypted under (AES-256-GCM).
+         * Without it a random key is used, lost when the backend restarts.
+         * @visibility secret
+         */
+        revealSecret?: string;
+        /** Hours a new virtual key stays revealable to its requester. Default 24. */
+        revealTtlHours?: number;
+        /** Seconds between two checks of `inference:approval:await`. Default 5. */
+        approvalPollSeconds?: number;
+      };
     };
   };
 }

@@ -50,7 +50,11 @@ export interface Config {
       };
       /** Billing settings of the location. */
       billing?: {
-        /** ISO 4217 currency invoices are issued in. Default EUR. */
+        /**
+         * ISO 4217 currency of the location's books in Odoo. Default EUR.
+         * Invoices are issued in USD, the currency of the Models' prices;
+         * Odoo converts them into this currency at its own rates.
+         */
         currency?: string;
         /** Day of the month (1-28) the monthly invoice run happens, 00:00 UTC. Default 2. */
         invoiceDay?: number;
@@ -65,7 +69,33 @@ export interface Config {
         sshPort?: number;
         /** Roles: `server` (K3s control plane), `agent`, `gpu`. */
         roles?: Array<'server' | 'agent' | 'gpu'>;
+        /** SSH user of this server; overrides `ssh.user`. Commands run with `sudo -n` unless it is root. */
+        sshUser?: string;
+        /**
+         * SHA256 fingerprint of the server's SSH host key, as `ssh-keygen -lf` prints it
+         * (`SHA256:` and 43 base64 characters). SSH connections to a server whose key
+         * differs, or that has none configured, are refused.
+         */
+        hostKeySha256?: string;
       }>;
+      /** How the portal reaches the location's servers over SSH (K3s install, SSH facts). */
+      ssh?: {
+        /** SSH user. Default root. */
+        user?: string;
+        /**
+         * OpenSSH or PEM private key. When absent, the K3s install template asks for one
+         * as a scaffolder secret.
+         * @visibility secret
+         */
+        privateKey?: string;
+        /**
+         * Passphrase of the private key.
+         * @visibility secret
+         */
+        passphrase?: string;
+        /** Timeout of the SSH handshake, in ms. Default 10000. */
+        connectTimeoutMs?: number;
+      };
       /** LAN addresses of the location. */
       network?: {
         /** Virtual IP of the K3s API (kube-vip). */

@@ -11,13 +11,17 @@ import {
   scaffolderModuleBareMetal,
   searchModuleBareMetal,
 } from '@internal/backstage-plugin-bare-metal-backend';
-import { searchModuleInferenceCustomers } from '@internal/backstage-plugin-inference-billing-backend';
+import {
+  scaffolderModuleInferenceBilling,
+  searchModuleInferenceCustomers,
+} from '@internal/backstage-plugin-inference-billing-backend';
 import {
   catalogModuleInferenceModels,
   scaffolderModuleInferenceModels,
   searchModuleInferenceModels,
 } from '@internal/backstage-plugin-inference-models-backend';
 import { permissionModuleInferencePolicy } from './permissions/module';
+import { authModuleSandboxUsers } from './auth/sandboxUsersModule';
 
 const backend = createBackend();
 
@@ -37,6 +41,9 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Dev sandbox only: inert unless auth.providers.sandbox is configured (./portal start does).
+backend.add(authModuleSandboxUsers);
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 // See https://backstage.io/docs/auth/guest/provider
 
 // catalog plugin
@@ -84,6 +91,7 @@ backend.add(scaffolderModuleInferenceModels);
 backend.add(searchModuleInferenceModels);
 backend.add(import('@internal/backstage-plugin-inference-billing-backend'));
 backend.add(searchModuleInferenceCustomers);
+backend.add(scaffolderModuleInferenceBilling);
 backend.add(import('@internal/backstage-plugin-bare-metal-backend'));
 backend.add(scaffolderModuleBareMetal);
 backend.add(catalogModuleBareMetal);

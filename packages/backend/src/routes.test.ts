@@ -17,7 +17,10 @@ import fc from 'fast-check';
 import request from 'supertest';
 import bareMetalPlugin from '@internal/backstage-plugin-bare-metal-backend';
 import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing-backend';
-import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
+import inferenceModelsPlugin, {
+  catalogModuleInferenceModels,
+} from '@internal/backstage-plugin-inference-models-backend';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +44,22 @@ type Operation = {
   operationId: string;
   security?: Array<Record<string, unknown>>;
   parameters?: Parameter[];
-  requestBody?: { required?: boolean };
+  requestBody?: {
+    required?: boolean;
+    content?: Record<string, { schema?: BodySchema }>;
+  };
+};
+type BodySchema = {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+  allOf?: BodySchema[];
+};
+type Spec = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: {
+    schemas?: Record<string, BodySchema>;
+    parameters?: Record<string, Parameter>;
+  };
 };
 
 const PLUGINS = ['inference-models', 'inference-billing', 'bare-metal'];
@@ -51,6 +69,7 @@ const root = path.resolve(__dirname, '../../..');
 
 interface Route {
   plugin: string;
+  spec: Spec;
   method: (typeof METHODS)[number];
   path: string;
   operation: Operation;
@@ -64,19 +83,47 @@ function routes(): Route[] {
         path.join(root, `plugins/${plugin}-backend/src/schema/openapi.yaml`),
         'utf8',
       ),
-    ) as { paths: Record<string, Record<string, Operation>> };
+    ) as Spec;
     return Object.entries(spec.paths).flatMap(([p, item]) =>
       METHODS.filter(m => item[m]).map(method => ({
         plugin,
+        spec,
         method,
         path: p,
-        operation: item[method],
+        operation: {
+          ...item[method],
+          // Shared parameters ($ref to components.parameters), resolved.
+          parameters: (item[method].parameters ?? []).map(parameter => {
+            const ref = (parameter as { $ref?: string }).$ref;
+            return ref
+              ? spec.components!.parameters![ref.split('/').pop()!]
+              : parameter;
+          }),
+        },
         isPublic: (item[method].security ?? []).some(
           s => Object.keys(s).length === 0,
         ),
       })),
     );
   });
+}
+
+/** Property names of a route's JSON body schema ($ref and allOf resolved). */
+function bodyProperties(route: Route): string[] {
+  const resolve = (schema?: BodySchema): string[] => {
+    if (!schema) return [];
+    if (schema.$ref) {
+      const name = schema.$ref.split('/').pop()!;
+      return resolve(route.spec.components?.schemas?.[name]);
+    }
+    return [
+      ...Object.keys(schema.properties ?? {}),
+      ...(schema.allOf ?? []).flatMap(resolve),
+    ];
+  };
+  return resolve(
+    route.operation.requestBody?.content?.['application/json']?.schema,
+  );
 }
 
 /** A value the spec accepts, for the parameters a request must carry. */
@@ -89,6 +136,7 @@ function validValue(parameter: Parameter): string {
   if (parameter.name === 'name') return 'qwen25-05b-instruct';
   if (schema.format === 'date' || /date/.test(parameter.name))
     return '2026-10-01';
+  if (schema.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
   if (schema.type === 'integer' || schema.type === 'number')
     return String(schema.minimum ?? 1);
   if (schema.type === 'boolean') return 'true';
@@ -166,6 +214,9 @@ describe('every inference route', () => {
     const { server } = await startTestBackend({
       features: [
         inferenceModelsPlugin,
+        // The catalog and the models' provider, for POST /refresh.
+        catalogPlugin,
+        catalogModuleInferenceModels,
         inferenceBillingPlugin,
         bareMetalPlugin,
         mockServices.rootConfig.factory({ data: sandbox.config as any }),
@@ -287,11 +338,142 @@ describe('every inference route', () => {
             .set('authorization', mockCredentials.user.header());
           return res.status < 500;
         }),
-        { numRuns: 1000 },
+        { numRuns: 1000, endOnFailure: true },
       );
     }
     expect(counts.generated).toBe(
       1000 * all.filter(r => r.method === 'get').length,
     );
+  });
+
+  it('answers 1,000 generated queries and bodies per POST/PUT/PATCH/DELETE route with success or a 4xx; a refused one changes nothing', async () => {
+    const server = await backend(false);
+    // What a request could change in the location's systems.
+    const state = () =>
+      JSON.stringify({
+        customers: sandbox.bifrost.customers(),
+        keys: sandbox.bifrost.virtualKeys().map(k => [k.id, k.is_active]),
+        budgets: sandbox.bifrost.budgets(),
+        partners: sandbox.odoo.records('res.partner').length,
+        moves: sandbox.odoo.records('account.move').map(m => [m.id, m.state]),
+        models: sandbox.kubernetes
+          .list<any>('kubeai.org/v1', 'Model')
+          .map(m => [m.metadata.name, m.spec]),
+      });
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        'local',
+        'nowhere',
+        '',
+        'x'.repeat(300),
+        '2026-10-01',
+        '2026-11-02',
+        'all',
+        'validate',
+        'none',
+        '../etc',
+        '$(id)',
+      ),
+      fc.integer().map(String),
+    );
+    const json = fc.oneof(
+      scalar,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(scalar, { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 3 }),
+    );
+    const writes = all.filter(r => r.method !== 'get');
+    const tally = { refused: 0, accepted: 0 };
+    for (const route of writes) {
+      const names = (route.operation.parameters ?? []).map(p => p.name);
+      const props = bodyProperties(route);
+      // Each parameter mostly valid (so that requests also get through to
+      // the handlers), sometimes anything, sometimes absent.
+      const parameterValue = (parameter: Parameter) =>
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constant(validValue(parameter)) },
+          { weight: 1, arbitrary: scalar },
+        );
+      const queryParameters = (route.operation.parameters ?? []).filter(
+        x => x.in === 'query',
+      );
+      const pathParameters = (route.operation.parameters ?? []).filter(
+        x => x.in === 'path',
+      );
+      const input = fc.record({
+        params: fc
+          .tuple(
+            fc.record(
+              Object.fromEntries(
+                queryParameters.map(x => [x.name, parameterValue(x)]),
+              ),
+              { requiredKeys: [] },
+            ),
+            fc.dictionary(fc.constantFrom('extra', ...names), scalar, {
+              maxKeys: 1,
+            }),
+          )
+          .map(([a, b]) => ({ ...b, ...a } as Record<string, string>)),
+        path: fc.tuple(
+          ...[0, 1, 2].map(i =>
+            pathParameters[i] ? parameterValue(pathParameters[i]) : scalar,
+          ),
+        ),
+        body: fc.oneof(
+          fc.constant(undefined),
+          fc.dictionary(fc.constantFrom(...props, 'extra'), json),
+          json,
+        ),
+      });
+      await fc.assert(
+        fc.asyncProperty(input, async ({ params, path: pathValues, body }) => {
+          counts.generated += 1;
+          let p = route.path;
+          for (const [i, parameter] of (route.operation.parameters ?? [])
+            .filter(x => x.in === 'path')
+            .entries()) {
+            p = p.replace(
+              `{${parameter.name}}`,
+              encodeURIComponent(pathValues[i] || 'x'),
+            );
+          }
+          const query = new URLSearchParams(params).toString();
+          const before = state();
+          let req = request(server)
+            [route.method](
+              `/api/${route.plugin}${p}${query ? `?${query}` : ''}`,
+            )
+            .set('authorization', mockCredentials.user.header());
+          if (body !== undefined) {
+            req = req
+              .set('content-type', 'application/json')
+              .send(JSON.stringify(body));
+          }
+          const res = await req;
+          if (res.status >= 500) return false;
+          if (res.status >= 400) {
+            tally.refused += 1;
+            return state() === before;
+          }
+          tally.accepted += 1;
+          return true;
+        }),
+        { numRuns: 1000, endOnFailure: true },
+      );
+    }
+    // eslint-disable-next-line no-console
+    console.log(
+      `write routes: ${writes.length}, generated requests: ${
+        1000 * writes.length
+      }: ${tally.accepted} succeeded, ${
+        tally.refused
+      } refused with a 4xx and changed nothing, 0 answered 5xx`,
+    );
+    expect(tally.refused).toBeGreaterThan(0);
+    expect(tally.accepted).toBeGreaterThan(0);
   });
 });

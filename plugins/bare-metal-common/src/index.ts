@@ -59,6 +59,32 @@ export type LocationGpuSummary = {
   gpus: GpuCapacity[];
 };
 
+/** A disk of a server, from `lsblk`. */
+export type DiskFact = {
+  name: string;
+  sizeBytes: number;
+  type?: string;
+  model?: string;
+};
+
+/** A GPU of a server, from `nvidia-smi --query-gpu`. */
+export type GpuFact = {
+  name: string;
+  memoryMiB?: number;
+  driverVersion?: string;
+};
+
+/** Hardware facts read from a server over SSH (when enabled in config). */
+export type SshFacts = {
+  cpuModel?: string;
+  cpuCount?: number;
+  memoryBytes?: number;
+  disks: DiskFact[];
+  gpus: GpuFact[];
+  /** When they were read (ISO 8601); facts are cached for a while. */
+  collectedAt: string;
+};
+
 /** A configured server joined with its Kubernetes Node. */
 export type ServerSummary = {
   location: string;
@@ -82,6 +108,10 @@ export type ServerSummary = {
   allocatableMemory?: string;
   gpus: GpuSummary[];
   modelPods: ModelPodSummary[];
+  /** Hardware facts over SSH, when `inference.bareMetal.sshFacts.enabled`. */
+  sshFacts?: SshFacts;
+  /** Why the SSH facts of this server could not be read. */
+  sshFactsError?: string;
 };
 
 export type ServerListResponse = LocationListResponse<ServerSummary> & {

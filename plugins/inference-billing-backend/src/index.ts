@@ -1,2 +1,3 @@
 export { inferenceBillingPlugin as default } from './plugin';
 export { searchModuleInferenceCustomers } from './searchModule';
+export { scaffolderModuleInferenceBilling } from './scaffolderModule';

@@ -10,6 +10,14 @@ import { UsageLedgerStore } from './database/UsageLedgerStore';
 import { UsageIngestor } from './services/UsageIngestor';
 import { UsageService } from './services/UsageService';
 import { PricingSheetService } from './services/PricingSheetService';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { CustomerManagementService } from './services/CustomerManagementService';
+import { PartnerService } from './services/PartnerService';
+import { registerCustomerUsageAction } from './services/customerUsageAction';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { createOnboarding } from './onboarding/createOnboarding';
+import { setupInvoicing } from './invoicing/setupInvoicing';
 
 /**
  * The inference-billing backend plugin: customers, keys, usage and invoices.
@@ -30,6 +38,10 @@ export const inferenceBillingPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init({
         httpAuth,
@@ -41,6 +53,10 @@ export const inferenceBillingPlugin = createBackendPlugin({
         scheduler,
         logger,
         config,
+        actionsRegistry,
+        auditor,
+        notifications,
+        signals,
       }) {
         permissionsRegistry.addPermissions(inferenceBillingPermissions);
         const store = await UsageLedgerStore.create(database);
@@ -68,13 +84,46 @@ export const inferenceBillingPlugin = createBackendPlugin({
           });
         }
         const usage = new UsageService({ locations, store });
+        const invoicing = await setupInvoicing({
+          database,
+          scheduler,
+          locations,
+          ledger: store,
+          ingestor,
+          logger,
+          auditor,
+          permissions,
+          actionsRegistry,
+          config,
+        });
+        registerCustomerUsageAction({ actionsRegistry, permissions, usage });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            customers: new CustomerService(locations, usage),
+            customers: new CustomerService(
+              locations,
+              usage,
+              new PartnerService(locations),
+              store,
+              invoicing.invoiceStore,
+            ),
+            management: new CustomerManagementService({ locations, auditor }),
             usage,
             pricingSheets: new PricingSheetService(locations),
+            invoicing,
+            onboarding: {
+              auditor,
+              onboarding: await createOnboarding({
+                database,
+                scheduler,
+                locations,
+                logger,
+                config,
+                notifications,
+                signals,
+              }),
+            },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -2,17 +2,24 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  inferenceCustomerReadPermission,
-  inferenceUsageReadPermission,
-} from '@internal/backstage-plugin-inference-billing-common';
+import { inferenceUsageReadPermission } from '@internal/backstage-plugin-inference-billing-common';
 import {
   ExternalSystemError,
   requirePermission,
 } from '@internal/backstage-plugin-inference-node';
 import express from 'express';
 import { createOpenApiRouter } from './schema/openapi.generated';
+import {
+  registerOnboardingRoutes,
+  type OnboardingRoutesOptions,
+} from './routes/onboarding';
 import { CustomerService } from './services/CustomerService';
+import {
+  registerInvoicingRoutes,
+  type InvoicingRoutesOptions,
+} from './routes/invoicing';
+import { registerCustomerRoutes } from './routes/customers';
+import type { CustomerManagementService } from './services/CustomerManagementService';
 import { PricingSheetService } from './services/PricingSheetService';
 import { UsageService } from './services/UsageService';
 
@@ -20,8 +27,14 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   customers: CustomerService;
+  /** Key and budget changes of the customer routes. */
+  management: CustomerManagementService;
   usage: UsageService;
   pricingSheets: PricingSheetService;
+  /** Onboarding requests, decisions and key reveals (issue 5). */
+  onboarding?: Omit<OnboardingRoutesOptions, 'httpAuth' | 'permissions'>;
+  /** Invoice runs (issue 4, part 5). */
+  invoicing?: Omit<InvoicingRoutesOptions, 'httpAuth' | 'permissions'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, customers, usage, pricingSheets } = options;
   const router = await createOpenApiRouter();
@@ -30,13 +43,11 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  router.get('/customers', async (req, res) => {
-    await requirePermission(
-      { httpAuth, permissions },
-      req,
-      inferenceCustomerReadPermission,
-    );
-    res.json(await customers.list(req.query));
+  registerCustomerRoutes(router as unknown as express.Router, {
+    httpAuth,
+    permissions,
+    customers,
+    management: options.management,
   });
 
   router.get('/usage', async (req, res) => {
@@ -54,6 +65,23 @@ export async function createRouter(options: {
   router.get('/bifrost/pricingSheet', async (req, res) => {
     res.json(await pricingSheets.get(req.query.location));
   });
+
+  if (options.onboarding) {
+    // Plain express typing: the spec's types are too deep for one more file.
+    registerOnboardingRoutes(router as unknown as express.Router, {
+      httpAuth,
+      permissions,
+      ...options.onboarding,
+    });
+  }
+
+  if (options.invoicing) {
+    registerInvoicingRoutes(router as unknown as express.Router, {
+      httpAuth,
+      permissions,
+      ...options.invoicing,
+    });
+  }
 
   // A location's external system is down: 503 naming location and system.
   router.use(

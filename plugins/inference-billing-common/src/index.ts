@@ -22,10 +22,45 @@ export const inferenceUsageReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Deactivate or reactivate a virtual key, change a customer's budget. */
+export const inferenceCustomerManagePermission = createPermission({
+  name: 'inference.customer.manage',
+  attributes: { action: 'update' },
+});
+
+/** Ask for a new customer to be onboarded (the onboard-customer template). */
+export const inferenceCustomerOnboardPermission = createPermission({
+  name: 'inference.customer.onboard',
+  attributes: { action: 'create' },
+});
+
+/** Approve or reject an onboarding request (never one's own). */
+export const inferenceCustomerApprovePermission = createPermission({
+  name: 'inference.customer.approve',
+  attributes: { action: 'update' },
+});
+
+/** Read invoice runs, their invoices and previews. */
+export const inferenceInvoiceReadPermission = createPermission({
+  name: 'inference.invoice.read',
+  attributes: { action: 'read' },
+});
+
+/** Start an invoice run (any `dry_run` mode). */
+export const inferenceInvoiceGeneratePermission = createPermission({
+  name: 'inference.invoice.generate',
+  attributes: { action: 'create' },
+});
+
 /** Every permission of the inference-billing plugin. */
 export const inferenceBillingPermissions = [
   inferenceCustomerReadPermission,
   inferenceUsageReadPermission,
+  inferenceCustomerManagePermission,
+  inferenceCustomerOnboardPermission,
+  inferenceCustomerApprovePermission,
+  inferenceInvoiceReadPermission,
+  inferenceInvoiceGeneratePermission,
 ];
 
 /** Usage of one customer over a range of days, from the ledger's rollups. */

@@ -3,7 +3,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { RiBankCardLine } from '@remixicon/react';
-import { rootRouteRef } from './routes';
+import { customerRouteRef, rootRouteRef } from './routes';
 
 export const customersPage = PageBlueprint.make({
   params: {
@@ -15,13 +15,34 @@ export const customersPage = PageBlueprint.make({
   },
 });
 
+export const invoicesPage = PageBlueprint.make({
+  name: 'invoices',
+  params: {
+    path: '/inference/invoices',
+    title: 'Invoices',
+    loader: () =>
+      import('./components/InvoicesPage').then(m => <m.InvoicesPage />),
+  },
+});
+
+export const approvalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/inference/approvals',
+    title: 'Approvals',
+    loader: () =>
+      import('./components/ApprovalsPage').then(m => <m.ApprovalsPage />),
+  },
+});
+
 /** Customers, virtual keys, usage and invoices of every location. */
 export const inferenceBillingPlugin = createFrontendPlugin({
   pluginId: 'inference-billing',
   title: 'Customers',
   icon: <RiBankCardLine />,
-  extensions: [customersPage],
+  extensions: [customersPage, invoicesPage, approvalsPage],
   routes: {
     root: rootRouteRef,
+    customer: customerRouteRef,
   },
 });

@@ -1,3 +1,12 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import {
+  createRouteRef,
+  createSubRouteRef,
+} from '@backstage/frontend-plugin-api';
 
 export const rootRouteRef = createRouteRef();
+
+/** One customer: `/inference/customers/:location/:id`. */
+export const customerRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/:location/:id',
+});

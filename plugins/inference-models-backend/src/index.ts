@@ -35,3 +35,7 @@ export {
 } from './actions/modelActions';
 export { perTokenPrice } from './actions/modelSpec';
 export { searchModuleInferenceModels } from './searchModule';
+export {
+  inferenceModelConditions,
+  createInferenceModelConditionalDecision,
+} from './permissions/conditions';

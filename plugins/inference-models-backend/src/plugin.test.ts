@@ -173,6 +173,55 @@ describe('inference-models backend', () => {
     expect(await names('q=QWEN')).toEqual(['qwen25-05b-instruct']);
   });
 
+  it('lists the configured locations with their resource profiles', async () => {
+    const server = await start();
+    const res = await asUser(server, '/api/inference-models/locations');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        name: 'local',
+        resourceProfiles: expect.arrayContaining([
+          { name: 'nvidia-unlimited', title: expect.any(String), gpu: true },
+        ]),
+      }),
+    ]);
+    await request(server)
+      .get('/api/inference-models/locations')
+      .set('authorization', mockCredentials.none.header())
+      .expect(401);
+  });
+
+  it('pages the list with limit and offset, in (location, name) order', async () => {
+    const server = await start();
+    const first = await asUser(server, '/api/inference-models/models?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      total: 2,
+      offset: 0,
+      limit: 1,
+      nextOffset: 1,
+      items: [expect.objectContaining({ name: 'nomic-embed-text' })],
+    });
+    const second = await asUser(
+      server,
+      '/api/inference-models/models?limit=1&offset=1',
+    );
+    expect(second.body.items.map((m: { name: string }) => m.name)).toEqual([
+      'qwen25-05b-instruct',
+    ]);
+    expect(second.body.nextOffset).toBeUndefined();
+    const past = await asUser(server, '/api/inference-models/models?offset=5');
+    expect(past.body).toMatchObject({ items: [], total: 2, offset: 5 });
+    const whole = await asUser(server, '/api/inference-models/models');
+    expect(whole.body).toMatchObject({ total: 2, offset: 0, limit: 100 });
+    expect(whole.body.nextOffset).toBeUndefined();
+    for (const bad of ['limit=0', 'limit=1001', 'offset=-1', 'limit=x']) {
+      const res = await asUser(server, `/api/inference-models/models?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(bad.split('=')[0]);
+    }
+  });
+
   it('rejects a malformed query with 400 naming the parameter', async () => {
     const server = await start();
     const res = await asUser(

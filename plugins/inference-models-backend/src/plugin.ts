@@ -2,10 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { inferenceModelsPermissions } from '@internal/backstage-plugin-inference-models-common';
 import { createRouter } from './router';
 import { ModelService } from './services/ModelService';
+import { LocationInfoService } from './services/LocationInfoService';
+import { registerListModelsAction } from './services/listModelsAction';
+import {
+  getModelPermissionResources,
+  isInLocationRule,
+  modelPermissionResourceRef,
+} from './permissions/rules';
 import { modelCatalogRefreshServiceRef } from './catalog/refreshService';
 
 /**
@@ -27,6 +35,7 @@ export const inferenceModelsPlugin = createBackendPlugin({
         locations: inferenceLocationsServiceRef,
         refresher: modelCatalogRefreshServiceRef,
         config: coreServices.rootConfig,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         httpAuth,
@@ -36,19 +45,33 @@ export const inferenceModelsPlugin = createBackendPlugin({
         locations,
         refresher,
         config,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(inferenceModelsPermissions);
+        // Model changes are resource permissions (`<location>/<name>`) with
+        // the IS_IN_LOCATION rule, for policies that grant some locations.
+        permissionsRegistry.addResourceType({
+          resourceRef: modelPermissionResourceRef,
+          permissions: inferenceModelsPermissions.filter(
+            p => p.type === 'resource',
+          ),
+          rules: [isInLocationRule],
+          getResources: getModelPermissionResources,
+        });
+        const models = new ModelService(locations, {
+          cacheSeconds: config.getOptionalNumber(
+            'inference.models.listCacheSeconds',
+          ),
+        });
+        registerListModelsAction({ actionsRegistry, permissions, models });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            models: new ModelService(locations, {
-              cacheSeconds: config.getOptionalNumber(
-                'inference.models.listCacheSeconds',
-              ),
-            }),
+            models,
             locations,
             refresher,
+            locationInfo: new LocationInfoService(locations, config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -15,6 +15,7 @@ import { createOpenApiRouter } from './schema/openapi.generated';
 import { ModelService } from './services/ModelService';
 import type { ModelCatalogRefreshService } from './catalog/refreshService';
 import { asUnavailable } from './services/errors';
+import type { LocationInfoService } from './services/LocationInfoService';
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -22,19 +23,28 @@ export async function createRouter(options: {
   models: ModelService;
   locations: InferenceLocationsService;
   refresher: ModelCatalogRefreshService;
+  locationInfo: LocationInfoService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, models, locations, refresher } = options;
+  const { httpAuth, permissions, models, locations, refresher, locationInfo } =
+    options;
   const router = await createOpenApiRouter();
 
-  const authorize = (req: express.Request) =>
+  // The typed router's requests carry coerced query values (numbers for
+  // `limit`/`offset`); credentials only need the headers.
+  const authorize = (req: { headers: express.Request['headers'] }) =>
     requirePermission(
       { httpAuth, permissions },
-      req,
+      req as express.Request,
       inferenceModelReadPermission,
     );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  router.get('/locations', async (req, res) => {
+    await authorize(req);
+    res.json(locationInfo.list());
   });
 
   router.get('/models', async (req, res) => {

@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './types';
 export * from './entities';
 export * from './openRouter';
+export * from './pricing';

@@ -1,5 +1,18 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/**
+ * Resource type of the Model-changing permissions: their resource ref is
+ * `<location>/<model name>` (see modelPermissionRef), so a policy can allow
+ * them conditionally, e.g. only in some locations (rule IS_IN_LOCATION of the
+ * inference-models plugin).
+ */
+export const INFERENCE_MODEL_RESOURCE_TYPE = 'inference-model';
+
+/** The resource ref of a Model for the permission framework. */
+export function modelPermissionRef(location: string, name: string): string {
+  return `${location}/${name}`;
+}
+
 /** Read the KubeAI Models of any location. */
 export const inferenceModelReadPermission = createPermission({
   name: 'inference.model.read',
@@ -10,18 +23,21 @@ export const inferenceModelReadPermission = createPermission({
 export const inferenceModelCreatePermission = createPermission({
   name: 'inference.model.create',
   attributes: { action: 'create' },
+  resourceType: INFERENCE_MODEL_RESOURCE_TYPE,
 });
 
 /** Change a KubeAI Model, e.g. scale it (scaffolder actions). */
 export const inferenceModelUpdatePermission = createPermission({
   name: 'inference.model.update',
   attributes: { action: 'update' },
+  resourceType: INFERENCE_MODEL_RESOURCE_TYPE,
 });
 
 /** Delete (retire) a KubeAI Model (scaffolder action). */
 export const inferenceModelDeletePermission = createPermission({
   name: 'inference.model.delete',
   attributes: { action: 'delete' },
+  resourceType: INFERENCE_MODEL_RESOURCE_TYPE,
 });
 
 /**

@@ -38,4 +38,35 @@ export type ModelSummary = {
   warnings: string[];
 };
 
-export type ModelListResponse = LocationListResponse<ModelSummary>;
+/**
+ * `GET /models`: one page of the Models matching the filters, in (location,
+ * name) order.
+ */
+export type ModelListResponse = LocationListResponse<ModelSummary> & {
+  /** Models matching the filters, in all pages. */
+  total: number;
+  offset: number;
+  limit: number;
+  /** The `offset` of the next page, when there is one. */
+  nextOffset?: number;
+};
+
+/** A KubeAI resource profile a Model may name (`<profile>:<count>`). */
+export type ResourceProfileInfo = {
+  name: string;
+  title: string;
+  /** The profile schedules GPUs (the count is GPUs per replica). */
+  gpu: boolean;
+};
+
+/** A configured location, for pickers (`GET /locations`). */
+export type LocationInfo = {
+  name: string;
+  title: string;
+  domain: string;
+  countryCode: string;
+  /** Resource profiles KubeAI offers there. */
+  resourceProfiles: ResourceProfileInfo[];
+};
+
+export type LocationInfoResponse = { items: LocationInfo[] };

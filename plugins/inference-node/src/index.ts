@@ -34,6 +34,7 @@ export {
   type HelmChartResource,
 } from './kubernetes/KubeAiClient';
 export * from './bifrost/BifrostClient';
+export * from './odoo/OdooClient';
 export { requirePermission } from './auth/requirePermission';
 export { collectFromLocations, toLocationError } from './locations/collect';
 export {

@@ -2,15 +2,19 @@
  * `./portal bench [name...]`: runs the benchmarks (all by default) and prints
  * their figures. Never part of `./portal test`.
  */
+import { invoicing } from './invoicing';
 import { ledgerIngestion } from './ledgerIngestion';
 import { modelsHttp } from './modelsHttp';
 import { modelsList } from './modelsList';
+import { providerRefresh } from './providerRefresh';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'ledger-ingestion': () =>
     ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
   'models-list': () => modelsList(3, 1000, 50, 4),
+  invoicing: () => invoicing(Number(process.env.BENCH_EVENTS ?? 10_000_000)),
   'models-http': () => modelsHttp(3, 1000, 50, 10),
+  'provider-refresh': () => providerRefresh(3, 1000),
 };
 
 async function main() {

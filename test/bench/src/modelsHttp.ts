@@ -10,42 +10,27 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { startKubernetesEmulator, KubernetesEmulator } from '@internal/test-emulators';
 import autocannon from 'autocannon';
 import crypto from 'node:crypto';
-import net from 'node:net';
+import {
+  freePort,
+  locationsConfig,
+  startModelClusters,
+} from './emulatedLocations';
 import { figure } from './util';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+// Request logging at info would dominate the figures.
+process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
 
-export async function modelsHttp(locations: number, modelsPerLocation: number, connections: number, seconds: number) {
-  const emulators: KubernetesEmulator[] = [];
+export async function modelsHttp(
+  locations: number,
+  modelsPerLocation: number,
+  connections: number,
+  seconds: number,
+) {
+  const emulators = await startModelClusters(locations, modelsPerLocation);
   const backend = createBackend();
   try {
-    for (let l = 0; l < locations; l++) {
-      const kube = await startKubernetesEmulator({ controller: false });
-      const objects: object[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeai' } }];
-      for (let i = 0; i < modelsPerLocation; i++) {
-        objects.push({
-          apiVersion: 'kubeai.org/v1',
-          kind: 'Model',
-          metadata: { name: `model-${i}`, namespace: 'kubeai' },
-          spec: { engine: 'VLLM', url: `hf://org/model-${i}`, features: ['TextGeneration'], minReplicas: 1, maxReplicas: 2, resourceProfile: 'nvidia-unlimited:1' },
-          status: { replicas: { all: 1, ready: 1 } },
-        });
-      }
-      kube.seed(objects);
-      emulators.push(kube);
-    }
     const port = await freePort();
     const token = crypto.randomBytes(24).toString('base64url');
     const config = new ConfigReader({
@@ -53,32 +38,14 @@ export async function modelsHttp(locations: number, modelsPerLocation: number, c
         baseUrl: `http://127.0.0.1:${port}`,
         listen: { host: '127.0.0.1', port },
         database: { client: 'better-sqlite3', connection: ':memory:' },
-        auth: { externalAccess: [{ type: 'static', options: { token, subject: 'bench' } }] },
+        auth: {
+          externalAccess: [
+            { type: 'static', options: { token, subject: 'bench' } },
+          ],
+        },
       },
       permission: { enabled: false },
-      inference: {
-        locations: emulators.map((_, l) => ({
-          name: `loc${l}`,
-          domain: `loc${l}.example.com`,
-          countryCode: 'RO',
-          cluster: `loc${l}`,
-          bifrost: { baseUrl: 'http://127.0.0.1:1' },
-        })),
-      },
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: emulators.map((kube, l) => ({
-              name: `loc${l}`,
-              url: kube.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: kube.token,
-              skipTLSVerify: true,
-            })),
-          },
-        ],
-      },
+      ...locationsConfig(emulators),
     });
     backend.add(
       createServiceFactory({
@@ -91,24 +58,37 @@ export async function modelsHttp(locations: number, modelsPerLocation: number, c
     await backend.start();
 
     const url = `http://127.0.0.1:${port}/api/inference-models/models`;
-    const warm = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await warm.json()) as { items: unknown[] };
-    if (warm.status !== 200 || body.items.length !== locations * modelsPerLocation) {
-      throw new Error(`warm-up: HTTP ${warm.status}, ${body.items?.length} items`);
+    const warm = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await warm.json()) as { items: unknown[]; total: number };
+    if (
+      warm.status !== 200 ||
+      body.total !== locations * modelsPerLocation ||
+      body.items.length !== 100
+    ) {
+      throw new Error(
+        `warm-up: HTTP ${warm.status}, ${body.items?.length} items of ${body.total}`,
+      );
     }
+    // The load generator runs in its own thread so it does not share the
+    // backend's event loop.
     const result = await autocannon({
       url,
       connections,
       duration: seconds,
+      workers: 1,
       headers: { authorization: `Bearer ${token}` },
     });
     const latency = result.latency as unknown as Record<string, number>;
     figure(
-      `GET /models over HTTP: ${locations} x ${modelsPerLocation} Models, ${connections} connections`,
+      `GET /models (first page, 100 of ${
+        locations * modelsPerLocation
+      }) over HTTP, ${connections} connections`,
       `${result.requests.total} requests in ${seconds} s, ${result.non2xx} non-2xx`,
     );
     figure(
-      'GET /models latency p50 / p90 / p97.5 (target p95 <= 50 ms)',
+      'GET /models latency p50 / p90 / p97.5 (target p95 <= 50 ms; p95 <= p97.5)',
       `${latency.p50} ms / ${latency.p90} ms / ${latency.p97_5} ms`,
     );
   } finally {

@@ -7,10 +7,7 @@
 import { ConfigReader } from '@backstage/config';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { ModelService } from '@internal/backstage-plugin-inference-models-backend/src/services/ModelService';
-import {
-  startKubernetesEmulator,
-  KubernetesEmulator,
-} from '@internal/test-emulators';
+import { locationsConfig, startModelClusters } from './emulatedLocations';
 import { figure, mib, percentile } from './util';
 
 export async function modelsList(
@@ -19,57 +16,9 @@ export async function modelsList(
   concurrency: number,
   rounds: number,
 ) {
-  const emulators: KubernetesEmulator[] = [];
+  const emulators = await startModelClusters(locations, modelsPerLocation);
   try {
-    for (let l = 0; l < locations; l++) {
-      const kube = await startKubernetesEmulator({ controller: false });
-      const objects: object[] = [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeai' } },
-      ];
-      for (let i = 0; i < modelsPerLocation; i++) {
-        objects.push({
-          apiVersion: 'kubeai.org/v1',
-          kind: 'Model',
-          metadata: { name: `model-${i}`, namespace: 'kubeai' },
-          spec: {
-            engine: 'VLLM',
-            url: `hf://org/model-${i}`,
-            features: ['TextGeneration'],
-            minReplicas: 1,
-            maxReplicas: 2,
-            resourceProfile: 'nvidia-unlimited:1',
-          },
-          status: { replicas: { all: 1, ready: 1 } },
-        });
-      }
-      kube.seed(objects);
-      emulators.push(kube);
-    }
-    const config = new ConfigReader({
-      inference: {
-        locations: emulators.map((_, l) => ({
-          name: `loc${l}`,
-          domain: `loc${l}.example.com`,
-          countryCode: 'RO',
-          cluster: `loc${l}`,
-          bifrost: { baseUrl: 'http://127.0.0.1:1' },
-        })),
-      },
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: emulators.map((kube, l) => ({
-              name: `loc${l}`,
-              url: kube.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: kube.token,
-              skipTLSVerify: true,
-            })),
-          },
-        ],
-      },
-    });
+    const config = new ConfigReader(locationsConfig(emulators));
     const service = new ModelService(
       ConfigInferenceLocationsService.fromConfig(config),
     );

@@ -5,7 +5,10 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { inferenceBillingPermissions } from '@internal/backstage-plugin-inference-billing-common';
-import { inferenceModelsPermissions } from '@internal/backstage-plugin-inference-models-common';
+import {
+  inferenceModelsPermissions,
+  inferenceModelUpdatePermission,
+} from '@internal/backstage-plugin-inference-models-common';
 import { bareMetalPermissions } from '@internal/backstage-plugin-bare-metal-common';
 import {
   InferencePermissionPolicy,
@@ -114,5 +117,77 @@ describe('InferencePermissionPolicy', () => {
       info: { userEntityRef: 'user:default/mia', ownershipEntityRefs: [] },
     };
     expect((await custom.handle({ permission }, user)).result).toBe(ALLOW);
+  });
+});
+
+describe('InferencePermissionPolicy: roles held in some locations', () => {
+  const scopedPolicy = new InferencePermissionPolicy(
+    readRoleMembers(
+      new ConfigReader({
+        inference: {
+          roles: {
+            scoped: [
+              {
+                role: 'admin',
+                members: ['group:default/pr-operators'],
+                locations: ['pr'],
+              },
+              {
+                role: 'sre',
+                members: ['group:default/pr-operators'],
+                locations: ['stalpeni'],
+              },
+            ],
+          },
+        },
+      }),
+    ),
+    async () => ['user:default/ana', 'group:default/pr-operators'],
+  );
+  const ana = {
+    credentials: mockCredentials.user('user:default/ana'),
+    info: { userEntityRef: 'user:default/ana', ownershipEntityRefs: [] },
+  };
+
+  it('answers Model changes conditionally: allowed in their locations only', async () => {
+    const decision = await scopedPolicy.handle(
+      { permission: inferenceModelUpdatePermission },
+      ana,
+    );
+    // Only the admin grant covers Model changes; the sre one does not.
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'inference-models',
+      resourceType: 'inference-model',
+      conditions: {
+        rule: 'IS_IN_LOCATION',
+        resourceType: 'inference-model',
+        params: { locations: ['pr'] },
+      },
+    });
+  });
+
+  it('denies permissions without a location to scoped members', async () => {
+    const billing = createPermission({
+      name: 'inference.customer.manage',
+      attributes: { action: 'update' },
+    });
+    expect(
+      (await scopedPolicy.handle({ permission: billing }, ana)).result,
+    ).toBe(DENY);
+  });
+
+  it('refuses a scoped role that does not exist, naming the key', () => {
+    expect(() =>
+      readRoleMembers(
+        new ConfigReader({
+          inference: {
+            roles: {
+              scoped: [{ role: 'root', members: [], locations: [] }],
+            },
+          },
+        }),
+      ),
+    ).toThrow('inference.roles.scoped[0].role');
   });
 });

@@ -1,8 +1,14 @@
 import type { Config } from '@backstage/config';
 import {
   AuthorizeResult,
+  isResourcePermission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import {
+  createInferenceModelConditionalDecision,
+  inferenceModelConditions,
+} from '@internal/backstage-plugin-inference-models-backend';
+import { INFERENCE_MODEL_RESOURCE_TYPE } from '@internal/backstage-plugin-inference-models-common';
 import type {
   PermissionPolicy,
   PolicyQuery,
@@ -12,7 +18,14 @@ import type {
 /** The portal's roles; everyone else who is signed in may read. */
 export type InferenceRole = 'admin' | 'billing' | 'sre';
 
-export type RoleMembers = Record<InferenceRole, string[]>;
+export type RoleMembers = Record<InferenceRole, string[]> & {
+  /** Roles held in some locations only (`inference.roles.scoped`). */
+  scoped?: Array<{
+    role: InferenceRole;
+    members: string[];
+    locations: string[];
+  }>;
+};
 
 export const DEFAULT_ROLE_MEMBERS: RoleMembers = {
   admin: ['group:default/inference-admins'],
@@ -27,7 +40,29 @@ export function readRoleMembers(config: Config): RoleMembers {
       config.getOptionalStringArray(`inference.roles.${role}`) ??
       DEFAULT_ROLE_MEMBERS[role]
     ).map(ref => ref.toLocaleLowerCase('en-US'));
-  return { admin: read('admin'), billing: read('billing'), sre: read('sre') };
+  const scoped = (
+    config.getOptionalConfigArray('inference.roles.scoped') ?? []
+  ).map((entry, i) => {
+    const role = entry.getString('role');
+    if (!['admin', 'billing', 'sre'].includes(role)) {
+      throw new Error(
+        `inference.roles.scoped[${i}].role: '${role}' is not one of admin, billing, sre`,
+      );
+    }
+    return {
+      role: role as InferenceRole,
+      members: entry
+        .getStringArray('members')
+        .map(ref => ref.toLocaleLowerCase('en-US')),
+      locations: entry.getStringArray('locations'),
+    };
+  });
+  return {
+    admin: read('admin'),
+    billing: read('billing'),
+    sre: read('sre'),
+    scoped,
+  };
 }
 
 /**
@@ -59,6 +94,9 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  * - service principals (other backend plugins, static external API keys) are
  *   allowed: they are authenticated by configuration, not by a person.
  * Roles come from the user's ownership refs (the user and its groups).
+ * A role held in some locations only (`inference.roles.scoped`) gives a
+ * conditional decision for Model changes: allowed for Models of those
+ * locations (rule IS_IN_LOCATION, evaluated by the inference-models plugin).
  */
 export class InferencePermissionPolicy implements PermissionPolicy {
   constructor(
@@ -82,9 +120,33 @@ export class InferencePermissionPolicy implements PermissionPolicy {
     const owned = new Set(
       (await this.ownershipOf(user)).map(ref => ref.toLocaleLowerCase('en-US')),
     );
-    const granted = (['admin', ...roles] as InferenceRole[]).some(role =>
+    const eligible = ['admin', ...roles] as InferenceRole[];
+    const granted = eligible.some(role =>
       this.members[role].some(ref => owned.has(ref)),
     );
-    return granted ? allow : deny;
+    if (granted) {
+      return allow;
+    }
+    // A role held in some locations: Model changes are allowed there only.
+    if (
+      isResourcePermission(request.permission, INFERENCE_MODEL_RESOURCE_TYPE)
+    ) {
+      const locations = (this.members.scoped ?? [])
+        .filter(
+          grant =>
+            eligible.includes(grant.role) &&
+            grant.members.some(ref => owned.has(ref)),
+        )
+        .flatMap(grant => grant.locations);
+      if (locations.length > 0) {
+        return createInferenceModelConditionalDecision(
+          request.permission,
+          inferenceModelConditions.isInLocation({
+            locations: [...new Set(locations)],
+          }),
+        );
+      }
+    }
+    return deny;
   }
 }

@@ -347,6 +347,81 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/ModelPodSummary"
             }
+          },
+          "sshFacts": {
+            "$ref": "#/components/schemas/SshFacts"
+          },
+          "sshFactsError": {
+            "type": "string",
+            "description": "Why the SSH facts of this server could not be read."
+          }
+        }
+      },
+      "SshFacts": {
+        "type": "object",
+        "description": "Hardware facts read over SSH (inference.bareMetal.sshFacts.enabled).",
+        "required": [
+          "disks",
+          "gpus",
+          "collectedAt"
+        ],
+        "properties": {
+          "cpuModel": {
+            "type": "string"
+          },
+          "cpuCount": {
+            "type": "integer"
+          },
+          "memoryBytes": {
+            "type": "integer"
+          },
+          "disks": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "sizeBytes"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "sizeBytes": {
+                  "type": "integer"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "model": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "gpus": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "name"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "memoryMiB": {
+                  "type": "integer"
+                },
+                "driverVersion": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "collectedAt": {
+            "type": "string",
+            "format": "date-time"
           }
         }
       },

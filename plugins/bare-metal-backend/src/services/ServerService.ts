@@ -4,10 +4,15 @@ import {
 } from '@internal/backstage-plugin-inference-node';
 import type { ServerListResponse } from '@internal/backstage-plugin-bare-metal-common';
 import { toGpuSummary, toServerSummaries } from '../mapping/toServerSummaries';
+import type { SshFactsService } from './SshFactsService';
 
 /** Configured servers joined with live Kubernetes Nodes and pods, per location. */
 export class ServerService {
-  constructor(private readonly locations: InferenceLocationsService) {}
+  constructor(
+    private readonly locations: InferenceLocationsService,
+    /** Joins SSH hardware facts into the items when enabled. */
+    private readonly facts?: SshFactsService,
+  ) {}
 
   async list(filter: { location?: string }): Promise<ServerListResponse> {
     const targets = filter.location
@@ -27,7 +32,7 @@ export class ServerService {
     );
     const answered = new Set(items.map(s => s.location));
     return {
-      items,
+      items: this.facts ? await this.facts.join(items) : items,
       errors,
       summaries: targets
         .filter(l => answered.has(l.name))

@@ -97,6 +97,191 @@ export const spec = {
         }
       }
     },
+    "/customers/{location}/{id}": {
+      "get": {
+        "operationId": "GetCustomer",
+        "description": "One Bifrost customer of a location: budget, rate limit, its Odoo\npartner (null when unknown; Odoo failing is reported in `errors`),\nits virtual keys (name, active, budgets, rate limit, allowed models;\nnever the key value) and its usage per UTC day and model from the\nledger's rollups over [start_date, end_date) (end exclusive; default\nthe last 30 days up to and including today; at most 366 days).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Location"
+          },
+          {
+            "$ref": "#/components/parameters/CustomerId"
+          },
+          {
+            "name": "start_date",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 40
+            }
+          },
+          {
+            "name": "end_date",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 40
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The customer.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CustomerDetail"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/LocationUnavailableResponse"
+          }
+        }
+      },
+      "patch": {
+        "operationId": "UpdateCustomer",
+        "description": "Sets (or with `budget: null` removes) the customer's budget in the\nlocation's Bifrost. Needs `inference.customer.manage`. The body is\nvalidated before anything changes (400 naming the field); the change\nis an audit event `customer-budget-update` with the old and new budget.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Location"
+          },
+          {
+            "$ref": "#/components/parameters/CustomerId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CustomerPatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The customer's budget after the change.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CustomerBudgetResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/LocationUnavailableResponse"
+          }
+        }
+      }
+    },
+    "/customers/{location}/{id}/keys/{keyId}": {
+      "patch": {
+        "operationId": "UpdateVirtualKey",
+        "description": "Deactivates or reactivates a virtual key of the customer and/or\nreplaces its key-level budgets with `budget` (`null` removes them).\nNeeds `inference.customer.manage`. The body is validated before\nanything changes (400 naming the field); the change is an audit event\n`virtual-key-update` with the old and new values (never the key value).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Location"
+          },
+          {
+            "$ref": "#/components/parameters/CustomerId"
+          },
+          {
+            "name": "keyId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9._:-]{1,128}$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KeyPatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The key after the change (never its value).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VirtualKey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/LocationUnavailableResponse"
+          }
+        }
+      }
+    },
     "/bifrost/pricingSheet": {
       "get": {
         "operationId": "GetBifrostPricingSheet",
@@ -215,9 +400,731 @@ export const spec = {
           }
         }
       }
+    },
+    "/onboarding/requests": {
+      "get": {
+        "operationId": "ListOnboardingRequests",
+        "description": "Onboarding requests, newest first (at most 200), for approvers (`inference.customer.approve`). Never contains key values.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/OnboardingStatus"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The requests.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/OnboardingRequest"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreateOnboardingRequest",
+        "description": "Stores a `pending` onboarding request for the signed-in user (or the\nuser a scaffolder task acts for) and notifies the approvers. With a\n`taskId` already stored, returns that task's request (200) instead of\ncreating a second one. Needs `inference.customer.onboard`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OnboardingInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request of this task, already stored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OnboardingRequest"
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "The new request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OnboardingRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/onboarding/requests/{id}": {
+      "get": {
+        "operationId": "GetOnboardingRequest",
+        "description": "One request; a pending request past its deadline is reported (and stored) as `expired`. Needs `inference.customer.onboard`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "00000000-0000-4000-8000-000000000000"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OnboardingRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/onboarding/requests/{id}/decision": {
+      "post": {
+        "operationId": "DecideOnboardingRequest",
+        "description": "Approves or rejects a pending request (a rejection needs a reason).\nOnly signed-in users with `inference.customer.approve`, never the\nrequester (403). Audited; the requester is notified.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "00000000-0000-4000-8000-000000000000"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                  "decision": {
+                    "type": "string",
+                    "enum": [
+                      "approve",
+                      "reject"
+                    ]
+                  },
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 2000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decided request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OnboardingRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/onboarding/requests/{id}/provision": {
+      "post": {
+        "operationId": "ProvisionOnboardingStep",
+        "description": "Runs one provisioning step of an approved request in one location:\n`customer` (Bifrost customer with budget and rate limit), `key`\n(virtual key of the customer with the allowed Models, sealed for a\none-time reveal, stored only as a hash and its last 4 characters) or\n`partner` (Odoo partner, found by VAT or e-mail first). Each step\nlooks up what an earlier attempt created: repeating it creates nothing\ntwice. Needs `inference.customer.onboard`. Audited.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "00000000-0000-4000-8000-000000000000"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                  "location": {
+                    "type": "string",
+                    "pattern": "^[a-z0-9-]{1,63}$"
+                  },
+                  "step": {
+                    "type": "string",
+                    "enum": [
+                      "customer",
+                      "key",
+                      "partner"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "What the location has now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "location",
+                    "step",
+                    "existed",
+                    "provisioning"
+                  ],
+                  "properties": {
+                    "location": {
+                      "type": "string"
+                    },
+                    "step": {
+                      "type": "string"
+                    },
+                    "existed": {
+                      "type": "boolean"
+                    },
+                    "provisioning": {
+                      "$ref": "#/components/schemas/OnboardingProvisioning"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/LocationUnavailableResponse"
+          }
+        }
+      }
+    },
+    "/onboarding/requests/{id}/complete": {
+      "post": {
+        "operationId": "CompleteOnboardingRequest",
+        "description": "Marks an approved, fully provisioned request `provisioned` and notifies the requester (without the key). Needs `inference.customer.onboard`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "00000000-0000-4000-8000-000000000000"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The provisioned request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OnboardingRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/onboarding/reveals/{revealId}": {
+      "post": {
+        "operationId": "RevealOnboardingKey",
+        "description": "Returns a new customer's virtual key once, to the user who asked for\nthe onboarding (who needs `inference.customer.onboard`), and deletes\nits sealed copy: a second call gets 404. Audited (never with the value).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "revealId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "00000000-0000-4000-8000-000000000000"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The key, this once.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "value",
+                    "location",
+                    "requestId"
+                  ],
+                  "properties": {
+                    "value": {
+                      "type": "string"
+                    },
+                    "location": {
+                      "type": "string"
+                    },
+                    "requestId": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/invoicing/generate": {
+      "post": {
+        "operationId": "GenerateInvoices",
+        "description": "Runs invoicing for one location and the calendar month before `date`\n(UTC): catches the usage ledger up with Bifrost, computes one invoice\nper customer with usage from the daily rollups (one line per model,\nits exact cost rounded half-up to the cent), records the run and its\ninvoices, and then depending on `dry_run`: `all` computes only,\n`validate` also looks each invoice's ref\n(`IB-<location>-<customer>-<YYYY-MM>`) up in Odoo, `none` (default,\nas the seed's control API) creates the partner if missing, creates,\nposts and e-mails the invoice in Odoo. A run stopped at any point and\nrun again resumes from what Odoo has and creates nothing twice. A run\nstopped by an external system (Bifrost, Kubernetes, Odoo down, 5xx or\ntimeout) answers 503 with the run (its `error` names the location and\nsystem); a run whose single invoices failed (e.g. a partner without\ne-mail) answers 200 with state `failed` and each invoice's error.\n\nCallable by signed-in users with `inference.invoice.generate` and by\nexternal callers with a static API key (`backend.auth.externalAccess`).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/InvoicingLocation"
+          },
+          {
+            "$ref": "#/components/parameters/InvoicingDate"
+          },
+          {
+            "$ref": "#/components/parameters/InvoicingDryRun"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The run, finished, with its invoices.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InvoiceRunDetail"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "get": {
+        "operationId": "GenerateInvoicesGet",
+        "description": "The same as `POST /invoicing/generate`, for callers of the seed's control API.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/InvoicingLocation"
+          },
+          {
+            "$ref": "#/components/parameters/InvoicingDate"
+          },
+          {
+            "$ref": "#/components/parameters/InvoicingDryRun"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The run, finished, with its invoices.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InvoiceRunDetail"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "503": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/invoicing/runs": {
+      "get": {
+        "operationId": "ListInvoiceRuns",
+        "description": "Invoice runs, newest first (at most 100), of one location or all; needs `inference.invoice.read`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The runs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items",
+                    "locations"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/InvoiceRunSummary"
+                      }
+                    },
+                    "locations": {
+                      "type": "array",
+                      "description": "The configured locations and their billing settings.",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "title",
+                          "currency",
+                          "invoiceDay",
+                          "odoo"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "title": {
+                            "type": "string"
+                          },
+                          "currency": {
+                            "type": "string"
+                          },
+                          "invoiceDay": {
+                            "type": "integer"
+                          },
+                          "odoo": {
+                            "type": "boolean",
+                            "description": "Whether the location has an Odoo (needed for validate and none)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/invoicing/runs/{id}": {
+      "get": {
+        "operationId": "GetInvoiceRun",
+        "description": "One run with its invoices, lines, totals and Odoo invoices; needs `inference.invoice.read`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The run.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InvoiceRunDetail"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     }
   },
   "components": {
+    "parameters": {
+      "InvoicingLocation": {
+        "name": "location",
+        "in": "query",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z0-9-]{1,63}$"
+        }
+      },
+      "InvoicingDate": {
+        "name": "date",
+        "in": "query",
+        "required": false,
+        "description": "ISO 8601 date or date-time; the run bills the calendar month before it (UTC). Default now.",
+        "allowReserved": true,
+        "schema": {
+          "type": "string",
+          "maxLength": 40
+        }
+      },
+      "InvoicingDryRun": {
+        "name": "dry_run",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "enum": [
+            "all",
+            "validate",
+            "none"
+          ],
+          "default": "none"
+        }
+      },
+      "Location": {
+        "name": "location",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z0-9-]{1,63}$"
+        }
+      },
+      "CustomerId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The Bifrost customer id.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._:-]{1,128}$"
+        }
+      }
+    },
     "securitySchemes": {
       "JWT": {
         "type": "http",
@@ -248,6 +1155,436 @@ export const spec = {
       }
     },
     "schemas": {
+      "InvoiceRunSummary": {
+        "type": "object",
+        "required": [
+          "id",
+          "location",
+          "month",
+          "dryRun",
+          "state",
+          "triggeredBy",
+          "currency",
+          "startedAt",
+          "invoiceCount",
+          "total",
+          "exactTotal"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "location": {
+            "type": "string"
+          },
+          "month": {
+            "type": "string",
+            "description": "YYYY-MM billed."
+          },
+          "dryRun": {
+            "type": "string",
+            "enum": [
+              "all",
+              "validate",
+              "none"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "running",
+              "succeeded",
+              "failed"
+            ]
+          },
+          "triggeredBy": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string"
+          },
+          "finishedAt": {
+            "type": "string"
+          },
+          "invoiceCount": {
+            "type": "integer"
+          },
+          "total": {
+            "type": "string",
+            "description": "Sum of the invoice totals, 2 decimals."
+          },
+          "exactTotal": {
+            "type": "string",
+            "description": "Sum of the exact costs."
+          },
+          "error": {
+            "type": "string"
+          }
+        }
+      },
+      "InvoiceLine": {
+        "type": "object",
+        "required": [
+          "model",
+          "description",
+          "requests",
+          "promptTokens",
+          "completionTokens",
+          "exactAmount",
+          "amount",
+          "quantity",
+          "unitPrice",
+          "unpriced"
+        ],
+        "properties": {
+          "model": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "requests": {
+            "type": "integer"
+          },
+          "promptTokens": {
+            "type": "integer"
+          },
+          "completionTokens": {
+            "type": "integer"
+          },
+          "exactAmount": {
+            "type": "string"
+          },
+          "amount": {
+            "type": "string"
+          },
+          "quantity": {
+            "type": "string"
+          },
+          "unitPrice": {
+            "type": "string"
+          },
+          "unpriced": {
+            "type": "boolean"
+          }
+        }
+      },
+      "InvoiceRecord": {
+        "type": "object",
+        "required": [
+          "customerId",
+          "customerName",
+          "ref",
+          "state",
+          "lines",
+          "total",
+          "exactTotal",
+          "updatedAt"
+        ],
+        "properties": {
+          "customerId": {
+            "type": "string"
+          },
+          "customerName": {
+            "type": "string"
+          },
+          "ref": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "computed",
+              "created",
+              "posted",
+              "sent",
+              "failed",
+              "skipped"
+            ]
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/InvoiceLine"
+            }
+          },
+          "total": {
+            "type": "string"
+          },
+          "exactTotal": {
+            "type": "string"
+          },
+          "odoo": {
+            "type": "object",
+            "properties": {
+              "partnerId": {
+                "type": "integer"
+              },
+              "invoiceId": {
+                "type": "integer"
+              },
+              "name": {
+                "type": "string"
+              },
+              "url": {
+                "type": "string"
+              },
+              "total": {
+                "type": "string"
+              },
+              "state": {
+                "type": "string"
+              }
+            }
+          },
+          "note": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string"
+          }
+        }
+      },
+      "InvoiceRunDetail": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/InvoiceRunSummary"
+          },
+          {
+            "type": "object",
+            "required": [
+              "invoices"
+            ],
+            "properties": {
+              "invoices": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/InvoiceRecord"
+                }
+              }
+            }
+          }
+        ]
+      },
+      "OnboardingStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "approved",
+          "rejected",
+          "expired",
+          "provisioned"
+        ]
+      },
+      "OnboardingInput": {
+        "type": "object",
+        "description": "Every field but notes, timeoutMinutes and taskId is required; a missing one is a 400 naming it (checked after the permission).",
+        "additionalProperties": false,
+        "properties": {
+          "companyName": {
+            "type": "string",
+            "minLength": 2,
+            "maxLength": 100
+          },
+          "contactEmail": {
+            "type": "string",
+            "maxLength": 254
+          },
+          "vatId": {
+            "type": "string",
+            "maxLength": 32
+          },
+          "country": {
+            "type": "string",
+            "pattern": "^[A-Z]{2}$"
+          },
+          "locations": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "items": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          },
+          "budgetUsd": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000
+          },
+          "requestsPerMinute": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100000
+          },
+          "tokensPerMinute": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100000000
+          },
+          "allowedModels": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$"
+          },
+          "notes": {
+            "type": "string",
+            "maxLength": 2000
+          },
+          "timeoutMinutes": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 43200
+          },
+          "taskId": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "OnboardingProvisioning": {
+        "type": "object",
+        "required": [
+          "location"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "bifrostCustomerId": {
+            "type": "string"
+          },
+          "virtualKeyId": {
+            "type": "string"
+          },
+          "virtualKeyName": {
+            "type": "string"
+          },
+          "virtualKeyLast4": {
+            "type": "string"
+          },
+          "odooPartnerId": {
+            "type": "string"
+          },
+          "revealId": {
+            "type": "string"
+          }
+        }
+      },
+      "OnboardingRequest": {
+        "type": "object",
+        "required": [
+          "id",
+          "status",
+          "requestedBy",
+          "createdAt",
+          "expiresAt",
+          "companyName",
+          "contactEmail",
+          "vatId",
+          "country",
+          "locations",
+          "budgetUsd",
+          "requestsPerMinute",
+          "tokensPerMinute",
+          "allowedModels",
+          "currency",
+          "provisioning"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "taskId": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/OnboardingStatus"
+          },
+          "requestedBy": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "companyName": {
+            "type": "string"
+          },
+          "contactEmail": {
+            "type": "string"
+          },
+          "vatId": {
+            "type": "string"
+          },
+          "country": {
+            "type": "string"
+          },
+          "locations": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "budgetUsd": {
+            "type": "integer"
+          },
+          "requestsPerMinute": {
+            "type": "integer"
+          },
+          "tokensPerMinute": {
+            "type": "integer"
+          },
+          "allowedModels": {
+            "type": "object",
+            "description": "Model names per location.",
+            "additionalProperties": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          },
+          "currency": {
+            "type": "string"
+          },
+          "notes": {
+            "type": "string"
+          },
+          "decidedBy": {
+            "type": "string"
+          },
+          "decidedAt": {
+            "type": "string"
+          },
+          "decisionReason": {
+            "type": "string"
+          },
+          "provisioning": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/OnboardingProvisioning"
+            }
+          }
+        }
+      },
       "Error": {
         "type": "object",
         "required": [
@@ -323,6 +1660,356 @@ export const spec = {
           },
           "usageThisMonth": {
             "$ref": "#/components/schemas/UsageSummary"
+          },
+          "partner": {
+            "$ref": "#/components/schemas/Partner"
+          }
+        }
+      },
+      "Partner": {
+        "type": "object",
+        "nullable": true,
+        "description": "The customer's Odoo partner; null when unknown (none found, or Odoo failed).",
+        "required": [
+          "id",
+          "name"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "name": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "vat": {
+            "type": "string"
+          }
+        }
+      },
+      "Budget": {
+        "type": "object",
+        "required": [
+          "max_limit",
+          "reset_duration"
+        ],
+        "properties": {
+          "max_limit": {
+            "type": "number",
+            "description": "USD."
+          },
+          "reset_duration": {
+            "type": "string"
+          },
+          "current_usage": {
+            "type": "number",
+            "description": "USD spent in the current period."
+          },
+          "last_reset": {
+            "type": "string"
+          }
+        }
+      },
+      "BudgetInput": {
+        "type": "object",
+        "nullable": true,
+        "additionalProperties": false,
+        "description": "max_limit: USD, greater than 0, at most 2 decimals; reset_duration: a count and a unit (s, m, h, d, w, M, Q, Y), e.g. 1d or 1M.",
+        "properties": {
+          "max_limit": {
+            "type": "number"
+          },
+          "reset_duration": {
+            "type": "string"
+          }
+        }
+      },
+      "RateLimit": {
+        "type": "object",
+        "properties": {
+          "token_max_limit": {
+            "type": "number"
+          },
+          "token_reset_duration": {
+            "type": "string"
+          },
+          "request_max_limit": {
+            "type": "number"
+          },
+          "request_reset_duration": {
+            "type": "string"
+          }
+        }
+      },
+      "VirtualKey": {
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "isActive",
+          "budgets",
+          "allowedModels"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "isActive": {
+            "type": "boolean"
+          },
+          "budgets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Budget"
+            }
+          },
+          "rateLimit": {
+            "$ref": "#/components/schemas/RateLimit"
+          },
+          "allowedModels": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "provider",
+                "models"
+              ],
+              "properties": {
+                "provider": {
+                  "type": "string"
+                },
+                "models": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          },
+          "createdAt": {
+            "type": "string"
+          }
+        }
+      },
+      "KeyPatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "At least one of the fields.",
+        "properties": {
+          "isActive": {
+            "type": "boolean"
+          },
+          "budget": {
+            "$ref": "#/components/schemas/BudgetInput"
+          }
+        }
+      },
+      "CustomerPatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "`budget` is required: an object, or null to remove the budget.",
+        "properties": {
+          "budget": {
+            "$ref": "#/components/schemas/BudgetInput"
+          }
+        }
+      },
+      "CustomerBudgetResult": {
+        "type": "object",
+        "required": [
+          "id",
+          "name"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "budget": {
+            "$ref": "#/components/schemas/Budget"
+          }
+        }
+      },
+      "DailyModelUsage": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/UsageSummary"
+          },
+          {
+            "type": "object",
+            "required": [
+              "day",
+              "model",
+              "unpriced"
+            ],
+            "properties": {
+              "day": {
+                "type": "string",
+                "format": "date"
+              },
+              "model": {
+                "type": "string"
+              },
+              "unpriced": {
+                "type": "boolean"
+              }
+            }
+          }
+        ]
+      },
+      "CustomerInvoice": {
+        "type": "object",
+        "required": [
+          "month",
+          "runId",
+          "currency",
+          "ref",
+          "state",
+          "total",
+          "updatedAt"
+        ],
+        "properties": {
+          "month": {
+            "type": "string"
+          },
+          "runId": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string"
+          },
+          "ref": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string"
+          },
+          "total": {
+            "type": "string"
+          },
+          "odoo": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "error": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string"
+          }
+        }
+      },
+      "CustomerDetail": {
+        "type": "object",
+        "required": [
+          "location",
+          "id",
+          "name",
+          "partner",
+          "keys",
+          "usage",
+          "invoices",
+          "errors"
+        ],
+        "properties": {
+          "location": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "budget": {
+            "$ref": "#/components/schemas/Budget"
+          },
+          "rateLimit": {
+            "$ref": "#/components/schemas/RateLimit"
+          },
+          "partner": {
+            "$ref": "#/components/schemas/Partner"
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/VirtualKey"
+            }
+          },
+          "usage": {
+            "type": "object",
+            "required": [
+              "start_date",
+              "end_date",
+              "days",
+              "models",
+              "totals"
+            ],
+            "properties": {
+              "start_date": {
+                "type": "string",
+                "format": "date"
+              },
+              "end_date": {
+                "type": "string",
+                "format": "date"
+              },
+              "days": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/DailyModelUsage"
+                }
+              },
+              "models": {
+                "type": "array",
+                "items": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/UsageSummary"
+                    },
+                    {
+                      "type": "object",
+                      "required": [
+                        "model",
+                        "unpriced"
+                      ],
+                      "properties": {
+                        "model": {
+                          "type": "string"
+                        },
+                        "unpriced": {
+                          "type": "boolean"
+                        }
+                      }
+                    }
+                  ]
+                }
+              },
+              "totals": {
+                "$ref": "#/components/schemas/UsageSummary"
+              }
+            }
+          },
+          "invoices": {
+            "type": "array",
+            "description": "Invoices issued to the customer (dry_run=none runs), newest month first.",
+            "items": {
+              "$ref": "#/components/schemas/CustomerInvoice"
+            }
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LocationError"
+            }
           }
         }
       },

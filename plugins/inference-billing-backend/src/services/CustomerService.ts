@@ -1,50 +1,234 @@
+import { NotFoundError } from '@backstage/errors';
+import type { LocationError } from '@internal/backstage-plugin-inference-common';
 import {
   collectFromLocations,
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
-import type { CustomerListResponse } from '@internal/backstage-plugin-inference-billing-common';
+import type {
+  CustomerSummary,
+  UsageSummary,
+} from '@internal/backstage-plugin-inference-billing-common';
+import type { UsageLedgerStore } from '../database/UsageLedgerStore';
+import type { CustomerInvoice, InvoiceStore } from '../database/InvoiceStore';
 import { toCustomerSummary } from '../mapping/toCustomerSummary';
-import type { UsageService } from './UsageService';
+import {
+  customerBudget,
+  toDailyModelUsage,
+  toRateLimitView,
+  toVirtualKeyView,
+  type BudgetView,
+  type DailyModelUsage,
+  type RateLimitView,
+  type VirtualKeyView,
+} from '../mapping/toCustomerDetail';
+import { Money } from '../mapping/toRollupDeltas';
+import { orNotFound } from './CustomerManagementService';
+import type { PartnerService, PartnerView } from './PartnerService';
+import { parseIsoInstant, usageDays, type UsageService } from './UsageService';
+
+/** A customer of the list, with its Odoo partner (null: partner unknown). */
+export type CustomerListItem = CustomerSummary & {
+  partner: PartnerView | null;
+};
+
+export type CustomerListResult = {
+  items: CustomerListItem[];
+  errors: LocationError[];
+};
+
+/** Totals of one model over the range. */
+export type ModelUsage = UsageSummary & { model: string; unpriced: boolean };
+
+/** `GET /customers/{location}/{id}`. */
+export type CustomerDetail = {
+  location: string;
+  id: string;
+  name: string;
+  budget?: BudgetView;
+  rateLimit?: RateLimitView;
+  partner: PartnerView | null;
+  keys: VirtualKeyView[];
+  usage: {
+    /** First UTC day counted. */
+    start_date: string;
+    /** First UTC day not counted (half-open). */
+    end_date: string;
+    days: DailyModelUsage[];
+    models: ModelUsage[];
+    totals: UsageSummary;
+  };
+  /** Invoices issued to the customer (dry_run=none runs), newest first. */
+  invoices: CustomerInvoice[];
+  /** Systems of the location that could not be read (the page shows the rest). */
+  errors: LocationError[];
+};
+
+const DAY_MS = 86_400_000;
+/** Days the customer page shows when no range is given. */
+export const DEFAULT_USAGE_DAYS = 30;
+
+const emptyUsage = (): UsageSummary => ({
+  requests: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cost: '0',
+});
 
 /**
- * Reads customers live from each location's Bifrost, with their usage this
- * month from the ledger when a UsageService is given.
+ * The days [start_date, end_date) of a customer's usage: the given ones, or
+ * the last 30 UTC days up to and including today.
+ */
+export function customerUsageDays(
+  query: { start_date?: unknown; end_date?: unknown },
+  now = Date.now(),
+): { from: string; to: string } {
+  const end =
+    query.end_date !== undefined
+      ? parseIsoInstant('end_date', query.end_date)
+      : (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+  const start =
+    query.start_date !== undefined
+      ? parseIsoInstant('start_date', query.start_date)
+      : Math.ceil(end / DAY_MS) * DAY_MS - DEFAULT_USAGE_DAYS * DAY_MS;
+  const iso = (name: string, ms: number) => {
+    const date = new Date(ms);
+    if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1) {
+      return name === 'end_date' ? query.end_date : query.start_date;
+    }
+    return date.toISOString();
+  };
+  return usageDays({
+    start_date: iso('start_date', start),
+    end_date: iso('end_date', end),
+  });
+}
+
+/**
+ * Reads customers live from each location's Bifrost, with their Odoo
+ * partner and their usage from the ledger.
  */
 export class CustomerService {
   constructor(
     private readonly locations: InferenceLocationsService,
     private readonly usage?: UsageService,
+    private readonly partners?: PartnerService,
+    private readonly store?: UsageLedgerStore,
+    private readonly invoices?: Pick<InvoiceStore, 'customerInvoices'>,
   ) {}
 
-  async list(filter: { location?: string }): Promise<CustomerListResponse> {
+  async list(filter: { location?: string }): Promise<CustomerListResult> {
     const targets = filter.location
       ? [this.locations.get(filter.location)]
       : this.locations.list();
+    const odooErrors: LocationError[] = [];
     const [result, month] = await Promise.all([
-      collectFromLocations(targets, 'bifrost', async location => {
-        const bifrost = this.locations.bifrost(location.name);
-        const [customers, keys] = await Promise.all([
-          bifrost.listCustomers(),
-          bifrost.listVirtualKeys(),
-        ]);
-        return customers.map(c => toCustomerSummary(location.name, c, keys));
-      }),
+      collectFromLocations<CustomerListItem>(
+        targets,
+        'bifrost',
+        async location => {
+          const bifrost = this.locations.bifrost(location.name);
+          const [customers, keys] = await Promise.all([
+            bifrost.listCustomers(),
+            bifrost.listVirtualKeys(),
+          ]);
+          const partners = await this.partners?.lookup(
+            location.name,
+            customers,
+          );
+          if (partners?.error) odooErrors.push(partners.error);
+          return customers.map(c => ({
+            ...toCustomerSummary(location.name, c, keys),
+            partner: partners?.byCustomerId.get(c.id) ?? null,
+          }));
+        },
+      ),
       this.usage?.thisMonth(filter.location),
     ]);
     if (month) {
       for (const item of result.items) {
-        item.usageThisMonth = month.get(`${item.location}\u0000${item.id}`) ?? {
-          requests: 0,
-          promptTokens: 0,
-          completionTokens: 0,
-          cost: '0',
-        };
+        item.usageThisMonth =
+          month.get(`${item.location}\u0000${item.id}`) ?? emptyUsage();
       }
     }
     result.items.sort(
       (a, b) =>
         a.location.localeCompare(b.location) || a.name.localeCompare(b.name),
     );
-    return result;
+    return { items: result.items, errors: [...result.errors, ...odooErrors] };
+  }
+
+  /**
+   * One customer: its keys (never their values), budget, Odoo partner and
+   * usage per day and model over [start_date, end_date). Bifrost down: the
+   * ExternalSystemError (503); Odoo down: partner unknown and an error.
+   */
+  async get(
+    location: string,
+    id: string,
+    query: { start_date?: unknown; end_date?: unknown },
+  ): Promise<CustomerDetail> {
+    const { from, to } = customerUsageDays(query);
+    this.locations.get(location);
+    const bifrost = this.locations.bifrost(location);
+    const [customer, keys, rollups] = await Promise.all([
+      orNotFound(
+        bifrost.getCustomer(id),
+        `No customer '${id}' in location ${location}`,
+      ),
+      bifrost.listVirtualKeys(),
+      this.store
+        ? this.store.dailyRollups({ location, from, to, customerId: id })
+        : Promise.resolve([]),
+    ]);
+    if (!customer) {
+      throw new NotFoundError(`No customer '${id}' in location ${location}`);
+    }
+    const partners = await this.partners?.lookup(location, [customer]);
+    const days = toDailyModelUsage(rollups);
+    const byModel = new Map<string, ModelUsage>();
+    const totals = emptyUsage();
+    let totalCost = new Money(0);
+    for (const day of days) {
+      let model = byModel.get(day.model);
+      if (!model) {
+        model = { model: day.model, unpriced: false, ...emptyUsage() };
+        byModel.set(day.model, model);
+      }
+      model.requests += day.requests;
+      model.promptTokens += day.promptTokens;
+      model.completionTokens += day.completionTokens;
+      model.cost = new Money(model.cost).plus(day.cost).toFixed();
+      model.unpriced = model.unpriced || day.unpriced;
+      totals.requests += day.requests;
+      totals.promptTokens += day.promptTokens;
+      totals.completionTokens += day.completionTokens;
+      totalCost = totalCost.plus(day.cost);
+    }
+    totals.cost = totalCost.toFixed();
+    const budget = customerBudget(customer);
+    const rateLimit = toRateLimitView(customer.rate_limit);
+    return {
+      location,
+      id: customer.id,
+      name: customer.name,
+      ...(budget && { budget }),
+      ...(rateLimit && { rateLimit }),
+      partner: partners?.byCustomerId.get(customer.id) ?? null,
+      keys: keys
+        .filter(k => k.customer_id === customer.id)
+        .map(toVirtualKeyView)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      usage: {
+        start_date: from,
+        end_date: to,
+        days,
+        models: [...byModel.values()].sort((a, b) =>
+          a.model.localeCompare(b.model),
+        ),
+        totals,
+      },
+      invoices: (await this.invoices?.customerInvoices(location, id)) ?? [],
+      errors: partners?.error ? [partners.error] : [],
+    };
   }
 }

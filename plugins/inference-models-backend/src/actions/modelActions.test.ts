@@ -149,6 +149,7 @@ describe('inference:model:* actions', () => {
     expect(permissions.authorize.mock.calls[0][0]).toEqual([
       {
         permission: expect.objectContaining({ name: 'inference.model.create' }),
+        resourceRef: 'local/test-qwen',
       },
     ]);
 
@@ -170,9 +171,11 @@ describe('inference:model:* actions', () => {
     expect(permissions.authorize.mock.calls.at(-1)![0]).toEqual([
       {
         permission: expect.objectContaining({ name: 'inference.model.create' }),
+        resourceRef: 'local/test-qwen',
       },
       {
         permission: expect.objectContaining({ name: 'inference.model.update' }),
+        resourceRef: 'local/test-qwen',
       },
     ]);
   });
@@ -234,6 +237,9 @@ describe('inference:model:* actions', () => {
     [{ quantization: 'int3' }, 'quantization: must be one of'],
     [{ contextLength: 0 }, 'contextLength: '],
     [{ gpuCount: 0 }, 'gpuCount: must be an integer >= 1'],
+    [{ gpuCount: 17 }, 'gpuCount: must be at most 16'],
+    [{ maxReplicas: 101 }, 'maxReplicas: must be at most 100'],
+    [{ replicas: 2e9, maxReplicas: 2e9 }, 'maxReplicas: must be at most 100'],
     [{ location: 'nowhere' }, "location: No location named 'nowhere'"],
   ])(
     'rejects %j naming the field and creates nothing',
@@ -249,6 +255,38 @@ describe('inference:model:* actions', () => {
       ).not.toContain((change as { name?: string }).name ?? 'test-qwen');
     },
   );
+
+  it("keeps KubeAI's transition rules when replacing a Model with a cacheProfile", async () => {
+    const { create } = actions();
+    await create.handler(context({ ...base, cacheProfile: 'storage' }));
+    const state = () => {
+      const m = model('test-qwen')!;
+      return JSON.stringify([m.metadata.annotations, m.spec]);
+    };
+    const before = state();
+    // A new source: KubeAI refuses (url is immutable with a cacheProfile).
+    await expect(
+      create.handler(
+        context({
+          ...base,
+          cacheProfile: 'storage',
+          source: 'Qwen/Qwen2.5-1.5B-Instruct',
+          update: true,
+        }),
+      ),
+    ).rejects.toThrow(/^source: the Model uses cacheProfile storage/);
+    // A different cacheProfile: immutable.
+    await expect(
+      create.handler(
+        context({ ...base, cacheProfile: 'fast', update: true }, true),
+      ),
+    ).rejects.toThrow(/^cacheProfile: cannot change from storage/);
+    expect(state()).toBe(before);
+    // Dropping the cacheProfile while keeping the source is allowed.
+    await create.handler(context({ ...base, update: true, maxReplicas: 3 }));
+    expect(model('test-qwen')!.spec.cacheProfile).toBeUndefined();
+    expect(model('test-qwen')!.spec.maxReplicas).toBe(3);
+  });
 
   it('validates input against the JSON schema the scaffolder checks', () => {
     const { create } = actions();

@@ -6,13 +6,15 @@ import type {
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  type BasicPermission,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   inferenceModelCreatePermission,
   inferenceModelDeletePermission,
   inferenceModelUpdatePermission,
+  INFERENCE_MODEL_RESOURCE_TYPE,
+  modelPermissionRef,
   DECIMAL_STRING,
   modelEntityRef,
   OPENROUTER_ANNOTATION,
@@ -34,7 +36,10 @@ import {
   MODEL_NAME,
   MODEL_NAME_MAX,
   modelDifferences,
+  MAX_GPUS_PER_REPLICA,
+  MAX_REPLICAS,
   validateModelSpec,
+  validateModelTransition,
 } from './modelSpec';
 
 /** Dependencies of the inference-models scaffolder actions. */
@@ -55,13 +60,20 @@ export const MODEL_ACTION_IDS = [
   'inference:model:delete',
 ] as const;
 
+/**
+ * The Model permissions are resource permissions (`<location>/<name>`): a
+ * policy may allow them only in some locations (conditional decision, rule
+ * IS_IN_LOCATION).
+ */
 async function authorize(
   options: ModelActionsOptions,
   credentials: BackstageCredentials,
-  permissions: BasicPermission[],
+  permissions: ResourcePermission<typeof INFERENCE_MODEL_RESOURCE_TYPE>[],
+  model: { location: string; name: string },
 ) {
+  const resourceRef = modelPermissionRef(model.location, model.name);
   const decisions = await options.permissions.authorize(
-    permissions.map(permission => ({ permission })),
+    permissions.map(permission => ({ permission, resourceRef })),
     { credentials },
   );
   decisions.forEach((decision, i) => {
@@ -221,17 +233,31 @@ export function createModelCreateAction(options: ModelActionsOptions) {
             .number()
             .int()
             .min(1)
+            .max(MAX_GPUS_PER_REPLICA)
             .optional()
             .describe('Resource profile multiplier, e.g. GPUs (default 1)'),
         minReplicas: z =>
-          z.number().int().min(0).optional().describe('Default 0'),
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_REPLICAS)
+            .optional()
+            .describe('Default 0'),
         maxReplicas: z =>
-          z.number().int().min(1).optional().describe('Default 1'),
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_REPLICAS)
+            .optional()
+            .describe('Default 1'),
         replicas: z =>
           z
             .number()
             .int()
             .min(0)
+            .max(MAX_REPLICAS)
             .optional()
             .describe('Pinned replicas (the autoscaler manages it otherwise)'),
         args: z =>
@@ -296,10 +322,15 @@ export function createModelCreateAction(options: ModelActionsOptions) {
     },
     async handler(ctx) {
       const input = ctx.input;
-      await authorize(options, await ctx.getInitiatorCredentials(), [
-        inferenceModelCreatePermission,
-        ...(input.update ? [inferenceModelUpdatePermission] : []),
-      ]);
+      await authorize(
+        options,
+        await ctx.getInitiatorCredentials(),
+        [
+          inferenceModelCreatePermission,
+          ...(input.update ? [inferenceModelUpdatePermission] : []),
+        ],
+        input,
+      );
       const kube = kubeFor(options, input.location);
       const now = options.now?.() ?? Math.floor(Date.now() / 1000);
       const { model, listing } = buildModel(input, now);
@@ -319,10 +350,6 @@ export function createModelCreateAction(options: ModelActionsOptions) {
             } with a different ${diffs.join(
               ', ',
             )}; set update: true to replace it`,
-          );
-        } else if (ctx.isDryRun) {
-          ctx.logger.info(
-            `Dry run: would replace Model ${input.name} (${diffs.join(', ')})`,
           );
         } else {
           // Keep the listing's original creation time.
@@ -353,14 +380,30 @@ export function createModelCreateAction(options: ModelActionsOptions) {
             },
           };
           delete replacement.status;
-          await ctx.checkpoint({
-            key: `replace-model-${input.location}-${input.name}`,
-            fn: async () => {
-              await kube.replaceModel(replacement);
-            },
-          });
-          changed = 'replaced';
-          ctx.logger.info(`Replaced Model ${input.name} in ${input.location}`);
+          if (model.spec.cacheProfile === undefined) {
+            // The action manages cacheProfile: unset means none.
+            delete replacement.spec.cacheProfile;
+          }
+          validateModelTransition(existing.spec, replacement.spec);
+          validateModelSpec(input.name, replacement.spec);
+          if (ctx.isDryRun) {
+            ctx.logger.info(
+              `Dry run: would replace Model ${input.name} (${diffs.join(
+                ', ',
+              )})`,
+            );
+          } else {
+            await ctx.checkpoint({
+              key: `replace-model-${input.location}-${input.name}`,
+              fn: async () => {
+                await kube.replaceModel(replacement);
+              },
+            });
+            changed = 'replaced';
+            ctx.logger.info(
+              `Replaced Model ${input.name} in ${input.location}`,
+            );
+          }
         }
       } else if (ctx.isDryRun) {
         ctx.logger.info(
@@ -416,13 +459,14 @@ export function createModelScaleAction(options: ModelActionsOptions) {
       input: {
         location: z => locationInput(z),
         name: z => nameInput(z),
-        minReplicas: z => z.number().int().min(0),
-        maxReplicas: z => z.number().int().min(1),
+        minReplicas: z => z.number().int().min(0).max(MAX_REPLICAS),
+        maxReplicas: z => z.number().int().min(1).max(MAX_REPLICAS),
         replicas: z =>
           z
             .number()
             .int()
             .min(0)
+            .max(MAX_REPLICAS)
             .optional()
             .describe('Pinned replicas; omitted removes a pin'),
       },
@@ -433,9 +477,12 @@ export function createModelScaleAction(options: ModelActionsOptions) {
     },
     async handler(ctx) {
       const { location, name, minReplicas, maxReplicas, replicas } = ctx.input;
-      await authorize(options, await ctx.getInitiatorCredentials(), [
-        inferenceModelUpdatePermission,
-      ]);
+      await authorize(
+        options,
+        await ctx.getInitiatorCredentials(),
+        [inferenceModelUpdatePermission],
+        { location, name },
+      );
       const kube = kubeFor(options, location);
       const existing = await findModel(kube, name);
       if (!existing) {
@@ -503,9 +550,12 @@ export function createModelDeleteAction(options: ModelActionsOptions) {
     },
     async handler(ctx) {
       const { location, name } = ctx.input;
-      await authorize(options, await ctx.getInitiatorCredentials(), [
-        inferenceModelDeletePermission,
-      ]);
+      await authorize(
+        options,
+        await ctx.getInitiatorCredentials(),
+        [inferenceModelDeletePermission],
+        { location, name },
+      );
       const kube = kubeFor(options, location);
       let deleted = false;
       if (ctx.isDryRun) {

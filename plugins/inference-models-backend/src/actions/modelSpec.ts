@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
-  DECIMAL_STRING,
   OPENROUTER_ANNOTATION,
+  per1MToPerToken,
   openRouterListingSchema,
   type OpenRouterListing,
 } from '@internal/backstage-plugin-inference-models-common';
@@ -23,6 +23,13 @@ export const FEATURES = [
   'Reranking',
   'SpeechToText',
 ] as const;
+/**
+ * Upper bounds that catch typos before KubeAI acts on them: a location runs
+ * a handful of GPUs per node and tens of replicas, never millions.
+ */
+export const MAX_REPLICAS = 100;
+export const MAX_GPUS_PER_REPLICA = 16;
+
 export const URL_SCHEMES = ['hf', 'pvc', 'ollama', 's3', 'gs', 'oss'] as const;
 
 export type Engine = (typeof ENGINES)[number];
@@ -34,20 +41,18 @@ export type Feature = (typeof FEATURES)[number];
  * Throws an InputError naming `field` for anything else.
  */
 export function perTokenPrice(field: string, per1M: string | number): string {
-  const text = typeof per1M === 'number' ? String(per1M) : per1M.trim();
   if (typeof per1M === 'number' && (!Number.isFinite(per1M) || per1M < 0)) {
     throw new InputError(`${field}: must be a number >= 0`);
   }
-  if (typeof per1M === 'string' && !DECIMAL_STRING.test(text)) {
+  const perToken = per1MToPerToken(
+    typeof per1M === 'number' ? new Exact(per1M).toFixed() : per1M,
+  );
+  if (perToken === undefined) {
     throw new InputError(
       `${field}: must be a non-negative decimal such as "8" or "0.15"`,
     );
   }
-  const value = new Exact(text);
-  if (value.isNegative() || !value.isFinite()) {
-    throw new InputError(`${field}: must be >= 0`);
-  }
-  return value.dividedBy(1_000_000).toFixed();
+  return perToken;
 }
 
 /** Input of `inference:model:create`, after the scaffolder's schema check. */
@@ -125,6 +130,31 @@ function modalities(features: Feature[]): {
 }
 
 /**
+ * KubeAI's transition rules for replacing a Model (`oldSelf` in the CRD):
+ * with a cacheProfile the url is immutable, and a cacheProfile never changes.
+ * Checked before anything is sent; errors name the input field.
+ */
+export function validateModelTransition(
+  before: ModelResource['spec'],
+  after: ModelResource['spec'],
+): void {
+  if (before.cacheProfile && after.url !== before.url) {
+    throw new InputError(
+      `source: the Model uses cacheProfile ${before.cacheProfile}, so its source (${before.url}) cannot change; retire it and create a new one`,
+    );
+  }
+  if (
+    before.cacheProfile &&
+    after.cacheProfile &&
+    after.cacheProfile !== before.cacheProfile
+  ) {
+    throw new InputError(
+      `cacheProfile: cannot change from ${before.cacheProfile} (KubeAI: cacheProfile is immutable)`,
+    );
+  }
+}
+
+/**
  * KubeAI's CRD rules (reference 2.1), checked before anything is sent so a
  * rejected input creates nothing. Errors name the input field.
  */
@@ -142,6 +172,15 @@ export function validateModelSpec(
   }
   const min = spec.minReplicas ?? 0;
   const max = spec.maxReplicas;
+  for (const [field, value] of [
+    ['minReplicas', spec.minReplicas],
+    ['maxReplicas', spec.maxReplicas],
+    ['replicas', spec.replicas],
+  ] as const) {
+    if (value !== undefined && value > MAX_REPLICAS) {
+      throw new InputError(`${field}: must be at most ${MAX_REPLICAS}`);
+    }
+  }
   if (min < 0) {
     throw new InputError('minReplicas: must be >= 0');
   }
@@ -192,6 +231,9 @@ export function buildModel(
   const gpuCount = input.gpuCount ?? 1;
   if (!Number.isInteger(gpuCount) || gpuCount < 1) {
     throw new InputError('gpuCount: must be an integer >= 1');
+  }
+  if (gpuCount > MAX_GPUS_PER_REPLICA) {
+    throw new InputError(`gpuCount: must be at most ${MAX_GPUS_PER_REPLICA}`);
   }
   const spec: ModelResource['spec'] = {
     url,

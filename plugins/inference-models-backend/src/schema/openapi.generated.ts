@@ -51,6 +51,35 @@ export const spec = {
         }
       }
     },
+    "/locations": {
+      "get": {
+        "operationId": "ListLocations",
+        "description": "The configured locations and the KubeAI resource profiles each offers (the create-model template's pickers).",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every configured location.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LocationInfoResponse"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/models": {
       "get": {
         "operationId": "ListModels",
@@ -106,6 +135,28 @@ export const spec = {
             "schema": {
               "type": "string",
               "maxLength": 200
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Models per page (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "required": false,
+            "description": "Models to skip (`nextOffset` of the previous page).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
             }
           }
         ],
@@ -456,11 +507,72 @@ export const spec = {
           }
         }
       },
-      "ModelListResponse": {
+      "LocationInfoResponse": {
         "type": "object",
         "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "title",
+                "domain",
+                "countryCode",
+                "resourceProfiles"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "title": {
+                  "type": "string"
+                },
+                "domain": {
+                  "type": "string"
+                },
+                "countryCode": {
+                  "type": "string"
+                },
+                "resourceProfiles": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "name",
+                      "title",
+                      "gpu"
+                    ],
+                    "properties": {
+                      "name": {
+                        "type": "string"
+                      },
+                      "title": {
+                        "type": "string"
+                      },
+                      "gpu": {
+                        "type": "boolean"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "ModelListResponse": {
+        "type": "object",
+        "description": "One page of the Models matching the filters, in (location, name) order.",
+        "required": [
           "items",
-          "errors"
+          "errors",
+          "total",
+          "offset",
+          "limit"
         ],
         "properties": {
           "items": {
@@ -474,6 +586,20 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/LocationError"
             }
+          },
+          "total": {
+            "type": "integer",
+            "description": "Models matching the filters, in all pages."
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          },
+          "nextOffset": {
+            "type": "integer",
+            "description": "The offset of the next page, when there is one."
           }
         }
       },

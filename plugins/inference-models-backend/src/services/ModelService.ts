@@ -20,6 +20,22 @@ import { ModelListCache } from './ModelListCache';
 
 type LocationRead = { items?: ModelSummary[]; error?: LocationError };
 
+/** Serialised pages kept in memory, in characters (about 16 MB). */
+const PAGE_CACHE_CHARS = 16 * 1024 * 1024;
+
+/** Page size of `GET /models` when the request sets no `limit`. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+function compare(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+export interface ModelPage {
+  limit?: number;
+  offset?: number;
+}
+
 export interface ModelFilter {
   location?: string;
   feature?: string;
@@ -45,10 +61,24 @@ export class ModelService {
     );
   }
 
-  private readonly jsonCache = new Map<
+  /**
+   * Filtered, sorted lists per filter, and serialised pages per filter and
+   * page, reused while every location's list is the one the cache held last
+   * time (sorting and serialising thousands of Models per request would
+   * dominate the route's latency).
+   */
+  private readonly assembled = new Map<
     string,
-    { lists: Array<ModelSummary[] | undefined>; errors: string; json: string }
+    {
+      lists: Array<ModelSummary[] | undefined>;
+      errors: string;
+      response: ModelListResponse;
+      pages: Map<string, string>;
+    }
   >();
+
+  /** Characters of serialised pages held in `assembled`. */
+  private pageCacheChars = 0;
 
   /** Summaries are computed once per list the cache holds. */
   private readonly summaryCache = new WeakMap<object, ModelSummary[]>();
@@ -98,26 +128,30 @@ export class ModelService {
             m.name.toLocaleLowerCase('en-US').includes(q) ||
             m.url.toLocaleLowerCase('en-US').includes(q)),
       )
+      // Names and locations are DNS labels: plain code-unit order is exact.
       .sort(
-        (a, b) =>
-          a.location.localeCompare(b.location) || a.name.localeCompare(b.name),
+        (a, b) => compare(a.location, b.location) || compare(a.name, b.name),
       );
     return {
       items,
       errors: reads.flatMap(r => (r.error ? [r.error] : [])),
+      total: items.length,
+      offset: 0,
+      limit: items.length,
     };
   }
 
+  /** Every matching Model, unpaged (for the backend's own callers). */
   async list(filter: ModelFilter): Promise<ModelListResponse> {
     return this.assemble(await this.read(filter), filter);
   }
 
   /**
-   * The same response serialised, reused while every location's list is the
-   * one the cache held last time (serialising thousands of Models per
-   * request would dominate the route's latency).
+   * One page of the list, serialised (`GET /models`): `limit` Models from
+   * `offset` (default 100 from 0) in (location, name) order, with `total`
+   * and, when more follow, `nextOffset`.
    */
-  async listJson(filter: ModelFilter): Promise<string> {
+  async listJson(filter: ModelFilter & ModelPage): Promise<string> {
     const reads = await this.read(filter);
     const key = JSON.stringify([
       filter.location,
@@ -126,20 +160,49 @@ export class ModelService {
       filter.q,
     ]);
     const errors = JSON.stringify(reads.map(r => r.error ?? null));
-    const cached = this.jsonCache.get(key);
+    let entry = this.assembled.get(key);
     if (
-      cached &&
-      cached.errors === errors &&
-      cached.lists.length === reads.length &&
-      cached.lists.every((list, i) => list === reads[i].items)
+      !entry ||
+      entry.errors !== errors ||
+      entry.lists.length !== reads.length ||
+      !entry.lists.every((list, i) => list === reads[i].items)
     ) {
-      return cached.json;
+      if (this.assembled.size >= 100) {
+        this.assembled.clear();
+        this.pageCacheChars = 0;
+      }
+      entry = {
+        lists: reads.map(r => r.items),
+        errors,
+        response: this.assemble(reads, filter),
+        pages: new Map(),
+      };
+      this.assembled.set(key, entry);
     }
-    const json = JSON.stringify(this.assemble(reads, filter));
-    if (this.jsonCache.size >= 100) {
-      this.jsonCache.clear();
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const pageKey = `${offset}:${limit}`;
+    let json = entry.pages.get(pageKey);
+    if (json === undefined) {
+      const { items, errors: locationErrors, total } = entry.response;
+      const page: ModelListResponse = {
+        items: items.slice(offset, offset + limit),
+        errors: locationErrors,
+        total,
+        offset,
+        limit,
+        ...(offset + limit < total ? { nextOffset: offset + limit } : {}),
+      };
+      json = JSON.stringify(page);
+      // Bounded memory whatever pages clients ask for: at most
+      // PAGE_CACHE_CHARS of serialised pages across all filters.
+      if (this.pageCacheChars + json.length > PAGE_CACHE_CHARS) {
+        for (const cached of this.assembled.values()) cached.pages.clear();
+        this.pageCacheChars = 0;
+      }
+      entry.pages.set(pageKey, json);
+      this.pageCacheChars += json.length;
     }
-    this.jsonCache.set(key, { lists: reads.map(r => r.items), errors, json });
     return json;
   }
 

@@ -1,6 +1,18 @@
+import { InputError } from '@backstage/errors';
 import { callExternal } from '../http/callExternal';
 import { ExternalSystemError } from '../errors';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
+
+/**
+ * One path segment of a Bifrost URL from an id: percent-encoded, and never
+ * empty, `.` or `..` (which would address another path of the admin API).
+ */
+export function pathSegment(field: string, value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new InputError(`${field}: '${value}' is not a valid id`);
+  }
+  return encodeURIComponent(value);
+}
 
 export interface BifrostBudget {
   id: string;
@@ -39,6 +51,47 @@ export interface BifrostVirtualKeySummary {
   budgets?: BifrostBudget[];
   rate_limit?: BifrostRateLimit;
   created_at?: string;
+  updated_at?: string;
+  /** Which providers and models the key may use (`["*"]` all, `[]` none). */
+  provider_configs?: Array<{
+    id?: number;
+    provider: string;
+    allowed_models?: string[];
+  }> | null;
+}
+
+/** What `updateVirtualKey` may change; the client re-sends the key's attachment. */
+export interface BifrostVirtualKeyUpdate {
+  is_active?: boolean;
+  /** Replaces every key-level budget (`[]` removes them). */
+  budgets?: Array<{ max_limit: number; reset_duration: string }>;
+}
+
+/** What `updateCustomer` may change; `budget: {}` removes the budget. */
+export interface BifrostCustomerUpdate {
+  budget: { max_limit?: number; reset_duration?: string };
+}
+
+/** Body of `POST /api/governance/customers`. */
+export interface BifrostCustomerCreate {
+  name: string;
+  budget?: { max_limit: number; reset_duration: string };
+  rate_limit?: Omit<BifrostRateLimit, 'id'>;
+}
+
+/** Body of `POST /api/governance/virtual-keys` (attached to a customer). */
+export interface BifrostVirtualKeyCreate {
+  name: string;
+  description?: string;
+  customer_id: string;
+  is_active?: boolean;
+  provider_configs: Array<{
+    provider: string;
+    weight?: number;
+    allowed_models: string[];
+  }>;
+  budgets?: Array<{ max_limit: number; reset_duration: string }>;
+  rate_limit?: Omit<BifrostRateLimit, 'id'>;
 }
 
 /** One request as Bifrost's `/api/logs` reports it. */
@@ -79,9 +132,13 @@ export class BifrostClient {
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     operation: string,
+    payload?: unknown,
   ): Promise<T> {
     const { baseUrl, adminUsername, adminPassword } = this.location.bifrost;
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
     if (adminUsername && adminPassword) {
       headers.authorization = `Basic ${Buffer.from(
         `${adminUsername}:${adminPassword}`,
@@ -100,6 +157,7 @@ export class BifrostClient {
           method,
           headers,
           signal,
+          ...(payload !== undefined && { body: JSON.stringify(payload) }),
         });
         const text = await response.text();
         if (!response.ok) {
@@ -161,10 +219,124 @@ export class BifrostClient {
     return body.customers ?? [];
   }
 
+  /** The customer with exactly this name (names are unique in Bifrost), if any. */
+  async findCustomerByName(name: string): Promise<BifrostCustomer | undefined> {
+    return (await this.listCustomers()).find(c => c.name === name);
+  }
+
+  /**
+   * Creates a customer. Not retried (a POST): callers look the name up with
+   * `findCustomerByName` first, so a retry after a lost answer creates nothing twice.
+   */
+  async createCustomer(
+    customer: BifrostCustomerCreate,
+  ): Promise<BifrostCustomer> {
+    const body = await this.request<{ customer: BifrostCustomer }>(
+      'POST',
+      '/api/governance/customers',
+      'create customer',
+      customer,
+    );
+    return body.customer;
+  }
+
+  /** The virtual key with exactly this name (unique in Bifrost), without its value. */
+  async findVirtualKeyByName(
+    name: string,
+  ): Promise<BifrostVirtualKeySummary | undefined> {
+    return (await this.listVirtualKeys()).find(k => k.name === name);
+  }
+
+  /**
+   * Creates a virtual key. The generated key value is returned apart from the
+   * summary, for the caller to hand over once: never log or store it in plain
+   * text. Not retried; look the name up with `findVirtualKeyByName` first.
+   */
+  async createVirtualKey(
+    key: BifrostVirtualKeyCreate,
+  ): Promise<{ key: BifrostVirtualKeySummary; value: string }> {
+    const body = await this.request<{
+      virtual_key: BifrostVirtualKeySummary & { value: string };
+    }>('POST', '/api/governance/virtual-keys', 'create virtual key', key);
+    const { value, ...summary } = body.virtual_key;
+    return { key: summary, value };
+  }
+
+  /** The secret value of a key (for a one-time handover only: never log it). */
+  async getVirtualKeyValue(id: string): Promise<string> {
+    const body = await this.request<{ virtual_key: { value: string } }>(
+      'GET',
+      `/api/governance/virtual-keys/${pathSegment('id', id)}`,
+      'get virtual key',
+    );
+    return body.virtual_key.value;
+  }
+
   async listVirtualKeys(): Promise<BifrostVirtualKeySummary[]> {
     const body = await this.request<{
       virtual_keys: Array<BifrostVirtualKeySummary & { value?: string }>;
     }>('GET', '/api/governance/virtual-keys', 'list virtual keys');
     return (body.virtual_keys ?? []).map(({ value: _secret, ...key }) => key);
+  }
+
+  /** One customer; ExternalSystemError with status 404 when Bifrost has none. */
+  async getCustomer(id: string): Promise<BifrostCustomer> {
+    const body = await this.request<{ customer: BifrostCustomer }>(
+      'GET',
+      `/api/governance/customers/${pathSegment('id', id)}`,
+      'get customer',
+    );
+    return body.customer;
+  }
+
+  /** One virtual key without its value; status 404 when Bifrost has none. */
+  async getVirtualKey(id: string): Promise<BifrostVirtualKeySummary> {
+    const body = await this.request<{
+      virtual_key: BifrostVirtualKeySummary & { value?: string };
+    }>(
+      'GET',
+      `/api/governance/virtual-keys/${pathSegment('id', id)}`,
+      'get virtual key',
+    );
+    const { value: _secret, ...key } = body.virtual_key;
+    return key;
+  }
+
+  /**
+   * Changes a key's active flag and/or budgets. Bifrost's PUT detaches a key
+   * from its team and customer when the body names neither, so the current
+   * attachment (`key`, as read just before) is always sent again.
+   */
+  async updateVirtualKey(
+    key: Pick<BifrostVirtualKeySummary, 'id' | 'team_id' | 'customer_id'>,
+    update: BifrostVirtualKeyUpdate,
+  ): Promise<BifrostVirtualKeySummary> {
+    let attachment = {};
+    if (key.team_id) attachment = { team_id: key.team_id };
+    else if (key.customer_id) attachment = { customer_id: key.customer_id };
+    const body = await this.request<{
+      virtual_key: BifrostVirtualKeySummary & { value?: string };
+    }>(
+      'PUT',
+      `/api/governance/virtual-keys/${pathSegment('key id', key.id)}`,
+      'update virtual key',
+      { ...attachment, ...update },
+    );
+    const { value: _secret, ...updated } = body.virtual_key;
+    return updated;
+  }
+
+  /** Changes a customer's (singular) budget. */
+  async updateCustomer(
+    id: string,
+    update: BifrostCustomerUpdate,
+  ): Promise<BifrostCustomer> {
+    const body = await this.request<{ customer: BifrostCustomer }>(
+      'PUT',
+      `/api/governance/customers/${pathSegment('id', id)}`,
+      'update customer',
+      update,
+    );
+    return body.customer;
   }
 }

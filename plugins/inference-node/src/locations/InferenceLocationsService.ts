@@ -7,6 +7,7 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { BifrostClient } from '../bifrost/BifrostClient';
 import { KubeAiClient } from '../kubernetes/KubeAiClient';
+import { OdooClient } from '../odoo/OdooClient';
 import {
   ClusterConnection,
   kubeConfigFor,
@@ -25,6 +26,8 @@ export interface InferenceLocationsService {
   get(name: string): InferenceLocation;
   kubeAi(name: string): KubeAiClient;
   bifrost(name: string): BifrostClient;
+  /** Throws InputError when the location has no `odoo` configured. */
+  odoo(name: string): OdooClient;
 }
 
 export class ConfigInferenceLocationsService
@@ -34,6 +37,7 @@ export class ConfigInferenceLocationsService
   private readonly clusters: Map<string, ClusterConnection>;
   private readonly kubeAiClients = new Map<string, KubeAiClient>();
   private readonly bifrostClients = new Map<string, BifrostClient>();
+  private readonly odooClients = new Map<string, OdooClient>();
 
   static fromConfig(config: Config): ConfigInferenceLocationsService {
     return new ConfigInferenceLocationsService(
@@ -89,6 +93,19 @@ export class ConfigInferenceLocationsService
     if (!client) {
       client = new BifrostClient(this.get(name), this.settings);
       this.bifrostClients.set(name, client);
+    }
+    return client;
+  }
+
+  odoo(name: string): OdooClient {
+    let client = this.odooClients.get(name);
+    if (!client) {
+      const location = this.get(name);
+      if (!location.odoo) {
+        throw new InputError(`location ${name}: no odoo is configured`);
+      }
+      client = new OdooClient(location, this.settings);
+      this.odooClients.set(name, client);
     }
     return client;
   }

@@ -58,6 +58,30 @@ describe('readInferenceLocations', () => {
     });
   });
 
+  it('reads SSH settings: per-server user and pinned host key, per-location key', () => {
+    const hostKeySha256 = `SHA256:${'x'.repeat(42)}Y`;
+    const [l] = read([
+      {
+        ...location,
+        servers: [
+          {
+            name: 'node1',
+            address: '192.168.1.10',
+            sshUser: 'debian',
+            hostKeySha256,
+          },
+        ],
+        ssh: { privateKey: 'key-material' },
+      },
+    ]);
+    expect(l.servers[0]).toMatchObject({ sshUser: 'debian', hostKeySha256 });
+    expect(l.ssh).toEqual({
+      user: 'root',
+      privateKey: 'key-material',
+      connectTimeoutMs: 10_000,
+    });
+  });
+
   it('returns no locations when the key is absent', () => {
     expect(readInferenceLocations(new ConfigReader({}))).toEqual([]);
   });
@@ -86,6 +110,24 @@ describe('readInferenceLocations', () => {
       'inference.locations[0].odoo.protocol',
     ],
     [{ ...location, colour: 'blue' }, 'inference.locations[0]'],
+    [
+      {
+        ...location,
+        servers: [{ name: 'n1', address: '10.0.0.1', sshUser: 'root; id' }],
+      },
+      'inference.locations[0].servers[0].sshUser',
+    ],
+    [
+      {
+        ...location,
+        servers: [{ name: 'n1', address: '10.0.0.1', hostKeySha256: 'md5:aa' }],
+      },
+      'inference.locations[0].servers[0].hostKeySha256',
+    ],
+    [
+      { ...location, ssh: { user: '$(id)' } },
+      'inference.locations[0].ssh.user',
+    ],
   ])('names the key of a bad value (%#)', (bad, key) => {
     expect(() => read([bad])).toThrow(key);
   });

@@ -9,6 +9,11 @@ const hostname =
 const ipv4 =
   /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
+/** A POSIX user name (no shell metacharacters). */
+const sshUser = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** `ssh-keygen -lf` output: SHA256 of the host key, unpadded base64. */
+const hostKeySha256 = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 const httpUrl = z
   .string()
   .url()
@@ -26,6 +31,26 @@ const serverSchema = z
     address: hostOrIp,
     sshPort: z.number().int().min(1).max(65535).default(22),
     roles: z.array(z.enum(['server', 'agent', 'gpu'])).default(['server']),
+    sshUser: z.string().regex(sshUser, 'must be a POSIX user name').optional(),
+    hostKeySha256: z
+      .string()
+      .regex(
+        hostKeySha256,
+        'must be an SSH host key fingerprint like SHA256:<43 base64 characters>',
+      )
+      .optional(),
+  })
+  .strict();
+
+const sshSchema = z
+  .object({
+    user: z
+      .string()
+      .regex(sshUser, 'must be a POSIX user name')
+      .default('root'),
+    privateKey: z.string().min(1).optional(),
+    passphrase: z.string().min(1).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
   })
   .strict();
 
@@ -73,6 +98,7 @@ const locationSchema = z
       .strict()
       .default({}),
     servers: z.array(serverSchema).default([]),
+    ssh: sshSchema.default({}),
     network: z
       .object({ kubeVip: hostOrIp.optional(), ingressIp: hostOrIp.optional() })
       .strict()

@@ -4,6 +4,18 @@ export interface LocationServer {
   address: string;
   sshPort: number;
   roles: Array<'server' | 'agent' | 'gpu'>;
+  /** SSH user; overrides the location's `ssh.user`. */
+  sshUser?: string;
+  /** Pinned host key fingerprint, `SHA256:<43 base64 characters>`. */
+  hostKeySha256?: string;
+}
+
+/** How the portal reaches a location's servers over SSH. */
+export interface LocationSsh {
+  user: string;
+  privateKey?: string;
+  passphrase?: string;
+  connectTimeoutMs: number;
 }
 
 /** One independent site: its cluster, gateway, ERP tenant and billing settings. */
@@ -31,6 +43,8 @@ export interface InferenceLocation {
     invoiceDay: number;
   };
   servers: LocationServer[];
+  /** SSH settings; readInferenceLocations always sets them. */
+  ssh?: LocationSsh;
   network: {
     kubeVip?: string;
     ingressIp?: string;

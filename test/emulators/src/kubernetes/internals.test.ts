@@ -191,7 +191,14 @@ describe('kubernetes emulator internals', () => {
             expect(res.status).toBeGreaterThanOrEqual(200);
             expect(res.status).toBeLessThan(500);
             if (res.status >= 400) {
-              errorResponses.push({ status: res.status, body: res.json() });
+              let parsed: unknown;
+              try {
+                parsed = res.json();
+              } catch {
+                // Shown by the assertion below rather than thrown here.
+                parsed = { unparsable: JSON.stringify(res.text.slice(0, 200)) };
+              }
+              errorResponses.push({ status: res.status, body: parsed });
             }
           }
         }
@@ -205,6 +212,7 @@ describe('kubernetes emulator internals', () => {
       }
       const ok = await raw(emu, '/api/v1/namespaces');
       expect(ok.status).toBe(200);
-    });
+      // 315 sequential requests: generous on a loaded machine.
+    }, 120_000);
   });
 });

@@ -6,6 +6,7 @@
  * frontend, the backend and the emulators.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
@@ -39,6 +40,35 @@ async function main() {
     fs.mkdirSync(dir, { recursive: true });
     const sandboxConfig = {
       ...sandbox.config,
+      inference: {
+        ...(sandbox.config.inference as object),
+        // One-time key reveals survive the dev backend's restarts.
+        billing: {
+          onboarding: {
+            revealSecret: crypto.randomBytes(24).toString('base64url'),
+          },
+        },
+      },
+      // A task waiting for an approval survives a backend restart
+      // (templates opt in with EXPERIMENTAL_recovery: startOver).
+      scaffolder: { taskRecovery: { enabled: true } },
+      // A second sandbox user (catalog/org.yaml), signed in through the
+      // dev-only sandbox provider: approves the guest's onboarding requests.
+      auth: {
+        providers: {
+          sandbox: {
+            users: [
+              {
+                userEntityRef: 'user:default/approver',
+                ownershipEntityRefs: [
+                  'user:default/approver',
+                  'group:default/billing-admins',
+                ],
+              },
+            ],
+          },
+        },
+      },
       backend: {
         database: {
           client: 'better-sqlite3',

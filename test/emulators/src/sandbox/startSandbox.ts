@@ -46,6 +46,13 @@ export async function startSandbox(
   const secret = () => crypto.randomBytes(18).toString('base64url');
   const kubeToken = secret();
   const bifrostPassword = secret();
+  // A throwaway SSH key, as a real location's config carries one: the
+  // sandbox's servers pin no host key, so it is never offered to a server,
+  // but the e2e secret scan checks that it leaks nowhere.
+  const { privateKey: sshPrivateKey } = crypto.generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const odooApiKey = secret();
   const odooLogin = 'api@inferencebros.local';
   const odooDatabase = 'inferencebros';
@@ -155,6 +162,7 @@ export async function startSandbox(
           },
           billing: { currency: 'EUR', invoiceDay: 2 },
           servers: sandboxServers,
+          ssh: { user: 'root', privateKey: sshPrivateKey },
           network: { kubeVip: '192.168.1.252', ingressIp: '192.168.1.240' },
         },
       ],

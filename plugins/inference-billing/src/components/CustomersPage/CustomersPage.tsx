@@ -1,63 +1,112 @@
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { CellText, Text, type ColumnConfig } from '@backstage/ui';
-import type {
-  CustomerListResponse,
-  CustomerSummary,
-} from '@internal/backstage-plugin-inference-billing-common';
 import {
   LocationListPage,
   PlainTable,
 } from '@internal/backstage-plugin-inference-react';
+import { Route, Routes } from 'react-router-dom';
+import type { CustomerList, CustomerListItem } from '../../api/customers';
+import { customerRouteRef } from '../../routes';
+import { CustomerPage } from '../CustomerPage';
 
-const usd = (value?: number) =>
+export const usd = (value?: number | string) =>
   value === undefined
     ? '-'
     : new Intl.NumberFormat('en-US', {
         style: 'currency',
         currency: 'USD',
-      }).format(value);
+        maximumFractionDigits: 2,
+      }).format(Number(value));
 
-const columns: ColumnConfig<CustomerSummary & { id: string }>[] = [
-  {
-    id: 'name',
-    label: 'Customer',
-    isRowHeader: true,
-    cell: c => <CellText title={c.name} />,
-  },
-  {
-    id: 'location',
-    label: 'Location',
-    cell: c => <CellText title={c.location} />,
-  },
-  {
-    id: 'keys',
-    label: 'Virtual keys (active)',
-    cell: c => <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />,
-  },
-  {
-    id: 'budget',
-    label: 'Budget',
-    cell: c => <CellText title={usd(c.budgetUsd)} />,
-  },
-  {
-    id: 'usage',
-    label: 'Spent this period',
-    cell: c => <CellText title={usd(c.currentUsageUsd)} />,
-  },
-];
+export const count = (value?: number) =>
+  value === undefined ? '-' : new Intl.NumberFormat('en-US').format(value);
 
-export const CustomersPage = () => (
-  <LocationListPage<CustomerListResponse> path="plugin://inference-billing/customers">
-    {value => (
-      <>
-        <Text as="p" variant="body-medium">
-          {value.items.length} customers
-        </Text>
-        <PlainTable
-          rows={value.items}
-          rowId={c => `${c.location}/${c.id}`}
-          columns={columns}
+function CustomerListView() {
+  const customerRoute = useRouteRef(customerRouteRef);
+  const columns: ColumnConfig<CustomerListItem & { id: string }>[] = [
+    {
+      id: 'name',
+      label: 'Customer',
+      isRowHeader: true,
+      cell: c => (
+        <CellText
+          title={c.name}
+          href={customerRoute?.({ location: c.location, id: c.id })}
         />
-      </>
-    )}
-  </LocationListPage>
+      ),
+    },
+    {
+      id: 'location',
+      label: 'Location',
+      cell: c => <CellText title={c.location} />,
+    },
+    {
+      id: 'partner',
+      label: 'Odoo partner',
+      cell: c => <CellText title={c.partner?.name ?? 'partner unknown'} />,
+    },
+    {
+      id: 'requests',
+      label: 'Requests this month',
+      cell: c => <CellText title={count(c.usageThisMonth?.requests)} />,
+    },
+    {
+      id: 'tokens',
+      label: 'Tokens this month',
+      cell: c => (
+        <CellText
+          title={count(
+            c.usageThisMonth &&
+              c.usageThisMonth.promptTokens + c.usageThisMonth.completionTokens,
+          )}
+        />
+      ),
+    },
+    {
+      id: 'spend',
+      label: 'Spend this month',
+      cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
+    },
+    {
+      id: 'keys',
+      label: 'Virtual keys (active)',
+      cell: c => (
+        <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />
+      ),
+    },
+    {
+      id: 'budget',
+      label: 'Budget',
+      cell: c => <CellText title={usd(c.budgetUsd)} />,
+    },
+    {
+      id: 'usage',
+      label: 'Spent this period',
+      cell: c => <CellText title={usd(c.currentUsageUsd)} />,
+    },
+  ];
+  return (
+    <LocationListPage<CustomerList> path="plugin://inference-billing/customers">
+      {value => (
+        <>
+          <Text as="p" variant="body-medium">
+            {value.items.length} customers
+          </Text>
+          <PlainTable
+            rows={value.items}
+            rowId={c => `${c.location}/${c.id}`}
+            columns={columns}
+          />
+        </>
+      )}
+    </LocationListPage>
+  );
+}
+
+/** The customers of every location, and one customer's page below it. */
+export const CustomersPage = () => (
+  <Routes>
+    <Route path="/" element={<CustomerListView />} />
+    <Route path="/:location/:id" element={<CustomerPage />} />
+  </Routes>
 );

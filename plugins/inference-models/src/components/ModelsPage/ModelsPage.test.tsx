@@ -84,8 +84,53 @@ describe('ModelsPage', () => {
       ),
     ).toBeInTheDocument();
     expect(fetchApi.fetch).toHaveBeenCalledWith(
-      'plugin://inference-models/models',
+      'plugin://inference-models/models?limit=1000',
     );
+  });
+
+  it('reads a paged list to the end', async () => {
+    const model = (name: string) => ({
+      location: 'local',
+      name,
+      engine: 'VLLM',
+      url: `hf://org/${name}`,
+      features: ['TextGeneration'],
+      replicas: { desired: 1, ready: 1 },
+      status: 'Ready',
+      warnings: [],
+    });
+    const pages = [
+      {
+        items: [model('alpha')],
+        errors: [],
+        total: 2,
+        offset: 0,
+        limit: 1,
+        nextOffset: 1,
+      },
+      { items: [model('beta')], errors: [], total: 2, offset: 1, limit: 1 },
+    ];
+    const fetchApi = {
+      fetch: jest.fn(async (input: RequestInfo | URL) => {
+        const offset = Number(
+          new URL(String(input)).searchParams.get('offset') ?? 0,
+        );
+        return new Response(JSON.stringify(pages[offset]), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      }),
+    };
+    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+    expect(
+      await screen.findByText('2 models in 1 location(s)'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('alpha').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('beta').length).toBeGreaterThan(0);
+    expect(fetchApi.fetch.mock.calls.map(c => String(c[0]))).toEqual([
+      'plugin://inference-models/models?limit=1000',
+      'plugin://inference-models/models?limit=1000&offset=1',
+    ]);
   });
 
   it('shows the error when the backend refuses', async () => {

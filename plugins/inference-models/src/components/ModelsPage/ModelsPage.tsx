@@ -4,7 +4,7 @@ import { LocationListPage } from '@internal/backstage-plugin-inference-react';
 import { ModelsTable } from './ModelsTable';
 
 export const ModelsPage = () => (
-  <LocationListPage<ModelListResponse> path="plugin://inference-models/models">
+  <LocationListPage<ModelListResponse> path="plugin://inference-models/models?limit=1000">
     {value => (
       <>
         <Text as="p" variant="body-medium">

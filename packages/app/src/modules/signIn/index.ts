@@ -1,0 +1,3 @@
+export { signInModule } from './signInModule';
+export { oidcAuthApiRef } from './oidcAuthApi';
+export { signInProviders } from './signInProviders';

@@ -1,0 +1,1 @@
+export { ServerEntityContent } from './ServerEntityContent';

@@ -1,0 +1,444 @@
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ExternalSystemError,
+  type InferenceLocationsService,
+  type OdooClient,
+} from '@internal/backstage-plugin-inference-node';
+import type { Request } from 'express';
+import {
+  DryRun,
+  InvoiceRunDetail,
+  InvoiceStore,
+} from '../database/InvoiceStore';
+import type { UsageLedgerStore } from '../database/UsageLedgerStore';
+import { Money } from '../mapping/toRollupDeltas';
+import { billedMonth, parseRunDate } from './month';
+import { InvoiceDraft, toInvoiceDrafts } from './toInvoiceDrafts';
+
+
+/**
+ * Invoices are issued in the currency of the prices they bill: the Models'
+ * OpenRouter prices are USD per token, so the amounts are exact in USD.
+ * Labelling them with the location's `billing.currency` (e.g. EUR) would
+ * bill the wrong amount; Odoo books a USD invoice in the company currency at
+ * its own rate.
+ */
+export const INVOICE_CURRENCY = 'USD';
+
+export const DRY_RUN_MODES: DryRun[] = ['all', 'validate', 'none'];
+
+/** Test seams: called at points where a real crash could stop a run. */
+export interface InvoiceRunHooks {
+  /** After Odoo created the invoice, before the run records it. */
+  afterCreate?(ref: string, odooInvoiceId: number): Promise<void> | void;
+}
+
+export interface GenerateInput {
+  location?: string;
+  /** ISO date; the run bills the calendar month before it (UTC). Default now. */
+  date?: string;
+  dryRun?: string;
+  /** Who started it, e.g. `user:default/jane`, `service:external:billing-cron`, `schedule`. */
+  triggeredBy: string;
+  request?: Request;
+}
+
+/** An external system failed as a whole (down, 5xx, timeout): the run stops. */
+function isOutage(error: unknown): boolean {
+  if (error instanceof InputError) return false;
+  if (!(error instanceof ExternalSystemError)) return true;
+  return (
+    error.timedOut ||
+    error.status === undefined ||
+    error.status >= 500 ||
+    error.status === 401 ||
+    error.status === 403
+  );
+}
+
+/** First day of the month after `month` (YYYY-MM), YYYY-MM-DD. */
+function nextMonthStart(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m, 1));
+  return d.toISOString().slice(0, 10);
+}
+
+const message = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Invoice runs of a location and month: first catches the usage ledger up
+ * with Bifrost (so the month is complete), computes one invoice per customer
+ * from the daily rollups, then, depending on `dry_run`:
+ *
+ * - `all`: computes only;
+ * - `validate`: also looks each invoice's ref up in Odoo;
+ * - `none`: for each invoice, looks its ref up in Odoo first and resumes
+ *   from what Odoo has (nothing -> create, draft -> post, posted -> send), so
+ *   a run stopped at any point and run again creates nothing twice; every
+ *   step is recorded (computed -> created -> posted -> sent).
+ */
+export class InvoiceRunService {
+  constructor(
+    private readonly deps: {
+      locations: InferenceLocationsService;
+      ledger: UsageLedgerStore;
+      store: InvoiceStore;
+      logger: LoggerService;
+      auditor?: AuditorService;
+      /** Catches the ledger up with Bifrost before billing; omitted = bill what the ledger has. */
+      ingestor?: { ingest(location: string): Promise<unknown> };
+      now?: () => Date;
+      hooks?: InvoiceRunHooks;
+    },
+  ) {}
+
+  /** Checks the input (InputError naming the parameter) before anything changes. */
+  private validate(input: GenerateInput) {
+    if (!input.location) {
+      throw new InputError('location is required');
+    }
+    let location;
+    try {
+      location = this.deps.locations.get(input.location);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new InputError(
+          `location: no location named '${input.location}' is configured`,
+        );
+      }
+      throw error;
+    }
+    const dryRun = (input.dryRun ?? 'none') as DryRun;
+    if (!DRY_RUN_MODES.includes(dryRun)) {
+      throw new InputError(
+        `dry_run must be one of all, validate, none; got '${input.dryRun}'`,
+      );
+    }
+    const now = (this.deps.now ?? (() => new Date()))();
+    const billed = billedMonth(parseRunDate(input.date, now));
+    if (
+      dryRun !== 'all' &&
+      Date.parse(`${billed.to}T00:00:00Z`) > now.getTime()
+    ) {
+      throw new InputError(
+        `date: ${billed.month} has not ended yet; only dry_run=all can preview it`,
+      );
+    }
+    if (dryRun !== 'all' && !location.odoo) {
+      throw new InputError(
+        `location: ${location.name} has no odoo configured; only dry_run=all is possible`,
+      );
+    }
+    return { location, dryRun, billed };
+  }
+
+  /** The locations runs can bill, with their billing settings. */
+  billingLocations() {
+    return this.deps.locations.list().map(l => ({
+      name: l.name,
+      title: l.title,
+      currency: l.billing.currency,
+      invoiceDay: l.billing.invoiceDay,
+      odoo: Boolean(l.odoo),
+    }));
+  }
+
+  /**
+   * What a run would invoice for a month (YYYY-MM), from the rollups as they
+   * are: records nothing and calls no external system.
+   */
+  async preview(input: { location: string; month: string }) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(input.month)) {
+      throw new InputError(`month must be YYYY-MM, got '${input.month}'`);
+    }
+    const { location, billed } = this.validate({
+      location: input.location,
+      date: nextMonthStart(input.month),
+      dryRun: 'all',
+      triggeredBy: 'preview',
+    });
+    const usage = await this.deps.ledger.usageTotals({
+      location: location.name,
+      from: billed.from,
+      to: billed.to,
+    });
+    const invoices = toInvoiceDrafts(location.name, billed.month, usage);
+    return {
+      location: location.name,
+      month: billed.month,
+      currency: INVOICE_CURRENCY,
+      total: invoices
+        .reduce((s, d) => s.plus(d.total), new Money(0))
+        .toFixed(2),
+      exactTotal: invoices
+        .reduce((s, d) => s.plus(d.exactTotal), new Money(0))
+        .toFixed(),
+      invoices,
+    };
+  }
+
+  /**
+   * Runs and records one invoice run. `aborted` (not stored) tells a run
+   * stopped by an outage of an external system (or a crash) from one whose
+   * single invoices failed (e.g. a partner without e-mail).
+   */
+  async generate(
+    input: GenerateInput,
+  ): Promise<InvoiceRunDetail & { aborted: boolean }> {
+    const { location, dryRun, billed } = this.validate(input);
+    const { store, logger } = this.deps;
+    const audit = await this.deps.auditor?.createEvent({
+      eventId: 'invoice-run',
+      severityLevel: dryRun === 'none' ? 'high' : 'low',
+      request: input.request,
+      meta: {
+        location: location.name,
+        month: billed.month,
+        dryRun,
+        triggeredBy: input.triggeredBy,
+      },
+    });
+    let run;
+    try {
+      run = await store.startRun({
+        location: location.name,
+        month: billed.month,
+        dryRun,
+        triggeredBy: input.triggeredBy,
+        currency: INVOICE_CURRENCY,
+      });
+    } catch (error) {
+      await audit?.fail({ error: error as Error });
+      throw error;
+    }
+
+    let drafts: InvoiceDraft[] = [];
+    let fatal: string | undefined;
+    const failures: string[] = [];
+    try {
+      const names = new Map<string, string>();
+      if (this.deps.ingestor) {
+        await this.deps.ingestor.ingest(location.name);
+        for (const c of await this.deps.locations
+          .bifrost(location.name)
+          .listCustomers()) {
+          names.set(c.id, c.name);
+        }
+      }
+      const usage = await this.deps.ledger.usageTotals({
+        location: location.name,
+        from: billed.from,
+        to: billed.to,
+      });
+      drafts = toInvoiceDrafts(location.name, billed.month, usage);
+      await store.addInvoices(
+        run.id,
+        drafts.map(d => ({
+          ...d,
+          customerName: names.get(d.customerId) ?? d.customerId,
+        })),
+      );
+      if (dryRun !== 'all') {
+        const odoo = this.deps.locations.odoo(location.name);
+        for (const draft of drafts) {
+          try {
+            if (dryRun === 'validate') {
+              await this.check(odoo, run.id, draft);
+            } else {
+              await this.issue(
+                odoo,
+                run.id,
+                draft,
+                names.get(draft.customerId) ?? draft.customerId,
+                location.countryCode,
+                INVOICE_CURRENCY,
+              );
+            }
+          } catch (error) {
+            await store.updateInvoice(run.id, draft.customerId, {
+              state: 'failed',
+              error: message(error),
+            });
+            if (isOutage(error)) throw error;
+            failures.push(`${draft.ref}: ${message(error)}`);
+          }
+        }
+      }
+    } catch (error) {
+      fatal = message(error);
+      logger.error(
+        `location ${location.name}: invoice run ${run.id} for ${billed.month} failed: ${fatal}`,
+      );
+    }
+
+    const total = drafts.reduce((s, d) => s.plus(d.total), new Money(0));
+    const exactTotal = drafts.reduce(
+      (s, d) => s.plus(d.exactTotal),
+      new Money(0),
+    );
+    const error =
+      fatal ??
+      (failures.length > 0
+        ? `location ${location.name}: ${
+            failures.length
+          } invoice(s) failed: ${failures.join('; ')}`
+        : undefined);
+    await store.finishRun(run.id, {
+      state: error ? 'failed' : 'succeeded',
+      invoiceCount: drafts.length,
+      total: total.toFixed(2),
+      exactTotal: exactTotal.toFixed(),
+      error,
+    });
+    const detail = await store.getRun(run.id);
+    const meta = {
+      runId: run.id,
+      state: detail.state,
+      invoices: detail.invoiceCount,
+      total: detail.total,
+    };
+    if (error) {
+      await audit?.fail({ meta, error: new Error(error) });
+    } else {
+      await audit?.success({ meta });
+    }
+    return { ...detail, aborted: fatal !== undefined };
+  }
+
+  /** dry_run=validate: what Odoo already has for this invoice. */
+  private async check(odoo: OdooClient, runId: string, draft: InvoiceDraft) {
+    const existing = await odoo.findInvoicesByRef(draft.ref);
+    const partner = await odoo.findPartner({ ref: draft.customerId });
+    const notes: string[] = [];
+    notes.push(
+      partner
+        ? `partner ${partner.id} (${partner.name})`
+        : 'no partner yet: it would be created',
+    );
+    if (existing.length > 0) {
+      const inv = existing[0];
+      notes.push(
+        `already in odoo: ${inv.name} (${inv.state}${
+          inv.isSent ? ', sent' : ''
+        }, ${inv.amountUntaxed})${
+          inv.amountUntaxed !== draft.total ? ' - differs from ours' : ''
+        }`,
+      );
+      await this.deps.store.updateInvoice(runId, draft.customerId, {
+        note: notes.join('; '),
+        odooPartnerId: partner?.id,
+        odooInvoiceId: inv.id,
+        odooName: inv.name,
+        odooUrl: inv.url,
+        odooTotal: inv.amountUntaxed,
+        odooState: inv.state,
+      });
+    } else {
+      notes.push('not in odoo yet: it would be created');
+      await this.deps.store.updateInvoice(runId, draft.customerId, {
+        note: notes.join('; '),
+        odooPartnerId: partner?.id,
+      });
+    }
+  }
+
+  /** dry_run=none: brings the invoice to `sent` from whatever Odoo has. */
+  private async issue(
+    odoo: OdooClient,
+    runId: string,
+    draft: InvoiceDraft,
+    customerName: string,
+    countryCode: string,
+    currency: string,
+  ) {
+    const { store } = this.deps;
+    const record = (update: Parameters<InvoiceStore['updateInvoice']>[2]) =>
+      store.updateInvoice(runId, draft.customerId, update);
+
+    const existing = await odoo.findInvoicesByRef(draft.ref);
+    if (existing.length > 1) {
+      throw new InputError(
+        `${existing.length} invoices in odoo have ref ${draft.ref} (${existing
+          .map(i => i.id)
+          .join(', ')}): resolve the duplicate in odoo`,
+      );
+    }
+    let invoice = existing[0];
+    if (invoice) {
+      await record({
+        state: 'created',
+        odooInvoiceId: invoice.id,
+        odooPartnerId: invoice.partnerId,
+        note: `resumed: odoo already had invoice ${invoice.id} (${invoice.state})`,
+      });
+    } else {
+      let partner = await odoo.findPartner({ ref: draft.customerId });
+      const partnerId =
+        partner?.id ??
+        (await odoo.createPartner({
+          name: customerName,
+          ref: draft.customerId,
+          countryCode,
+        }));
+      partner = partner ?? { id: partnerId, name: customerName };
+      await record({ odooPartnerId: partnerId });
+      const id = await odoo.createInvoice({
+        partnerId,
+        currency,
+        invoiceDate: this.invoiceDate(),
+        ref: draft.ref,
+        invoiceOrigin: draft.ref,
+        lines: draft.lines.map(l => ({
+          name: l.description,
+          quantity: l.quantity,
+          priceUnit: l.unitPrice,
+        })),
+      });
+      await this.deps.hooks?.afterCreate?.(draft.ref, id);
+      await record({ state: 'created', odooInvoiceId: id });
+      invoice = await odoo.readInvoice(id);
+    }
+    await record({
+      odooName: invoice.name,
+      odooUrl: invoice.url,
+      odooTotal: invoice.amountUntaxed,
+      odooState: invoice.state,
+    });
+    if (invoice.amountUntaxed !== draft.total) {
+      throw new InputError(
+        `odoo invoice ${invoice.id} amounts to ${
+          invoice.amountUntaxed
+        } untaxed, ours to ${draft.total}: not ${
+          invoice.state === 'draft' ? 'posted' : 'sent'
+        }; check it in odoo`,
+      );
+    }
+    if (invoice.state === 'draft') {
+      await odoo.postInvoice(invoice.id);
+      await record({ state: 'posted', odooState: 'posted' });
+    } else if (invoice.state === 'posted') {
+      await record({ state: 'posted' });
+    }
+    if (!invoice.isSent) {
+      await odoo.sendInvoice(invoice.id);
+    }
+    invoice = await odoo.readInvoice(invoice.id);
+    await record({
+      state: invoice.isSent ? 'sent' : 'posted',
+      odooName: invoice.name,
+      odooUrl: invoice.url,
+      odooTotal: invoice.amountUntaxed,
+      odooState: invoice.state,
+      error: null,
+    });
+  }
+
+  private invoiceDate(): string {
+    return (this.deps.now ?? (() => new Date()))().toISOString().slice(0, 10);
+  }
+}

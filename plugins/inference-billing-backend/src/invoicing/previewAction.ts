@@ -1,0 +1,101 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { inferenceInvoiceReadPermission } from '@internal/backstage-plugin-inference-billing-common';
+import type { InvoiceRunService } from './InvoiceRunService';
+
+/**
+ * Registers the read-only action `preview-invoices` (for MCP clients): the
+ * invoices a run of a location would issue for a month (dry_run=all), from
+ * the ledger's daily rollups as they are. Records nothing, calls no external
+ * system. Needs `inference.invoice.read`.
+ */
+export function registerInvoicePreviewAction(deps: {
+  actionsRegistry: ActionsRegistryService;
+  permissions: PermissionsService;
+  invoiceRuns: InvoiceRunService;
+}) {
+  deps.actionsRegistry.register({
+    name: 'preview-invoices',
+    title: 'Preview invoices',
+    description:
+      'The invoices a monthly run of one location would issue for one calendar month (UTC): per customer with usage, one line per model with its exact cost and the amount rounded half-up to the cent, and the totals. Read-only (dry_run=all): nothing is recorded and Odoo is not called.',
+    visibilityPermission: inferenceInvoiceReadPermission,
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          location: z
+            .string()
+            .regex(/^[a-z0-9-]{1,63}$/)
+            .describe('The location, e.g. local'),
+          month: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+            .describe('The billed month, YYYY-MM'),
+        }),
+      output: z =>
+        z.object({
+          location: z.string(),
+          month: z.string(),
+          currency: z.string(),
+          total: z.string(),
+          exactTotal: z.string(),
+          invoices: z.array(
+            z.object({
+              customerId: z.string(),
+              ref: z.string(),
+              total: z.string(),
+              exactTotal: z.string(),
+              lines: z.array(
+                z.object({
+                  model: z.string(),
+                  description: z.string(),
+                  requests: z.number(),
+                  promptTokens: z.number(),
+                  completionTokens: z.number(),
+                  exactAmount: z.string(),
+                  amount: z.string(),
+                  unpriced: z.boolean(),
+                }),
+              ),
+            }),
+          ),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const [decision] = await deps.permissions.authorize(
+        [{ permission: inferenceInvoiceReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Permission ${inferenceInvoiceReadPermission.name} is required`,
+        );
+      }
+      const preview = await deps.invoiceRuns.preview(input);
+      return {
+        output: {
+          ...preview,
+          invoices: preview.invoices.map(i => ({
+            customerId: i.customerId,
+            ref: i.ref,
+            total: i.total,
+            exactTotal: i.exactTotal,
+            lines: i.lines.map(l => ({
+              model: l.model,
+              description: l.description,
+              requests: l.requests,
+              promptTokens: l.promptTokens,
+              completionTokens: l.completionTokens,
+              exactAmount: l.exactAmount,
+              amount: l.amount,
+              unpriced: l.unpriced,
+            })),
+          })),
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,318 @@
+import { Knex } from 'knex';
+import type { OnboardingDetails } from './validation';
+
+export type OnboardingStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'provisioned';
+
+/** What was created for a request in one location. Never the key value. */
+export type OnboardingProvisioning = {
+  location: string;
+  bifrostCustomerId?: string;
+  virtualKeyId?: string;
+  virtualKeyName?: string;
+  virtualKeyLast4?: string;
+  odooPartnerId?: string;
+  revealId?: string;
+};
+
+export type OnboardingRequest = Omit<
+  OnboardingDetails,
+  'timeoutMinutes' | 'taskId'
+> & {
+  id: string;
+  taskId?: string;
+  status: OnboardingStatus;
+  requestedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+  provisioning: OnboardingProvisioning[];
+};
+
+type RequestRow = {
+  id: string;
+  task_id: string | null;
+  status: string;
+  requested_by: string;
+  created_at: string;
+  expires_at: string;
+  company_name: string;
+  contact_email: string;
+  vat_id: string;
+  country: string;
+  locations: string;
+  allowed_models: string;
+  budget_usd: number;
+  requests_per_minute: number;
+  tokens_per_minute: number;
+  currency: string;
+  notes: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+};
+
+type ProvisioningRow = {
+  request_id: string;
+  location: string;
+  bifrost_customer_id: string | null;
+  virtual_key_id: string | null;
+  virtual_key_name: string | null;
+  virtual_key_sha256: string | null;
+  virtual_key_last4: string | null;
+  odoo_partner_id: string | null;
+  reveal_id: string | null;
+  updated_at: string;
+};
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+/** Onboarding requests, what was provisioned for them, and sealed keys to reveal once. */
+export class OnboardingStore {
+  constructor(private readonly db: Knex) {}
+
+  private toRequest(
+    row: RequestRow,
+    provisioning: ProvisioningRow[],
+  ): OnboardingRequest {
+    return {
+      id: row.id,
+      taskId: opt(row.task_id),
+      status: row.status as OnboardingStatus,
+      requestedBy: row.requested_by,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      companyName: row.company_name,
+      contactEmail: row.contact_email,
+      vatId: row.vat_id,
+      country: row.country,
+      locations: JSON.parse(row.locations),
+      allowedModels: JSON.parse(row.allowed_models),
+      budgetUsd: Number(row.budget_usd),
+      requestsPerMinute: Number(row.requests_per_minute),
+      tokensPerMinute: Number(row.tokens_per_minute),
+      currency: row.currency,
+      notes: opt(row.notes),
+      decidedBy: opt(row.decided_by),
+      decidedAt: opt(row.decided_at),
+      decisionReason: opt(row.decision_reason),
+      provisioning: provisioning
+        .filter(p => p.request_id === row.id)
+        .map(p => ({
+          location: p.location,
+          bifrostCustomerId: opt(p.bifrost_customer_id),
+          virtualKeyId: opt(p.virtual_key_id),
+          virtualKeyName: opt(p.virtual_key_name),
+          virtualKeyLast4: opt(p.virtual_key_last4),
+          odooPartnerId: opt(p.odoo_partner_id),
+          revealId: opt(p.reveal_id),
+        })),
+    };
+  }
+
+  /**
+   * Stores a new pending request; with a task id already stored, returns the
+   * request of that task instead (`created: false`).
+   */
+  async create(request: {
+    id: string;
+    details: OnboardingDetails;
+    requestedBy: string;
+    createdAt: string;
+    expiresAt: string;
+  }): Promise<{ request: OnboardingRequest; created: boolean }> {
+    const { details } = request;
+    const row: RequestRow = {
+      id: request.id,
+      task_id: details.taskId ?? null,
+      status: 'pending',
+      requested_by: request.requestedBy,
+      created_at: request.createdAt,
+      expires_at: request.expiresAt,
+      company_name: details.companyName,
+      contact_email: details.contactEmail,
+      vat_id: details.vatId,
+      country: details.country,
+      locations: JSON.stringify(details.locations),
+      allowed_models: JSON.stringify(details.allowedModels),
+      budget_usd: details.budgetUsd,
+      requests_per_minute: details.requestsPerMinute,
+      tokens_per_minute: details.tokensPerMinute,
+      currency: details.currency,
+      notes: details.notes ?? null,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+    };
+    if (details.taskId) {
+      await this.db('onboarding_requests')
+        .insert(row)
+        .onConflict('task_id')
+        .ignore();
+      const existing = await this.db<RequestRow>('onboarding_requests')
+        .where({ task_id: details.taskId })
+        .first();
+      const created = existing?.id === request.id;
+      return { request: (await this.get(existing!.id))!, created };
+    }
+    await this.db('onboarding_requests').insert(row);
+    return { request: (await this.get(request.id))!, created: true };
+  }
+
+  async get(id: string): Promise<OnboardingRequest | undefined> {
+    const row = await this.db<RequestRow>('onboarding_requests')
+      .where({ id })
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    const provisioning = await this.db<ProvisioningRow>(
+      'onboarding_provisioning',
+    )
+      .where({ request_id: id })
+      .orderBy('location');
+    return this.toRequest(row, provisioning);
+  }
+
+  async list(options: {
+    status?: OnboardingStatus;
+    limit: number;
+  }): Promise<OnboardingRequest[]> {
+    let query = this.db<RequestRow>('onboarding_requests')
+      .orderBy('created_at', 'desc')
+      .limit(options.limit);
+    if (options.status) {
+      query = query.where({ status: options.status });
+    }
+    const rows = await query;
+    const provisioning = rows.length
+      ? await this.db<ProvisioningRow>('onboarding_provisioning').whereIn(
+          'request_id',
+          rows.map(r => r.id),
+        )
+      : [];
+    return rows.map(r => this.toRequest(r, provisioning));
+  }
+
+  /**
+   * Moves a request from `from` to `to` with the decision fields; false when
+   * it was no longer in `from` (someone else decided first).
+   */
+  async transition(
+    id: string,
+    from: OnboardingStatus,
+    to: OnboardingStatus,
+    decision?: { by: string; at: string; reason?: string },
+  ): Promise<boolean> {
+    const changed = await this.db('onboarding_requests')
+      .where({ id, status: from })
+      .update({
+        status: to,
+        ...(decision && {
+          decided_by: decision.by,
+          decided_at: decision.at,
+          decision_reason: decision.reason ?? null,
+        }),
+      });
+    return changed === 1;
+  }
+
+  /** Records what was provisioned in a location (only the given fields change). */
+  async saveProvisioning(
+    requestId: string,
+    location: string,
+    fields: {
+      bifrostCustomerId?: string;
+      virtualKeyId?: string;
+      virtualKeyName?: string;
+      virtualKeySha256?: string;
+      virtualKeyLast4?: string;
+      odooPartnerId?: string;
+      revealId?: string;
+    },
+  ): Promise<void> {
+    const columns: Partial<ProvisioningRow> = {
+      ...(fields.bifrostCustomerId && {
+        bifrost_customer_id: fields.bifrostCustomerId,
+      }),
+      ...(fields.virtualKeyId && { virtual_key_id: fields.virtualKeyId }),
+      ...(fields.virtualKeyName && {
+        virtual_key_name: fields.virtualKeyName,
+      }),
+      ...(fields.virtualKeySha256 && {
+        virtual_key_sha256: fields.virtualKeySha256,
+      }),
+      ...(fields.virtualKeyLast4 && {
+        virtual_key_last4: fields.virtualKeyLast4,
+      }),
+      ...(fields.odooPartnerId && { odoo_partner_id: fields.odooPartnerId }),
+      ...(fields.revealId && { reveal_id: fields.revealId }),
+      updated_at: new Date().toISOString(),
+    };
+    await this.db('onboarding_provisioning')
+      .insert({ request_id: requestId, location, ...columns })
+      .onConflict(['request_id', 'location'])
+      .merge(columns);
+  }
+
+  async saveReveal(reveal: {
+    id: string;
+    requestId: string;
+    location: string;
+    owner: string;
+    sealed: string;
+    expiresAt: string;
+  }): Promise<void> {
+    await this.db('onboarding_key_reveals').insert({
+      id: reveal.id,
+      request_id: reveal.requestId,
+      location: reveal.location,
+      owner: reveal.owner,
+      sealed: reveal.sealed,
+      expires_at: reveal.expiresAt,
+    });
+  }
+
+  async getReveal(id: string): Promise<
+    | {
+        id: string;
+        requestId: string;
+        location: string;
+        owner: string;
+        sealed: string;
+        expiresAt: string;
+      }
+    | undefined
+  > {
+    const row = await this.db('onboarding_key_reveals').where({ id }).first();
+    return row
+      ? {
+          id: row.id,
+          requestId: row.request_id,
+          location: row.location,
+          owner: row.owner,
+          sealed: row.sealed,
+          expiresAt: row.expires_at,
+        }
+      : undefined;
+  }
+
+  /** Deletes a reveal record; true only for the one caller that deleted it. */
+  async deleteReveal(id: string): Promise<boolean> {
+    return (
+      (await this.db('onboarding_key_reveals').where({ id }).delete()) === 1
+    );
+  }
+
+  async deleteExpiredReveals(now: string): Promise<number> {
+    return this.db('onboarding_key_reveals')
+      .where('expires_at', '<', now)
+      .delete();
+  }
+}

@@ -1,0 +1,119 @@
+import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { ApprovalsPage } from './ApprovalsPage';
+
+const pending = {
+  id: '11111111-1111-4111-8111-111111111111',
+  status: 'pending',
+  requestedBy: 'user:default/guest',
+  createdAt: '2026-11-22T10:00:00.000Z',
+  expiresAt: '2026-11-29T10:00:00.000Z',
+  companyName: 'Initech SRL',
+  contactEmail: 'billing@initech.example',
+  vatId: 'RO12345678',
+  country: 'RO',
+  locations: ['local'],
+  budgetUsd: 750,
+  requestsPerMinute: 60,
+  tokensPerMinute: 100000,
+  allowedModels: { local: ['qwen25-05b-instruct'] },
+  currency: 'EUR',
+  notes: 'Pilot',
+  provisioning: [],
+};
+
+function fakeFetch(decision: { status: number; body: object }) {
+  return {
+    fetch: jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url.endsWith('/decision')) {
+        return new Response(JSON.stringify(decision.body), {
+          status: decision.status,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      if (url.includes('/onboarding/reveals/')) {
+        return new Response(
+          JSON.stringify({
+            value: 'sk-bf-revealed-once',
+            location: 'local',
+            requestId: pending.id,
+          }),
+          { status: 200 },
+        );
+      }
+      void init;
+      return new Response(JSON.stringify({ items: [pending] }), {
+        status: 200,
+      });
+    }),
+  };
+}
+
+describe('ApprovalsPage', () => {
+  it('shows a pending request with who asked, and sends an approval', async () => {
+    const fetchApi = fakeFetch({
+      status: 200,
+      body: { ...pending, status: 'approved' },
+    });
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+    });
+    expect(await screen.findByText('Initech SRL')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Asked by user:default\/guest/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('local: qwen25-05b-instruct')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(fetchApi.fetch).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /\/onboarding\/requests\/11111111-1111-4111-8111-111111111111\/decision$/,
+        ),
+        expect.objectContaining({
+          method: 'POST',
+          body: JSON.stringify({ decision: 'approve' }),
+        }),
+      ),
+    );
+  });
+
+  it("shows the backend's refusal of a self-approval", async () => {
+    const fetchApi = fakeFetch({
+      status: 403,
+      body: {
+        error: {
+          name: 'NotAllowedError',
+          message:
+            'You cannot approve or reject your own onboarding request; another approver must decide',
+        },
+        response: { statusCode: 403 },
+      },
+    });
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    expect(
+      await screen.findByText(/cannot approve or reject your own/),
+    ).toBeInTheDocument();
+  });
+
+  it('reveals a key only when asked', async () => {
+    const fetchApi = fakeFetch({ status: 200, body: pending });
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+      initialRouteEntries: ['/?reveal=22222222-2222-4222-8222-222222222222'],
+    });
+    const button = await screen.findByRole('button', {
+      name: 'Reveal the key once',
+    });
+    expect(screen.queryByText('sk-bf-revealed-once')).not.toBeInTheDocument();
+    expect(
+      fetchApi.fetch.mock.calls.some(([u]) => String(u).includes('/reveals/')),
+    ).toBe(false);
+    fireEvent.click(button);
+    expect(await screen.findByText('sk-bf-revealed-once')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,180 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  Container,
+  Flex,
+  Text,
+  TextField,
+} from '@backstage/ui';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  ONBOARDING_SIGNAL_CHANNEL,
+  useOnboardingClient,
+  type OnboardingRequest,
+} from '../../api/onboarding';
+import { KeyReveal } from '../KeyReveal';
+
+const usd = (value: number) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    maximumFractionDigits: 0,
+  }).format(value);
+
+function RequestCard(props: {
+  request: OnboardingRequest;
+  onDecided: () => void;
+}) {
+  const { request } = props;
+  const client = useOnboardingClient();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const decide = async (decision: 'approve' | 'reject') => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await client.decide(request.id, decision, reason.trim() || undefined);
+      props.onDecided();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card aria-label={`Onboarding request ${request.companyName}`}>
+      <CardBody>
+        <Flex direction="column" gap="2">
+          <Flex gap="2" align="center">
+            <Text as="h3" variant="title-small">
+              {request.companyName}
+            </Text>
+            <Badge>{request.status}</Badge>
+          </Flex>
+          <Text as="p" variant="body-medium">
+            Asked by {request.requestedBy} on{' '}
+            {new Date(request.createdAt).toLocaleString()}; decide before{' '}
+            {new Date(request.expiresAt).toLocaleString()}.
+          </Text>
+          <Text as="p" variant="body-medium">
+            {request.contactEmail}, VAT {request.vatId}, {request.country},
+            billed in {request.currency}
+          </Text>
+          <Text as="p" variant="body-medium">
+            Budget {usd(request.budgetUsd)}/month, {request.requestsPerMinute}{' '}
+            requests/min, {request.tokensPerMinute} tokens/min
+          </Text>
+          {Object.entries(request.allowedModels).map(([location, models]) => (
+            <Text as="p" variant="body-medium" key={location}>
+              {location}: {models.join(', ')}
+            </Text>
+          ))}
+          {request.notes && (
+            <Text as="p" variant="body-medium">
+              Notes: {request.notes}
+            </Text>
+          )}
+          {request.status === 'pending' ? (
+            <Flex gap="2" align="end">
+              <TextField
+                label="Reason (required to reject)"
+                value={reason}
+                onChange={setReason}
+              />
+              <Button isDisabled={busy} onPress={() => decide('approve')}>
+                Approve
+              </Button>
+              <Button
+                variant="secondary"
+                isDisabled={busy}
+                onPress={() => decide('reject')}
+              >
+                Reject
+              </Button>
+            </Flex>
+          ) : (
+            <Text as="p" variant="body-medium">
+              {request.status} by {request.decidedBy ?? '-'}
+              {request.decisionReason ? `: ${request.decisionReason}` : ''}
+            </Text>
+          )}
+          {error && <Alert status="danger" title={error} />}
+        </Flex>
+      </CardBody>
+    </Card>
+  );
+}
+
+function RequestList() {
+  const client = useOnboardingClient();
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => client.list(),
+    [client],
+  );
+  // Live: any decision or new request (from any user) reloads the list.
+  const { lastSignal } = useSignal(ONBOARDING_SIGNAL_CHANNEL);
+  useEffect(() => {
+    if (lastSignal) retry();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
+
+  if (loading && !value) return <Progress />;
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  const items = value?.items ?? [];
+  const pending = items.filter(r => r.status === 'pending');
+  const decided = items.filter(r => r.status !== 'pending');
+  return (
+    <Flex direction="column" gap="4">
+      <Text as="h2" variant="title-medium">
+        Pending ({pending.length})
+      </Text>
+      {pending.length === 0 && (
+        <Text as="p" variant="body-medium">
+          No onboarding request is waiting.
+        </Text>
+      )}
+      {pending.map(r => (
+        <RequestCard key={r.id} request={r} onDecided={retry} />
+      ))}
+      <Text as="h2" variant="title-medium">
+        Decided
+      </Text>
+      {decided.map(r => (
+        <RequestCard key={r.id} request={r} onDecided={retry} />
+      ))}
+    </Flex>
+  );
+}
+
+/**
+ * Onboarding approvals: pending requests with their details and who asked,
+ * approve or reject with a reason (`inference.customer.approve`, never one's
+ * own request). With `?reveal=<id>`, the requester's one-time key reveal.
+ */
+export const ApprovalsPage = () => {
+  const [params] = useSearchParams();
+  const revealId = params.get('reveal');
+  return (
+    <Container>
+      <Flex direction="column" gap="4">
+        <Text as="h1" variant="title-large">
+          Onboarding approvals
+        </Text>
+        {revealId && <KeyReveal revealId={revealId} />}
+        <RequestList />
+      </Flex>
+    </Container>
+  );
+};

@@ -1,0 +1,183 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+
+let decision: AuthorizeResult = AuthorizeResult.ALLOW;
+jest.mock('@backstage/plugin-permission-react', () => ({
+  ...jest.requireActual('@backstage/plugin-permission-react'),
+  usePermission: () => ({
+    loading: false,
+    allowed: decision === AuthorizeResult.ALLOW,
+  }),
+}));
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { CustomerPage } from './CustomerPage';
+import { toChartRows } from './UsageChart';
+
+const detail = {
+  location: 'local',
+  id: 'c1',
+  name: 'Acme Robotics SRL',
+  budget: { max_limit: 500, reset_duration: '1M', current_usage: 12.5 },
+  partner: null,
+  keys: [
+    {
+      id: 'k1',
+      name: 'acme-staging',
+      isActive: true,
+      budgets: [],
+      allowedModels: [{ provider: 'kubeai', models: ['qwen'] }],
+    },
+  ],
+  usage: {
+    start_date: '2026-10-24',
+    end_date: '2026-11-23',
+    days: [
+      {
+        day: '2026-11-01',
+        model: 'qwen',
+        requests: 2,
+        promptTokens: 10,
+        completionTokens: 5,
+        cost: '0.1',
+        unpriced: false,
+      },
+    ],
+    models: [
+      {
+        model: 'qwen',
+        requests: 2,
+        promptTokens: 10,
+        completionTokens: 5,
+        cost: '0.1',
+        unpriced: false,
+      },
+    ],
+    totals: { requests: 2, promptTokens: 10, completionTokens: 5, cost: '0.1' },
+  },
+  invoices: [
+    {
+      month: '2026-10',
+      runId: 'r1',
+      currency: 'USD',
+      ref: 'IB-local-c1-2026-10',
+      state: 'sent',
+      total: '12.34',
+      odoo: { name: 'INV/2026/00001', url: 'http://odoo/web#id=1' },
+      updatedAt: '2026-11-02T00:00:05.000Z',
+    },
+  ],
+  errors: [
+    {
+      location: 'local',
+      system: 'odoo',
+      message: 'location local: odoo: timed out',
+    },
+  ],
+};
+
+async function renderPage(result: AuthorizeResult) {
+  decision = result;
+  const fetchApi = {
+    fetch: jest.fn(async (_url: string, init?: RequestInit) =>
+      init?.method === 'PATCH'
+        ? new Response(JSON.stringify({ ...detail.keys[0], isActive: false }))
+        : new Response(JSON.stringify(detail)),
+    ),
+  };
+  await renderInTestApp(
+    <Routes>
+      <Route path="/:location/:id" element={<CustomerPage />} />
+    </Routes>,
+    {
+      initialRouteEntries: ['/local/c1'],
+      apis: [
+        [fetchApiRef, fetchApi],
+        [
+          discoveryApiRef,
+          { getBaseUrl: async () => 'http://backend/api/inference-billing' },
+        ],
+      ],
+    } as any,
+  );
+  return fetchApi;
+}
+
+describe('CustomerPage', () => {
+  it('offers no changes without the permission', async () => {
+    await renderPage(AuthorizeResult.DENY);
+    expect(await screen.findByText('acme-staging')).toBeInTheDocument();
+    expect(screen.queryByText('Deactivate')).toBeNull();
+    expect(screen.queryByText('Edit customer budget')).toBeNull();
+  });
+
+  it('shows keys, partner unknown with the Odoo error, and usage; deactivates a key with the permission', async () => {
+    const fetchApi = await renderPage(AuthorizeResult.ALLOW);
+    expect(await screen.findByText('acme-staging')).toBeInTheDocument();
+    expect(screen.getByText(/partner unknown/)).toBeInTheDocument();
+    expect(screen.getByText('IB-local-c1-2026-10')).toBeInTheDocument();
+    expect(screen.getByText('12.34 USD')).toBeInTheDocument();
+    expect(screen.getByText('INV/2026/00001').closest('a')).toHaveAttribute(
+      'href',
+      'http://odoo/web#id=1',
+    );
+    expect(
+      screen.getByText('location local: odoo: timed out'),
+    ).toBeInTheDocument();
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backend/api/inference-billing/customers/local/c1',
+      undefined,
+    );
+    fireEvent.click(await screen.findByText('Deactivate'));
+    await waitFor(() =>
+      expect(fetchApi.fetch).toHaveBeenCalledWith(
+        'http://backend/api/inference-billing/customers/local/c1/keys/k1',
+        expect.objectContaining({
+          method: 'PATCH',
+          body: JSON.stringify({ isActive: false }),
+        }),
+      ),
+    );
+  });
+
+  it('stacks tokens per day and model for the chart', () => {
+    expect(
+      toChartRows([
+        {
+          day: '2026-11-02',
+          model: 'b',
+          requests: 1,
+          promptTokens: 1,
+          completionTokens: 2,
+          cost: '0',
+          unpriced: false,
+        },
+        {
+          day: '2026-11-01',
+          model: 'a',
+          requests: 1,
+          promptTokens: 3,
+          completionTokens: 4,
+          cost: '0',
+          unpriced: false,
+        },
+        {
+          day: '2026-11-01',
+          model: 'b',
+          requests: 1,
+          promptTokens: 5,
+          completionTokens: 0,
+          cost: '0',
+          unpriced: false,
+        },
+      ]),
+    ).toEqual({
+      rows: [
+        { day: '2026-11-01', a: 7, b: 5 },
+        { day: '2026-11-02', b: 3 },
+      ],
+      models: ['a', 'b'],
+    });
+  });
+});

@@ -1,0 +1,356 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Alert,
+  Button,
+  Cell,
+  CellText,
+  Container,
+  Flex,
+  Text,
+  TextField,
+  type ColumnConfig,
+} from '@backstage/ui';
+import { inferenceCustomerManagePermission } from '@internal/backstage-plugin-inference-billing-common';
+import { PlainTable } from '@internal/backstage-plugin-inference-react';
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  useCustomersClient,
+  type Budget,
+  type BudgetInput,
+  type VirtualKey,
+} from '../../api/customers';
+import { count, usd } from '../CustomersPage/CustomersPage';
+import { UsageChart } from './UsageChart';
+
+const budgetText = (b?: Budget) =>
+  b ? `${usd(b.max_limit)} / ${b.reset_duration}` : 'none';
+
+/** Inline form: a budget (USD and reset duration), or none. */
+function BudgetForm(props: {
+  label: string;
+  current?: Budget;
+  onSave: (budget: BudgetInput | null) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [limit, setLimit] = useState(String(props.current?.max_limit ?? ''));
+  const [duration, setDuration] = useState(
+    props.current?.reset_duration ?? '1M',
+  );
+  const [error, setError] = useState<string>();
+  const save = async (budget: BudgetInput | null) => {
+    try {
+      setError(undefined);
+      await props.onSave(budget);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Flex direction="column" gap="2">
+      <Text as="p" variant="body-medium">
+        {props.label}
+      </Text>
+      <Flex gap="2" align="end">
+        <TextField label="Budget (USD)" value={limit} onChange={setLimit} />
+        <TextField
+          label="Reset duration (e.g. 1d, 1w, 1M)"
+          value={duration}
+          onChange={setDuration}
+        />
+        <Button
+          onPress={() =>
+            save({ max_limit: Number(limit), reset_duration: duration })
+          }
+        >
+          Save
+        </Button>
+        <Button variant="secondary" onPress={() => save(null)}>
+          Remove budget
+        </Button>
+        <Button variant="tertiary" onPress={props.onCancel}>
+          Cancel
+        </Button>
+      </Flex>
+      {error && <Alert status="danger" title={error} />}
+    </Flex>
+  );
+}
+
+/** One customer: budget, partner, usage chart, virtual keys. */
+export function CustomerPage() {
+  const { location = '', id = '' } = useParams();
+  const client = useCustomersClient();
+  const { allowed: canManage } = usePermission({
+    permission: inferenceCustomerManagePermission,
+  });
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => client.get(location, id),
+    [client, location, id],
+  );
+  const [editing, setEditing] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+
+  const toggle = async (key: VirtualKey) => {
+    try {
+      setActionError(undefined);
+      await client.updateKey(location, id, key.id, { isActive: !key.isActive });
+      retry();
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  };
+
+  const keyColumns: ColumnConfig<VirtualKey & { id: string }>[] = [
+    {
+      id: 'name',
+      label: 'Key',
+      isRowHeader: true,
+      cell: k => <CellText title={k.name} />,
+    },
+    {
+      id: 'active',
+      label: 'Active',
+      cell: k => <CellText title={k.isActive ? 'active' : 'inactive'} />,
+    },
+    {
+      id: 'budget',
+      label: 'Budget',
+      cell: k => (
+        <CellText
+          title={
+            k.budgets.length ? k.budgets.map(budgetText).join(', ') : 'none'
+          }
+        />
+      ),
+    },
+    {
+      id: 'rate',
+      label: 'Rate limit',
+      cell: k => (
+        <CellText
+          title={
+            k.rateLimit
+              ? Object.entries(k.rateLimit)
+                  .map(([n, v]) => `${n}: ${v}`)
+                  .join(', ')
+              : 'none'
+          }
+        />
+      ),
+    },
+    {
+      id: 'models',
+      label: 'Allowed models',
+      cell: k => (
+        <CellText
+          title={
+            k.allowedModels
+              .map(p => `${p.provider}: ${p.models.join(', ') || 'none'}`)
+              .join('; ') || 'none'
+          }
+        />
+      ),
+    },
+    ...(canManage
+      ? [
+          {
+            id: 'actions',
+            label: 'Actions',
+            cell: (k: VirtualKey & { id: string }) => (
+              <Cell>
+                <Flex gap="2">
+                  <Button size="small" onPress={() => toggle(k)}>
+                    {k.isActive ? 'Deactivate' : 'Activate'}
+                  </Button>
+                  <Button
+                    size="small"
+                    variant="secondary"
+                    onPress={() => setEditing(`key:${k.id}`)}
+                  >
+                    Edit budget
+                  </Button>
+                </Flex>
+              </Cell>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  const editedKey = value?.keys.find(k => `key:${k.id}` === editing);
+
+  return (
+    <Container>
+      {loading && !value && <Progress />}
+      {error && <ResponseErrorPanel error={error} />}
+      {value && (
+        <Flex direction="column" gap="4">
+          <Text as="h2" variant="title-medium">
+            {value.name} ({value.location})
+          </Text>
+          {value.errors.map(e => (
+            <Alert key={e.message} status="warning" title={e.message} />
+          ))}
+          {actionError && <Alert status="danger" title={actionError} />}
+          <Text as="p" variant="body-medium">
+            Odoo partner:{' '}
+            {value.partner
+              ? `${value.partner.name}${
+                  value.partner.email ? ` <${value.partner.email}>` : ''
+                }`
+              : 'partner unknown'}
+          </Text>
+          <Flex gap="2" align="center">
+            <Text as="p" variant="body-medium">
+              Budget: {budgetText(value.budget)}
+              {value.budget?.current_usage !== undefined &&
+                ` (spent ${usd(value.budget.current_usage)})`}
+            </Text>
+            {canManage && (
+              <Button
+                size="small"
+                variant="secondary"
+                onPress={() => setEditing('customer')}
+              >
+                Edit customer budget
+              </Button>
+            )}
+          </Flex>
+          {canManage && editing === 'customer' && (
+            <BudgetForm
+              label={`Budget of ${value.name}`}
+              current={value.budget}
+              onCancel={() => setEditing(undefined)}
+              onSave={async budget => {
+                await client.updateCustomerBudget(location, id, budget);
+                setEditing(undefined);
+                retry();
+              }}
+            />
+          )}
+          <Text as="h3" variant="title-small">
+            Usage {value.usage.start_date} to {value.usage.end_date}{' '}
+            (exclusive): {count(value.usage.totals.requests)} requests,{' '}
+            {count(
+              value.usage.totals.promptTokens +
+                value.usage.totals.completionTokens,
+            )}{' '}
+            tokens, {usd(value.usage.totals.cost)}
+          </Text>
+          <UsageChart days={value.usage.days} />
+          <PlainTable
+            rows={value.usage.models}
+            rowId={m => m.model}
+            columns={[
+              {
+                id: 'model',
+                label: 'Model',
+                isRowHeader: true,
+                cell: m => <CellText title={m.model} />,
+              },
+              {
+                id: 'requests',
+                label: 'Requests',
+                cell: m => <CellText title={count(m.requests)} />,
+              },
+              {
+                id: 'tokens',
+                label: 'Tokens (prompt / completion)',
+                cell: m => (
+                  <CellText
+                    title={`${count(m.promptTokens)} / ${count(
+                      m.completionTokens,
+                    )}`}
+                  />
+                ),
+              },
+              {
+                id: 'cost',
+                label: 'Cost',
+                cell: m => <CellText title={usd(m.cost)} />,
+              },
+            ]}
+          />
+          <Text as="h3" variant="title-small">
+            Virtual keys
+          </Text>
+          <PlainTable
+            rows={value.keys}
+            rowId={k => k.id}
+            columns={keyColumns}
+          />
+          <Text as="h3" variant="title-small">
+            Invoices
+          </Text>
+          {value.invoices.length === 0 ? (
+            <Text as="p" variant="body-medium">
+              No invoice yet: the monthly run (or Invoices, Generate) issues
+              them.
+            </Text>
+          ) : (
+            <PlainTable
+              rows={value.invoices}
+              rowId={i => i.ref}
+              columns={[
+                {
+                  id: 'month',
+                  label: 'Month',
+                  isRowHeader: true,
+                  cell: i => <CellText title={i.month} />,
+                },
+                {
+                  id: 'ref',
+                  label: 'Reference',
+                  cell: i => <CellText title={i.ref} />,
+                },
+                {
+                  id: 'state',
+                  label: 'State',
+                  cell: i => (
+                    <CellText
+                      title={i.error ? `${i.state}: ${i.error}` : i.state}
+                    />
+                  ),
+                },
+                {
+                  id: 'total',
+                  label: 'Total',
+                  cell: i => <CellText title={`${i.total} ${i.currency}`} />,
+                },
+                {
+                  id: 'odoo',
+                  label: 'Odoo',
+                  cell: i =>
+                    i.odoo?.url ? (
+                      <CellText
+                        title={i.odoo.name ?? 'open'}
+                        href={i.odoo.url}
+                      />
+                    ) : (
+                      <CellText title="-" />
+                    ),
+                },
+              ]}
+            />
+          )}
+          {canManage && editedKey && (
+            <BudgetForm
+              key={editedKey.id}
+              label={`Budget of key ${editedKey.name}`}
+              current={editedKey.budgets[0]}
+              onCancel={() => setEditing(undefined)}
+              onSave={async budget => {
+                await client.updateKey(location, id, editedKey.id, { budget });
+                setEditing(undefined);
+                retry();
+              }}
+            />
+          )}
+        </Flex>
+      )}
+    </Container>
+  );
+}

@@ -1,0 +1,1 @@
+export { KeyReveal } from './KeyReveal';

@@ -1,0 +1,1 @@
+export { ModelEntityContent, curlExample } from './ModelEntityContent';

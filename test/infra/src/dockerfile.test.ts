@@ -1,0 +1,180 @@
+/*
+ * The production Dockerfile, parsed with dockerfile-ast (no Docker engine
+ * here): multi-stage, Node 22/24 base, npm (not yarn) from the lockfile, the
+ * backstage-cli build output (skeleton + bundle) in the final stage, a
+ * non-root user, and a CMD that reads app-config.production.yaml.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DockerfileParser, Dockerfile, Instruction } from 'dockerfile-ast';
+import { repoRoot } from './render';
+
+const dockerfilePath = path.join(repoRoot, 'packages/backend/Dockerfile');
+
+interface Stage {
+  name?: string;
+  image: string;
+  instructions: Instruction[];
+}
+
+/** Stages with their base image, `${ARG}`s of the global scope resolved. */
+function stagesOf(dockerfile: Dockerfile): Stage[] {
+  const args = new Map<string, string>();
+  for (const arg of dockerfile.getInitialARGs()) {
+    const p = arg.getProperty();
+    if (p?.getName() && p.getValue()) args.set(p.getName(), p.getValue()!);
+  }
+  const expand = (s: string) =>
+    s.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, n) => args.get(n) ?? '');
+  const stages: Stage[] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') {
+      const from = dockerfile
+        .getFROMs()
+        .find(
+          f => f.getRange().start.line === instruction.getRange().start.line,
+        )!;
+      stages.push({
+        name: from.getBuildStage() ?? undefined,
+        image: expand(from.getImage() ?? ''),
+        instructions: [],
+      });
+    } else if (stages.length > 0) {
+      stages[stages.length - 1].instructions.push(instruction);
+    }
+  }
+  return stages;
+}
+
+const text = (i: Instruction) => i.getArgumentsContent() ?? '';
+/** The `--from=<stage>` flag of a COPY. */
+const fromFlag = (i: Instruction) =>
+  /(?:^|\s)--from=(\S+)/.exec(i.getTextContent())?.[1];
+const of = (stage: Stage, keyword: string) =>
+  stage.instructions.filter(i => i.getKeyword() === keyword);
+
+describe('packages/backend/Dockerfile', () => {
+  const dockerfile = DockerfileParser.parse(
+    fs.readFileSync(dockerfilePath, 'utf8'),
+  );
+  const stages = stagesOf(dockerfile);
+  const final = stages[stages.length - 1];
+
+  it('is multi-stage, every stage on Node 22 or 24', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) {
+      expect(stage.image).toMatch(/^node:(22|24)([.-][\w.-]+)?$/);
+    }
+    expect(new Set(stages.map(s => s.name)).size).toBe(stages.length);
+  });
+
+  it('builds with npm workspaces from the lockfile and backstage-cli, never yarn', () => {
+    const build = stages.find(s =>
+      of(s, 'RUN').some(r =>
+        /build:backend|backstage-cli (repo|package) build/.test(text(r)),
+      ),
+    );
+    expect(build).toBeDefined();
+    const copies = of(build!, 'COPY').map(text).join('\n');
+    expect(copies).toMatch(/package-lock\.json/);
+    expect(copies).toMatch(/\.npmrc/); // legacy-peer-deps
+    const runs = stages.flatMap(s => of(s, 'RUN').map(text)).join('\n');
+    expect(runs).toMatch(/npm install/);
+    expect(runs).not.toMatch(/\byarn\b/);
+    // .npmrc really sets legacy-peer-deps.
+    expect(fs.readFileSync(path.join(repoRoot, '.npmrc'), 'utf8')).toMatch(
+      /^legacy-peer-deps=true$/m,
+    );
+  });
+
+  it('installs production dependencies from the skeleton and unpacks the backend bundle in the final stage', () => {
+    const all = stages.flatMap(s => s.instructions);
+    const skeleton = all.find(
+      i => i.getKeyword() === 'COPY' && /skeleton\.tar\.gz/.test(text(i)),
+    );
+    expect(skeleton).toBeDefined();
+    expect(
+      all.some(
+        i =>
+          i.getKeyword() === 'RUN' &&
+          /tar xzf skeleton\.tar\.gz/.test(text(i)) &&
+          /npm install --omit=dev/.test(text(i)),
+      ),
+    ).toBe(true);
+    const bundleCopy = of(final, 'COPY').find(i =>
+      /packages\/backend\/dist\/bundle\.tar\.gz/.test(text(i)),
+    );
+    expect(bundleCopy).toBeDefined();
+    const from = fromFlag(bundleCopy!);
+    expect(stages.map(s => s.name)).toContain(from);
+    expect(
+      of(final, 'RUN').some(r => /tar xzf bundle\.tar\.gz/.test(text(r))),
+    ).toBe(true);
+  });
+
+  it('runs as a non-root user', () => {
+    const users = of(final, 'USER').map(text);
+    expect(users.length).toBeGreaterThan(0);
+    const user = users[users.length - 1].split(':')[0];
+    expect(user).not.toMatch(/^(root|0)$/);
+    // No instruction after the last USER switches back.
+    const lastUser = final.instructions.lastIndexOf(
+      of(final, 'USER')[users.length - 1],
+    );
+    expect(
+      final.instructions
+        .slice(lastUser + 1)
+        .some(i => i.getKeyword() === 'USER'),
+    ).toBe(false);
+  });
+
+  it('starts the backend with the production config, whose files it copies from the repo', () => {
+    const [cmd] = of(final, 'CMD');
+    const argv = JSON.parse(text(cmd));
+    expect(argv.slice(0, 2)).toEqual(['node', 'packages/backend']);
+    const configs = argv.filter(
+      (_: string, i: number) => argv[i - 1] === '--config',
+    );
+    expect(configs).toEqual(['app-config.yaml', 'app-config.production.yaml']);
+    const copied = of(final, 'COPY')
+      .filter(i => !fromFlag(i))
+      .flatMap(i =>
+        text(i)
+          .split(/\s+/)
+          .filter(a => !a.startsWith('--'))
+          .slice(0, -1),
+      );
+    for (const config of configs) expect(copied).toContain(config);
+    for (const file of copied) {
+      expect([file, fs.existsSync(path.join(repoRoot, file))]).toEqual([
+        file,
+        true,
+      ]);
+    }
+    expect(
+      final.instructions.some(
+        i => i.getKeyword() === 'EXPOSE' && text(i) === '7007',
+      ),
+    ).toBe(true);
+  });
+
+  it('has a .dockerignore that keeps out local installs and data but not what the build copies', () => {
+    const ignore = fs
+      .readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l && !l.startsWith('#'));
+    expect(ignore).toEqual(
+      expect.arrayContaining(['node_modules', '.git', '*.local.yaml']),
+    );
+    for (const needed of [
+      'plugins',
+      'packages',
+      'catalog',
+      'templates',
+      'package-lock.json',
+    ]) {
+      expect(ignore).not.toContain(needed);
+    }
+  });
+});

@@ -1,0 +1,308 @@
+/*
+ * Every overlay of infra/kubernetes rendered with the real Kustomize
+ * (`kubectl kustomize`), each object validated against the Kubernetes
+ * OpenAPI schemas (kubernetes-models), and the properties a production
+ * deployment of the portal needs checked on the output.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {
+  ConfigMap,
+  Namespace,
+  Service,
+  ServiceAccount,
+} from 'kubernetes-models/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  findGenerated,
+  findObject,
+  K8sObject,
+  kubernetesDir,
+  kustomize,
+  overlayNames,
+  overlaysDir,
+  repoRoot,
+} from './render';
+
+jest.setTimeout(60_000);
+
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+};
+
+/** Validates an object against its Kubernetes schema; throws with the reason. */
+function validateObject(obj: K8sObject) {
+  const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
+  if (!Model) {
+    throw new Error(`no schema known for ${obj.apiVersion} ${obj.kind}`);
+  }
+  new Model(obj).validate();
+}
+
+/** `${VAR}` references of an app-config text (not `$${escaped}`). */
+function envReferences(text: string): string[] {
+  return [...text.matchAll(/(?<!\$)\$\{([A-Z0-9_]+)\}/g)].map(m => m[1]);
+}
+
+function matches(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+) {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+const expectedReplicas: Record<string, number> = { local: 1 };
+
+describe('schema validation', () => {
+  it('rejects an invalid object, so the validation below means something', () => {
+    expect(() =>
+      validateObject({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'x' },
+        spec: { replicas: 'two', selector: {}, template: {} },
+      } as any),
+    ).toThrow();
+  });
+});
+
+describe.each(overlayNames())('overlay %s', location => {
+  let objects: K8sObject[];
+  let deployment: K8sObject;
+  let locationConfig: any;
+
+  beforeAll(() => {
+    objects = kustomize(path.join(overlaysDir, location));
+    deployment = findObject(objects, 'Deployment', 'inference-portal');
+    locationConfig = yaml.load(
+      fs.readFileSync(
+        path.join(overlaysDir, location, 'app-config.location.yaml'),
+        'utf8',
+      ),
+    );
+  });
+
+  it('renders only objects valid against the Kubernetes schemas', () => {
+    expect(objects.length).toBeGreaterThan(10);
+    for (const obj of objects) {
+      expect(() => validateObject(obj)).not.toThrow();
+    }
+  });
+
+  it('contains no Secret: secrets are references only', () => {
+    expect(objects.filter(o => o.kind === 'Secret')).toEqual([]);
+  });
+
+  it('runs the portal with health probes, resources and no root', () => {
+    const spec = deployment.spec;
+    expect(spec.replicas).toBe(expectedReplicas[location] ?? 2);
+    const pod = spec.template.spec;
+    expect(pod.serviceAccountName).toBe('inference-portal');
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(pod.containers).toHaveLength(1);
+    const [c] = pod.containers;
+    expect(c.image).toMatch(/^[^:]+\/inference-portal:[\w.-]+$/);
+    expect(c.readinessProbe.httpGet.path).toBe(
+      '/.backstage/health/v1/readiness',
+    );
+    expect(c.livenessProbe.httpGet.path).toBe('/.backstage/health/v1/liveness');
+    const port = c.ports.find(
+      (p: any) => p.name === c.readinessProbe.httpGet.port,
+    );
+    expect(port.containerPort).toBe(7007);
+    expect(c.resources.requests.cpu).toBeDefined();
+    expect(c.resources.requests.memory).toBeDefined();
+    expect(c.resources.limits.memory).toBeDefined();
+    expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+    // The config files the args name are the image's or the mounted ConfigMap's.
+    const configs = c.args
+      .map((a: string, i: number) =>
+        c.args[i - 1] === '--config' ? a : undefined,
+      )
+      .filter(Boolean);
+    expect(configs.slice(0, 2)).toEqual([
+      'app-config.yaml',
+      'app-config.production.yaml',
+    ]);
+    const mount = c.volumeMounts.find((m: any) => m.name === 'app-config');
+    const cm = findGenerated(
+      objects,
+      'ConfigMap',
+      'inference-portal-app-config',
+    );
+    const volume = pod.volumes.find((v: any) => v.name === 'app-config');
+    expect(volume.configMap.name).toBe(cm.metadata.name);
+    for (const file of configs.slice(2)) {
+      expect(path.dirname(file)).toBe(mount.mountPath);
+      expect(Object.keys(cm.data)).toContain(path.basename(file));
+    }
+  });
+
+  it('mounts a ConfigMap with the location config of this location', () => {
+    const cm = findGenerated(
+      objects,
+      'ConfigMap',
+      'inference-portal-app-config',
+    );
+    const config: any = yaml.load(cm.data['app-config.location.yaml']);
+    expect(config).toEqual(locationConfig);
+    const [loc] = config.inference.locations;
+    expect(config.inference.locations).toHaveLength(1);
+    expect(loc.name).toBe(location);
+    const clusters = config.kubernetes.clusterLocatorMethods[0].clusters;
+    expect(clusters.map((c: any) => c.name)).toContain(loc.cluster);
+    // In-cluster: no token in the config, the ServiceAccount's is used.
+    for (const cluster of clusters) {
+      expect(cluster.serviceAccountToken).toBeUndefined();
+    }
+  });
+
+  it('gives every ${VAR} of the app-config an environment variable, secrets from Secrets', () => {
+    const cm = findGenerated(
+      objects,
+      'ConfigMap',
+      'inference-portal-app-config',
+    );
+    const texts = [
+      fs.readFileSync(
+        path.join(repoRoot, 'app-config.production.yaml'),
+        'utf8',
+      ),
+      ...Object.values<string>(cm.data),
+    ];
+    const [c] = deployment.spec.template.spec.containers;
+    const provided = new Map<string, 'secret' | 'plain'>();
+    for (const e of c.env ?? []) {
+      provided.set(e.name, e.valueFrom?.secretKeyRef ? 'secret' : 'plain');
+    }
+    for (const from of c.envFrom ?? []) {
+      const envCm = findObject(objects, 'ConfigMap', from.configMapRef.name);
+      for (const key of Object.keys(envCm.data)) provided.set(key, 'plain');
+    }
+    const referenced = [...new Set(texts.flatMap(envReferences))].sort();
+    expect(referenced.length).toBeGreaterThan(5);
+    const sensitive = (name: string) => /PASSWORD|SECRET|TOKEN|KEY/.test(name);
+    expect(referenced.filter(name => !provided.has(name))).toEqual([]);
+    expect(
+      referenced.filter(sensitive).map(name => [name, provided.get(name)]),
+    ).toEqual(referenced.filter(sensitive).map(name => [name, 'secret']));
+    // The sensitive ones are there to check.
+    expect(referenced.filter(sensitive).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('serves portal.<domain> over TLS from the cluster issuer, to the Service', () => {
+    const ingress = findObject(objects, 'Ingress', 'inference-portal');
+    const [loc] = locationConfig.inference.locations;
+    const host = `portal.${loc.domain}`;
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual([host]);
+    expect(ingress.spec.tls).toEqual([
+      { hosts: [host], secretName: expect.any(String) },
+    ]);
+    expect(
+      ingress.metadata.annotations!['cert-manager.io/cluster-issuer'],
+    ).toMatch(/\S/);
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+    const service = findObject(objects, 'Service', backend.name);
+    expect(service.spec.ports.map((p: any) => p.name)).toContain(
+      backend.port.name,
+    );
+    const env = findObject(
+      objects,
+      'ConfigMap',
+      deployment.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
+    );
+    expect(env.data.PORTAL_BASE_URL).toBe(`https://${host}`);
+    expect(env.data.OIDC_METADATA_URL).toBe(
+      `https://dex.${loc.domain}/.well-known/openid-configuration`,
+    );
+  });
+
+  it('selects the portal pods from its Service, PodDisruptionBudget and NetworkPolicy', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    expect(matches(deployment.spec.selector.matchLabels, labels)).toBe(true);
+    const service = findObject(objects, 'Service', 'inference-portal');
+    expect(matches(service.spec.selector, labels)).toBe(true);
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'inference-portal');
+    expect(matches(pdb.spec.selector.matchLabels, labels)).toBe(true);
+    // A drain must leave a replica whenever there are two.
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    const policy = findObject(objects, 'NetworkPolicy', 'inference-portal');
+    expect(matches(policy.spec.podSelector.matchLabels, labels)).toBe(true);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 7007 },
+    ]);
+    // The database accepts the portal's pods only.
+    const pg = findObject(
+      objects,
+      'NetworkPolicy',
+      'inference-portal-postgres',
+    );
+    expect(
+      matches(pg.spec.ingress[0].from[0].podSelector.matchLabels, labels),
+    ).toBe(true);
+  });
+
+  it('binds every Role and ClusterRole to the portal ServiceAccount only', () => {
+    const sa = findObject(objects, 'ServiceAccount', 'inference-portal');
+    const bindings = objects.filter(o =>
+      ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind),
+    );
+    expect(bindings.length).toBeGreaterThanOrEqual(4);
+    const saRef = {
+      kind: 'ServiceAccount',
+      name: sa.metadata.name,
+      namespace: sa.metadata.namespace,
+    };
+    expect(bindings.map(b => b.subjects)).toEqual(bindings.map(() => [saRef]));
+    const roles = new Set(
+      objects
+        .filter(o => ['Role', 'ClusterRole'].includes(o.kind))
+        .map(o => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+    );
+    for (const b of bindings) {
+      const ns = b.roleRef.kind === 'Role' ? b.metadata.namespace : '';
+      expect(roles).toContain(`${b.roleRef.kind}/${ns}/${b.roleRef.name}`);
+    }
+  });
+});
+
+describe('overlays', () => {
+  it('exist for every location of the seeds', () => {
+    expect(overlayNames()).toEqual(['local', 'pr', 'stalpeni']);
+  });
+
+  it('are documented in infra/README.md, one table row each', () => {
+    const readme = fs.readFileSync(
+      path.join(kubernetesDir, '..', 'README.md'),
+      'utf8',
+    );
+    for (const location of overlayNames()) {
+      expect(readme).toMatch(new RegExp(`^\\| \`${location}\` \\|`, 'm'));
+    }
+  });
+});
