@@ -2,8 +2,17 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { RiBankCardLine } from '@remixicon/react';
-import { customerRouteRef, rootRouteRef } from './routes';
+import {
+  RiBankCardLine,
+  RiCheckboxCircleLine,
+  RiFileList3Line,
+} from '@remixicon/react';
+import {
+  approvalsRouteRef,
+  customerRouteRef,
+  invoicesRouteRef,
+  rootRouteRef,
+} from './routes';
 
 export const customersPage = PageBlueprint.make({
   params: {
@@ -20,6 +29,8 @@ export const invoicesPage = PageBlueprint.make({
   params: {
     path: '/inference/invoices',
     title: 'Invoices',
+    icon: <RiFileList3Line />,
+    routeRef: invoicesRouteRef,
     loader: () =>
       import('./components/InvoicesPage').then(m => <m.InvoicesPage />),
   },
@@ -30,6 +41,8 @@ export const approvalsPage = PageBlueprint.make({
   params: {
     path: '/inference/approvals',
     title: 'Approvals',
+    icon: <RiCheckboxCircleLine />,
+    routeRef: approvalsRouteRef,
     loader: () =>
       import('./components/ApprovalsPage').then(m => <m.ApprovalsPage />),
   },
@@ -44,5 +57,7 @@ export const inferenceBillingPlugin = createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     customer: customerRouteRef,
+    invoices: invoicesRouteRef,
+    approvals: approvalsRouteRef,
   },
 });

@@ -10,3 +10,9 @@ export const customerRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/:location/:id',
 });
+
+/** The Invoices page: invoice runs and previews. */
+export const invoicesRouteRef = createRouteRef();
+
+/** The Approvals page: pending onboarding requests. */
+export const approvalsRouteRef = createRouteRef();

@@ -316,7 +316,21 @@ describe('portal started with ./portal start', () => {
       .getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/)
       .first()
       .waitFor();
-    const file = await shot('servers');
+    await shot('servers');
+
+    await page.getByRole('link', { name: 'Invoices' }).first().click();
+    await page.waitForURL('**/inference/invoices');
+    await page
+      .getByRole('button', { name: 'Preview (dry run)' })
+      .waitFor({ timeout: 120_000 });
+    await shot('invoices');
+
+    await page.getByRole('link', { name: 'Approvals' }).first().click();
+    await page.waitForURL('**/inference/approvals');
+    await page.getByText(/^Pending \(\d+\)$/).first().waitFor({
+      timeout: 120_000,
+    });
+    const file = await shot('approvals');
     console.log(`screenshots: ${path.dirname(file)}`);
   });
 

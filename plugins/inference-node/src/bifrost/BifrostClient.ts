@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { callExternal } from '../http/callExternal';
+import { externalUrl } from '../http/externalUrl';
 import { ExternalSystemError } from '../errors';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
 
@@ -153,7 +154,7 @@ export class BifrostClient {
         idempotent: method === 'GET',
       },
       async signal => {
-        const response = await fetch(new URL(path, baseUrl), {
+        const response = await fetch(externalUrl(baseUrl, path), {
           method,
           headers,
           signal,

@@ -1,4 +1,5 @@
 import { callExternal } from '../http/callExternal';
+import { externalUrl } from '../http/externalUrl';
 import { ExternalSystemError } from '../errors';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
 
@@ -158,7 +159,7 @@ export class OdooClient {
         idempotent,
       },
       async signal => {
-        const response = await fetch(new URL(path, this.odoo.url), {
+        const response = await fetch(externalUrl(this.odoo.url, path), {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -346,7 +347,7 @@ export class OdooClient {
             },
             async signal => {
               const response = await fetch(
-                new URL('/web/version', this.odoo.url),
+                externalUrl(this.odoo.url, '/web/version'),
                 { signal },
               );
               if (!response.ok) {
@@ -504,9 +505,9 @@ export class OdooClient {
 
   /** Link to an invoice in Odoo's web client. */
   invoiceUrl(id: number): string {
-    return new URL(
-      `/web#id=${id}&model=account.move&view_type=form`,
+    return externalUrl(
       this.odoo.url,
+      `/web#id=${id}&model=account.move&view_type=form`,
     ).toString();
   }
 

@@ -41,6 +41,8 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Inference" icon={<MenuIcon />}>
             {nav.take('page:inference-models')}
             {nav.take('page:inference-billing')}
+            {nav.take('page:inference-billing/invoices')}
+            {nav.take('page:inference-billing/approvals')}
             {nav.take('page:bare-metal')}
             <SidebarDivider />
             <SidebarScrollWrapper>
