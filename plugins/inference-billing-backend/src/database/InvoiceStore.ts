@@ -106,7 +106,10 @@ function toSummary(r: any): InvoiceRunSummary {
   };
 }
 
-function toRecord(r: any): InvoiceRecord {
+function toRecord(
+  r: any,
+  knownLines?: ReadonlyMap<string, InvoiceLine[]>,
+): InvoiceRecord {
   const odoo: InvoiceRecord['odoo'] = {};
   if (r.odoo_partner_id !== null) odoo.partnerId = Number(r.odoo_partner_id);
   if (r.odoo_invoice_id !== null) odoo.invoiceId = Number(r.odoo_invoice_id);
@@ -119,7 +122,10 @@ function toRecord(r: any): InvoiceRecord {
     customerName: r.customer_name,
     ref: r.ref,
     state: r.state,
-    lines: JSON.parse(r.lines),
+    lines:
+      r.lines === undefined
+        ? knownLines?.get(r.customer_id) ?? []
+        : JSON.parse(r.lines),
     total: r.total,
     exactTotal: r.exact_total,
     odoo: Object.keys(odoo).length > 0 ? odoo : undefined,
@@ -217,20 +223,22 @@ export class InvoiceStore {
     }>,
   ): Promise<void> {
     const now = this.stamp();
-    const rows = invoices.map(i => ({
-      run_id: runId,
-      customer_id: i.customerId,
-      customer_name: i.customerName,
-      ref: i.ref,
-      state: i.state ?? 'computed',
-      lines: JSON.stringify(i.lines),
-      total: i.total,
-      exact_total: i.exactTotal,
-      note: i.note ?? null,
-      updated_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += BATCH) {
-      await this.db('invoices').insert(rows.slice(i, i + BATCH));
+    // Serialised one batch at a time: a run's lines are megabytes of JSON.
+    for (let i = 0; i < invoices.length; i += BATCH) {
+      await this.db('invoices').insert(
+        invoices.slice(i, i + BATCH).map(inv => ({
+          run_id: runId,
+          customer_id: inv.customerId,
+          customer_name: inv.customerName,
+          ref: inv.ref,
+          state: inv.state ?? 'computed',
+          lines: JSON.stringify(inv.lines),
+          total: inv.total,
+          exact_total: inv.exactTotal,
+          note: inv.note ?? null,
+          updated_at: now,
+        })),
+      );
     }
   }
 
@@ -342,12 +350,60 @@ export class InvoiceStore {
     return result;
   }
 
-  async getRun(id: string): Promise<InvoiceRunDetail> {
+  /**
+   * A run with its invoices. `knownLines` (customer id -> lines, as given
+   * to `addInvoices`; lines never change afterwards) spares reading and
+   * parsing the stored lines again: the run that just wrote them passes them.
+   */
+  async getRun(
+    id: string,
+    knownLines?: ReadonlyMap<string, InvoiceLine[]>,
+  ): Promise<InvoiceRunDetail> {
     const run = await this.db('invoice_runs').where({ id }).first();
     if (!run) throw new NotFoundError(`No invoice run with id '${id}'`);
-    const invoices = await this.db('invoices')
+    const rows = await this.db('invoices')
       .where({ run_id: id })
-      .orderBy('customer_id');
-    return { ...toSummary(run), invoices: invoices.map(toRecord) };
+      .orderBy('customer_id')
+      .select(
+        knownLines
+          ? [
+              'customer_id',
+              'customer_name',
+              'ref',
+              'state',
+              'total',
+              'exact_total',
+              'odoo_partner_id',
+              'odoo_invoice_id',
+              'odoo_name',
+              'odoo_url',
+              'odoo_total',
+              'odoo_state',
+              'note',
+              'error',
+              'updated_at',
+            ]
+          : '*',
+      );
+    const unknown = knownLines
+      ? rows.filter(r => !knownLines.has(r.customer_id))
+      : [];
+    if (unknown.length > 0) {
+      const stored = new Map<string, string>();
+      for (const r of await this.db('invoices')
+        .where({ run_id: id })
+        .whereIn(
+          'customer_id',
+          unknown.map(u => u.customer_id),
+        )
+        .select('customer_id', 'lines')) {
+        stored.set(r.customer_id, r.lines);
+      }
+      for (const r of unknown) r.lines = stored.get(r.customer_id);
+    }
+    return {
+      ...toSummary(run),
+      invoices: rows.map(r => toRecord(r, knownLines)),
+    };
   }
 }

@@ -19,7 +19,6 @@ import { Money } from '../mapping/toRollupDeltas';
 import { billedMonth, parseRunDate } from './month';
 import { InvoiceDraft, toInvoiceDrafts } from './toInvoiceDrafts';
 
-
 /**
  * Invoices are issued in the currency of the prices they bill: the Models'
  * OpenRouter prices are USD per token, so the amounts are exact in USD.
@@ -295,7 +294,10 @@ export class InvoiceRunService {
       exactTotal: exactTotal.toFixed(),
       error,
     });
-    const detail = await store.getRun(run.id);
+    const detail = await store.getRun(
+      run.id,
+      new Map(drafts.map(d => [d.customerId, d.lines])),
+    );
     const meta = {
       runId: run.id,
       state: detail.state,
