@@ -1,5 +1,6 @@
 /*
- * Usage ledger ingestion from the Bifrost emulator, rollups included.
+ * Usage ledger ingestion from the Bifrost emulator (in a process of its
+ * own, as Bifrost is another service), rollups included.
  * Target (issue 4): >= 50,000 events/s into PostgreSQL; re-ingesting the same
  * window adds 0 rows.
  */
@@ -12,40 +13,31 @@ import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-infe
 import { UsageLedgerStore } from '@internal/backstage-plugin-inference-billing-backend/src/database/UsageLedgerStore';
 import { UsageIngestor } from '@internal/backstage-plugin-inference-billing-backend/src/services/UsageIngestor';
 import { startSandbox } from '@internal/test-emulators';
+import { startBifrostProcess } from './bifrostProcess';
 import { benchDatabase, figure } from './util';
 
 export async function ledgerIngestion(events: number) {
   const sandbox = await startSandbox({ days: 1, modelReadyDelayMs: 0 });
   const db = await benchDatabase();
+  let stopBifrost = async () => {};
   try {
-    const customers = sandbox.bifrost.customers();
-    const models = [
-      'qwen25-05b-instruct',
-      'llama-31-8b-instruct',
-      'gemma-2-9b-it',
-      'nomic-embed-text',
-    ];
-    const start = Date.parse('2026-10-01T00:00:00Z');
-    const logs = [];
-    for (let i = 0; i < events; i++) {
-      logs.push({
-        id: `bench-${i}`,
-        timestamp: new Date(
-          start + Math.floor((i / events) * 30 * 86_400_000),
-        ).toISOString(),
-        provider: 'kubeai',
-        model: models[i % models.length],
-        status: 'success' as const,
-        token_usage: {
-          prompt_tokens: 100 + (i % 900),
-          completion_tokens: 50 + (i % 300),
-          total_tokens: 150 + (i % 900) + (i % 300),
-        },
-        customer_id: customers[i % customers.length].id,
-      });
-    }
-    sandbox.bifrost.reset();
-    sandbox.bifrost.addLogs(logs);
+    // The sandbox's Kubernetes emulator gives the Models' prices; the logs
+    // come from a Bifrost emulator in a process of its own.
+    const location = (sandbox.config.inference as any).locations[0];
+    const bifrost = await startBifrostProcess({
+      events,
+      customers: sandbox.bifrost.customers().map(c => c.id),
+      models: [
+        'qwen25-05b-instruct',
+        'llama-31-8b-instruct',
+        'gemma-2-9b-it',
+        'nomic-embed-text',
+      ],
+      adminUsername: location.bifrost.adminUsername,
+      adminPassword: location.bifrost.adminPassword,
+    });
+    stopBifrost = bifrost.stop;
+    location.bifrost.baseUrl = bifrost.url;
 
     const database: DatabaseService = { getClient: async () => db.knex };
     const store = await UsageLedgerStore.create(database);
@@ -78,6 +70,7 @@ export async function ledgerIngestion(events: number) {
       `${second.added} rows`,
     );
   } finally {
+    await stopBifrost();
     await db.drop();
     await sandbox.close();
   }

@@ -72,6 +72,38 @@ function matches(
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** A LabelSelector (matchLabels and matchExpressions) applied to labels. */
+function selects(
+  selector: {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: Array<{
+      key: string;
+      operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+      values?: string[];
+    }>;
+  },
+  labels: Record<string, string>,
+) {
+  return (
+    matches(selector.matchLabels ?? {}, labels) &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values }) => {
+      switch (operator) {
+        case 'In':
+          return key in labels && values!.includes(labels[key]);
+        case 'NotIn':
+          return !(key in labels) || !values!.includes(labels[key]);
+        case 'Exists':
+          return key in labels;
+        default:
+          return !(key in labels);
+      }
+    })
+  );
+}
+
+/** The two Deployments of the split backend: the portal and its billing plugin. */
+const DEPLOYMENTS = ['inference-portal', 'inference-portal-billing'];
+
 const expectedReplicas: Record<string, number> = { local: 1 };
 
 describe('schema validation', () => {
@@ -114,52 +146,57 @@ describe.each(overlayNames())('overlay %s', location => {
     expect(objects.filter(o => o.kind === 'Secret')).toEqual([]);
   });
 
-  it('runs the portal with health probes, resources and no root', () => {
-    const spec = deployment.spec;
-    expect(spec.replicas).toBe(expectedReplicas[location] ?? 2);
-    const pod = spec.template.spec;
-    expect(pod.serviceAccountName).toBe('inference-portal');
-    expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-    expect(pod.containers).toHaveLength(1);
-    const [c] = pod.containers;
-    expect(c.image).toMatch(/^[^:]+\/inference-portal:[\w.-]+$/);
-    expect(c.readinessProbe.httpGet.path).toBe(
-      '/.backstage/health/v1/readiness',
-    );
-    expect(c.livenessProbe.httpGet.path).toBe('/.backstage/health/v1/liveness');
-    const port = c.ports.find(
-      (p: any) => p.name === c.readinessProbe.httpGet.port,
-    );
-    expect(port.containerPort).toBe(7007);
-    expect(c.resources.requests.cpu).toBeDefined();
-    expect(c.resources.requests.memory).toBeDefined();
-    expect(c.resources.limits.memory).toBeDefined();
-    expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
-    expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
-    // The config files the args name are the image's or the mounted ConfigMap's.
-    const configs = c.args
-      .map((a: string, i: number) =>
-        c.args[i - 1] === '--config' ? a : undefined,
-      )
-      .filter(Boolean);
-    expect(configs.slice(0, 2)).toEqual([
-      'app-config.yaml',
-      'app-config.production.yaml',
-    ]);
-    const mount = c.volumeMounts.find((m: any) => m.name === 'app-config');
-    const cm = findGenerated(
-      objects,
-      'ConfigMap',
-      'inference-portal-app-config',
-    );
-    const volume = pod.volumes.find((v: any) => v.name === 'app-config');
-    expect(volume.configMap.name).toBe(cm.metadata.name);
-    for (const file of configs.slice(2)) {
-      expect(path.dirname(file)).toBe(mount.mountPath);
-      expect(Object.keys(cm.data)).toContain(path.basename(file));
-    }
-  });
+  it.each(DEPLOYMENTS)(
+    'runs %s with health probes, resources and no root',
+    name => {
+      const spec = findObject(objects, 'Deployment', name).spec;
+      expect(spec.replicas).toBe(expectedReplicas[location] ?? 2);
+      const pod = spec.template.spec;
+      expect(pod.serviceAccountName).toBe('inference-portal');
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.containers).toHaveLength(1);
+      const [c] = pod.containers;
+      expect(c.image).toMatch(/^[^:]+\/inference-portal:[\w.-]+$/);
+      expect(c.readinessProbe.httpGet.path).toBe(
+        '/.backstage/health/v1/readiness',
+      );
+      expect(c.livenessProbe.httpGet.path).toBe(
+        '/.backstage/health/v1/liveness',
+      );
+      const port = c.ports.find(
+        (p: any) => p.name === c.readinessProbe.httpGet.port,
+      );
+      expect(port.containerPort).toBe(7007);
+      expect(c.resources.requests.cpu).toBeDefined();
+      expect(c.resources.requests.memory).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+      expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+      expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+      // The config files the args name are the image's or the mounted ConfigMap's.
+      const configs = c.args
+        .map((a: string, i: number) =>
+          c.args[i - 1] === '--config' ? a : undefined,
+        )
+        .filter(Boolean);
+      expect(configs.slice(0, 2)).toEqual([
+        'app-config.yaml',
+        'app-config.production.yaml',
+      ]);
+      const mount = c.volumeMounts.find((m: any) => m.name === 'app-config');
+      const cm = findGenerated(
+        objects,
+        'ConfigMap',
+        'inference-portal-app-config',
+      );
+      const volume = pod.volumes.find((v: any) => v.name === 'app-config');
+      expect(volume.configMap.name).toBe(cm.metadata.name);
+      for (const file of configs.slice(2)) {
+        expect(path.dirname(file)).toBe(mount.mountPath);
+        expect(Object.keys(cm.data)).toContain(path.basename(file));
+      }
+    },
+  );
 
   it('mounts a ConfigMap with the location config of this location', () => {
     const cm = findGenerated(
@@ -180,38 +217,43 @@ describe.each(overlayNames())('overlay %s', location => {
     }
   });
 
-  it('gives every ${VAR} of the app-config an environment variable, secrets from Secrets', () => {
-    const cm = findGenerated(
-      objects,
-      'ConfigMap',
-      'inference-portal-app-config',
-    );
-    const texts = [
-      fs.readFileSync(
-        path.join(repoRoot, 'app-config.production.yaml'),
-        'utf8',
-      ),
-      ...Object.values<string>(cm.data),
-    ];
-    const [c] = deployment.spec.template.spec.containers;
-    const provided = new Map<string, 'secret' | 'plain'>();
-    for (const e of c.env ?? []) {
-      provided.set(e.name, e.valueFrom?.secretKeyRef ? 'secret' : 'plain');
-    }
-    for (const from of c.envFrom ?? []) {
-      const envCm = findObject(objects, 'ConfigMap', from.configMapRef.name);
-      for (const key of Object.keys(envCm.data)) provided.set(key, 'plain');
-    }
-    const referenced = [...new Set(texts.flatMap(envReferences))].sort();
-    expect(referenced.length).toBeGreaterThan(5);
-    const sensitive = (name: string) => /PASSWORD|SECRET|TOKEN|KEY/.test(name);
-    expect(referenced.filter(name => !provided.has(name))).toEqual([]);
-    expect(
-      referenced.filter(sensitive).map(name => [name, provided.get(name)]),
-    ).toEqual(referenced.filter(sensitive).map(name => [name, 'secret']));
-    // The sensitive ones are there to check.
-    expect(referenced.filter(sensitive).length).toBeGreaterThanOrEqual(5);
-  });
+  it.each(DEPLOYMENTS)(
+    'gives every ${VAR} of the app-config an environment variable in %s, secrets from Secrets',
+    deploymentName => {
+      const cm = findGenerated(
+        objects,
+        'ConfigMap',
+        'inference-portal-app-config',
+      );
+      const texts = [
+        fs.readFileSync(
+          path.join(repoRoot, 'app-config.production.yaml'),
+          'utf8',
+        ),
+        ...Object.values<string>(cm.data),
+      ];
+      const [c] = findObject(objects, 'Deployment', deploymentName).spec
+        .template.spec.containers;
+      const provided = new Map<string, 'secret' | 'plain'>();
+      for (const e of c.env ?? []) {
+        provided.set(e.name, e.valueFrom?.secretKeyRef ? 'secret' : 'plain');
+      }
+      for (const from of c.envFrom ?? []) {
+        const envCm = findObject(objects, 'ConfigMap', from.configMapRef.name);
+        for (const key of Object.keys(envCm.data)) provided.set(key, 'plain');
+      }
+      const referenced = [...new Set(texts.flatMap(envReferences))].sort();
+      expect(referenced.length).toBeGreaterThan(5);
+      const sensitive = (name: string) =>
+        /PASSWORD|SECRET|TOKEN|KEY/.test(name);
+      expect(referenced.filter(name => !provided.has(name))).toEqual([]);
+      expect(
+        referenced.filter(sensitive).map(name => [name, provided.get(name)]),
+      ).toEqual(referenced.filter(sensitive).map(name => [name, 'secret']));
+      // The sensitive ones are there to check.
+      expect(referenced.filter(sensitive).length).toBeGreaterThanOrEqual(5);
+    },
+  );
 
   it('serves portal.<domain> over TLS from the cluster issuer, to the Service', () => {
     const ingress = findObject(objects, 'Ingress', 'inference-portal');
@@ -225,11 +267,24 @@ describe.each(overlayNames())('overlay %s', location => {
       ingress.metadata.annotations!['cert-manager.io/cluster-issuer'],
     ).toMatch(/\S/);
     expect(ingress.spec.ingressClassName).toBe('nginx');
-    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
-    const service = findObject(objects, 'Service', backend.name);
-    expect(service.spec.ports.map((p: any) => p.name)).toContain(
-      backend.port.name,
-    );
+    // The billing plugin's API to its own Deployment, the rest to the portal.
+    const paths = ingress.spec.rules[0].http.paths;
+    expect(
+      paths.map((p: any) => [p.path, p.pathType, p.backend.service.name]),
+    ).toEqual([
+      ['/api/inference-billing', 'Prefix', 'inference-portal-billing'],
+      ['/', 'Prefix', 'inference-portal'],
+    ]);
+    for (const { backend: to } of paths) {
+      const service = findObject(objects, 'Service', to.service.name);
+      expect(service.spec.ports.map((p: any) => p.name)).toContain(
+        to.service.port.name,
+      );
+      const target = findObject(objects, 'Deployment', to.service.name);
+      expect(
+        matches(service.spec.selector, target.spec.template.metadata.labels),
+      ).toBe(true);
+    }
     const env = findObject(
       objects,
       'ConfigMap',
@@ -241,30 +296,144 @@ describe.each(overlayNames())('overlay %s', location => {
     );
   });
 
-  it('selects the portal pods from its Service, PodDisruptionBudget and NetworkPolicy', () => {
-    const labels = deployment.spec.template.metadata.labels;
-    expect(matches(deployment.spec.selector.matchLabels, labels)).toBe(true);
-    const service = findObject(objects, 'Service', 'inference-portal');
-    expect(matches(service.spec.selector, labels)).toBe(true);
-    const pdb = findObject(objects, 'PodDisruptionBudget', 'inference-portal');
-    expect(matches(pdb.spec.selector.matchLabels, labels)).toBe(true);
-    // A drain must leave a replica whenever there are two.
-    expect(pdb.spec.maxUnavailable).toBe(1);
-    const policy = findObject(objects, 'NetworkPolicy', 'inference-portal');
-    expect(matches(policy.spec.podSelector.matchLabels, labels)).toBe(true);
-    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(policy.spec.ingress[0].ports).toEqual([
-      { protocol: 'TCP', port: 7007 },
-    ]);
-    // The database accepts the portal's pods only.
-    const pg = findObject(
+  it.each(DEPLOYMENTS)(
+    'selects the pods of %s from its Service, PodDisruptionBudget and NetworkPolicy',
+    name => {
+      const own = findObject(objects, 'Deployment', name);
+      const labels = own.spec.template.metadata.labels;
+      const others = objects.filter(o => o.kind === 'Deployment' && o !== own);
+      const selectsOnlyOwn = (selector: any) =>
+        selects(selector, labels) &&
+        others.every(o => !selects(selector, o.spec.template.metadata.labels));
+      expect(selectsOnlyOwn(own.spec.selector)).toBe(true);
+      const service = findObject(objects, 'Service', name);
+      expect(selectsOnlyOwn({ matchLabels: service.spec.selector })).toBe(true);
+      const pdb = findObject(objects, 'PodDisruptionBudget', name);
+      expect(selectsOnlyOwn(pdb.spec.selector)).toBe(true);
+      // A drain must leave a replica whenever there are two.
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      const policy = findObject(objects, 'NetworkPolicy', 'inference-portal');
+      expect(selects(policy.spec.podSelector, labels)).toBe(true);
+      expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      // In from ingress-nginx, and from the other backend (discovery).
+      expect(policy.spec.ingress.map((r: any) => r.ports)).toEqual([
+        [{ protocol: 'TCP', port: 7007 }],
+        [{ protocol: 'TCP', port: 7007 }],
+      ]);
+      for (const other of others.filter(o =>
+        o.metadata.name.startsWith('inference-portal'),
+      )) {
+        const otherLabels = other.spec.template.metadata.labels;
+        if (otherLabels['app.kubernetes.io/component'] === 'postgres') continue;
+        expect(
+          selects(policy.spec.ingress[1].from[0].podSelector, otherLabels),
+        ).toBe(true);
+        expect(
+          policy.spec.egress.some(
+            (r: any) =>
+              r.to?.some((t: any) =>
+                selects(t.podSelector ?? {}, otherLabels),
+              ) && r.ports.some((p: any) => p.port === 7007),
+          ),
+        ).toBe(true);
+      }
+      // The database accepts the portal's backends only.
+      const pg = findObject(
+        objects,
+        'NetworkPolicy',
+        'inference-portal-postgres',
+      );
+      expect(selects(pg.spec.ingress[0].from[0].podSelector, labels)).toBe(
+        true,
+      );
+      const postgres = findObject(
+        objects,
+        'StatefulSet',
+        'inference-portal-postgres',
+      );
+      expect(
+        selects(
+          pg.spec.ingress[0].from[0].podSelector,
+          postgres.spec.template.metadata.labels,
+        ),
+      ).toBe(false);
+    },
+  );
+
+  it('runs the billing plugin in a Deployment of its own, with the same image, secrets and ServiceAccount', () => {
+    const billing = findObject(
       objects,
-      'NetworkPolicy',
-      'inference-portal-postgres',
+      'Deployment',
+      'inference-portal-billing',
     );
-    expect(
-      matches(pg.spec.ingress[0].from[0].podSelector.matchLabels, labels),
-    ).toBe(true);
+    const [p] = deployment.spec.template.spec.containers;
+    const [b] = billing.spec.template.spec.containers;
+    const envOf = (c: any, name: string) =>
+      c.env.find((e: any) => e.name === name)?.value;
+    expect(envOf(p, 'PORTAL_BACKEND_ROLE')).toBe('portal');
+    expect(envOf(b, 'PORTAL_BACKEND_ROLE')).toBe('billing');
+    expect(b.image).toBe(p.image);
+    expect(billing.spec.template.spec.serviceAccountName).toBe(
+      deployment.spec.template.spec.serviceAccountName,
+    );
+    // The same environment (secrets included) but for the role and Node's options.
+    const rest = (c: any) =>
+      c.env.filter(
+        (e: any) => !['PORTAL_BACKEND_ROLE', 'NODE_OPTIONS'].includes(e.name),
+      );
+    expect(rest(b)).toEqual(rest(p));
+    expect(b.envFrom).toEqual(p.envFrom);
+    // Each reads its own discovery file after the common ones.
+    expect(p.args.slice(-2)).toEqual([
+      '--config',
+      '/app/config/app-config.portal.yaml',
+    ]);
+    expect(b.args.slice(0, -2)).toEqual(p.args.slice(0, -2));
+    expect(b.args.slice(-2)).toEqual([
+      '--config',
+      '/app/config/app-config.billing.yaml',
+    ]);
+    // Its heap fits its memory limit.
+    const heapMiB = Number(
+      /--max-old-space-size=(\d+)/.exec(envOf(b, 'NODE_OPTIONS'))?.[1],
+    );
+    const limit = b.resources.limits.memory as string;
+    expect(limit).toMatch(/^\d+Mi$/);
+    expect(heapMiB).toBeLessThan(parseInt(limit, 10));
+  });
+
+  it("routes each backend's calls to the other one's Service", () => {
+    const cm = findGenerated(
+      objects,
+      'ConfigMap',
+      'inference-portal-app-config',
+    );
+    const serviceUrl = (name: string) =>
+      `http://${name}.inference-portal.svc.cluster.local/api/{{pluginId}}`;
+    const portalConfig: any = yaml.load(cm.data['app-config.portal.yaml']);
+    expect(portalConfig.discovery.endpoints).toEqual([
+      {
+        target: {
+          internal: serviceUrl('inference-portal-billing'),
+          external: '${PORTAL_BASE_URL}/api/{{pluginId}}',
+        },
+        plugins: ['inference-billing'],
+      },
+    ]);
+    const billingConfig: any = yaml.load(cm.data['app-config.billing.yaml']);
+    const [toPortal] = billingConfig.discovery.endpoints;
+    expect(billingConfig.discovery.endpoints).toHaveLength(1);
+    expect(toPortal.target.internal).toBe(serviceUrl('inference-portal'));
+    // The plugins the billing plugin calls are the portal's; its own and
+    // the permission plugin (it runs one) are not routed away.
+    expect(toPortal.plugins).toEqual(
+      expect.arrayContaining(['auth', 'catalog', 'notifications']),
+    );
+    expect(toPortal.plugins).not.toContain('inference-billing');
+    expect(toPortal.plugins).not.toContain('permission');
+    for (const name of ['inference-portal', 'inference-portal-billing']) {
+      expect(findObject(objects, 'Service', name).spec.ports[0].port).toBe(80);
+    }
   });
 
   it('binds every Role and ClusterRole to the portal ServiceAccount only', () => {

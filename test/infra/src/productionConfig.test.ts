@@ -6,6 +6,7 @@
  * schema of every package of the backend and the frontend; then what the
  * backend and the browser get out of it.
  */
+import { HostDiscovery } from '@backstage/backend-defaults/discovery';
 import { ConfigReader } from '@backstage/config';
 import { loadConfig, loadConfigSchema } from '@backstage/config-loader';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
@@ -99,6 +100,38 @@ describe.each(overlayNames())('config of a %s replica', location => {
       ),
     ).toThrow(/domain/);
   });
+
+  it.each([
+    ['portal', 'inference-billing', 'inference-portal-billing'],
+    ['billing', 'catalog', 'inference-portal'],
+  ])(
+    'validates with the %s backend discovery file, which sends %s to %s',
+    async (role, pluginId, service) => {
+      const roleConfigs = [
+        ...configs,
+        ...(await load(
+          [path.join(kubernetesDir, `base/app-config.${role}.yaml`)],
+          env,
+        )),
+      ];
+      expect(() => schema.process(roleConfigs)).not.toThrow();
+      const discovery = HostDiscovery.fromConfig(
+        ConfigReader.fromConfigs(roleConfigs),
+      );
+      await expect(discovery.getBaseUrl(pluginId)).resolves.toBe(
+        `http://${service}.inference-portal.svc.cluster.local/api/${pluginId}`,
+      );
+      // The browser goes through the Ingress.
+      await expect(discovery.getExternalBaseUrl(pluginId)).resolves.toBe(
+        `https://portal.${location}.inferencebros.com/api/${pluginId}`,
+      );
+      // The plugins it runs itself stay in the process.
+      const own = role === 'portal' ? 'catalog' : 'inference-billing';
+      await expect(discovery.getBaseUrl(own)).resolves.toBe(
+        `http://localhost:7007/api/${own}`,
+      );
+    },
+  );
 
   it('gives the backend PostgreSQL, OIDC and no guest, and a restricted static key', () => {
     const config = ConfigReader.fromConfigs(configs);
