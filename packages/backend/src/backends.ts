@@ -53,9 +53,7 @@ const billing = () =>
   import('@internal/backstage-plugin-inference-billing-backend');
 const bareMetal = () => import('@internal/backstage-plugin-bare-metal-backend');
 
-const billingPlugin = (): Feature[] => [
-  import('@internal/backstage-plugin-inference-billing-backend'),
-];
+const billingPlugin = (): Feature[] => [billing()];
 
 const permissions = (): Feature[] => [
   import('@backstage/plugin-permission-backend'),
@@ -104,13 +102,13 @@ const portalFeatures = (): Feature[] => [
   import('@backstage/plugin-mcp-actions-backend'),
 
   // inference plugins
-  import('@internal/backstage-plugin-inference-models-backend'),
+  models(),
   lazy(models(), m => m.catalogModuleInferenceModels),
   lazy(models(), m => m.scaffolderModuleInferenceModels),
   lazy(models(), m => m.searchModuleInferenceModels),
   lazy(billing(), m => m.searchModuleInferenceCustomers),
   lazy(billing(), m => m.scaffolderModuleInferenceBilling),
-  import('@internal/backstage-plugin-bare-metal-backend'),
+  bareMetal(),
   lazy(bareMetal(), m => m.scaffolderModuleBareMetal),
   lazy(bareMetal(), m => m.catalogModuleBareMetal),
   lazy(bareMetal(), m => m.searchModuleBareMetal),

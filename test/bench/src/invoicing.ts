@@ -380,11 +380,17 @@ export async function invoicing(events: number, customers = 1000, models = 20) {
           }, raw ${expectedTotal.toFixed()})`,
     );
     for (const [label, m] of [
-      ['billing backend (split deployment)', measured],
-      ['single backend, every plugin (no target)', portal],
+      [
+        'billing backend (split deployment): peak RSS over 3 runs (target <= 300 MB)',
+        measured,
+      ],
+      [
+        'single backend, every plugin: peak RSS over 3 runs (no target)',
+        portal,
+      ],
     ] as const) {
       figure(
-        `${label}: peak RSS over 3 runs (target <= 300 MB)`,
+        label,
         `${mib(m.peak)} = ${(m.peak / 1e6).toFixed(0)} MB (${mib(
           m.idle,
         )} idle before the first run)`,
