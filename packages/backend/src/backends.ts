@@ -42,9 +42,25 @@ export function backendRole(value: string | undefined): BackendRole {
 
 type Feature = Promise<{ default: BackendFeature }>;
 
-/** A named export of a module, loaded lazily, as `backend.add` takes it. */
-function lazy<M>(load: Promise<M>, pick: (m: M) => BackendFeature): Feature {
-  return load.then(m => ({ default: pick(m) }));
+/**
+ * A named export of a module, loaded lazily, as `backend.add` takes it.
+ * Under `backstage-cli package start` a dynamically imported TypeScript
+ * module may arrive as a namespace whose `default` holds its CommonJS
+ * exports (Backstage unwraps that for `default` features; named ones are
+ * looked up in both here).
+ */
+function lazy<M, K extends keyof M & string>(
+  load: Promise<M>,
+  name: K,
+): Feature {
+  return load.then(m => {
+    const cjs = (m as { default?: Partial<M> }).default;
+    const feature = (m[name] ?? cjs?.[name]) as BackendFeature | undefined;
+    if (!feature) {
+      throw new Error(`backend feature ${name} is not exported`);
+    }
+    return { default: feature };
+  });
 }
 
 const models = () =>
@@ -58,7 +74,7 @@ const billingPlugin = (): Feature[] => [billing()];
 const permissions = (): Feature[] => [
   import('@backstage/plugin-permission-backend'),
   // Role-based policy: see ./permissions/InferencePermissionPolicy.ts
-  lazy(import('./permissions/module'), m => m.permissionModuleInferencePolicy),
+  lazy(import('./permissions/module'), 'permissionModuleInferencePolicy'),
 ];
 
 /** Everything but the billing plugin itself. */
@@ -78,7 +94,7 @@ const portalFeatures = (): Feature[] => [
   // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
   import('@backstage/plugin-auth-backend-module-guest-provider'),
   // Dev sandbox only: inert unless auth.providers.sandbox is configured (./portal start does).
-  lazy(import('./auth/sandboxUsersModule'), m => m.authModuleSandboxUsers),
+  lazy(import('./auth/sandboxUsersModule'), 'authModuleSandboxUsers'),
   import('@backstage/plugin-auth-backend-module-oidc-provider'),
 
   // catalog plugin
@@ -103,15 +119,15 @@ const portalFeatures = (): Feature[] => [
 
   // inference plugins
   models(),
-  lazy(models(), m => m.catalogModuleInferenceModels),
-  lazy(models(), m => m.scaffolderModuleInferenceModels),
-  lazy(models(), m => m.searchModuleInferenceModels),
-  lazy(billing(), m => m.searchModuleInferenceCustomers),
-  lazy(billing(), m => m.scaffolderModuleInferenceBilling),
+  lazy(models(), 'catalogModuleInferenceModels'),
+  lazy(models(), 'scaffolderModuleInferenceModels'),
+  lazy(models(), 'searchModuleInferenceModels'),
+  lazy(billing(), 'searchModuleInferenceCustomers'),
+  lazy(billing(), 'scaffolderModuleInferenceBilling'),
   bareMetal(),
-  lazy(bareMetal(), m => m.scaffolderModuleBareMetal),
-  lazy(bareMetal(), m => m.catalogModuleBareMetal),
-  lazy(bareMetal(), m => m.searchModuleBareMetal),
+  lazy(bareMetal(), 'scaffolderModuleBareMetal'),
+  lazy(bareMetal(), 'catalogModuleBareMetal'),
+  lazy(bareMetal(), 'searchModuleBareMetal'),
 ];
 
 /** The features a backend of `role` runs. */
