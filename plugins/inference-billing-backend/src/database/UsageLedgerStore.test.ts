@@ -79,6 +79,62 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('stores any text exactly: quotes, backslashes, commas, braces, NULL and unicode', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await UsageLedgerStore.create(
+        mockServices.database.mock({ getClient: async () => knex }),
+      );
+      const odd = [
+        'a"b',
+        'back\\slash\\',
+        'comma,{brace}',
+        'NULL',
+        '',
+        ' spaced ',
+        'ünïcødé-模型',
+      ];
+      const batch = odd.map((text, i) =>
+        record({
+          requestId: `id-${i}-${text}`,
+          customerId: text,
+          virtualKeyId: text,
+          model: `m-${text}`,
+        }),
+      );
+      batch.push(record({ requestId: 'no-customer', customerId: null }));
+      expect(await store.ingest('local', batch, undefined)).toBe(batch.length);
+      expect(await store.ingest('local', batch, undefined)).toBe(0);
+      const byId = (x: { request_id: string }, y: { request_id: string }) =>
+        x.request_id < y.request_id ? -1 : 1;
+      const rows = await knex('usage_records')
+        .where('location', 'local')
+        .select('request_id', 'customer_id', 'virtual_key_id', 'model');
+      expect(rows.sort(byId)).toEqual(
+        batch
+          .map(r => ({
+            request_id: r.requestId,
+            customer_id: r.customerId,
+            virtual_key_id: r.virtualKeyId,
+            model: r.model,
+          }))
+          .sort(byId),
+      );
+      const rollups = await store.dailyRollups({
+        location: 'local',
+        from: '2026-10-01',
+        to: '2026-11-01',
+      });
+      expect(
+        rollups.map(r => [r.customerId, r.model, r.requests]).sort(),
+      ).toEqual(
+        [
+          // Rollups of requests without a customer (and of an empty one) read as null.
+          ...odd.map(text => [text === '' ? null : text, `m-${text}`, 1]),
+          [null, 'qwen25-05b-instruct', 1],
+        ].sort(),
+      );
+    });
+
     it('keeps each request at its snapshotted price and the cost exact', async () => {
       const store = await storeFor(databaseId);
       await store.ingest(
