@@ -58,15 +58,16 @@ interface Started {
   output: () => string;
 }
 
+const configDirs: string[] = [];
+
 async function startRole(
   role: 'portal' | 'billing',
   port: number,
   config: object,
 ): Promise<Started> {
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), `split-${role}-`)),
-    'app-config.test.yaml',
-  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `split-${role}-`));
+  configDirs.push(dir);
+  const file = path.join(dir, 'app-config.test.yaml');
   fs.writeFileSync(file, JSON.stringify(config));
   const child = spawn(
     process.execPath,
@@ -175,6 +176,8 @@ describe('split deployment: portal and billing backends', () => {
   afterAll(async () => {
     await Promise.all([stop(portal), stop(billing)]);
     await sandbox?.close();
+    for (const dir of configDirs)
+      fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const get = (backend: Started, p: string, token?: string) =>

@@ -140,18 +140,12 @@ export async function startBackendProcess(options: {
   cwd?: string;
   port: number;
   timeoutMs?: number;
-  /** Node options, e.g. V8 flags, before the bundle. */
-  nodeArgs?: string[];
   /** Environment on top of this process's. */
   env?: Record<string, string>;
 }): Promise<BackendProcess> {
   const child = spawn(
     process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      options.bundlePath,
-      ...options.configFiles.flatMap(f => ['--config', f]),
-    ],
+    [options.bundlePath, ...options.configFiles.flatMap(f => ['--config', f])],
     {
       cwd: options.cwd ?? path.join(repoRoot, 'packages/backend'),
       env: {
