@@ -7,6 +7,7 @@
  */
 import { startBifrostEmulator } from '@internal/test-emulators';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stopChild } from './backendProcess';
 
 export interface BifrostLogsSpec {
   events: number;
@@ -65,15 +66,7 @@ export async function startBifrostProcess(
   return {
     url,
     child,
-    stop: () =>
-      new Promise(resolve => {
-        if (child.exitCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }
 
