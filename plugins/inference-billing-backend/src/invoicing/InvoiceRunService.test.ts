@@ -15,6 +15,18 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const NOW = new Date('2026-11-03T00:00:00Z');
 const MONTH = { from: '2026-10-01', to: '2026-11-01' };
 
+/** The scheduled run of 2026-11-02, which bills October 2026. */
+const billOctober = (
+  service: InvoiceRunService,
+  dryRun: 'all' | 'validate' | 'none',
+) =>
+  service.generate({
+    location: 'local',
+    date: '2026-11-02',
+    dryRun,
+    triggeredBy: 'schedule',
+  });
+
 describe.each(databases.eachSupportedId())(
   'InvoiceRunService on %s',
   databaseId => {
@@ -200,12 +212,7 @@ describe.each(databases.eachSupportedId())(
     it('dry_run=none creates one posted, sent invoice per customer with usage, totals equal to the cent; a re-run adds nothing', async () => {
       const { service, store } = await setup();
       seedPartners();
-      const run = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const run = await billOctober(service, 'none');
       expect(run.error).toBeUndefined();
       expect(run.state).toBe('succeeded');
       const moves = outInvoices();
@@ -242,12 +249,7 @@ describe.each(databases.eachSupportedId())(
       }
       expect(sandbox.odoo.sentEmails()).toHaveLength(run.invoices.length);
 
-      const again = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const again = await billOctober(service, 'none');
       expect(again.state).toBe('succeeded');
       expect(outInvoices()).toHaveLength(run.invoices.length);
       expect(sandbox.odoo.sentEmails()).toHaveLength(run.invoices.length);
@@ -281,12 +283,7 @@ describe.each(databases.eachSupportedId())(
       const { service } = await setup();
       const [first] = sandbox.bifrost.customers();
       seedPartners([first.id]);
-      const run = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const run = await billOctober(service, 'none');
       expect(run.state).toBe('failed');
       const partner = sandbox.odoo
         .records('res.partner')
@@ -314,12 +311,7 @@ describe.each(databases.eachSupportedId())(
         pathPrefix: '/json/2/account.move/action_post',
         times: 1,
       });
-      const failed = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const failed = await billOctober(service, 'none');
       expect(failed.state).toBe('failed');
       expect(failed.error).toMatch(
         /^location local: odoo: post invoice \d+ failed: HTTP 500/,
@@ -328,12 +320,7 @@ describe.each(databases.eachSupportedId())(
       expect(outInvoices().map(m => m.state)).toEqual(['draft']);
       expect(failed.invoices.filter(i => i.state === 'failed')).toHaveLength(1);
 
-      const rerun = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const rerun = await billOctober(service, 'none');
       expect(rerun.state).toBe('succeeded');
       const moves = outInvoices();
       expect(moves).toHaveLength(rerun.invoices.length);
@@ -359,20 +346,10 @@ describe.each(databases.eachSupportedId())(
         },
       });
       seedPartners();
-      const failed = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const failed = await billOctober(service, 'none');
       expect(failed.state).toBe('failed');
       expect(outInvoices()).toHaveLength(1);
-      const rerun = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const rerun = await billOctober(service, 'none');
       expect(rerun.state).toBe('succeeded');
       const refs = outInvoices().map(m => m.ref);
       expect(refs.sort()).toEqual(rerun.invoices.map(i => i.ref).sort());
@@ -393,12 +370,7 @@ describe.each(databases.eachSupportedId())(
         }
         return original(o);
       });
-      const failed = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const failed = await billOctober(service, 'none');
       expect(failed.state).toBe('failed');
       expect(failed.error).toMatch(/^location local: bifrost: list logs/);
       expect(outInvoices()).toHaveLength(0);
@@ -407,12 +379,7 @@ describe.each(databases.eachSupportedId())(
       expect(partial).toBeLessThan(sandbox.bifrost.logs().length);
 
       sandbox.bifrost.faults.clear();
-      const rerun = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      const rerun = await billOctober(service, 'none');
       expect(rerun.state).toBe('succeeded');
       expect(await ledger.countRecords('local')).toBe(
         sandbox.bifrost.logs().length,
@@ -437,12 +404,7 @@ describe.each(databases.eachSupportedId())(
         const { service } = await setup();
         seedPartners();
         sandbox[system].faults.inject({ ...fault });
-        const failed = await service.generate({
-          location: 'local',
-          date: '2026-11-02',
-          dryRun: 'none',
-          triggeredBy: 'schedule',
-        });
+        const failed = await billOctober(service, 'none');
         sandbox[system].faults.clear();
         sandbox[system].faults.releaseHanging();
         expect(failed.state).toBe('failed');
@@ -453,12 +415,7 @@ describe.each(databases.eachSupportedId())(
         for (const secret of sandbox.secrets) {
           expect(failed.error).not.toContain(secret);
         }
-        const rerun = await service.generate({
-          location: 'local',
-          date: '2026-11-02',
-          dryRun: 'none',
-          triggeredBy: 'schedule',
-        });
+        const rerun = await billOctober(service, 'none');
         expect(rerun.state).toBe('succeeded');
         const refs = outInvoices().map(m => m.ref);
         expect(refs.sort()).toEqual(rerun.invoices.map(i => i.ref).sort());
@@ -468,29 +425,14 @@ describe.each(databases.eachSupportedId())(
     it('validate looks each ref up in Odoo and creates nothing', async () => {
       const { service } = await setup();
       seedPartners();
-      const first = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'validate',
-        triggeredBy: 'schedule',
-      });
+      const first = await billOctober(service, 'validate');
       expect(first.state).toBe('succeeded');
       expect(first.invoices.every(i => /not in odoo yet/.test(i.note!))).toBe(
         true,
       );
-      await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'none',
-        triggeredBy: 'schedule',
-      });
+      await billOctober(service, 'none');
       const before = outInvoices().length;
-      const second = await service.generate({
-        location: 'local',
-        date: '2026-11-02',
-        dryRun: 'validate',
-        triggeredBy: 'schedule',
-      });
+      const second = await billOctober(service, 'validate');
       expect(second.invoices.every(i => /already in odoo/.test(i.note!))).toBe(
         true,
       );
