@@ -91,6 +91,10 @@ describe('customer routes', () => {
             inference: {
               ...(sandbox.config.inference as object),
               http: { timeoutMs: 1500, retries: 0 },
+              // The test scheduler runs every task at startup: in the first
+              // days of a month the monthly run would bill the sandbox's
+              // usage of the month before into Odoo (creating partners).
+              billing: { invoicing: { schedule: false } },
             },
           },
         }),
