@@ -25,6 +25,7 @@ import {
   normalizeLog,
   parseLogsQuery,
   searchLogs,
+  logsResponseBody,
   computeStats,
   matchesFilters,
 } from './logs';
@@ -515,7 +516,9 @@ export async function startBifrostEmulator(
       '/api/logs',
       route((req, res) => {
         const { filters, pagination } = parseLogsQuery(req.query);
-        res.json(searchLogs(store.logs, filters, pagination));
+        res
+          .type('application/json')
+          .send(logsResponseBody(searchLogs(store.logs, filters, pagination)));
       }),
     );
     app.get(

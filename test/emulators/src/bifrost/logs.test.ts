@@ -1,4 +1,6 @@
 import { BifrostEmulator, startBifrostEmulator } from './index';
+import { logsResponseBody, normalizeLog, searchLogs } from './logs';
+import { BifrostStore } from './state';
 
 type Json = Record<string, any>;
 
@@ -83,6 +85,16 @@ describe('Bifrost emulator: /api/logs', () => {
         customer_id: 'cust-a',
         customer_name: 'Acme',
       }),
+    );
+  });
+
+  it('answers JSON in UTF-8', async () => {
+    const res = await fetch(`${bf.url}/api/logs`);
+    expect(res.headers.get('content-type')).toBe(
+      'application/json; charset=utf-8',
+    );
+    expect(Number(res.headers.get('content-length'))).toBe(
+      Buffer.byteLength(await res.text()),
     );
   });
 
@@ -200,5 +212,42 @@ describe('Bifrost emulator: /api/logs', () => {
     expect(r.json).toEqual(
       expect.objectContaining({ logs: [], has_logs: false, pagination: expect.objectContaining({ total_count: 0 }) }),
     );
+  });
+});
+
+describe('Bifrost emulator: /api/logs JSON', () => {
+  it('is exactly JSON.stringify of the response in UTF-8, from each log stored as JSON once', () => {
+    const store = new BifrostStore();
+    const logs = [
+      normalizeLog(store, { id: 'a', timestamp: '2026-01-01T00:00:00Z', cost: 0.25, latency: 7 }),
+      normalizeLog(store, {
+        id: 'b "quoted" \\ ünïcødé 模型 😀',
+        timestamp: '2026-01-02T00:00:00Z',
+        status: 'error',
+        error_details: { error: { message: 'line\nbreak' } } as any,
+        token_usage: { prompt_tokens: 3 },
+      }),
+      normalizeLog(store, { id: 'c', status: 'processing' }),
+    ];
+    for (const order of ['asc', 'desc'] as const) {
+      const response = searchLogs(
+        logs,
+        {},
+        { limit: 2, offset: 1, sortBy: 'timestamp', order },
+      );
+      expect(response.logs).toHaveLength(2);
+      expect(logsResponseBody(response).toString('utf8')).toBe(
+        JSON.stringify(response),
+      );
+    }
+    // A log made elsewhere (not through normalizeLog) is serialised as is.
+    const response = searchLogs(
+      [{ ...logs[0], id: 'copy' }],
+      {},
+      { limit: 10, offset: 0, sortBy: 'timestamp', order: 'asc' },
+    );
+    expect(logsResponseBody(response).toString('utf8')).toBe(
+        JSON.stringify(response),
+      );
   });
 });

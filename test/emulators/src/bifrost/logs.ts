@@ -12,7 +12,7 @@ import type {
   BifrostLogsResponse,
   BifrostLogsStats,
 } from './types';
-import { HttpError, compact, parseDuration, parseRfc3339 } from './util';
+import { HttpError, parseDuration, parseRfc3339 } from './util';
 
 export interface LogFilters {
   providers?: string[];
@@ -240,27 +240,37 @@ function sortKey(log: BifrostLog, by: LogPagination['sortBy']): number {
 }
 
 /** Stats over completed (success or error) requests that match the filters. */
+/** Stats of the completed (success or error) logs, in one pass: every `/api/logs` page computes them over all that match. */
 export function computeStats(logs: BifrostLog[]): BifrostLogsStats {
-  const completed = logs.filter(
-    l => l.status === 'success' || l.status === 'error',
-  );
-  const success = completed.filter(l => l.status === 'success').length;
-  const withLatency = completed.filter(l => l.latency !== undefined);
-  const sum = (f: (l: BifrostLog) => number) =>
-    completed.reduce((acc, l) => acc + f(l), 0);
+  let completed = 0;
+  let success = 0;
+  let withLatency = 0;
+  let latency = 0;
+  let totalTokens = 0;
+  let promptTokens = 0;
+  let completionTokens = 0;
+  let cost = 0;
+  for (const l of logs) {
+    if (l.status !== 'success' && l.status !== 'error') continue;
+    completed += 1;
+    if (l.status === 'success') success += 1;
+    if (l.latency !== undefined) {
+      withLatency += 1;
+      latency += l.latency;
+    }
+    totalTokens += tokensOf(l);
+    promptTokens += l.token_usage?.prompt_tokens ?? 0;
+    completionTokens += l.token_usage?.completion_tokens ?? 0;
+    cost += l.cost ?? 0;
+  }
   return {
-    total_requests: completed.length,
-    success_rate:
-      completed.length === 0 ? 0 : (success / completed.length) * 100,
-    average_latency:
-      withLatency.length === 0
-        ? 0
-        : withLatency.reduce((acc, l) => acc + (l.latency ?? 0), 0) /
-          withLatency.length,
-    total_tokens: sum(tokensOf),
-    prompt_tokens: sum(l => l.token_usage?.prompt_tokens ?? 0),
-    completion_tokens: sum(l => l.token_usage?.completion_tokens ?? 0),
-    total_cost: sum(l => l.cost ?? 0),
+    total_requests: completed,
+    success_rate: completed === 0 ? 0 : (success / completed) * 100,
+    average_latency: withLatency === 0 ? 0 : latency / withLatency,
+    total_tokens: totalTokens,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_cost: cost,
   };
 }
 
@@ -325,7 +335,14 @@ export function searchLogs(
       startTime: undefined,
       endTime: undefined,
     };
-    matching = index.logs.slice(from, to).filter(l => matchesFilters(l, rest));
+    const inRange = index.logs.slice(from, to);
+    // Without other filters every log in the range matches.
+    const filtered = Object.values(rest).some(
+      v => v !== undefined && v !== false,
+    );
+    matching = filtered
+      ? inRange.filter(l => matchesFilters(l, rest))
+      : inRange;
     sorted = p.order === 'asc' ? matching : [...matching].reverse();
   } else {
     matching = all.filter(l => matchesFilters(l, filters));
@@ -355,6 +372,14 @@ export function searchLogs(
 }
 
 /**
+ * Each stored log's JSON, UTF-8 encoded, written when the log is made: stored
+ * logs never change (callers get clones), and a page of `/api/logs` is mostly
+ * their JSON.
+ */
+const logJson = new WeakMap<BifrostLog, Buffer>();
+const COMMA = Buffer.from(',');
+
+/**
  * Completes a partial log the way the logging plugin would have written it:
  * ids, timestamps, token totals and the VK/team/customer names looked up in
  * the config store.
@@ -382,7 +407,7 @@ export function normalizeLog(
           (given.prompt_tokens ?? 0) + (given.completion_tokens ?? 0),
       }
     : undefined;
-  return compact({
+  const fields = {
     id: partial.id ?? randomUUID(),
     parent_request_id: partial.parent_request_id ?? null,
     timestamp,
@@ -412,5 +437,38 @@ export function normalizeLog(
     raw_request: partial.raw_request ?? '',
     raw_response: partial.raw_response ?? '',
     created_at: partial.created_at ?? timestamp,
+  };
+  // Stored as its JSON reads (undefined fields left out, as Go's omitempty
+  // does) and parsed back from it, which leaves V8 a fast object (deleting
+  // fields would not); the JSON is kept, encoded, for `/api/logs` pages:
+  // stored logs never change (callers get clones).
+  const json = JSON.stringify(fields);
+  const log: BifrostLog = JSON.parse(json);
+  logJson.set(log, Buffer.from(json));
+  return log;
+}
+
+
+/**
+ * `JSON.stringify(response)` as UTF-8, copied from each log's stored JSON (a
+ * page is a thousand logs of about 600 bytes each: serialising and encoding
+ * them on every request would cost the emulator more than the page is worth
+ * to the client).
+ */
+export function logsResponseBody(response: BifrostLogsResponse): Buffer {
+  const parts: Buffer[] = [Buffer.from('{"logs":[')];
+  response.logs.forEach((log, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(logJson.get(log) ?? Buffer.from(JSON.stringify(log)));
   });
+  parts.push(
+    Buffer.from(
+      `],"pagination":${JSON.stringify(
+        response.pagination,
+      )},"stats":${JSON.stringify(response.stats)},"has_logs":${JSON.stringify(
+        response.has_logs,
+      )}}`,
+    ),
+  );
+  return Buffer.concat(parts);
 }
