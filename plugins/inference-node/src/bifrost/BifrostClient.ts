@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { request } from 'undici';
 import { callExternal } from '../http/callExternal';
 import { externalUrl } from '../http/externalUrl';
 import { ExternalSystemError } from '../errors';
@@ -154,14 +155,17 @@ export class BifrostClient {
         idempotent: method === 'GET',
       },
       async signal => {
-        const response = await fetch(externalUrl(baseUrl, path), {
+        // undici's request() rather than fetch(): the same client without
+        // the WHATWG streams, which cost as much CPU as parsing the JSON of
+        // a page of logs (the usage ledger pulls tens of thousands a second).
+        const response = await request(externalUrl(baseUrl, path), {
           method,
           headers,
           signal,
           ...(payload !== undefined && { body: JSON.stringify(payload) }),
         });
-        const text = await response.text();
-        if (!response.ok) {
+        const text = await response.body.text();
+        if (response.statusCode < 200 || response.statusCode > 299) {
           let message = text.slice(0, 300);
           try {
             const body = JSON.parse(text);
@@ -172,8 +176,8 @@ export class BifrostClient {
           throw new ExternalSystemError({
             location: this.location.name,
             system: 'bifrost',
-            message: `${operation} failed: HTTP ${response.status}: ${message}`,
-            status: response.status,
+            message: `${operation} failed: HTTP ${response.statusCode}: ${message}`,
+            status: response.statusCode,
           });
         }
         return JSON.parse(text) as T;
