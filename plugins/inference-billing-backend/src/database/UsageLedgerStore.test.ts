@@ -79,7 +79,7 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('stores any text exactly: quotes, backslashes, commas, braces, NULL and unicode', async () => {
+    it('stores any text exactly: quotes, backslashes, tabs, line breaks, commas, braces, NULL and unicode', async () => {
       const knex = await databases.init(databaseId);
       const store = await UsageLedgerStore.create(
         mockServices.database.mock({ getClient: async () => knex }),
@@ -89,6 +89,9 @@ describe.each(databases.eachSupportedId())(
         'back\\slash\\',
         'comma,{brace}',
         'NULL',
+        '\\N',
+        'tab\there',
+        'line\nbreak\r\n',
         '',
         ' spaced ',
         'ünïcødé-模型',
@@ -403,6 +406,74 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('stores late and new records of a batch that overlaps the ledger, and nothing twice', async () => {
+      const store = await storeFor(databaseId);
+      const at = (second: number) =>
+        new Date(
+          Date.parse('2026-10-05T10:00:00.000Z') + second * 1000,
+        ).toISOString();
+      expect(
+        await store.ingest(
+          'local',
+          [1, 2, 3].map(i => record({ requestId: `r${i}`, occurredAt: at(i) })),
+          at(3),
+        ),
+      ).toBe(3);
+      // r2 again, r0 written late by Bifrost (older than the ledger's
+      // latest record), r4 new.
+      expect(
+        await store.ingest(
+          'local',
+          [
+            record({ requestId: 'r2', occurredAt: at(2) }),
+            record({ requestId: 'r0', occurredAt: at(0) }),
+            record({ requestId: 'r4', occurredAt: at(4) }),
+          ],
+          at(4),
+        ),
+      ).toBe(2);
+      expect(await store.countRecords('local')).toBe(5);
+      const [rollup] = await store.dailyRollups({
+        location: 'local',
+        from: '2026-10-05',
+        to: '2026-10-06',
+      });
+      expect(rollup).toEqual(
+        expect.objectContaining({ requests: 5, promptTokens: 5000 }),
+      );
+    });
+
+    it('writes a batch prepared before another ingestion stored later records', async () => {
+      const store = await storeFor(databaseId);
+      const prepared = store.prepare(
+        'local',
+        [
+          record({ requestId: 'a', occurredAt: '2026-10-05T10:00:00.000Z' }),
+          record({ requestId: 'b', occurredAt: '2026-10-05T10:00:01.000Z' }),
+        ],
+        '2026-10-05T10:00:01.000Z',
+      );
+      // Meanwhile b and a later c are stored.
+      expect(
+        await store.ingest(
+          'local',
+          [
+            record({ requestId: 'b', occurredAt: '2026-10-05T10:00:01.000Z' }),
+            record({ requestId: 'c', occurredAt: '2026-10-05T10:00:02.000Z' }),
+          ],
+          '2026-10-05T10:00:02.000Z',
+        ),
+      ).toBe(2);
+      expect(await store.write(prepared)).toBe(1);
+      expect(await store.countRecords('local')).toBe(3);
+      const [rollup] = await store.dailyRollups({
+        location: 'local',
+        from: '2026-10-05',
+        to: '2026-10-06',
+      });
+      expect(rollup).toEqual(expect.objectContaining({ requests: 3 }));
+    });
+
     it('counts each request once when ingestions of a location run at the same time', async () => {
       const store = await storeFor(databaseId);
       const times = (from: number, n: number) =>
@@ -452,6 +523,104 @@ describe.each(databases.eachSupportedId())(
       expect(await store.countRecords('local')).toBe(1);
       expect(await store.countRecords('stalpeni')).toBe(1);
       expect(await store.getCursor('stalpeni')).toBeUndefined();
+    });
+
+    it('keys raw records by bytes and most selective column first, and migrates that back down', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await UsageLedgerStore.create(
+        mockServices.database.mock({ getClient: async () => knex }),
+      );
+      const postgres = knex.client.dialect === 'postgresql';
+      /** Collation of each key column (PostgreSQL) and the definition of each index. */
+      const keys = async () => {
+        if (!postgres) {
+          // SQLite compares text as bytes (BINARY) unless told otherwise.
+          const indexes = await knex.raw(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage_records' AND sql IS NOT NULL ORDER BY name",
+          );
+          return {
+            indexes: indexes.map((i: any) =>
+              /\(.*\)/.exec(i.sql)![0].replace(/`/g, ''),
+            ),
+          };
+        }
+        const columns = await knex('information_schema.columns')
+          .where({ table_name: 'usage_records' })
+          .whereIn('column_name', [
+            'location',
+            'request_id',
+            'occurred_at',
+            'customer_id',
+          ])
+          .orderBy('column_name')
+          .select('column_name', 'collation_name');
+        const indexes = await knex('pg_indexes')
+          .where({ tablename: 'usage_records' })
+          .orderBy('indexname')
+          .select('indexdef');
+        return {
+          collations: columns.map(
+            c => `${c.column_name}:${c.collation_name ?? 'default'}`,
+          ),
+          indexes: indexes.map(i =>
+            i.indexdef.replace(/^.* USING btree /, '').replace(/"/g, ''),
+          ),
+        };
+      };
+      expect(await keys()).toEqual(
+        postgres
+          ? {
+              collations: [
+                'customer_id:C',
+                'location:C',
+                'occurred_at:C',
+                'request_id:C',
+              ],
+              indexes: [
+                '(customer_id, location, occurred_at)',
+                '(request_id, location)',
+              ],
+            }
+          : { indexes: ['(customer_id, location, occurred_at)'] },
+      );
+      expect(
+        await store.ingest('local', [record({ requestId: 'a' })], undefined),
+      ).toBe(1);
+
+      const directory = resolvePackagePath(
+        '@internal/backstage-plugin-inference-billing-backend',
+        'migrations',
+      );
+      await knex.migrate.down({
+        directory,
+        name: '20261122160000_usage_records_keys.js',
+      });
+      expect(await keys()).toEqual(
+        postgres
+          ? {
+              collations: [
+                'customer_id:default',
+                'location:default',
+                'occurred_at:default',
+                'request_id:default',
+              ],
+              indexes: [
+                '(location, customer_id, occurred_at)',
+                '(location, request_id)',
+              ],
+            }
+          : { indexes: ['(location, customer_id, occurred_at)'] },
+      );
+      await knex.migrate.latest({ directory });
+      // The same record again is not stored twice; a new one is.
+      expect(
+        await store.ingest(
+          'local',
+          [record({ requestId: 'a' }), record({ requestId: 'b' })],
+          undefined,
+        ),
+      ).toBe(1);
+      expect(await store.countRecords('local')).toBe(2);
     });
 
     it('migrates a ledger written by the first schema: exact costs kept, later pulls still counted once', async () => {

@@ -33,82 +33,110 @@ export interface RollupDelta {
 export const rollupKey = (customerId: string, model: string, day: string) =>
   `${customerId}\u0000${model}\u0000${day}`;
 
+/** Records of one rollup key that share one pair of prices. */
+interface PriceGroup {
+  promptPrice: string | null;
+  completionPrice: string | null;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** The records of one rollup key, by price pair (usually one). */
+interface Cell {
+  customerId: string;
+  model: string;
+  day: string;
+  groups: PriceGroup[];
+}
+
 /**
  * Sums records (of one location) per rollup key, with each record's cost at
  * its own snapshotted price: tokens are summed as integers per (key, prices)
  * first, so the exact decimal work is one multiplication per price group.
+ * Records are grouped through maps by customer, model and day (no key string
+ * is built per record: ingestion calls this for every record it stores).
  * Sorted by key, so concurrent writers lock rollup rows in the same order. Pure.
  */
 export function toRollupDeltas(records: readonly UsageRecord[]): RollupDelta[] {
-  const groups = new Map<
-    string,
-    {
-      key: string;
-      customerId: string;
-      model: string;
-      day: string;
-      promptPrice: string | null;
-      completionPrice: string | null;
-      requests: number;
-      promptTokens: number;
-      completionTokens: number;
-    }
-  >();
+  const cells = new Map<string, Map<string, Map<string, Cell>>>();
   for (const r of records) {
     const customerId = r.customerId ?? '';
+    let byModel = cells.get(customerId);
+    if (!byModel) {
+      byModel = new Map();
+      cells.set(customerId, byModel);
+    }
+    let byDay = byModel.get(r.model);
+    if (!byDay) {
+      byDay = new Map();
+      byModel.set(r.model, byDay);
+    }
     const day = r.occurredAt.slice(0, 10);
-    const key = rollupKey(customerId, r.model, day);
-    const groupKey = `${key}\u0000${r.promptPrice ?? ''}\u0000${
-      r.completionPrice ?? ''
-    }`;
-    let group = groups.get(groupKey);
+    let cell = byDay.get(day);
+    if (!cell) {
+      cell = { customerId, model: r.model, day, groups: [] };
+      byDay.set(day, cell);
+    }
+    let group: PriceGroup | undefined;
+    for (const g of cell.groups) {
+      if (
+        g.promptPrice === r.promptPrice &&
+        g.completionPrice === r.completionPrice
+      ) {
+        group = g;
+        break;
+      }
+    }
     if (!group) {
       group = {
-        key,
-        customerId,
-        model: r.model,
-        day,
         promptPrice: r.promptPrice,
         completionPrice: r.completionPrice,
         requests: 0,
         promptTokens: 0,
         completionTokens: 0,
       };
-      groups.set(groupKey, group);
+      cell.groups.push(group);
     }
     group.requests += 1;
     group.promptTokens += r.promptTokens;
     group.completionTokens += r.completionTokens;
   }
 
-  const deltas = new Map<string, RollupDelta>();
-  for (const g of groups.values()) {
-    let delta = deltas.get(g.key);
-    if (!delta) {
-      delta = {
-        customerId: g.customerId,
-        model: g.model,
-        day: g.day,
-        requests: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        cost: new Money(0),
-        unpriced: false,
-      };
-      deltas.set(g.key, delta);
-    }
-    delta.requests += g.requests;
-    delta.promptTokens += g.promptTokens;
-    delta.completionTokens += g.completionTokens;
-    if (g.promptPrice === null || g.completionPrice === null) {
-      delta.unpriced = true;
-    } else {
-      delta.cost = delta.cost
-        .plus(new Money(g.promptPrice).times(g.promptTokens))
-        .plus(new Money(g.completionPrice).times(g.completionTokens));
+  const deltas: Array<{ key: string; delta: RollupDelta }> = [];
+  for (const byModel of cells.values()) {
+    for (const byDay of byModel.values()) {
+      for (const cell of byDay.values()) {
+        const delta: RollupDelta = {
+          customerId: cell.customerId,
+          model: cell.model,
+          day: cell.day,
+          requests: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          cost: new Money(0),
+          unpriced: false,
+        };
+        for (const g of cell.groups) {
+          delta.requests += g.requests;
+          delta.promptTokens += g.promptTokens;
+          delta.completionTokens += g.completionTokens;
+          if (g.promptPrice === null || g.completionPrice === null) {
+            delta.unpriced = true;
+          } else {
+            delta.cost = delta.cost
+              .plus(new Money(g.promptPrice).times(g.promptTokens))
+              .plus(new Money(g.completionPrice).times(g.completionTokens));
+          }
+        }
+        deltas.push({
+          key: rollupKey(cell.customerId, cell.model, cell.day),
+          delta,
+        });
+      }
     }
   }
-  return [...deltas.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1)) // keys are unique
-    .map(([, delta]) => delta);
+  return deltas
+    .sort((a, b) => (a.key < b.key ? -1 : 1)) // keys are unique
+    .map(d => d.delta);
 }

@@ -1,8 +1,21 @@
+import { InputError } from '@backstage/errors';
 import type {
   BifrostLogEntry,
   ModelPricing,
 } from '@internal/backstage-plugin-inference-node';
 import type { UsageRecord } from '../database/UsageLedgerStore';
+
+/** Timestamps as the ledger stores them (`Date.toISOString`), so they compare as strings. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A timestamp in the ledger's form (Bifrost may send others, e.g. nanoseconds or an offset). */
+export function toIsoUtc(timestamp: string): string {
+  if (ISO_UTC.test(timestamp)) return timestamp;
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms))
+    throw new InputError(`Invalid usage timestamp '${timestamp}'`);
+  return new Date(ms).toISOString();
+}
 
 /** `kubeai/qwen` and `qwen` both name the Model `qwen`. */
 export function modelNameOf(log: Pick<BifrostLogEntry, 'model' | 'provider'>) {
@@ -26,7 +39,7 @@ export function toUsageRecord(
   return {
     location,
     requestId: log.id,
-    occurredAt: new Date(log.timestamp).toISOString(),
+    occurredAt: toIsoUtc(log.timestamp),
     customerId: log.customer_id || null,
     virtualKeyId: log.virtual_key_id || null,
     provider: log.provider,

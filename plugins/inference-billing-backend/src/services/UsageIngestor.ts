@@ -54,7 +54,7 @@ export class UsageIngestor {
       pageSize?: number;
       /** How far before the cursor each run starts again (late-written logs). */
       overlapMs?: number;
-      /** Most records written in one transaction (several pages when the writer is behind). Default 5000. */
+      /** Most records written in one transaction (several pages when the writer is behind). Default 10000. */
       commitSize?: number;
     },
   ) {}
@@ -74,7 +74,7 @@ export class UsageIngestor {
   async ingest(location: string): Promise<IngestResult> {
     const { store, logger } = this.deps;
     const limit = Math.min(this.deps.pageSize ?? MAX_PAGE, MAX_PAGE);
-    const commitSize = this.deps.commitSize ?? 5000;
+    const commitSize = this.deps.commitSize ?? 10000;
     const maxQueued = Math.max(commitSize, limit) * 2;
     const overlapMs = this.deps.overlapMs ?? 10 * 60_000;
     const bifrost = this.deps.locations.bifrost(location);
@@ -97,16 +97,21 @@ export class UsageIngestor {
       cursor ? Date.parse(cursor) - overlapMs : 0,
       limit,
     );
-    const fetchPage = (w: LogWindow) =>
-      bifrost.listLogs({
+    const fetchPage = (w: LogWindow) => {
+      const page = bifrost.listLogs({
         startTime: new Date(w.from),
         endTime: w.to === undefined ? undefined : new Date(w.to),
         limit,
         offset: w.offset,
       });
+      // Awaited later, or never when the run stops first.
+      page.catch(() => {});
+      return page;
+    };
 
     // The pages are fetched by one loop and written by another, so Bifrost
-    // and the database work at the same time; the writer commits whatever
+    // and the database work at the same time (and Bifrost prepares a page
+    // while the one before is mapped); the writer commits whatever
     // pages are waiting (up to commitSize records) in one transaction,
     // together with the cursor they reach.
     const queue: UsageRecord[][] = [];
@@ -119,10 +124,13 @@ export class UsageIngestor {
     const fetcher = (async () => {
       try {
         let window: LogWindow | undefined = windows.first();
+        let pending = fetchPage(window);
         while (window && !stopped) {
-          const page = await fetchPage(window);
+          const page = await pending;
           const { logs, next } = windows.advance(window, page);
           window = next;
+          // Bifrost prepares the next page while this one is mapped.
+          if (next) pending = fetchPage(next);
           result.pulled += logs.length;
           const records: UsageRecord[] = [];
           for (const log of logs) {
@@ -147,6 +155,9 @@ export class UsageIngestor {
       }
     })();
 
+    // Each batch is prepared (deduplicated, encoded) while the one before
+    // is being written: one transaction at a time, in order.
+    let writing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
         while (queue.length === 0 && fetching) await arrived.wait();
@@ -166,12 +177,21 @@ export class UsageIngestor {
           if (last === undefined || r.occurredAt > last) last = r.occurredAt;
         }
         const newCursor = last && (!latest || last > latest) ? last : undefined;
-        result.added += await store.ingest(location, batch, newCursor);
         if (newCursor) latest = newCursor;
+        const prepared = store.prepare(location, batch, newCursor);
+        await writing;
+        writing = store.write(prepared).then(added => {
+          result.added += added;
+        });
+        // Awaited before the next write or at the end; never unhandled.
+        writing.catch(() => {});
       }
+      await writing;
     } finally {
       stopped = true;
       drained.notify();
+      // No write still running once the run returns or fails.
+      await writing.catch(() => {});
       await fetcher;
     }
     // Everything fetched before a failure is committed; then the run fails.
