@@ -123,6 +123,30 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (Linux `/proc`). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used so far by every running process whose command is `name`. */
+export function cpuSecondsOfCommand(name: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) {
+        total += cpuSecondsOf(Number(entry));
+      }
+    } catch {
+      // The process exited meanwhile.
+    }
+  }
+  return total;
+}
+
 /** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
 export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise(resolve => {

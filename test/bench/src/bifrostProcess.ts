@@ -7,6 +7,7 @@
  */
 import { startBifrostEmulator } from '@internal/test-emulators';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { stopChild } from './backendProcess';
 
 export interface BifrostLogsSpec {
@@ -17,13 +18,15 @@ export interface BifrostLogsSpec {
   adminPassword: string;
 }
 
-/** The request logs of the benchmark: spread over 30 days, round-robin customers and models. */
+/** The request logs of the benchmark: spread over 30 days, round-robin customers and models, random request ids. */
 export function benchLogs({ events, customers, models }: BifrostLogsSpec) {
   const start = Date.parse('2026-10-01T00:00:00Z');
   const logs = [];
   for (let i = 0; i < events; i++) {
     logs.push({
-      id: `bench-${i}`,
+      // Bifrost's request ids are UUIDs: random keys, as the ledger's
+      // primary key gets them in production.
+      id: randomUUID(),
       timestamp: new Date(
         start + Math.floor((i / events) * 30 * 86_400_000),
       ).toISOString(),

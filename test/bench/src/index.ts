@@ -10,7 +10,10 @@ import { providerRefresh } from './providerRefresh';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'ledger-ingestion': () =>
-    ledgerIngestion(Number(process.env.BENCH_EVENTS ?? 100_000)),
+    ledgerIngestion(
+      Number(process.env.BENCH_EVENTS ?? 1_000_000),
+      Number(process.env.BENCH_ROUNDS ?? 3),
+    ),
   'models-list': () => modelsList(3, 1000, 50, 4),
   invoicing: () => invoicing(Number(process.env.BENCH_EVENTS ?? 10_000_000)),
   'models-http': () => modelsHttp(3, 1000, 50, 10),

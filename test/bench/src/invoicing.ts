@@ -57,7 +57,7 @@ export async function generate(
   await knex.raw(
     'ALTER TABLE usage_records DROP CONSTRAINT usage_records_pkey',
   );
-  await knex.raw('DROP INDEX usage_records_location_customer_time_idx');
+  await knex.raw('DROP INDEX usage_records_customer_time_idx');
   const chunk = 1_000_000;
   for (let start = 0; start < events; start += chunk) {
     const end = Math.min(events, start + chunk) - 1;
@@ -92,10 +92,10 @@ export async function generate(
     );
   }
   await knex.raw(
-    'ALTER TABLE usage_records ADD CONSTRAINT usage_records_pkey PRIMARY KEY (location, request_id)',
+    'ALTER TABLE usage_records ADD CONSTRAINT usage_records_pkey PRIMARY KEY (request_id, location)',
   );
   await knex.raw(
-    'CREATE INDEX usage_records_location_customer_time_idx ON usage_records (location, customer_id, occurred_at)',
+    'CREATE INDEX usage_records_customer_time_idx ON usage_records (customer_id, location, occurred_at)',
   );
   await knex.raw(
     `INSERT INTO usage_daily (location, customer_id, model, day, requests, prompt_tokens,
