@@ -15,9 +15,9 @@ import { ConfigReader } from '@backstage/config';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { UsageLedgerStore } from '@internal/backstage-plugin-inference-billing-backend/src/database/UsageLedgerStore';
 import { UsageIngestor } from '@internal/backstage-plugin-inference-billing-backend/src/services/UsageIngestor';
-import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
 import { cpuSecondsOf, cpuSecondsOfCommand, memoryOf } from './backendProcess';
+import { benchPostgres } from './util';
 
 interface IngestionSpec {
   /** The app config of the locations (`inference.locations`). */
@@ -70,15 +70,7 @@ export function runIngestion(
 }
 
 async function main(spec: IngestionSpec) {
-  const knex = knexFactory({
-    client: 'pg',
-    connection: {
-      host: '127.0.0.1',
-      port: 5432,
-      user: 'postgres',
-      database: spec.database,
-    },
-  });
+  const knex = benchPostgres(spec.database);
   try {
     const database: DatabaseService = { getClient: async () => knex };
     const store = await UsageLedgerStore.create(database);

@@ -48,15 +48,7 @@ export async function benchDatabase(): Promise<{
     });
     return { knex, kind: 'SQLite (in memory)', drop: () => knex.destroy() };
   }
-  const knex = knexFactory({
-    client: 'pg',
-    connection: {
-      host: '127.0.0.1',
-      port: 5432,
-      user: 'postgres',
-      database: name,
-    },
-  });
+  const knex = benchPostgres(name);
   return {
     knex,
     kind: 'PostgreSQL 127.0.0.1:5432',
@@ -66,4 +58,12 @@ export async function benchDatabase(): Promise<{
       await admin.destroy();
     },
   };
+}
+
+/** A client of one database on the benchmarks' PostgreSQL (127.0.0.1:5432, trust auth). */
+export function benchPostgres(database: string): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database },
+  });
 }
