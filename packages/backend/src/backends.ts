@@ -236,6 +236,12 @@ export async function startBackend(role: BackendRole): Promise<void> {
     const { createBackend } = await import('@backstage/backend-defaults');
     backend = createBackend();
   }
+  // Backstage's root router plus a 413 for oversized bodies (./rootHttpRouter.ts).
+  backend.add(
+    import('./rootHttpRouter').then(m => ({
+      default: m.portalRootHttpRouterServiceFactory,
+    })),
+  );
   for (const feature of featuresOf(role)) {
     backend.add(feature);
   }

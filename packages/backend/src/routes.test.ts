@@ -1,7 +1,10 @@
 /*
  * Every route of every inference plugin, enumerated from its OpenAPI spec:
  * 401 without credentials (except the documented public ones), 403 when the
- * policy denies, 400 for malformed input. Prints the counts.
+ * policy denies, 400 for malformed input. Prints the counts. Backstage's own
+ * plugins under the portal's policy: permissionCoverage.test.ts (every
+ * permission the plugins register, decided per user; catalog and scaffolder
+ * writes) and kubernetesProxy.test.ts (the Kubernetes proxy and read views).
  */
 import {
   mockCredentials,

@@ -112,6 +112,15 @@ describe('packages/backend/Dockerfile', () => {
     ).toBe(true);
   });
 
+  it('runs with NODE_ENV=production, so that error bodies carry no stack trace', () => {
+    // Backstage's error handler (MiddlewareFactory.error of
+    // @backstage/backend-defaults) includes stacks when NODE_ENV is
+    // `development` only; the Deployments set no NODE_ENV of their own
+    // (kustomize.test.ts), so the image's is the one that counts.
+    const envs = of(final, 'ENV').map(text);
+    expect(envs).toContain('NODE_ENV=production');
+  });
+
   it('runs as a non-root user', () => {
     const users = of(final, 'USER').map(text);
     expect(users.length).toBeGreaterThan(0);

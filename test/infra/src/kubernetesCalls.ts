@@ -23,6 +23,8 @@ export interface KubernetesCall extends KubernetesAccess {
   /** file:line of the client call, for messages. */
   site: string;
   method: string;
+  /** The class method the client call is made in (`listModels`). */
+  caller?: string;
 }
 
 /** API group of each typed client class of @kubernetes/client-node. */
@@ -364,6 +366,15 @@ export function deriveKubernetesCalls(
     return props;
   };
 
+  function enclosingMethodName(node: ts.Node): string | undefined {
+    for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+      if (ts.isMethodDeclaration(n) && ts.isIdentifier(n.name)) {
+        return n.name.text;
+      }
+    }
+    return undefined;
+  }
+
   function findClass(node: ts.Node): ts.ClassDeclaration | undefined {
     let n: ts.Node | undefined = node.parent;
     while (n) {
@@ -423,6 +434,7 @@ export function deriveKubernetesCalls(
         const api = receivers.get(node.expression.expression.name.text)!;
         const method = node.expression.name.text;
         const where = site(node);
+        const caller = enclosingMethodName(node);
         const arg = node.arguments[0];
         if (api === 'CustomObjectsApi') {
           const access = customObjectMethodAccess(method);
@@ -447,6 +459,7 @@ export function deriveKubernetesCalls(
                   verb: access.verb,
                   site: where,
                   method,
+                  caller,
                 });
         } else if (api in API_GROUPS) {
           const access = typedMethodAccess(method);
@@ -466,6 +479,7 @@ export function deriveKubernetesCalls(
               verb: access.verb,
               site: where,
               method,
+              caller,
             });
         } else {
           throw new UnresolvedError(`unknown API class ${api} at ${where}`);

@@ -152,7 +152,8 @@ describe.each(overlayNames())('overlay %s', location => {
       const spec = findObject(objects, 'Deployment', name).spec;
       expect(spec.replicas).toBe(expectedReplicas[location] ?? 2);
       const pod = spec.template.spec;
-      expect(pod.serviceAccountName).toBe('inference-portal');
+      // Each Deployment has a ServiceAccount of its own name (rbac.yaml).
+      expect(pod.serviceAccountName).toBe(name);
       expect(pod.securityContext.runAsNonRoot).toBe(true);
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       expect(pod.containers).toHaveLength(1);
@@ -173,6 +174,18 @@ describe.each(overlayNames())('overlay %s', location => {
       expect(c.resources.limits.memory).toBeDefined();
       expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
       expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+      // The image's NODE_ENV=production stays: with `development` Backstage
+      // would send stack traces in error bodies.
+      const envNames = [
+        ...(c.env ?? []).map((e: any) => e.name),
+        ...Object.keys(
+          findGenerated(objects, 'ConfigMap', 'inference-portal-env').data,
+        ),
+      ];
+      expect(envNames).not.toContain('NODE_ENV');
+      expect(
+        (c.env ?? []).find((e: any) => e.name === 'NODE_OPTIONS')?.value ?? '',
+      ).not.toMatch(/--enable-source-maps/);
       // The config files the args name are the image's or the mounted ConfigMap's.
       const configs = c.args
         .map((a: string, i: number) =>
@@ -373,8 +386,12 @@ describe.each(overlayNames())('overlay %s', location => {
     expect(envOf(p, 'PORTAL_BACKEND_ROLE')).toBe('portal');
     expect(envOf(b, 'PORTAL_BACKEND_ROLE')).toBe('billing');
     expect(b.image).toBe(p.image);
+    // Not the portal's ServiceAccount: billing only lists Models.
     expect(billing.spec.template.spec.serviceAccountName).toBe(
-      deployment.spec.template.spec.serviceAccountName,
+      'inference-portal-billing',
+    );
+    expect(deployment.spec.template.spec.serviceAccountName).toBe(
+      'inference-portal',
     );
     // The same environment (secrets included) but for the role and Node's options.
     const rest = (c: any) =>
@@ -436,18 +453,29 @@ describe.each(overlayNames())('overlay %s', location => {
     }
   });
 
-  it('binds every Role and ClusterRole to the portal ServiceAccount only', () => {
-    const sa = findObject(objects, 'ServiceAccount', 'inference-portal');
+  it("binds every Role and ClusterRole to one of the portal's ServiceAccounts only", () => {
+    const saRef = (name: string) => {
+      const sa = findObject(objects, 'ServiceAccount', name);
+      return {
+        kind: 'ServiceAccount',
+        name: sa.metadata.name,
+        namespace: sa.metadata.namespace,
+      };
+    };
     const bindings = objects.filter(o =>
       ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind),
     );
-    expect(bindings.length).toBeGreaterThanOrEqual(4);
-    const saRef = {
-      kind: 'ServiceAccount',
-      name: sa.metadata.name,
-      namespace: sa.metadata.namespace,
-    };
-    expect(bindings.map(b => b.subjects)).toEqual(bindings.map(() => [saRef]));
+    expect(bindings.length).toBeGreaterThanOrEqual(5);
+    // The billing ServiceAccount is bound to its own Role only.
+    expect(bindings.map(b => b.subjects)).toEqual(
+      bindings.map(b => [
+        saRef(
+          b.roleRef.name === 'inference-portal-billing'
+            ? 'inference-portal-billing'
+            : 'inference-portal',
+        ),
+      ]),
+    );
     const roles = new Set(
       objects
         .filter(o => ['Role', 'ClusterRole'].includes(o.kind))

@@ -4,7 +4,9 @@
  * in plugins/*\/src, derived from the source (kubernetesCalls.ts), equals the
  * rules of the Roles and ClusterRoles bound to the portal's ServiceAccount,
  * apart from the Kubernetes tab's read-only ClusterRole, which equals what
- * app-config.cluster.yaml asks plugin-kubernetes-backend to list.
+ * app-config.cluster.yaml asks plugin-kubernetes-backend to list. Any grant
+ * more (a verb, a resource, a namespace, a binding to another role) fails
+ * (rbacCheck.ts), as the altered overlays below show.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,11 +15,16 @@ import {
   accessKeys,
   deriveKubernetesCalls,
   KubernetesAccess,
+  type KubernetesCall,
   pluginSources,
   UnresolvedError,
 } from './kubernetesCalls';
 import {
-  findObject,
+  BILLING_SERVICE_ACCOUNT,
+  callsMadeBy,
+  rbacProblems,
+} from './rbacCheck';
+import {
   K8sObject,
   kubernetesDir,
   kustomize,
@@ -27,33 +34,6 @@ import {
 } from './render';
 
 jest.setTimeout(60_000);
-
-const TAB_ROLE = 'inference-portal-kubernetes-tab';
-
-/** What RBAC rules grant, one access per (namespace, group, resource, verb). */
-function granted(objects: K8sObject[], roleFilter: (name: string) => boolean) {
-  const out: KubernetesAccess[] = [];
-  for (const binding of objects.filter(o =>
-    ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind),
-  )) {
-    if (!roleFilter(binding.roleRef.name)) continue;
-    const role = findObject(
-      objects,
-      binding.roleRef.kind,
-      binding.roleRef.name,
-      binding.roleRef.kind === 'Role' ? binding.metadata.namespace : undefined,
-    );
-    const namespace =
-      binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
-    for (const rule of role.rules ?? []) {
-      for (const apiGroup of rule.apiGroups)
-        for (const resource of rule.resources)
-          for (const verb of rule.verbs)
-            out.push({ namespace, apiGroup, resource, verb });
-    }
-  }
-  return out;
-}
 
 /** API group of the Kubernetes plugin's object types. */
 const OBJECT_TYPE_GROUPS: Record<string, string> = {
@@ -146,71 +126,201 @@ describe('deriveKubernetesCalls', () => {
   });
 });
 
-describe.each(overlayNames())('RBAC of overlay %s', location => {
-  let objects: K8sObject[];
-  let locationConfig: any;
-  let clusterConfig: any;
+/** What the portal needs in a location, from its code and config. */
+function needsOf(location: string): {
+  calls: KubernetesCall[];
+  tab: KubernetesAccess[];
+} {
+  const locationConfig: any = yaml.load(
+    fs.readFileSync(
+      path.join(overlaysDir, location, 'app-config.location.yaml'),
+      'utf8',
+    ),
+  );
+  const clusterConfig: any = yaml.load(
+    fs.readFileSync(
+      path.join(kubernetesDir, 'base/app-config.cluster.yaml'),
+      'utf8',
+    ),
+  );
+  const [loc] = locationConfig.inference.locations;
+  const calls = deriveKubernetesCalls(pluginSources(repoRoot), {
+    locationConfig: { kubeaiNamespace: loc.kubeaiNamespace ?? 'kubeai' },
+  });
+  const k8s = clusterConfig.kubernetes;
+  const tab: KubernetesAccess[] = [
+    ...k8s.objectTypes.map((t: string) => ({
+      apiGroup: OBJECT_TYPE_GROUPS[t],
+      resource: t,
+      verb: 'list',
+    })),
+    ...k8s.customResources.map((r: any) => ({
+      apiGroup: r.group,
+      resource: r.plural,
+      verb: 'list',
+    })),
+    // A pod's events, which the tab lists.
+    { apiGroup: '', resource: 'events', verb: 'list' },
+  ];
+  return { calls, tab };
+}
 
+describe.each(overlayNames())('RBAC of overlay %s', location => {
+  it('grants exactly the calls of the plugins in the namespaces they call, and the Kubernetes tab exactly its lists', () => {
+    const needs = needsOf(location);
+    // The derivation sees the KubeAI, Node, HelmChart, Job and pod-log calls.
+    expect(needs.calls.length).toBeGreaterThanOrEqual(10);
+    expect(
+      rbacProblems(kustomize(path.join(overlaysDir, location)), needs),
+    ).toEqual([]);
+  });
+
+  it("grants the billing Deployment's ServiceAccount exactly the calls of the billing plugin", () => {
+    const { calls } = needsOf(location);
+    const billingSources = pluginSources(repoRoot).filter(f =>
+      f.fileName.startsWith('plugins/inference-billing-backend/'),
+    );
+    const billing = callsMadeBy(calls, billingSources);
+    // Listing Models: prices, usage attribution, onboarding checks.
+    expect(accessKeys(billing)).toEqual(['kubeai|kubeai.org|models|list']);
+    expect(
+      rbacProblems(
+        kustomize(path.join(overlaysDir, location)),
+        { calls: billing, tab: [] },
+        BILLING_SERVICE_ACCOUNT,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('the RBAC check', () => {
+  const location = overlayNames()[0];
+  let objects: K8sObject[];
+  let needs: ReturnType<typeof needsOf>;
   beforeAll(() => {
     objects = kustomize(path.join(overlaysDir, location));
-    locationConfig = yaml.load(
-      fs.readFileSync(
-        path.join(overlaysDir, location, 'app-config.location.yaml'),
-        'utf8',
-      ),
-    );
-    clusterConfig = yaml.load(
-      fs.readFileSync(
-        path.join(kubernetesDir, 'base/app-config.cluster.yaml'),
-        'utf8',
-      ),
-    );
+    needs = needsOf(location);
   });
 
-  it('grants exactly the calls of the plugins, in the namespaces they call', () => {
-    const [loc] = locationConfig.inference.locations;
-    const calls = deriveKubernetesCalls(pluginSources(repoRoot), {
-      locationConfig: { kubeaiNamespace: loc.kubeaiNamespace ?? 'kubeai' },
+  const role = (all: K8sObject[], kind: string, name: string) =>
+    all.find(o => o.kind === kind && o.metadata.name === name)!;
+  const binding = (name: string, roleRef: object, namespace?: string) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: namespace ? 'RoleBinding' : 'ClusterRoleBinding',
+    metadata: { name, ...(namespace && { namespace }) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+    subjects: [
+      {
+        kind: 'ServiceAccount',
+        name: 'inference-portal',
+        namespace: 'inference-portal',
+      },
+    ],
+  });
+
+  const alterations: Array<[string, (all: K8sObject[]) => void, RegExp]> = [
+    [
+      'an extra verb on Models',
+      all =>
+        role(all, 'Role', 'inference-portal-kubeai').rules[0].verbs.push(
+          'watch',
+        ),
+      /granted but not needed: kubeai\|kubeai.org\|models\|watch/,
+    ],
+    [
+      'pods created in kube-system',
+      all =>
+        role(all, 'Role', 'inference-portal-helm').rules.push({
+          apiGroups: [''],
+          resources: ['pods'],
+          verbs: ['create'],
+        }),
+      /granted but not needed: kube-system\|\|pods\|create/,
+    ],
+    [
+      'a write in the Kubernetes tab',
+      all =>
+        role(
+          all,
+          'ClusterRole',
+          'inference-portal-kubernetes-tab',
+        ).rules[0].verbs.push('delete'),
+      /Kubernetes tab: granted but not needed: .*pods\|delete/,
+    ],
+    [
+      'a binding to cluster-admin',
+      all =>
+        all.push(
+          binding('portal-admin', {
+            kind: 'ClusterRole',
+            name: 'cluster-admin',
+          }) as any,
+        ),
+      /binds ClusterRole cluster-admin, which the overlay does not define/,
+    ],
+    [
+      'a cluster role bound again in a namespace',
+      all =>
+        all.push(
+          binding(
+            'helm-elsewhere',
+            { kind: 'ClusterRole', name: 'inference-portal-nodes' },
+            'default',
+          ) as any,
+        ),
+      /granted but not needed: default\|\|nodes\|patch/,
+    ],
+    [
+      'a missing verb',
+      all => {
+        const rules = role(all, 'ClusterRole', 'inference-portal-nodes').rules;
+        rules[0].verbs = rules[0].verbs.filter((v: string) => v !== 'patch');
+      },
+      /needed but not granted: \(cluster\)\|\|nodes\|patch/,
+    ],
+    [
+      'impersonation',
+      all =>
+        role(all, 'ClusterRole', 'inference-portal-nodes').rules.push({
+          apiGroups: [''],
+          resources: ['users'],
+          verbs: ['impersonate'],
+        }),
+      /grants impersonate/,
+    ],
+  ];
+
+  it.each(alterations)('fails on %s', (_what, alter, problem) => {
+    const altered = JSON.parse(JSON.stringify(objects)) as K8sObject[];
+    alter(altered);
+    const problems = rbacProblems(altered, needs);
+    expect(problems.some(p => problem.test(p))).toBe(true);
+    expect(rbacProblems(objects, needs)).toEqual([]);
+  });
+
+  it("fails when the billing ServiceAccount gets the portal's Model changes", () => {
+    const billingNeeds = {
+      calls: needs.calls.filter(c => c.caller === 'listModels'),
+      tab: [],
+    };
+    const altered = JSON.parse(JSON.stringify(objects)) as K8sObject[];
+    const portalBinding = altered.find(
+      o =>
+        o.kind === 'RoleBinding' &&
+        o.metadata.name === 'inference-portal-kubeai',
+    )!;
+    portalBinding.subjects.push({
+      kind: 'ServiceAccount',
+      name: 'inference-portal-billing',
+      namespace: 'inference-portal',
     });
-    // The derivation sees the KubeAI, Node, HelmChart, Job and pod-log calls.
-    expect(calls.length).toBeGreaterThanOrEqual(10);
-    expect(accessKeys(granted(objects, name => name !== TAB_ROLE))).toEqual(
-      accessKeys(calls),
+    expect(
+      rbacProblems(altered, billingNeeds, BILLING_SERVICE_ACCOUNT),
+    ).toContain(
+      'plugins: granted but not needed: kubeai|kubeai.org|models|delete',
     );
-  });
-
-  it("grants the Kubernetes tab list on exactly its object types, custom resources and pods' events", () => {
-    const k8s = clusterConfig.kubernetes;
-    const expected: KubernetesAccess[] = [
-      ...k8s.objectTypes.map((t: string) => ({
-        apiGroup: OBJECT_TYPE_GROUPS[t],
-        resource: t,
-        verb: 'list',
-      })),
-      ...k8s.customResources.map((r: any) => ({
-        apiGroup: r.group,
-        resource: r.plural,
-        verb: 'list',
-      })),
-      { apiGroup: '', resource: 'events', verb: 'list' },
-    ];
-    expect(accessKeys(granted(objects, name => name === TAB_ROLE))).toEqual(
-      accessKeys(expected),
-    );
-  });
-
-  it('grants no wildcard and no Secret access', () => {
-    for (const role of objects.filter(o =>
-      ['Role', 'ClusterRole'].includes(o.kind),
-    )) {
-      for (const rule of role.rules) {
-        expect([
-          ...rule.verbs,
-          ...rule.resources,
-          ...rule.apiGroups,
-        ]).not.toContain('*');
-        expect(rule.resources).not.toContain('secrets');
-      }
-    }
+    expect(
+      rbacProblems(objects, billingNeeds, BILLING_SERVICE_ACCOUNT),
+    ).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ async function decide(
     attributes: action ? { action } : {},
   });
   const user =
-    who === 'service'
+    who === 'anonymous'
       ? undefined
       : {
           credentials: mockCredentials.user(`user:default/${who}`),
@@ -54,7 +54,8 @@ async function decide(
 const { ALLOW, DENY } = AuthorizeResult;
 
 describe('InferencePermissionPolicy', () => {
-  // [permission, action, admin, billing, sre, member, service]
+  // [permission, action, admin, billing, sre, member, anonymous]
+  // (anonymous: a query without a user, from an unauthenticated caller)
   const matrix: Array<
     [
       string,
@@ -63,21 +64,48 @@ describe('InferencePermissionPolicy', () => {
     ]
   > = [
     ['inference.model.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
-    ['inference.model.create', 'create', ALLOW, DENY, DENY, DENY, ALLOW],
-    ['inference.model.delete', 'delete', ALLOW, DENY, DENY, DENY, ALLOW],
+    ['inference.model.create', 'create', ALLOW, DENY, DENY, DENY, DENY],
+    ['inference.model.delete', 'delete', ALLOW, DENY, DENY, DENY, DENY],
     ['inference.customer.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
-    ['inference.customer.manage', 'update', ALLOW, ALLOW, DENY, DENY, ALLOW],
-    ['inference.customer.approve', undefined, ALLOW, ALLOW, DENY, DENY, ALLOW],
-    ['inference.invoice.generate', 'create', ALLOW, ALLOW, DENY, DENY, ALLOW],
+    ['inference.customer.manage', 'update', ALLOW, ALLOW, DENY, DENY, DENY],
+    ['inference.customer.approve', undefined, ALLOW, ALLOW, DENY, DENY, DENY],
+    ['inference.invoice.generate', 'create', ALLOW, ALLOW, DENY, DENY, DENY],
     ['baremetal.node.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
-    ['baremetal.node.provision', 'update', ALLOW, DENY, ALLOW, DENY, ALLOW],
+    ['baremetal.node.provision', 'update', ALLOW, DENY, ALLOW, DENY, DENY],
     ['catalog.entity.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    // Backstage's own plugins.
+    ['kubernetes.proxy', undefined, ALLOW, DENY, ALLOW, DENY, DENY],
+    ['kubernetes.clusters.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    ['kubernetes.resources.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    ['catalog.entity.create', 'create', ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.entity.delete', 'delete', ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.entity.refresh', 'update', ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.entity.validate', undefined, ALLOW, ALLOW, ALLOW, ALLOW, DENY],
+    ['catalog.location.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    ['catalog.location.create', 'create', ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.location.delete', 'delete', ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.location.analyze', undefined, ALLOW, DENY, DENY, DENY, DENY],
+    ['catalog.ingestion.manage', 'update', ALLOW, DENY, DENY, DENY, DENY],
+    ['scaffolder.task.create', 'create', ALLOW, ALLOW, ALLOW, ALLOW, DENY],
+    ['scaffolder.action.execute', undefined, ALLOW, ALLOW, ALLOW, ALLOW, DENY],
+    ['scaffolder.task.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    ['scaffolder.template.dry-run', undefined, ALLOW, DENY, DENY, DENY, DENY],
+    [
+      'scaffolder.template.management',
+      undefined,
+      ...[ALLOW, DENY, DENY, DENY, DENY],
+    ],
+    // Permissions the policy does not know: reads open, the rest denied.
+    ['someplugin.thing.read', 'read', ALLOW, ALLOW, ALLOW, ALLOW, ALLOW],
+    ['someplugin.thing.delete', 'delete', DENY, DENY, DENY, DENY, DENY],
+    ['someplugin.thing.run', undefined, DENY, DENY, DENY, DENY, DENY],
+    ['constructor', undefined, DENY, DENY, DENY, DENY, DENY],
   ];
 
   it.each(matrix)(
-    '%s (%s): admin, billing, sre, member, service',
+    '%s (%s): admin, billing, sre, member, anonymous',
     async (name, action, ...expected) => {
-      const principals = ['admin', 'billing', 'sre', 'member', 'service'];
+      const principals = ['admin', 'billing', 'sre', 'member', 'anonymous'];
       const actual = await Promise.all(
         principals.map(who => decide(who, name, action)),
       );
@@ -97,6 +125,31 @@ describe('InferencePermissionPolicy', () => {
         /^(inference\.(model|customer|invoice|usage)|baremetal)\./,
       );
     }
+  });
+
+  it('lets everyone cancel their own scaffolder tasks, admins any task', async () => {
+    const permission = createPermission({
+      name: 'scaffolder.task.cancel',
+      attributes: {},
+      resourceType: 'scaffolder-task',
+    });
+    const user = (who: string) => ({
+      credentials: mockCredentials.user(`user:default/${who}`),
+      info: { userEntityRef: `user:default/${who}`, ownershipEntityRefs: [] },
+    });
+    expect((await policy.handle({ permission }, user('admin'))).result).toBe(
+      ALLOW,
+    );
+    expect(await policy.handle({ permission }, user('billing'))).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-task',
+      conditions: {
+        rule: 'IS_TASK_OWNER',
+        resourceType: 'scaffolder-task',
+        params: { createdBy: ['user:default/billing'] },
+      },
+    });
   });
 
   it('takes role members from config, case-insensitively', async () => {

@@ -14,6 +14,7 @@ import type {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
+import { BACKSTAGE_PERMISSIONS } from './backstagePermissions';
 
 /** The portal's roles; everyone else who is signed in may read. */
 export type InferenceRole = 'admin' | 'billing' | 'sre';
@@ -86,13 +87,23 @@ const allow: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const deny: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
- * Role-based policy of the inference portal, replacing allow-all:
+ * Role-based policy of the inference portal, replacing allow-all. It decides
+ * every permission, Backstage's own included:
  * - reading (permission action `read`) is open to every signed-in user;
  * - changing Models needs `admin`; customers, keys, usage and invoices need
  *   `billing` (or `admin`); servers, K3s and Helm need `sre` (or `admin`);
- * - Backstage's own permissions (catalog, scaffolder, ...) stay allowed;
- * - service principals (other backend plugins, static external API keys) are
- *   allowed: they are authenticated by configuration, not by a person.
+ * - Backstage's own permissions as BACKSTAGE_PERMISSIONS lists them: the
+ *   Kubernetes proxy (which acts with the portal's service account) needs
+ *   `sre` (or `admin`), catalog maintenance and the template editor
+ *   `admin`; the Kubernetes tab, catalog and search reads and running
+ *   templates are open (the templates' actions check their own permissions);
+ * - any other permission that is not a read is denied;
+ * - a query without a user comes from an unauthenticated caller (the
+ *   permission plugin answers those, `none` principals, with the policy):
+ *   reads only. Service principals (other backend plugins, static external
+ *   API keys) never reach the policy: the permissions service allows them
+ *   within their access restrictions (ServerPermissionClient of
+ *   @backstage/plugin-permission-node).
  * Roles come from the user's ownership refs (the user and its groups).
  * A role held in some locations only (`inference.roles.scoped`) gives a
  * conditional decision for Model changes: allowed for Models of those
@@ -110,13 +121,44 @@ export class InferencePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    if (!user) {
+      return request.permission.attributes.action === 'read' ? allow : deny;
+    }
     const roles = rolesFor(request.permission.name);
-    if (!roles) {
+    if (roles) {
+      return this.handleInference(request, user, roles);
+    }
+    const rule = Object.hasOwn(BACKSTAGE_PERMISSIONS, request.permission.name)
+      ? BACKSTAGE_PERMISSIONS[request.permission.name]
+      : undefined;
+    if (rule === undefined) {
+      // Not a permission this policy knows: reads stay open, anything else
+      // waits until it is named here.
+      return request.permission.attributes.action === 'read' ? allow : deny;
+    }
+    if (rule === 'everyone') {
       return allow;
     }
-    if (!user || request.permission.attributes.action === 'read') {
-      return allow;
+    if (rule === 'owner') {
+      if ((await this.eligible(user, ['admin'])).granted) {
+        return allow;
+      }
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'scaffolder',
+        resourceType: 'scaffolder-task',
+        conditions: {
+          rule: 'IS_TASK_OWNER',
+          resourceType: 'scaffolder-task',
+          params: { createdBy: [user.info.userEntityRef] },
+        },
+      };
     }
+    return (await this.eligible(user, rule)).granted ? allow : deny;
+  }
+
+  /** Whether the user holds `admin` or one of `roles` in every location. */
+  private async eligible(user: PolicyQueryUser, roles: InferenceRole[]) {
     const owned = new Set(
       (await this.ownershipOf(user)).map(ref => ref.toLocaleLowerCase('en-US')),
     );
@@ -124,6 +166,18 @@ export class InferencePermissionPolicy implements PermissionPolicy {
     const granted = eligible.some(role =>
       this.members[role].some(ref => owned.has(ref)),
     );
+    return { owned, eligible, granted };
+  }
+
+  private async handleInference(
+    request: PolicyQuery,
+    user: PolicyQueryUser,
+    roles: InferenceRole[],
+  ): Promise<PolicyDecision> {
+    if (request.permission.attributes.action === 'read') {
+      return allow;
+    }
+    const { owned, eligible, granted } = await this.eligible(user, roles);
     if (granted) {
       return allow;
     }

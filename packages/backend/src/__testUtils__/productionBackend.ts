@@ -1,0 +1,33 @@
+/*
+ * The portal's backend as a deployed replica starts it: `createBackend()`
+ * of @backstage/backend-defaults (real root HTTP router, auth, error
+ * handler), its config from the `--config` arguments (app-config.yaml,
+ * app-config.production.yaml, ...), NODE_ENV from the environment. Only a
+ * few plugins, enough to answer errors from Backstage's and the portal's
+ * routers. Prints `PORT <port>` once it serves on PRODUCTION_BACKEND_PORT.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+async function main() {
+  const backend = createBackend();
+  // As startBackend (../backends.ts) wires every backend of the portal.
+  backend.add(
+    import('../rootHttpRouter').then(m => ({
+      default: m.portalRootHttpRouterServiceFactory,
+    })),
+  );
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('../permissions/module').then(m => ({
+      default: m.permissionModuleInferencePolicy,
+    })),
+  );
+  backend.add(import('@internal/backstage-plugin-inference-models-backend'));
+  await backend.start();
+  process.stdout.write(`PORT ${process.env.PRODUCTION_BACKEND_PORT}\n`);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
