@@ -103,6 +103,16 @@ export interface Config {
         /** MetalLB address of ingress-nginx. */
         ingressIp?: string;
       };
+      /** Helm chart installs on the location's cluster (`baremetal:helm:install`). */
+      helm?: {
+        /**
+         * Chart repository hosts (host names or IP addresses, exactly as in the URL) that
+         * may be used although they are internal (loopback, link-local, private, cluster
+         * names) and over plain http. Every other repository must be https or oci on a
+         * public host, since K3s's helm-controller fetches it from inside the cluster.
+         */
+        allowedRepositoryHosts?: string[];
+      };
     }>;
     /** How the plugins call external systems. */
     http?: {

@@ -168,7 +168,7 @@ describe('baremetal:helm:install', () => {
       }),
     };
     const stub = createHelmInstallAction({
-      locations: { kubeAi: () => kube } as any,
+      locations: { kubeAi: () => kube, get: () => ({ name: 'local' }) } as any,
       permissions,
       pollIntervalMs: 10,
     });
@@ -195,7 +195,7 @@ describe('baremetal:helm:install', () => {
     ]);
     const kubeAi = jest.fn();
     const spied = createHelmInstallAction({
-      locations: { kubeAi } as any,
+      locations: { kubeAi, get: () => ({ name: 'local' }) } as any,
       permissions,
     });
     await expect(
@@ -264,5 +264,180 @@ describe('baremetal:helm:install', () => {
       ),
     ).rejects.toThrow('Permission baremetal.node.provision is required');
     expect(chartOf('denied')).toBeUndefined();
+  });
+});
+
+describe('baremetal:helm:install untrusted input', () => {
+  type Context = Parameters<
+    ReturnType<typeof createHelmInstallAction>['handler']
+  >[0];
+  const context = (input: JsonObject, isDryRun = false) =>
+    ({
+      ...createMockActionContext({ input }),
+      isDryRun,
+      getInitiatorCredentials: async () => mockCredentials.user(),
+    } as unknown as Context);
+
+  const base = {
+    location: 'local',
+    name: 'ingress-nginx',
+    repo: 'https://kubernetes.github.io/ingress-nginx',
+    chart: 'ingress-nginx',
+    targetNamespace: 'ingress-nginx',
+    wait: false,
+  };
+
+  /** An action whose location `local` has the given Helm settings; its Kubernetes client records calls. */
+  function stubbed(helm?: { allowedRepositoryHosts: string[] }) {
+    const permissions = mockServices.permissions.mock();
+    permissions.authorize.mockResolvedValue([
+      { result: AuthorizeResult.ALLOW },
+    ]);
+    const kube = {
+      getHelmChart: jest.fn().mockResolvedValue(undefined),
+      createHelmChart: jest.fn().mockResolvedValue({}),
+      getJob: jest.fn().mockResolvedValue(undefined),
+    };
+    const kubeAi = jest.fn(() => kube);
+    const get = jest.fn((name: string) => {
+      if (name !== 'local') throw new Error(`No location named '${name}'`);
+      return { name: 'local', ...(helm ? { helm } : {}) };
+    });
+    const action = createHelmInstallAction({
+      locations: { kubeAi, get } as any,
+      permissions,
+    });
+    return { action, kube, kubeAi };
+  }
+
+  /** 10 levels of 10 aliases each: 10^10 leaves once expanded. */
+  const billionLaughs = [
+    'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from({ length: 9 }, (_, i) => {
+      const refs = Array(10).fill(`*l${i}`).join(',');
+      return `l${i + 1}: &l${i + 1} [${refs}]`;
+    }),
+  ].join('\n');
+
+  it('refuses the billion-laughs alias expansion, naming valuesYaml, before any call', async () => {
+    const { action, kubeAi } = stubbed();
+    for (const isDryRun of [true, false]) {
+      await expect(
+        action.handler(
+          context({ ...base, valuesYaml: billionLaughs }, isDryRun),
+        ),
+      ).rejects.toThrow(/^valuesYaml: YAML anchors and aliases/);
+    }
+    expect(kubeAi).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a mapping alias', 'a: &x {b: 1}\nc: *x\n'],
+    ['a scalar alias', 'a: &x hello\nb: *x\n'],
+    ['a merge key', 'base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n'],
+    ['an unused anchor', 'a: &x 1\n'],
+  ])('refuses %s', async (_what, valuesYaml) => {
+    const { action, kubeAi } = stubbed();
+    await expect(
+      action.handler(context({ ...base, valuesYaml }, true)),
+    ).rejects.toThrow(/^valuesYaml: YAML anchors and aliases/);
+    expect(kubeAi).not.toHaveBeenCalled();
+  });
+
+  it('refuses values nested deeper than 32 levels', async () => {
+    const { action, kubeAi } = stubbed();
+    const nested = (depth: number) =>
+      `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}\n`;
+    await expect(
+      action.handler(context({ ...base, valuesYaml: nested(40) }, true)),
+    ).rejects.toThrow('valuesYaml: nested deeper than 32 levels');
+    await expect(
+      action.handler(context({ ...base, valuesYaml: nested(30) }, true)),
+    ).resolves.toBeUndefined();
+    expect(kubeAi).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses values longer than 256 KiB before parsing', async () => {
+    const { action, kubeAi } = stubbed();
+    const long = `a: "${'x'.repeat(256 * 1024)}"\n`;
+    await expect(
+      action.handler(context({ ...base, valuesYaml: long }, true)),
+    ).rejects.toThrow('valuesYaml: longer than 262144 characters');
+    expect(kubeAi).not.toHaveBeenCalled();
+  });
+
+  it('refuses values that grow past 512 KiB once normalised', async () => {
+    const { action, kubeAi } = stubbed();
+    // 20,000 one-character items in a flow list nested 25 deep: 40 kB of
+    // YAML, each item on an indented line of its own once dumped.
+    const items = Array(20_000).fill('0').join(',');
+    const valuesYaml = `a: ${'['.repeat(25)}${items}${']'.repeat(25)}\n`;
+    await expect(
+      action.handler(context({ ...base, valuesYaml }, true)),
+    ).rejects.toThrow(/^valuesYaml: over 524288 characters once normalised/);
+    expect(kubeAi).not.toHaveBeenCalled();
+  });
+
+  const refused = [
+    'http://charts.example.com/stable',
+    'https://169.254.169.254/latest/meta-data',
+    'https://127.0.0.1/charts',
+    'https://127.1/charts',
+    'https://2852039166/charts',
+    'https://0xa9fea9fe/charts',
+    'https://0251.0376.0251.0376/charts',
+    'https://127.0.0.1./charts',
+    'https://0.0.0.0/charts',
+    'https://10.0.0.1/charts',
+    'https://172.16.5.4/charts',
+    'https://192.168.1.10:8443/charts',
+    'https://100.64.0.1/charts',
+    'https://localhost/charts',
+    'https://charts.localhost/charts',
+    'https://metadata/computeMetadata',
+    'https://chartmuseum.kube-system.svc/charts',
+    'https://chartmuseum.kube-system.svc.cluster.local/charts',
+    'https://metadata.google.internal/charts',
+    'oci://10.1.2.3/charts',
+    'oci://localhost:5000/charts',
+  ];
+
+  it.each(refused)('refuses the repository %s naming repo', async repo => {
+    const { action, kube } = stubbed();
+    await expect(
+      action.handler(context({ ...base, repo }, true)),
+    ).rejects.toThrow(/^repo: /);
+    expect(kube.getHelmChart).not.toHaveBeenCalled();
+  });
+
+  it('accepts public https and oci repositories', async () => {
+    const { action, kube } = stubbed();
+    for (const repo of [
+      'https://kubernetes.github.io/ingress-nginx',
+      'https://helm.ngc.nvidia.com/nvidia',
+      'oci://ghcr.io/org/charts',
+      'https://8.8.8.8/charts',
+    ]) {
+      await action.handler(context({ ...base, repo }));
+    }
+    expect(kube.createHelmChart).toHaveBeenCalledTimes(4);
+  });
+
+  it('accepts internal repositories the location allow-lists, http included', async () => {
+    const { action, kube } = stubbed({
+      allowedRepositoryHosts: ['192.168.1.50', 'charts.lan.example'],
+    });
+    await action.handler(
+      context({ ...base, repo: 'http://192.168.1.50:8080/charts' }),
+    );
+    await action.handler(
+      context({ ...base, repo: 'oci://charts.lan.example/stable' }),
+    );
+    expect(kube.createHelmChart).toHaveBeenCalledTimes(2);
+    // The allow-list names hosts exactly: other internal hosts stay refused.
+    await expect(
+      action.handler(context({ ...base, repo: 'https://192.168.1.51/charts' })),
+    ).rejects.toThrow(/^repo: /);
+    expect(kube.createHelmChart).toHaveBeenCalledTimes(2);
   });
 });

@@ -5,16 +5,22 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
 import {
   HELM_NAMESPACE,
+  publicUrlProblem,
   type HelmChartResource,
+  type InferenceLocation,
   type InferenceLocationsService,
   type KubeAiClient,
 } from '@internal/backstage-plugin-inference-node';
 import type { V1Job } from '@kubernetes/client-node';
-import yaml from 'js-yaml';
+import { createHash } from 'node:crypto';
+import { parseHelmValues, VALUES_MAX_CHARS } from './helmValues';
 
 const LOCATION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** http(s) or oci URL without whitespace, quotes or shell metacharacters. */
+/**
+ * http(s) or oci URL without whitespace, quotes or shell metacharacters; the
+ * handler then requires https or oci on a public host (see repositoryProblem).
+ */
 const REPO =
   /^(https?|oci):\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%\/-]*)?$/;
 /** A Helm chart name (optionally repo-prefixed like `nvidia/gpu-operator`). */
@@ -33,23 +39,6 @@ type DesiredSpec = {
   createNamespace: boolean;
   valuesContent: string | null;
 };
-
-function parseValues(valuesYaml: string | undefined): string | null {
-  if (valuesYaml === undefined || valuesYaml.trim() === '') return null;
-  let parsed: unknown;
-  try {
-    parsed = yaml.load(valuesYaml);
-  } catch (e) {
-    throw new InputError(
-      `valuesYaml: invalid YAML: ${(e as Error).message.split('\n')[0]}`,
-    );
-  }
-  if (parsed === null || parsed === undefined) return null;
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InputError('valuesYaml: must be a YAML mapping of chart values');
-  }
-  return yaml.dump(parsed, { sortKeys: true, noRefs: true });
-}
 
 function differs(current: HelmChartResource['spec'], desired: DesiredSpec) {
   return (Object.keys(desired) as (keyof DesiredSpec)[]).some(
@@ -150,7 +139,9 @@ export function createHelmInstallAction(options: {
             .string()
             .max(512)
             .regex(REPO, 'must be an http(s) or oci URL')
-            .describe('Chart repository URL (http, https or oci)'),
+            .describe(
+              "Chart repository URL: https or oci on a public host (http and internal hosts only when the location's helm.allowedRepositoryHosts lists them)",
+            ),
         chart: z =>
           z
             .string()
@@ -172,7 +163,7 @@ export function createHelmInstallAction(options: {
         valuesYaml: z =>
           z
             .string()
-            .max(256 * 1024)
+            .max(VALUES_MAX_CHARS)
             .optional()
             .describe('Chart values as YAML (a mapping)'),
         createNamespace: z =>
@@ -225,7 +216,7 @@ export function createHelmInstallAction(options: {
         version: ctx.input.version ?? null,
         targetNamespace: ctx.input.targetNamespace,
         createNamespace: ctx.input.createNamespace ?? true,
-        valuesContent: parseValues(ctx.input.valuesYaml),
+        valuesContent: parseHelmValues(ctx.input.valuesYaml),
       };
       const wait = ctx.input.wait ?? true;
       const timeoutMs = (ctx.input.timeoutSeconds ?? 600) * 1000;
@@ -235,10 +226,23 @@ export function createHelmInstallAction(options: {
       ctx.output('jobName', jobName);
 
       let kube: KubeAiClient;
+      let config: InferenceLocation;
       try {
+        config = options.locations.get(location);
         kube = options.locations.kubeAi(location);
       } catch (e) {
         throw new InputError(`location: ${(e as Error).message}`);
+      }
+      // helm-controller fetches the repository from inside the cluster: an
+      // internal address would let the template reach what the portal's
+      // users cannot (node loopback, cloud metadata, the LAN).
+      const problem = publicUrlProblem(desired.repo, {
+        schemes: ['https', 'oci'],
+        insecureSchemes: ['http'],
+        allowedHosts: config.helm?.allowedRepositoryHosts,
+      });
+      if (problem) {
+        throw new InputError(`repo: ${problem}`);
       }
 
       const current = await kube.getHelmChart(name);
@@ -283,7 +287,10 @@ export function createHelmInstallAction(options: {
         ctx.logger.info(`Created ${summary}`);
       } else if (changed) {
         await ctx.checkpoint({
-          key: `helm-patch-${location}-${name}-${JSON.stringify(desired)}`,
+          // A digest: the spec holds up to 512 KiB of values.
+          key: `helm-patch-${location}-${name}-${createHash('sha256')
+            .update(JSON.stringify(desired))
+            .digest('hex')}`,
           fn: async () => {
             // merge patch: null removes version/valuesContent no longer set
             await kube.patchHelmChart(name, { spec: desired });

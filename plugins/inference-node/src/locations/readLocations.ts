@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { ExternalCallSettings, InferenceLocation } from './types';
 
@@ -101,6 +102,21 @@ const locationSchema = z
     ssh: sshSchema.default({}),
     network: z
       .object({ kubeVip: hostOrIp.optional(), ingressIp: hostOrIp.optional() })
+      .strict()
+      .default({}),
+    helm: z
+      .object({
+        allowedRepositoryHosts: z
+          .array(
+            z
+              .string()
+              .refine(
+                v => ipv4.test(v) || hostname.test(v) || isIPv6(v),
+                'must be a host name or an IP address',
+              ),
+          )
+          .default([]),
+      })
       .strict()
       .default({}),
   })

@@ -49,6 +49,11 @@ export interface InferenceLocation {
     kubeVip?: string;
     ingressIp?: string;
   };
+  /** Helm installs (`baremetal:helm:install`); readInferenceLocations always sets it. */
+  helm?: {
+    /** Internal chart repository hosts accepted although not public (http allowed). */
+    allowedRepositoryHosts: string[];
+  };
 }
 
 /** How the plugins call external systems. */
