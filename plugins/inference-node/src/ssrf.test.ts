@@ -202,7 +202,7 @@ describe('network egress of the backend plugins', () => {
         // Bifrost admin API: the location's configured bifrost.baseUrl + fixed paths.
         'inference-node/src/bifrost/BifrostClient.ts',
         // Odoo: the location's configured odoo.url + fixed paths.
-        'inference-node/src/odoo/OdooClient.ts',
+        'inference-node/src/odoo/OdooRpc.ts',
         // The billing plugin's own API, located by Backstage's discovery.
         'inference-billing-backend/src/onboarding/BillingApiClient.ts',
       ].sort(),

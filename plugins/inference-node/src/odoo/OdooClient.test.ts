@@ -36,6 +36,7 @@ const settings = { timeoutMs: 1000, retries: 1 };
 describe.each([
   ['jsonrpc', '19.0'],
   ['json2', '19.0'],
+  ['jsonrpc', '18.0'],
   ['jsonrpc', '17.0'],
 ] as const)('OdooClient over %s (Odoo %s)', (protocol, version) => {
   let odoo: OdooEmulator;
@@ -142,6 +143,50 @@ describe.each([
     expect(send.message).toMatch(/email address/);
   });
 
+  it('creates one record with the values bound as Odoo binds them (args[0] over JSON-RPC, vals_list over JSON-2)', async () => {
+    const before = odoo.records('res.partner').length;
+    const id = await client.createPartner({ name: 'Initech', ref: 'cus-9' });
+    expect(odoo.records('res.partner').map(p => p.id)).toContain(id);
+    expect(odoo.records('res.partner')).toHaveLength(before + 1);
+  });
+
+  it('refuses line amounts Odoo would round (more than 2 decimals) before creating anything', async () => {
+    const partnerId = await client.createPartner({ name: 'Hooli' });
+    const error = await client
+      .createInvoice({
+        partnerId,
+        currency: 'EUR',
+        invoiceDate: '2026-11-02',
+        ref: 'IB-round',
+        lines: [{ name: 'x', quantity: '1', priceUnit: '0.125' }],
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ExternalSystemError);
+    expect(error.message).toMatch(
+      /lines\[0\]\.priceUnit 0\.125 .*at most 2 digits/,
+    );
+    expect(odoo.records('account.move')).toEqual([]);
+  });
+
+  it('sends through the action Odoo returns, with the template, to the partner e-mail', async () => {
+    const partnerId = await client.createPartner({
+      name: 'Umbrella',
+      email: 'ap@umbrella.example',
+    });
+    const id = await client.createInvoice({
+      partnerId,
+      currency: 'EUR',
+      invoiceDate: '2026-11-02',
+      ref: 'IB-send',
+      lines: [{ name: 'x', quantity: '1', priceUnit: '5.00' }],
+    });
+    await client.postInvoice(id);
+    await client.sendInvoice(id);
+    const [mail] = odoo.sentEmails();
+    expect(mail).toMatchObject({ to: ['ap@umbrella.example'], resId: id });
+    expect(mail.subject).toMatch(/Invoice \(Ref INV\/\d{4}\/00001\)/);
+  });
+
   it('refuses an inactive currency before creating anything', async () => {
     const partnerId = await client.createPartner({ name: 'Leu SRL' });
     const error = await client
@@ -215,3 +260,38 @@ describe.each([
     expect(await client.findInvoicesByRef('IB-none')).toEqual([]);
   });
 });
+
+describe.each(['19.0', '18.0', '17.0'] as const)(
+  'OdooClient over jsonrpc (Odoo %s): create',
+  version => {
+    let odoo: OdooEmulator;
+
+    beforeAll(async () => {
+      odoo = await startOdooEmulator({ apiKey: API_KEY, version });
+    });
+    afterAll(async () => {
+      await odoo.close();
+    });
+
+    it('Odoo refuses vals_list by keyword and keeps nothing, which is why createRecord sends args[0]', async () => {
+      const client = new OdooClient(locationFor(odoo, 'jsonrpc'), settings);
+      const before = odoo.records('res.partner').length;
+      // call_kw reads args[0] after creating: the IndexError rolls back the new record.
+      const byKeyword = await client
+        .execute('res.partner', 'create', {
+          kwargs: { vals_list: { name: 'Lost Ltd' } },
+          operation: 'create partner',
+        })
+        .then(
+          () => new Error('created'),
+          (e: Error) => e,
+        );
+      expect(byKeyword.message).toMatch(
+        /create partner failed: builtins\.IndexError: (list|tuple) index out of range/,
+      );
+      expect(odoo.records('res.partner')).toHaveLength(before);
+      await client.createPartner({ name: 'Kept Ltd' });
+      expect(odoo.records('res.partner')).toHaveLength(before + 1);
+    });
+  },
+);

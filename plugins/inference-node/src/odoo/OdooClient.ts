@@ -1,83 +1,26 @@
-import { callExternal } from '../http/callExternal';
-import { externalUrl } from '../http/externalUrl';
 import { ExternalSystemError } from '../errors';
+import { externalUrl } from '../http/externalUrl';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
+import { OdooRpc } from './OdooRpc';
+import {
+  Json,
+  OdooCreateInvoiceInput,
+  OdooCreatePartnerInput,
+  OdooInvoice,
+  OdooPartner,
+  m2oId,
+  m2oName,
+  money,
+  str,
+} from './types';
 
-/** A customer (`res.partner`) as the client reads it. */
-export interface OdooPartner {
-  id: number;
-  name: string;
-  email?: string;
-  vat?: string;
-  /** Internal reference; the portal puts the Bifrost customer id here. */
-  ref?: string;
-  /** Country name as Odoo displays it. */
-  country?: string;
-}
-
-/** A customer invoice (`account.move` of type `out_invoice`). */
-export interface OdooInvoice {
-  id: number;
-  /** Sequence number once posted (e.g. `INV/2026/00001`), `/` before. */
-  name: string;
-  state: 'draft' | 'posted' | 'cancel';
-  ref?: string;
-  partnerId?: number;
-  /** ISO 4217 code. */
-  currency?: string;
-  invoiceDate?: string;
-  /** Amounts as Odoo computed them, as decimal strings with the currency's digits. */
-  amountUntaxed: string;
-  amountTax: string;
-  amountTotal: string;
-  isSent: boolean;
-  /** The invoice in Odoo's web client. */
-  url: string;
-}
-
-/** One invoice line. Amounts are decimal strings, sent as exact as Odoo keeps them. */
-export interface OdooInvoiceLineInput {
-  name: string;
-  quantity: string;
-  priceUnit: string;
-}
-
-export interface OdooCreateInvoiceInput {
-  partnerId: number;
-  /** ISO 4217 code; must be an active currency in Odoo. */
-  currency: string;
-  /** YYYY-MM-DD. */
-  invoiceDate: string;
-  /** Idempotency reference, searchable with findInvoicesByRef. */
-  ref: string;
-  invoiceOrigin?: string;
-  lines: OdooInvoiceLineInput[];
-}
-
-export interface OdooCreatePartnerInput {
-  name: string;
-  email?: string;
-  vat?: string;
-  /** ISO 3166-1 alpha-2. */
-  countryCode?: string;
-  ref?: string;
-  isCompany?: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-/** HTTP-like status of an Odoo exception, as JSON-2 maps them (used to decide on retries). */
-function statusOfOdooError(name: string): number {
-  if (/AccessDenied|Unauthorized/.test(name)) return 401;
-  if (/AccessError|Forbidden/.test(name)) return 403;
-  if (/MissingError|NotFound/.test(name)) return 404;
-  if (
-    /UserError|ValidationError|RedirectWarning|UnprocessableEntity/.test(name)
-  )
-    return 422;
-  if (/BadRequest|TypeError|ValueError|KeyError/.test(name)) return 400;
-  return 500;
-}
+export type {
+  OdooCreateInvoiceInput,
+  OdooCreatePartnerInput,
+  OdooInvoice,
+  OdooInvoiceLineInput,
+  OdooPartner,
+} from './types';
 
 const INVOICE_FIELDS = [
   'name',
@@ -92,33 +35,20 @@ const INVOICE_FIELDS = [
   'is_move_sent',
 ];
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : undefined;
-const m2oId = (v: unknown): number | undefined =>
-  Array.isArray(v) && typeof v[0] === 'number' ? v[0] : undefined;
-const m2oName = (v: unknown): string | undefined =>
-  Array.isArray(v) && typeof v[1] === 'string' ? v[1] : undefined;
-/** Odoo sends monetary fields as JSON numbers already rounded to the currency; keep 2 digits. */
-const money = (v: unknown): string =>
-  typeof v === 'number' ? v.toFixed(2) : '0.00';
-
 /**
- * The external API of one location's Odoo: JSON-RPC (`/jsonrpc`,
- * `execute_kw`, Odoo up to 18 and deprecated in 19) or JSON-2
- * (`/json/2/<model>/<method>`, Odoo 19+), as the location's
- * `odoo.protocol` says. Every call goes through callExternal (timeout,
- * retries of reads only, errors naming the location and `odoo`). The API key
- * never appears in errors or logs.
+ * The external API of one location's Odoo (17, 18 or 19; JSON-RPC or, on 19,
+ * JSON-2): partners, currencies and customer invoices, as
+ * test/emulators/src/odoo/CONTRACT.md describes each call. The transport
+ * (protocol, timeouts, retries, authentication) is OdooRpc.
  */
 export class OdooClient {
-  private uid?: Promise<number>;
-  private major?: Promise<number>;
+  private readonly rpc: OdooRpc;
   private readonly currencyIds = new Map<string, number>();
   private readonly countryIds = new Map<string, number>();
 
   constructor(
     private readonly location: InferenceLocation,
-    private readonly settings: ExternalCallSettings,
+    settings: ExternalCallSettings,
   ) {
     if (!location.odoo) {
       throw new ExternalSystemError({
@@ -127,6 +57,7 @@ export class OdooClient {
         message: 'no odoo is configured for this location',
       });
     }
+    this.rpc = new OdooRpc({ location, settings });
   }
 
   private get odoo() {
@@ -134,183 +65,54 @@ export class OdooClient {
   }
 
   private fail(message: string, status?: number): ExternalSystemError {
-    return new ExternalSystemError({
-      location: this.location.name,
-      system: 'odoo',
-      message,
-      status,
-    });
-  }
-
-  /** One HTTP POST with a JSON body, returning the parsed JSON answer. */
-  private async post(
-    path: string,
-    body: unknown,
-    headers: Record<string, string>,
-    operation: string,
-    idempotent: boolean,
-  ): Promise<{ status: number; body: any }> {
-    return callExternal(
-      {
-        ...this.settings,
-        location: this.location.name,
-        system: 'odoo',
-        operation,
-        idempotent,
-      },
-      async signal => {
-        const response = await fetch(externalUrl(this.odoo.url, path), {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json',
-            ...headers,
-          },
-          body: JSON.stringify(body),
-          signal,
-        });
-        const text = await response.text();
-        let parsed: any;
-        try {
-          parsed = text ? JSON.parse(text) : null;
-        } catch {
-          parsed = undefined;
-        }
-        if (!response.ok) {
-          const name = typeof parsed?.name === 'string' ? parsed.name : '';
-          const message =
-            typeof parsed?.message === 'string'
-              ? parsed.message
-              : text.replace(/<[^>]*>/g, ' ').trim();
-          throw this.fail(
-            `${operation} failed: HTTP ${response.status}: ${
-              name ? `${name}: ` : ''
-            }${message.split('\n')[0].slice(0, 300)}`,
-            response.status,
-          );
-        }
-        if (parsed === undefined) {
-          throw this.fail(
-            `${operation} failed: the answer is not JSON`,
-            response.status >= 500 ? response.status : 502,
-          );
-        }
-        return { status: response.status, body: parsed };
-      },
-    );
-  }
-
-  /** A JSON-RPC call; errors come back with HTTP 200 in `error`. */
-  private async jsonrpc(
-    service: string,
-    method: string,
-    args: unknown[],
-    operation: string,
-    idempotent: boolean,
-  ): Promise<unknown> {
-    const { body } = await this.post(
-      '/jsonrpc',
-      {
-        jsonrpc: '2.0',
-        method: 'call',
-        params: { service, method, args },
-        id: Date.now(),
-      },
-      {},
-      operation,
-      idempotent,
-    );
-    if (body && typeof body === 'object' && body.error) {
-      const data = body.error.data ?? {};
-      const name = String(data.name ?? body.error.message ?? 'error');
-      const message = String(data.message ?? body.error.message ?? '')
-        .split('\n')[0]
-        .slice(0, 300);
-      throw this.fail(
-        `${operation} failed: ${name}: ${message}`,
-        statusOfOdooError(name),
-      );
-    }
-    return body?.result ?? null;
-  }
-
-  private async authenticate(): Promise<number> {
-    if (!this.uid) {
-      this.uid = (async () => {
-        const uid = await this.jsonrpc(
-          'common',
-          'authenticate',
-          [this.odoo.database, this.odoo.username, this.odoo.apiKey, {}],
-          'authenticate',
-          true,
-        );
-        if (typeof uid !== 'number') {
-          throw this.fail(
-            `authenticate failed: user '${this.odoo.username}' was refused by database '${this.odoo.database}' (check username and API key)`,
-            401,
-          );
-        }
-        return uid;
-      })();
-      this.uid.catch(() => {
-        this.uid = undefined;
-      });
-    }
-    return this.uid;
+    return this.rpc.fail(message, status);
   }
 
   /**
-   * Calls `model.method` with record ids (for record methods) and named
-   * arguments, over the location's protocol.
+   * Calls `model.method` with record ids (for record methods), positional
+   * arguments (JSON-RPC only) and named arguments, over the location's protocol.
    */
-  async execute<T = unknown>(
+  execute<T = unknown>(
     model: string,
     method: string,
-    options: {
-      ids?: number[];
-      kwargs?: Json;
-      context?: Json;
-      operation: string;
-      idempotent?: boolean;
-    },
+    options: Parameters<OdooRpc['execute']>[2],
   ): Promise<T> {
-    const idempotent = options.idempotent ?? false;
-    const kwargs = { ...(options.kwargs ?? {}) };
-    if (this.odoo.protocol === 'json2') {
-      const body: Json = { ...kwargs };
-      if (options.ids) body.ids = options.ids;
-      if (options.context) body.context = options.context;
-      const headers: Record<string, string> = {
-        authorization: `bearer ${this.odoo.apiKey}`,
-        'user-agent': 'inference-portal',
-      };
-      if (this.odoo.database) headers['x-odoo-database'] = this.odoo.database;
-      const { body: result } = await this.post(
-        `/json/2/${model}/${method}`,
-        body,
-        headers,
-        options.operation,
-        idempotent,
-      );
-      return result as T;
+    return this.rpc.execute<T>(model, method, options);
+  }
+
+  /** Major version of the server (17, 18, 19, ...). */
+  serverVersion(): Promise<number> {
+    return this.rpc.serverVersion();
+  }
+
+  /**
+   * `model.create(vals)` returning the new id. Over JSON-RPC the values must
+   * be the first positional argument: Odoo's call_kw (17/18
+   * `_call_kw_model_create`, 19 `call_kw`) reads `args[0]` after creating, so
+   * `vals_list` by keyword raises IndexError and rolls the record back.
+   * JSON-2 binds named arguments only and answers the list of new ids.
+   * Not retried: creating twice would duplicate.
+   */
+  private async createRecord(
+    model: string,
+    vals: Json,
+    options: { context?: Json; operation: string },
+  ): Promise<number> {
+    const result =
+      this.odoo.protocol === 'json2'
+        ? await this.execute<unknown>(model, 'create', {
+            kwargs: { vals_list: [vals] },
+            ...options,
+          })
+        : await this.execute<unknown>(model, 'create', {
+            args: [vals],
+            ...options,
+          });
+    const id = Array.isArray(result) ? result[0] : result;
+    if (typeof id !== 'number') {
+      throw this.fail(`${options.operation} failed: no id in the answer`, 502);
     }
-    const uid = await this.authenticate();
-    if (options.context) kwargs.context = options.context;
-    return (await this.jsonrpc(
-      'object',
-      'execute_kw',
-      [
-        this.odoo.database,
-        uid,
-        this.odoo.apiKey,
-        model,
-        method,
-        options.ids ? [options.ids] : [],
-        kwargs,
-      ],
-      options.operation,
-      idempotent,
-    )) as T;
+    return id;
   }
 
   private searchRead<T = Json>(
@@ -329,58 +131,6 @@ export class OdooClient {
       operation,
       idempotent: true,
     });
-  }
-
-  /** Major version of the server (17, 18, 19, ...). */
-  async serverVersion(): Promise<number> {
-    if (!this.major) {
-      this.major = (async () => {
-        let info: unknown;
-        if (this.odoo.protocol === 'json2') {
-          info = await callExternal(
-            {
-              ...this.settings,
-              location: this.location.name,
-              system: 'odoo',
-              operation: 'read server version',
-              idempotent: true,
-            },
-            async signal => {
-              const response = await fetch(
-                externalUrl(this.odoo.url, '/web/version'),
-                { signal },
-              );
-              if (!response.ok) {
-                throw this.fail(
-                  `read server version failed: HTTP ${response.status}`,
-                  response.status,
-                );
-              }
-              return ((await response.json()) as Json).version_info;
-            },
-          );
-        } else {
-          info = (
-            (await this.jsonrpc(
-              'common',
-              'version',
-              [],
-              'read server version',
-              true,
-            )) as Json
-          )?.server_version_info;
-        }
-        const major = Array.isArray(info) ? Number(info[0]) : NaN;
-        if (!Number.isInteger(major)) {
-          throw this.fail('read server version failed: no version_info', 502);
-        }
-        return major;
-      })();
-      this.major.catch(() => {
-        this.major = undefined;
-      });
-    }
-    return this.major;
   }
 
   private toPartner(r: Json): OdooPartner {
@@ -422,6 +172,45 @@ export class OdooClient {
     return undefined;
   }
 
+  /**
+   * Partners matching any of the criteria, oldest first (at most `limit`):
+   * ids, ref, VAT, e-mail (case-insensitive), or a name with the same words
+   * in the same order (case-insensitive, any whitespace between them; a
+   * candidate list: callers compare the names themselves).
+   */
+  async searchPartners(
+    by: {
+      ids?: number[];
+      name?: string;
+      ref?: string;
+      vat?: string;
+      email?: string;
+    },
+    limit = 20,
+  ): Promise<OdooPartner[]> {
+    const leaves: unknown[] = [];
+    if (by.ids?.length) leaves.push(['id', 'in', by.ids]);
+    const words = (by.name ?? '')
+      .split(/\s+/)
+      .map(w => w.replace(/[%_\\]/g, ''))
+      .filter(Boolean);
+    if (words.length) leaves.push(['name', '=ilike', words.join('%')]);
+    if (by.ref) leaves.push(['ref', '=', by.ref]);
+    if (by.vat) leaves.push(['vat', '=', by.vat]);
+    if (by.email) leaves.push(['email', '=ilike', by.email]);
+    if (leaves.length === 0) return [];
+    // Prefix notation: n leaves joined by n - 1 '|' operators.
+    const domain = [...leaves.slice(1).map(() => '|'), ...leaves];
+    const rows = await this.searchRead<Json>(
+      'res.partner',
+      domain,
+      ['name', 'email', 'vat', 'ref', 'country_id'],
+      'search partners',
+      { limit, order: 'id asc' },
+    );
+    return rows.map(r => this.toPartner(r));
+  }
+
   private async countryId(code: string): Promise<number> {
     const upper = code.toUpperCase();
     const known = this.countryIds.get(upper);
@@ -451,16 +240,9 @@ export class OdooClient {
     if (input.ref) vals.ref = input.ref;
     if (input.countryCode)
       vals.country_id = await this.countryId(input.countryCode);
-    const result = await this.execute<number | number[]>(
-      'res.partner',
-      'create',
-      { kwargs: { vals_list: vals }, operation: 'create partner' },
-    );
-    const id = Array.isArray(result) ? result[0] : result;
-    if (typeof id !== 'number') {
-      throw this.fail('create partner failed: no id in the answer', 502);
-    }
-    return id;
+    return this.createRecord('res.partner', vals, {
+      operation: 'create partner',
+    });
   }
 
   private async currencyId(code: string): Promise<number> {
@@ -529,6 +311,22 @@ export class OdooClient {
 
   /** Creates a draft customer invoice and returns its id. Not retried. */
   async createInvoice(input: OdooCreateInvoiceInput): Promise<number> {
+    // Odoo rounds price_unit to 'Product Price' and quantity to 'Product Unit
+    // of Measure' digits (2 by default) when it stores them: more decimals
+    // would be billed differently from what we computed.
+    for (const [i, l] of input.lines.entries()) {
+      for (const [field, value] of [
+        ['priceUnit', l.priceUnit],
+        ['quantity', l.quantity],
+      ] as const) {
+        if (!/^-?\d+(\.\d{1,2})?$/.test(value)) {
+          throw this.fail(
+            `create invoice ${input.ref} failed: lines[${i}].${field} ${value} is not a decimal with at most 2 digits (Odoo would round it)`,
+            400,
+          );
+        }
+      }
+    }
     const currencyId = await this.currencyId(input.currency);
     const vals: Json = {
       move_type: 'out_invoice',
@@ -549,16 +347,9 @@ export class OdooClient {
       ]),
     };
     if (input.invoiceOrigin) vals.invoice_origin = input.invoiceOrigin;
-    const result = await this.execute<number | number[]>(
-      'account.move',
-      'create',
-      { kwargs: { vals_list: vals }, operation: `create invoice ${input.ref}` },
-    );
-    const id = Array.isArray(result) ? result[0] : result;
-    if (typeof id !== 'number') {
-      throw this.fail('create invoice failed: no id in the answer', 502);
-    }
-    return id;
+    return this.createRecord('account.move', vals, {
+      operation: `create invoice ${input.ref}`,
+    });
   }
 
   /** Posts a draft invoice (draft -> posted, gets its number). */
@@ -570,33 +361,74 @@ export class OdooClient {
   }
 
   /**
-   * Sends a posted invoice to its partner by e-mail through the send wizard
-   * of the server's version (17: `account.move.send`, 18+:
-   * `account.move.send.wizard`).
+   * Sends a posted invoice to its partner by e-mail. Follows the window
+   * action `account.move.action_send_and_print` returns, as the web client
+   * does: its `res_model` is the version's wizard (17 `account.move.send`,
+   * 18+ `account.move.send.wizard`) and its context carries what the wizard
+   * needs (17 takes its mail template only from `default_mail_template_id`
+   * there: without it no e-mail goes out). A partner without an e-mail
+   * address is refused here: 17 would skip the e-mail silently and still set
+   * `is_move_sent`, which only means the PDF was generated.
    */
   async sendInvoice(id: number): Promise<void> {
-    const major = await this.serverVersion();
-    const context = { active_model: 'account.move', active_ids: [id] };
     const operation = `send invoice ${id}`;
-    let model: string;
-    let vals: Json;
-    if (major >= 18) {
-      model = 'account.move.send.wizard';
-      vals = { move_id: id, sending_methods: ['email'] };
-    } else {
-      // The wizard takes its invoices from the context's active_ids.
-      model = 'account.move.send';
-      vals = { checkbox_send_mail: true };
+    const [move] = await this.searchRead<Json>(
+      'account.move',
+      [['id', '=', id]],
+      ['partner_id'],
+      operation,
+      { limit: 1 },
+    );
+    const partnerId = m2oId(move?.partner_id);
+    if (partnerId === undefined) {
+      throw this.fail(
+        `${operation} failed: no such invoice or no partner`,
+        404,
+      );
     }
-    const created = await this.execute<number | number[]>(model, 'create', {
-      kwargs: { vals_list: vals },
+    const [partner] = await this.searchRead<Json>(
+      'res.partner',
+      [['id', '=', partnerId]],
+      ['name', 'email'],
+      operation,
+      { limit: 1, context: { active_test: false } },
+    );
+    if (!str(partner?.email)) {
+      throw this.fail(
+        `${operation} failed: partner ${partnerId} (${String(
+          partner?.name ?? '',
+        )}) has no email address in odoo: add one, then run again`,
+        422,
+      );
+    }
+    const action = await this.execute<Json>(
+      'account.move',
+      'action_send_and_print',
+      {
+        ids: [id],
+        operation,
+      },
+    );
+    const model = typeof action?.res_model === 'string' ? action.res_model : '';
+    const context =
+      action?.context && typeof action.context === 'object'
+        ? (action.context as Json)
+        : { active_model: 'account.move', active_ids: [id] };
+    let vals: Json;
+    if (model === 'account.move.send.wizard') {
+      vals = { move_id: id, sending_methods: ['email'] };
+    } else if (model === 'account.move.send') {
+      vals = { checkbox_send_mail: true };
+    } else {
+      throw this.fail(
+        `${operation} failed: unexpected send action ${model || '(none)'}`,
+        502,
+      );
+    }
+    const wizardId = await this.createRecord(model, vals, {
       context,
       operation,
     });
-    const wizardId = Array.isArray(created) ? created[0] : created;
-    if (typeof wizardId !== 'number') {
-      throw this.fail(`${operation} failed: no wizard id in the answer`, 502);
-    }
     await this.execute(model, 'action_send_and_print', {
       ids: [wizardId],
       context,

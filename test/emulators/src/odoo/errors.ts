@@ -59,14 +59,22 @@ export const accessError = (message: string) =>
   new OdooException('odoo.exceptions.AccessError', message, 403);
 
 export const accessDenied = (message = 'Access Denied') =>
-  new OdooException('odoo.exceptions.AccessDenied', message, 403, [message], true);
+  new OdooException(
+    'odoo.exceptions.AccessDenied',
+    message,
+    403,
+    [message],
+    true,
+  );
 
 export const missingError = (message: string) =>
   new OdooException('odoo.exceptions.MissingError', message, 404);
 
-export const valueError = (message: string) => new OdooException('builtins.ValueError', message, 500);
+export const valueError = (message: string) =>
+  new OdooException('builtins.ValueError', message, 500);
 
-export const typeError = (message: string) => new OdooException('builtins.TypeError', message, 500);
+export const typeError = (message: string) =>
+  new OdooException('builtins.TypeError', message, 500);
 
 export const attributeError = (message: string) =>
   new OdooException('builtins.AttributeError', message, 500);
@@ -74,9 +82,11 @@ export const attributeError = (message: string) =>
 export const keyError = (key: string) =>
   new OdooException('builtins.KeyError', `'${key}'`, 500, [key]);
 
-export const nameError = (message: string) => new OdooException('builtins.NameError', message, 500);
+export const nameError = (message: string) =>
+  new OdooException('builtins.NameError', message, 500);
 
-export const indexError = (message: string) => new OdooException('builtins.IndexError', message, 500);
+export const indexError = (message: string) =>
+  new OdooException('builtins.IndexError', message, 500);
 
 export const operationalError = (message: string) =>
   new OdooException('psycopg2.OperationalError', message, 500);

@@ -4,7 +4,8 @@
  * one in-memory database with res.partner, res.currency, account.move and
  * friends.
  *
- * See /work/shared/reference/external-apis.md section 4.
+ * What it reproduces, and the upstream source of each behaviour, is in
+ * CONTRACT.md next to this file; each line there names the test that checks it.
  */
 import express from 'express';
 import type { Express, Request, Response } from 'express';
@@ -26,8 +27,11 @@ export interface OdooEmulatorOptions {
   apiKey?: string;
   /** The user's password, also accepted by JSON-RPC (default `admin`). */
   password?: string;
-  /** Server version; JSON-2 exists from 19.0 (default `19.0`). */
-  version?: OdooVersion;
+  /**
+   * Server version to behave as (default 19): JSON-2 exists from 19, the send
+   * wizard, error codes and argument binding differ (see CONTRACT.md).
+   */
+  version?: OdooVersion | 17 | 18 | 19;
   /** Records to insert after the base data. */
   seed?: OdooSeed;
 }
@@ -80,14 +84,21 @@ function notFoundHtml(res: Response): void {
     );
 }
 
-export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Promise<OdooEmulator> {
+export async function startOdooEmulator(
+  options: OdooEmulatorOptions = {},
+): Promise<OdooEmulator> {
   const creds: OdooCredentials = {
     database: options.database ?? 'odoo',
     login: options.login ?? 'admin',
     password: options.password ?? 'admin',
     apiKey: options.apiKey ?? 'odoo-emulator-api-key',
   };
-  const version: OdooVersion = options.version ?? '19.0';
+  const version: OdooVersion =
+    typeof options.version === 'number'
+      ? (`${options.version}.0` as OdooVersion)
+      : options.version ?? '19.0';
+  if (!['17.0', '18.0', '19.0'].includes(version))
+    throw new Error(`unsupported Odoo version ${String(options.version)}`);
   let service = new OdooService(version, creds);
 
   const seed = (data: OdooSeed): Record<string, number[]> => {
@@ -95,11 +106,17 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
     const current = service;
     const insert = (model: string, row: OdooSeed[string][number]): number => {
       const { id, ...vals } = row;
-      return current.orm.create(current.env(), model, vals, typeof id === 'number' ? id : undefined);
+      return current.orm.create(
+        current.env(),
+        model,
+        vals,
+        typeof id === 'number' ? id : undefined,
+      );
     };
     current.orm.transaction(() => {
       for (const [model, rows] of Object.entries(data)) {
-        if (!current.orm.model(model)) throw new Error(`unknown model ${model}`);
+        if (!current.orm.model(model))
+          throw new Error(`unknown model ${model}`);
         out[model] = rows.map(row => insert(model, row));
       }
     });
@@ -120,33 +137,50 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
     app.post('/jsonrpc', raw, (req, res) => {
       const ct = contentType(req);
       if (ct !== 'application/json' && ct !== 'application/json-rpc') {
-        badRequestHtml(res, `Request inferred type is compatible with ['http'] but '${jsonrpcRoutingType}' was expected.`);
+        badRequestHtml(
+          res,
+          `Request inferred type is compatible with ['http'] but '${jsonrpcRoutingType}' was expected.`,
+        );
         return;
       }
       let request: unknown;
       try {
         request = JSON.parse(rawText(req));
       } catch {
-        res.status(400).type('text/html; charset=utf-8').send('Invalid JSON data');
+        res
+          .status(400)
+          .type('text/html; charset=utf-8')
+          .send('Invalid JSON data');
         return;
       }
       if (!request || typeof request !== 'object' || Array.isArray(request)) {
-        res.status(400).type('text/html; charset=utf-8').send('Invalid JSON-RPC data');
+        res
+          .status(400)
+          .type('text/html; charset=utf-8')
+          .send('Invalid JSON-RPC data');
         return;
       }
       const body = request as Record<string, unknown>;
       const id = body.id === undefined ? null : body.id;
       const params =
-        body.params && typeof body.params === 'object' && !Array.isArray(body.params)
+        body.params &&
+        typeof body.params === 'object' &&
+        !Array.isArray(body.params)
           ? (body.params as Record<string, unknown>)
           : {};
       try {
-        const result = service.dispatchRpc(params.service, params.method, params.args);
+        const result = service.dispatchRpc(
+          params.service,
+          params.method,
+          params.args,
+        );
         // Python's None is not sent: the response then has no `result` key.
         res.json({ jsonrpc: '2.0', id, result });
       } catch (e) {
         const exc =
-          e instanceof OdooException ? e : new OdooException('builtins.Exception', (e as Error).message);
+          e instanceof OdooException
+            ? e
+            : new OdooException('builtins.Exception', (e as Error).message);
         res.json({
           jsonrpc: '2.0',
           id,
@@ -169,19 +203,34 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
         const ct = contentType(req);
         const length = Number(req.header('content-length') ?? '0');
         if (ct !== 'application/json' && length > 0) {
-          badRequestHtml(res, "Request inferred type is compatible with ['http'] but 'json2' was expected.");
+          badRequestHtml(
+            res,
+            "Request inferred type is compatible with ['http'] but 'json2' was expected.",
+          );
           return;
         }
         const dbHeader = req.header('x-odoo-database');
         if (dbHeader !== undefined && dbHeader !== creds.database) {
-          json2Error(res, httpException('NotFound', 404, `database ${JSON.stringify(dbHeader)} not found`));
+          json2Error(
+            res,
+            httpException(
+              'NotFound',
+              404,
+              `database ${JSON.stringify(dbHeader)} not found`,
+            ),
+          );
           return;
         }
         const auth = req.header('authorization') ?? '';
         const token = /^bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
         const uid = token ? service.uidForApiKey(token) : undefined;
         if (uid === undefined) {
-          json2Error(res, httpException('Unauthorized', 401, 'Invalid apikey', { 'WWW-Authenticate': 'Bearer' }));
+          json2Error(
+            res,
+            httpException('Unauthorized', 401, 'Invalid apikey', {
+              'WWW-Authenticate': 'Bearer',
+            }),
+          );
           return;
         }
         let body: unknown = {};
@@ -190,22 +239,46 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
           try {
             body = JSON.parse(text);
           } catch (e) {
-            json2Error(res, httpException('BadRequest', 400, `could not parse the body as json: ${(e as Error).message}`));
+            json2Error(
+              res,
+              httpException(
+                'BadRequest',
+                400,
+                `could not parse the body as json: ${(e as Error).message}`,
+              ),
+            );
             return;
           }
         }
         try {
-          const result = service.json2(uid, req.params.model, req.params.method, body);
-          res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(result));
+          const result = service.json2(
+            uid,
+            req.params.model,
+            req.params.method,
+            body,
+          );
+          res
+            .status(200)
+            .type('application/json; charset=utf-8')
+            .send(JSON.stringify(result));
         } catch (e) {
           json2Error(
             res,
-            e instanceof OdooException ? e : new OdooException('builtins.Exception', (e as Error).message),
+            e instanceof OdooException
+              ? e
+              : new OdooException('builtins.Exception', (e as Error).message),
           );
         }
       });
       app.all(['/json/2', '/json/2/*'], (_req, res) => {
-        json2Error(res, httpException('NotFound', 404, 'Did you mean POST /json/2/<model>/<method>?'));
+        json2Error(
+          res,
+          httpException(
+            'NotFound',
+            404,
+            'Did you mean POST /json/2/<model>/<method>?',
+          ),
+        );
       });
     }
 
@@ -224,7 +297,9 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
       const orm = service.orm;
       if (!orm.model(model)) throw new Error(`unknown model ${model}`);
       const env = service.env({ active_test: false });
-      return [...orm.table(model).values()].sort((a, b) => a.id - b.id).map(r => orm.rawRecord(env, model, r));
+      return [...orm.table(model).values()]
+        .sort((a, b) => a.id - b.id)
+        .map(r => orm.rawRecord(env, model, r));
     },
     seed,
     sentEmails: () => structuredClone(service.orm.sentEmails),

@@ -12,26 +12,65 @@ export interface RpcResponse {
 
 let nextId = 1;
 
-export async function jsonrpc(url: string, service: string, method: string, args: unknown[]): Promise<RpcResponse> {
+export async function jsonrpc(
+  url: string,
+  service: string,
+  method: string,
+  args: unknown[],
+): Promise<RpcResponse> {
   const res = await fetch(`${url}/jsonrpc`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'call',
+      params: { service, method, args },
+      id: nextId++,
+    }),
   });
   return { status: res.status, body: (await res.json()) as Json };
 }
 
 /** `execute_kw` that returns the JSON-RPC body (`result` or `error`). */
-export function executeKwFor(url: string, db: string, uid: number, password: string) {
-  return async (model: string, method: string, args: unknown[] = [], kw: Json = {}): Promise<Json> =>
-    (await jsonrpc(url, 'object', 'execute_kw', [db, uid, password, model, method, args, kw])).body;
+export function executeKwFor(
+  url: string,
+  db: string,
+  uid: number,
+  password: string,
+) {
+  return async (
+    model: string,
+    method: string,
+    args: unknown[] = [],
+    kw: Json = {},
+  ): Promise<Json> =>
+    (
+      await jsonrpc(url, 'object', 'execute_kw', [
+        db,
+        uid,
+        password,
+        model,
+        method,
+        args,
+        kw,
+      ])
+    ).body;
 }
 
 export function json2For(url: string, apiKey: string) {
-  return async (model: string, method: string, body: Json = {}, headers: Record<string, string> = {}) => {
+  return async (
+    model: string,
+    method: string,
+    body: Json = {},
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(`${url}/json/2/${model}/${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `bearer ${apiKey}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `bearer ${apiKey}`,
+        ...headers,
+      },
       body: JSON.stringify(body),
     });
     const text = await res.text();

@@ -94,4 +94,7 @@ export interface OdooSentEmail {
 }
 
 /** Records to insert, keyed by model. Given ids are kept; missing ones are allocated. */
-export type OdooSeed = Record<string, Array<Partial<OdooRecord> & Record<string, OdooValue | undefined>>>;
+export type OdooSeed = Record<
+  string,
+  Array<Partial<OdooRecord> & Record<string, OdooValue | undefined>>
+>;
