@@ -2,12 +2,15 @@
 # Debian packages the tests drive for real (no downloads other than Debian's
 # and npm's work here): Chromium for the e2e tests, OpenSSH's sshd for the
 # K3s-over-SSH action tests, kubectl (kubernetes-client) for rendering the
-# Kustomize overlays in infra/. Installs only what is missing.
+# Kustomize overlays in infra/ and for driving the Kubernetes emulator, openssl
+# for the emulator's HTTPS certificate (kubectl sends tokens only over TLS).
+# Installs only what is missing.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" = 0 ]; then
   exit 0
 fi

@@ -1,20 +1,35 @@
 /*
  * HTTP layer of the Kubernetes emulator: authentication, URL routing of
- * `/api` and `/apis`, discovery documents, body decoding, streaming watches.
+ * `/api` and `/apis`, discovery (legacy and aggregated), OpenAPI v3, Table
+ * answers for server-side printing, dispatch to the registry (KubeApi).
  */
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import yaml from 'js-yaml';
+import { KubeApi } from './api';
 import {
-  DeleteOptions,
-  FieldValidation,
-  KubeApi,
-  ListOptions,
-  WriteOptions,
-} from './api';
-import { Status, StatusError, statusErrors } from './errors';
-import { Obj, isObj } from './json';
-import { ResourceDef, ResourceRegistry, apiVersionOf } from './resources';
+  aggregatedDiscovery,
+  apiGroup,
+  discoveryVersion,
+  resourceList,
+} from './discovery';
+import { StatusError, statusErrors } from './errors';
+import { KubeObject, Obj } from './json';
+import { serveOpenApi } from './openapiHttp';
+import {
+  bodyText,
+  decodeBody,
+  deleteOptions,
+  listOptions,
+  mediaType,
+  query,
+  send,
+  sendStatus,
+  writeOptions,
+} from './request';
+import { ResourceDef, apiVersionOf } from './resources';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table';
+import { serveWatch } from './watchHttp';
+import { Route, parseRoute } from './routing';
 
 export interface HttpOptions {
   token: string;
@@ -39,246 +54,6 @@ export const SERVER_VERSION = {
   compiler: 'gc',
   platform: 'linux/amd64',
 };
-
-const BODY_TYPES = [
-  'application/json',
-  'application/yaml',
-  'application/vnd.kubernetes.protobuf',
-];
-
-function mediaType(req: Request): string {
-  return String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-}
-
-function query(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  if (Array.isArray(v)) {
-    return v.length ? String(v[0]) : undefined;
-  }
-  return v === undefined ? undefined : String(v);
-}
-
-function bodyText(req: Request): string {
-  return Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-}
-
-function send(
-  req: Request,
-  res: Response,
-  code: number,
-  body: unknown,
-  warnings: string[] = [],
-): void {
-  for (const w of warnings) {
-    res.append('Warning', `299 - ${JSON.stringify(w)}`);
-  }
-  const pretty = query(req, 'pretty') === 'true';
-  res
-    .status(code)
-    .type('application/json')
-    .send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
-}
-
-function sendStatus(req: Request, res: Response, status: Status): void {
-  send(req, res, status.code, status);
-}
-
-function decodeBody(req: Request): unknown {
-  const text = bodyText(req);
-  const type = mediaType(req) || 'application/json';
-  if (
-    type === 'application/yaml' ||
-    type === 'application/x-yaml' ||
-    type === 'text/yaml'
-  ) {
-    try {
-      return yaml.load(text);
-    } catch (e) {
-      throw statusErrors.badRequest(
-        `error converting YAML to JSON: ${(e as Error).message}`,
-      );
-    }
-  }
-  if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw statusErrors.unsupportedMediaType(BODY_TYPES);
-  }
-  if (!text.trim()) {
-    throw statusErrors.badRequest(
-      "couldn't get version/kind; json parse error: unexpected end of JSON input",
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw statusErrors.badRequest(
-      `couldn't get version/kind; json parse error: ${(e as Error).message}`,
-    );
-  }
-}
-
-function writeOptions(req: Request): WriteOptions {
-  const dryRun = req.query.dryRun;
-  let given: unknown[] = [];
-  if (Array.isArray(dryRun)) {
-    given = dryRun;
-  } else if (dryRun !== undefined) {
-    given = [dryRun];
-  }
-  const values = given.map(String);
-  for (const v of values) {
-    if (v !== 'All') {
-      throw statusErrors.badRequest(
-        `dryRun: Unsupported value: "${v}": supported values: "All"`,
-      );
-    }
-  }
-  const fv = query(req, 'fieldValidation');
-  if (fv !== undefined && !['Ignore', 'Warn', 'Strict'].includes(fv)) {
-    throw statusErrors.badRequest(
-      `fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`,
-    );
-  }
-  return {
-    dryRun: values.includes('All'),
-    fieldValidation: fv as FieldValidation | undefined,
-    fieldManager: query(req, 'fieldManager'),
-    force: query(req, 'force') === 'true',
-  };
-}
-
-function listOptions(req: Request, namespace: string | undefined): ListOptions {
-  const limit = query(req, 'limit');
-  if (limit !== undefined && !/^-?\d+$/.test(limit)) {
-    throw statusErrors.badRequest(
-      `limit: Invalid value: "${limit}": must be an integer`,
-    );
-  }
-  return {
-    namespace,
-    labelSelector: query(req, 'labelSelector'),
-    fieldSelector: query(req, 'fieldSelector'),
-    limit: limit === undefined ? undefined : Number(limit),
-    continue: query(req, 'continue'),
-  };
-}
-
-function deleteOptions(req: Request): DeleteOptions {
-  const opts: DeleteOptions = {};
-  const text = bodyText(req).trim();
-  if (text) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw statusErrors.badRequest(
-        `couldn't get version/kind; json parse error: ${(e as Error).message}`,
-      );
-    }
-    if (isObj(body)) {
-      if (typeof body.propagationPolicy === 'string') {
-        opts.propagationPolicy =
-          body.propagationPolicy as DeleteOptions['propagationPolicy'];
-      }
-      if (isObj(body.preconditions)) {
-        opts.preconditions =
-          body.preconditions as DeleteOptions['preconditions'];
-      }
-      if (Array.isArray(body.dryRun) && body.dryRun.includes('All')) {
-        opts.dryRun = true;
-      }
-    }
-  }
-  const pp = query(req, 'propagationPolicy');
-  if (pp) {
-    opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
-  }
-  if (
-    opts.propagationPolicy &&
-    !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)
-  ) {
-    throw statusErrors.badRequest(
-      `propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`,
-    );
-  }
-  if (writeOptions(req).dryRun) {
-    opts.dryRun = true;
-  }
-  return opts;
-}
-
-/** The APIResourceList of one group/version. */
-function resourceList(
-  registry: ResourceRegistry,
-  group: string,
-  version: string,
-): Obj {
-  const resources: Obj[] = [];
-  for (const r of registry
-    .all()
-    .filter(d => d.group === group && d.version === version)) {
-    const main: Obj = {
-      name: r.plural,
-      singularName: r.singular,
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: r.verbs,
-    };
-    if (r.shortNames.length) main.shortNames = r.shortNames;
-    if (r.categories.length) main.categories = r.categories;
-    resources.push(main);
-    if (r.logSubresource) {
-      resources.push({
-        name: `${r.plural}/log`,
-        singularName: '',
-        namespaced: r.namespaced,
-        kind: r.kind,
-        verbs: ['get'],
-      });
-    }
-    if (r.scale) {
-      resources.push({
-        name: `${r.plural}/scale`,
-        singularName: '',
-        namespaced: r.namespaced,
-        group: 'autoscaling',
-        version: 'v1',
-        kind: 'Scale',
-        verbs: ['get', 'patch', 'update'],
-      });
-    }
-    if (r.statusSubresource) {
-      resources.push({
-        name: `${r.plural}/status`,
-        singularName: '',
-        namespaced: r.namespaced,
-        kind: r.kind,
-        verbs: r.readOnly ? ['get'] : ['get', 'patch', 'update'],
-      });
-    }
-  }
-  return {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion: group ? `${group}/${version}` : version,
-    resources,
-  };
-}
-
-function apiGroup(group: string, versions: string[]): Obj {
-  const gv = versions.map(v => ({ groupVersion: `${group}/${v}`, version: v }));
-  return { name: group, versions: gv, preferredVersion: gv[0] };
-}
-
-interface Route {
-  r: ResourceDef;
-  namespace?: string;
-  name?: string;
-  subresource?: string;
-  watchPath: boolean;
-}
 
 /** Express handler mounting the whole API. */
 export function mountKubernetesApi(
@@ -307,90 +82,62 @@ export function mountKubernetesApi(
     return m;
   };
 
-  const serveWatch = (
+  /** Answers with a Table when the client asked for one first; false otherwise. */
+  const sendTable = (
     req: Request,
     res: Response,
     r: ResourceDef,
-    namespace: string | undefined,
-    name: string | undefined,
-  ): void => {
-    const timeoutParam = query(req, 'timeoutSeconds');
-    const timeoutSeconds =
-      timeoutParam !== undefined && /^\d+$/.test(timeoutParam)
-        ? Number(timeoutParam)
-        : opts.defaultWatchTimeoutSeconds;
-    const bookmarks = query(req, 'allowWatchBookmarks') === 'true';
-    // WatchList (sendInitialEvents): the current state first, then a bookmark
-    // annotated k8s.io/initial-events-end.
-    const initialEvents = query(req, 'sendInitialEvents') === 'true';
-    let fieldSelector = query(req, 'fieldSelector');
-    if (name) {
-      fieldSelector = [fieldSelector, `metadata.name=${name}`]
-        .filter(Boolean)
-        .join(',');
-    }
-    let ended = false;
-    res.status(200);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-cache, private');
-    const write = (type: string, object: unknown) => {
-      if (!ended) {
-        res.write(`${JSON.stringify({ type, object })}\n`);
-      }
-    };
-    const stop = api.watch(
-      r,
-      {
-        namespace,
-        labelSelector: query(req, 'labelSelector'),
-        fieldSelector,
-        resourceVersion: initialEvents
-          ? undefined
-          : query(req, 'resourceVersion'),
-      },
-      write,
+    items: KubeObject[],
+    listMeta: Obj,
+  ): boolean => {
+    const v = wantsTable(req.headers.accept);
+    if (!v) return false;
+    const table = toTable(r, items, listMeta, {
+      includeObject: query(req, 'includeObject'),
+      apiVersion: v,
+    });
+    send(
+      req,
+      res,
+      200,
+      table,
+      [],
+      TABLE_CONTENT_TYPE.replace('v=v1', `v=${v}`),
     );
-    if (!stop) {
-      ended = true;
-      res.end();
-      return;
+    return true;
+  };
+  const getOne = (
+    req: Request,
+    res: Response,
+    r: ResourceDef,
+    o: KubeObject,
+  ) => {
+    if (
+      !sendTable(req, res, r, [o], {
+        resourceVersion: o.metadata.resourceVersion,
+      })
+    ) {
+      send(req, res, 200, o);
     }
-    if (initialEvents && bookmarks) {
-      write('BOOKMARK', {
-        kind: r.kind,
-        apiVersion: apiVersionOf(r),
-        metadata: {
-          resourceVersion: String(api.store.resourceVersion),
-          annotations: { 'k8s.io/initial-events-end': 'true' },
-        },
-      });
-    }
-    if (!res.headersSent) {
-      res.flushHeaders();
-    }
-    const bookmark = () =>
-      write('BOOKMARK', {
-        kind: r.kind,
-        apiVersion: apiVersionOf(r),
-        metadata: { resourceVersion: String(api.store.resourceVersion) },
-      });
-    const bookmarkTimer = bookmarks
-      ? setInterval(bookmark, opts.bookmarkIntervalMs)
-      : undefined;
-    const timeoutTimer = setTimeout(() => {
-      if (bookmarks) bookmark();
-      finish();
-    }, timeoutSeconds * 1000);
-    function finish() {
-      if (ended) return;
-      ended = true;
-      // checked above; hoisted declarations don't keep the narrowing
-      stop!();
-      clearTimeout(timeoutTimer);
-      if (bookmarkTimer) clearInterval(bookmarkTimer);
-      res.end();
-    }
-    res.on('close', finish);
+  };
+  /** Aggregated discovery for `/api` and `/apis` when the Accept header asks for it. */
+  const sendAggregated = (
+    req: Request,
+    res: Response,
+    core: boolean,
+  ): boolean => {
+    const v = discoveryVersion(req.headers.accept);
+    if (!v) return false;
+    res.setHeader('Vary', 'Accept');
+    send(
+      req,
+      res,
+      200,
+      aggregatedDiscovery(registry, core, v),
+      [],
+      `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`,
+    );
+    return true;
   };
 
   const dispatch = (req: Request, res: Response, route: Route): void => {
@@ -404,7 +151,7 @@ export function mountKubernetesApi(
       switch (req.method) {
         case 'GET': {
           if (watching) {
-            serveWatch(req, res, r, namespace, undefined);
+            serveWatch(api, opts, req, res, r, namespace, undefined);
             return;
           }
           const list = api.list(r, listOptions(req, namespace));
@@ -412,6 +159,7 @@ export function mountKubernetesApi(
           if (list.continue) metadata.continue = list.continue;
           if (list.remainingItemCount !== undefined)
             metadata.remainingItemCount = list.remainingItemCount;
+          if (sendTable(req, res, r, list.items, metadata)) return;
           send(req, res, 200, {
             kind: r.listKind,
             apiVersion: apiVersionOf(r),
@@ -463,10 +211,10 @@ export function mountKubernetesApi(
       switch (req.method) {
         case 'GET':
           if (watching) {
-            serveWatch(req, res, r, namespace, name);
+            serveWatch(api, opts, req, res, r, namespace, name);
             return;
           }
-          send(req, res, 200, api.get(r, namespace, name));
+          getOne(req, res, r, api.get(r, namespace, name));
           return;
         case 'PUT': {
           const result = api.update(
@@ -509,7 +257,7 @@ export function mountKubernetesApi(
     if (subresource === 'status' && r.statusSubresource) {
       switch (req.method) {
         case 'GET':
-          send(req, res, 200, api.get(r, namespace, name));
+          getOne(req, res, r, api.get(r, namespace, name));
           return;
         case 'PUT': {
           if (r.readOnly) throw statusErrors.methodNotAllowed();
@@ -607,6 +355,17 @@ export function mountKubernetesApi(
       res.status(200).type('text/plain').send('ok');
       return;
     }
+    if (segs[0] === 'openapi') {
+      if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+      serveOpenApi(
+        req,
+        res,
+        registry,
+        segs.slice(1),
+        SERVER_VERSION.gitVersion,
+      );
+      return;
+    }
     let group: string;
     let version: string | undefined;
     let rest: string[];
@@ -616,6 +375,7 @@ export function mountKubernetesApi(
       rest = segs.slice(2);
       if (!version) {
         if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+        if (sendAggregated(req, res, true)) return;
         send(req, res, 200, {
           kind: 'APIVersions',
           versions: ['v1'],
@@ -628,6 +388,7 @@ export function mountKubernetesApi(
     } else if (segs[0] === 'apis') {
       if (segs.length === 1) {
         if (req.method !== 'GET') throw statusErrors.methodNotAllowed();
+        if (sendAggregated(req, res, false)) return;
         send(req, res, 200, {
           kind: 'APIGroupList',
           apiVersion: 'v1',
@@ -719,45 +480,4 @@ export function mountKubernetesApi(
       );
     }
   });
-}
-
-function parseRoute(
-  registry: ResourceRegistry,
-  group: string,
-  version: string,
-  parts: string[],
-): Route | undefined {
-  let rest = parts;
-  let watchPath = false;
-  if (rest[0] === 'watch') {
-    watchPath = true;
-    rest = rest.slice(1);
-  }
-  let namespace: string | undefined;
-  const namespaceSub =
-    group === '' &&
-    rest.length === 3 &&
-    ['status', 'finalize'].includes(rest[2]);
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSub) {
-    namespace = rest[1];
-    rest = rest.slice(2);
-  }
-  if (rest.length === 0 || rest.length > 3) {
-    return undefined;
-  }
-  const [plural, name, subresource] = rest;
-  const r = registry.byPlural(group, version, plural);
-  if (!r) {
-    return undefined;
-  }
-  if (namespace !== undefined && !r.namespaced) {
-    return undefined;
-  }
-  if (namespace === undefined && r.namespaced && name !== undefined) {
-    return undefined;
-  }
-  if (watchPath && subresource) {
-    return undefined;
-  }
-  return { r, namespace, name, subresource, watchPath };
 }

@@ -11,6 +11,7 @@ import yaml from 'js-yaml';
 import { RunningEmulator, startEmulatorServer } from '../shared/server';
 import { KubeApi } from './api';
 import { ControllerOptions, SimulatedControllers } from './controllers';
+import { SelfSignedCert, selfSignedCert } from './tls';
 import { mountKubernetesApi } from './http';
 import {
   KubeObject,
@@ -52,6 +53,13 @@ export interface KubernetesEmulatorOptions {
   defaultWatchTimeoutSeconds?: number;
   /** Objects to seed before serving (see `seed`). */
   seed?: object[];
+  /**
+   * Also serve HTTPS on a second port with a throw-away self-signed
+   * certificate (needs the openssl CLI): kubectl sends its bearer token only
+   * over TLS. See `tlsUrl` and `kubectlConfigYaml`. `'if-available'`
+   * serves plain HTTP only when openssl is missing.
+   */
+  tls?: boolean | 'if-available';
 }
 
 /** Shape accepted by `KubeConfig.loadFromOptions` of @kubernetes/client-node. */
@@ -113,6 +121,10 @@ export interface KubernetesEmulator extends RunningEmulator {
   kubeconfig(namespace?: string): KubeconfigOptions;
   /** A kubeconfig file's content. */
   kubeconfigYaml(namespace?: string): string;
+  /** With `tls`: the HTTPS endpoint, e.g. `https://127.0.0.1:39124`. */
+  tlsUrl?: string;
+  /** With `tls`: a kubeconfig for kubectl on the HTTPS endpoint, trusting the emulator's certificate. */
+  kubectlConfigYaml(namespace?: string): string;
   /** Polls `probe` (sync or async) every 10 ms until it returns a truthy value (default timeout 5 s). */
   waitFor<T>(
     probe: () =>
@@ -137,6 +149,18 @@ export async function startKubernetesEmulator(
 ): Promise<KubernetesEmulator> {
   const token = options.token ?? randomHex(40);
   const registry = new ResourceRegistry();
+  let tlsCert: SelfSignedCert | undefined;
+  try {
+    tlsCert = options.tls ? selfSignedCert() : undefined;
+  } catch (e) {
+    if (options.tls !== 'if-available') {
+      throw new Error(
+        `kubernetes emulator: no certificate for { tls: true } (is the openssl CLI installed?): ${
+          (e as Error).message
+        }`,
+      );
+    }
+  }
   const store = new ObjectStore({ historyLimit: options.watchHistorySize });
   const api = new KubeApi(store, registry);
   let address = '127.0.0.1';
@@ -154,7 +178,7 @@ export async function startKubernetesEmulator(
         },
         () => address,
       ),
-    { port: options.port },
+    { port: options.port, tls: tlsCert },
   );
   address = `127.0.0.1:${server.port}`;
 
@@ -322,6 +346,37 @@ export async function startKubernetesEmulator(
       api.podLogs.set(`${namespace}/${name}`, text);
     },
     kubeconfig,
+    tlsUrl: server.tlsUrl,
+    kubectlConfigYaml(namespace = 'default') {
+      if (!server.tlsUrl || !tlsCert) {
+        throw new Error(
+          'kubernetes emulator: kubectlConfigYaml needs the emulator started with { tls: true }',
+        );
+      }
+      return yaml.dump({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'emulator',
+            cluster: {
+              server: server.tlsUrl,
+              'certificate-authority-data': Buffer.from(tlsCert.cert).toString(
+                'base64',
+              ),
+            },
+          },
+        ],
+        users: [{ name: 'emulator', user: { token } }],
+        contexts: [
+          {
+            name: 'emulator',
+            context: { cluster: 'emulator', user: 'emulator', namespace },
+          },
+        ],
+        'current-context': 'emulator',
+      });
+    },
     kubeconfigYaml(namespace = 'default') {
       return yaml.dump({
         apiVersion: 'v1',

@@ -98,6 +98,19 @@ async function main() {
       ),
       { mode: 0o600 },
     );
+    if (sandbox.kubernetes.tlsUrl) {
+      fs.writeFileSync(
+        path.join(dir, 'kubeconfig'),
+        sandbox.kubernetes.kubectlConfigYaml('kubeai'),
+        { mode: 0o600 },
+      );
+      log(
+        `kubectl against the sandbox: KUBECONFIG=${path.join(
+          dir,
+          'kubeconfig',
+        )} kubectl get models,nodes`,
+      );
+    }
     configFiles.push(file);
     log(
       `sandbox location 'local': Kubernetes API ${sandbox.kubernetes.url}, Bifrost ${sandbox.bifrost.url}, Odoo ${sandbox.odoo.url}`,

@@ -59,6 +59,8 @@ export async function startSandbox(
 
   const kubernetes = await startKubernetesEmulator({
     token: kubeToken,
+    // HTTPS too, so that kubectl (which sends tokens only over TLS) works.
+    tls: 'if-available',
     controller: {
       modelReadyDelayMs: options.modelReadyDelayMs ?? 3000,
     },

@@ -7,6 +7,7 @@ import express from 'express';
 import type { Express } from 'express';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'node:http';
+import https from 'node:https';
 import { FaultInjector, FaultSpec } from './faults';
 
 export interface RunningEmulator {
@@ -14,6 +15,8 @@ export interface RunningEmulator {
   url: string;
   port: number;
   faults: FaultInjector;
+  /** With `ListenOptions.tls`: the same app over HTTPS, e.g. `https://127.0.0.1:39124`. */
+  tlsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,11 @@ export interface ListenOptions {
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
   host?: string;
+  /**
+   * Also serve the app over HTTPS on a second free port (PEM key and
+   * certificate): some real clients only send credentials over TLS.
+   */
+  tls?: { key: string; cert: string };
 }
 
 /**
@@ -67,17 +75,37 @@ export async function startEmulatorServer(
     socket.on('close', () => sockets.delete(socket));
   });
   const { port } = server.address() as AddressInfo;
+  let tlsServer: https.Server | undefined;
+  if (options.tls) {
+    const created = https.createServer(options.tls, app);
+    tlsServer = await new Promise<https.Server>((resolve, reject) => {
+      created.listen(0, host, () => resolve(created));
+      created.on('error', reject);
+    });
+    tlsServer.on('connection', socket => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+  }
+  const tlsPort = (tlsServer?.address() as AddressInfo | null)?.port;
   return {
     url: `http://${host}:${port}`,
     port,
     faults,
+    tlsUrl: tlsPort ? `https://${host}:${tlsPort}` : undefined,
     close: () =>
       new Promise<void>(resolve => {
         faults.releaseHanging();
         for (const socket of sockets) {
           socket.destroy();
         }
-        server.close(() => resolve());
+        let open = tlsServer ? 2 : 1;
+        const done = () => {
+          open -= 1;
+          if (open === 0) resolve();
+        };
+        server.close(done);
+        tlsServer?.close(done);
       }),
   };
 }
