@@ -44,7 +44,7 @@ export async function createRouter(options: {
 
   router.get('/locations', async (req, res) => {
     await authorize(req);
-    res.json(locationInfo.list());
+    res.json(await locationInfo.listLive());
   });
 
   router.get('/models', async (req, res) => {

@@ -72,8 +72,14 @@ export type ModelEntitySpec = {
   features: string[];
   /** `<profile>:<count>` as in the CR. */
   resourceProfile?: string;
-  /** GPUs (accelerators) per replica: the profile count, 0 for `cpu*` profiles. */
+  /**
+   * GPUs (accelerators) per replica: the `<vendor>/gpu` resources of the
+   * profile the location's KubeAI defines, times the count. Absent when the
+   * profiles could not be read or the profile is not defined there.
+   */
   gpuCount?: number;
+  /** The rest of the KubeAI Model spec (no env values or file contents). */
+  kubeai?: ModelKubeAiSpec;
   cacheProfile?: string;
   replicas: { desired: number; ready: number; min?: number; max?: number };
   status: 'Ready' | 'Scaling' | 'ScaledToZero';
@@ -91,4 +97,36 @@ export type ModelEntitySpec = {
   /** The id the model has in the OpenRouter listing. */
   openRouterId?: string;
   supportedFeatures?: string[];
+};
+
+/**
+ * KubeAI Model spec fields beyond the summary's. File contents and env values
+ * are left out (they may be large or hold credentials): paths and names only.
+ */
+export type ModelKubeAiSpec = {
+  /** LoRA adapters; clients address each as `id` = `<model>_<name>`. */
+  adapters?: Array<{ name: string; url: string; id: string }>;
+  image?: string;
+  args?: string[];
+  envNames?: string[];
+  envFrom?: Array<Record<string, unknown>>;
+  files?: Array<{ path: string; bytes: number }>;
+  autoscaling: {
+    /** `autoscalingDisabled`: spec.replicas is then set by hand, else by KubeAI. */
+    disabled: boolean;
+    targetRequests?: number;
+    scaleDownDelaySeconds?: number;
+  };
+  loadBalancing?: {
+    strategy?: 'LeastLoad' | 'PrefixHash';
+    prefixHash?: {
+      meanLoadFactor?: number;
+      replication?: number;
+      prefixCharLength?: number;
+    };
+  };
+  priorityClassName?: string;
+  owner?: string;
+  /** `status.cache.loaded` of a Model with a cacheProfile. */
+  cacheLoaded?: boolean;
 };

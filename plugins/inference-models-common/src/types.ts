@@ -2,7 +2,7 @@ import type {
   LocationError,
   LocationListResponse,
 } from '@internal/backstage-plugin-inference-common';
-import type { ModelEntityPricing } from './entities';
+import type { ModelEntityPricing, ModelKubeAiSpec } from './entities';
 
 export type { LocationError };
 
@@ -14,9 +14,11 @@ export type ModelSummary = {
   url: string;
   features: string[];
   resourceProfile?: string;
-  /** GPUs per replica from `<profile>:<count>`; 0 for `cpu*` profiles. */
+  /** GPUs per replica from the profile the location's KubeAI defines. */
   gpuCount?: number;
   cacheProfile?: string;
+  /** The rest of the KubeAI Model spec (no env values or file contents). */
+  kubeai?: ModelKubeAiSpec;
   replicas: {
     desired: number;
     ready: number;
@@ -55,8 +57,13 @@ export type ModelListResponse = LocationListResponse<ModelSummary> & {
 export type ResourceProfileInfo = {
   name: string;
   title: string;
-  /** The profile schedules GPUs (the count is GPUs per replica). */
+  /** The profile schedules GPUs. */
   gpu: boolean;
+  /**
+   * GPUs one unit of the profile schedules (its `<vendor>/gpu` resources in
+   * the location's KubeAI config); GPUs per replica = gpus x count.
+   */
+  gpus?: number;
 };
 
 /** A configured location, for pickers (`GET /locations`). */

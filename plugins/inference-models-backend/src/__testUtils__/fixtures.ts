@@ -13,6 +13,7 @@ import {
 } from '@backstage/catalog-model';
 import type {
   InferenceLocation,
+  KubeAiSystemConfig,
   ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 
@@ -96,4 +97,53 @@ export async function validateEntity(entity: Entity): Promise<void> {
   if (!(await validator.check(entity))) {
     throw new Error(`${entity.kind} validator did not accept the entity`);
   }
+}
+
+const gpuProfile = (resource: string, count = '1') => ({
+  imageName: 'nvidia-gpu',
+  limits: { [resource]: count },
+  requests: { [resource]: count },
+});
+
+/**
+ * The resource profiles of KubeAI v0.22.1's chart values
+ * (charts/kubeai/values.yaml), as its `kubeai-config` ConfigMap holds them.
+ */
+export function chartKubeAiConfig(): KubeAiSystemConfig {
+  return {
+    resourceProfiles: {
+      cpu: { imageName: 'cpu', requests: { cpu: 1, memory: '2Gi' } },
+      ...Object.fromEntries(
+        [
+          't4',
+          'l4',
+          'l40s',
+          'h100',
+          'gh200',
+          'a100-80gb',
+          'a100-40gb',
+          'a16',
+          'rtx4070-8gb',
+        ].map(g => [`nvidia-gpu-${g}`, gpuProfile('nvidia.com/gpu')]),
+      ),
+      'amd-gpu-mi300x': gpuProfile('amd.com/gpu'),
+    },
+    cacheProfiles: {},
+  };
+}
+
+/** The seeds' profiles (one GPU per unit) and their Longhorn cache profile. */
+export function seedsKubeAiConfig(): KubeAiSystemConfig {
+  return {
+    resourceProfiles: {
+      'nvidia-unlimited': gpuProfile('nvidia.com/gpu'),
+      'nvidia-older-unlimited': gpuProfile('nvidia.com/gpu'),
+      'amd-unlimited': gpuProfile('amd.com/gpu'),
+      'cpu-unlimited': { imageName: 'cpu' },
+      'cpu-avx2-unlimited': { imageName: 'cpu' },
+    },
+    cacheProfiles: {
+      storage: { sharedFilesystem: { storageClassName: 'longhorn' } },
+    },
+  };
 }

@@ -248,6 +248,21 @@ describe('inference:model:* actions: 1,000 generated inputs each', () => {
         .map(m => [m.metadata.name, m.metadata.annotations, m.spec]),
     );
 
+  /**
+   * The snapshot once KubeAI's controller has finished reacting to the
+   * previous input (feature labels, spec.replicas, a cache finalizer going):
+   * it writes to Models after the actions do, as the real one does.
+   */
+  async function settled(): Promise<string> {
+    let last = snapshot();
+    for (;;) {
+      await new Promise(r => setTimeout(r, 5));
+      const next = snapshot();
+      if (next === last) return next;
+      last = next;
+    }
+  }
+
   async function check(
     action: (typeof actions)[number],
     arbitrary: fc.Arbitrary<JsonObject>,
@@ -260,7 +275,7 @@ describe('inference:model:* actions: 1,000 generated inputs each', () => {
     };
     await fc.assert(
       fc.asyncProperty(arbitrary, fc.boolean(), async (input, isDryRun) => {
-        const before = snapshot();
+        const before = await settled();
         const { errors } = validate(input, action.schema!.input as Schema);
         let outcome: Outcome = 'schema';
         if (errors.length === 0) {

@@ -106,10 +106,14 @@ describe('inference:model:* actions', () => {
     description: 'test model',
   };
 
-  afterEach(() => {
+  afterEach(async () => {
     for (const name of ['test-qwen', 'test-other']) {
       sandbox.kubernetes.delete('kubeai.org/v1', 'Model', 'kubeai', name);
     }
+    // A Model with a cacheProfile goes only once KubeAI evicted its cache.
+    await sandbox.kubernetes.waitFor(
+      () => !model('test-qwen') && !model('test-other'),
+    );
   });
 
   it('creates the Model CR with a valid listing, outputs and refreshes', async () => {
@@ -334,10 +338,12 @@ describe('inference:model:* actions', () => {
       replicas: 2,
     });
     await scale.handler(ctx);
+    // A pin turns KubeAI's autoscaler off, else it would rewrite replicas.
     expect(model('test-qwen')!.spec).toMatchObject({
       minReplicas: 0,
       maxReplicas: 4,
       replicas: 2,
+      autoscalingDisabled: true,
     });
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
 
@@ -349,7 +355,9 @@ describe('inference:model:* actions', () => {
         maxReplicas: 4,
       }),
     );
-    expect(model('test-qwen')!.spec.replicas).toBeUndefined();
+    // Unpinned: autoscaling on again, replicas left to KubeAI (within bounds).
+    expect(model('test-qwen')!.spec.autoscalingDisabled).toBeUndefined();
+    expect(model('test-qwen')!.spec.replicas).toBe(2);
 
     await expect(
       scale.handler(

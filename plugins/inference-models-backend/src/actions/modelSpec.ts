@@ -6,6 +6,9 @@ import {
   type OpenRouterListing,
 } from '@internal/backstage-plugin-inference-models-common';
 import type { ModelResource } from '@internal/backstage-plugin-inference-node';
+import { validateKubeAiFields, withCrdDefaults } from './kubeaiRules';
+
+export { validateProfiles, withCrdDefaults } from './kubeaiRules';
 import Decimal from 'decimal.js';
 
 /** Exact decimal arithmetic: prices never go through binary floats. */
@@ -69,7 +72,15 @@ export interface CreateModelInput {
   replicas?: number;
   args?: string[];
   env?: Record<string, string>;
+  envFrom?: ModelResource['spec']['envFrom'];
   cacheProfile?: string;
+  image?: string;
+  adapters?: ModelResource['spec']['adapters'];
+  files?: ModelResource['spec']['files'];
+  targetRequests?: number;
+  scaleDownDelaySeconds?: number;
+  loadBalancing?: ModelResource['spec']['loadBalancing'];
+  priorityClassName?: string;
   promptPricePer1M: string | number;
   completionPricePer1M: string | number;
   contextLength: number;
@@ -152,6 +163,15 @@ export function validateModelTransition(
       `cacheProfile: cannot change from ${before.cacheProfile} (KubeAI: cacheProfile is immutable)`,
     );
   }
+  const replication = (s: ModelResource['spec']) =>
+    withCrdDefaults(s).loadBalancing.prefixHash.replication;
+  if (replication(after) !== replication(before)) {
+    throw new InputError(
+      `loadBalancing.prefixHash.replication: cannot change from ${replication(
+        before,
+      )} (KubeAI: replication is immutable)`,
+    );
+  }
 }
 
 /**
@@ -214,6 +234,7 @@ export function validateModelSpec(
   if (scheme === 'ollama' && spec.engine !== 'OLlama') {
     throw new InputError('engine: ollama:// sources need engine OLlama');
   }
+  validateKubeAiFields(spec);
 }
 
 /** The Model CR for a create input, validated; `created` is unix seconds. */
@@ -242,10 +263,28 @@ export function buildModel(
     resourceProfile: `${input.resourceProfile}:${gpuCount}`,
     minReplicas: input.minReplicas ?? 0,
     maxReplicas: input.maxReplicas ?? 1,
-    ...(input.replicas !== undefined ? { replicas: input.replicas } : {}),
+    // A fixed replica count needs autoscaling off: KubeAI's autoscaler owns
+    // spec.replicas otherwise.
+    ...(input.replicas !== undefined
+      ? { replicas: input.replicas, autoscalingDisabled: true }
+      : {}),
     ...(input.args?.length ? { args: input.args } : {}),
     ...(input.env && Object.keys(input.env).length ? { env: input.env } : {}),
+    ...(input.envFrom?.length ? { envFrom: input.envFrom } : {}),
     ...(input.cacheProfile ? { cacheProfile: input.cacheProfile } : {}),
+    ...(input.image ? { image: input.image } : {}),
+    ...(input.adapters?.length ? { adapters: input.adapters } : {}),
+    ...(input.files?.length ? { files: input.files } : {}),
+    ...(input.targetRequests !== undefined
+      ? { targetRequests: input.targetRequests }
+      : {}),
+    ...(input.scaleDownDelaySeconds !== undefined
+      ? { scaleDownDelaySeconds: input.scaleDownDelaySeconds }
+      : {}),
+    ...(input.loadBalancing ? { loadBalancing: input.loadBalancing } : {}),
+    ...(input.priorityClassName
+      ? { priorityClassName: input.priorityClassName }
+      : {}),
   };
   validateModelSpec(input.name, spec);
 
@@ -330,18 +369,33 @@ function deepEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Spec fields the create action owns; others are server defaults. */
-const OWNED_SPEC = [
+/**
+ * Spec fields the create action owns. `replicas` is owned only when pinned
+ * (autoscalingDisabled); otherwise KubeAI's controller and autoscaler write
+ * it. Fields with CRD defaults are compared through `withCrdDefaults`.
+ */
+export const OWNED_SPEC = [
   'url',
   'engine',
   'features',
   'resourceProfile',
   'minReplicas',
   'maxReplicas',
-  'replicas',
   'args',
   'env',
+  'envFrom',
   'cacheProfile',
+  'image',
+  'adapters',
+  'files',
+  'priorityClassName',
+] as const;
+
+const DEFAULTED_SPEC = [
+  'targetRequests',
+  'scaleDownDelaySeconds',
+  'autoscalingDisabled',
+  'loadBalancing',
 ] as const;
 
 /**
@@ -356,6 +410,19 @@ export function modelDifferences(
   const diffs: string[] = OWNED_SPEC.filter(
     k => !deepEqual(existing.spec?.[k], desired.spec[k]),
   ).map(k => `spec.${k}`);
+  const before = withCrdDefaults(existing.spec ?? ({} as any));
+  const after = withCrdDefaults(desired.spec);
+  diffs.push(
+    ...DEFAULTED_SPEC.filter(k => !deepEqual(before[k], after[k])).map(
+      k => `spec.${k}`,
+    ),
+  );
+  if (
+    desired.spec.autoscalingDisabled &&
+    existing.spec?.replicas !== desired.spec.replicas
+  ) {
+    diffs.push('spec.replicas');
+  }
   const listing = (m: ModelResource) => {
     try {
       const { created: _created, ...rest } = JSON.parse(

@@ -129,9 +129,10 @@ describe('InferenceModelsEntityProvider', () => {
     }) as ModelResource[];
     expect(models).toHaveLength(8);
     const local = locations.get('local');
+    const kubeai = await locations.kubeAi('local').getSystemConfig();
     expect(applied.map(e => e.entity)).toEqual([
       ...toLocationEntities(local, { owner }),
-      ...models.map(m => toModelEntity(local, m, { owner })),
+      ...models.map(m => toModelEntity(local, m, { owner, kubeai })),
     ]);
     expect(applied.map(e => stringifyEntityRef(e.entity)).sort()).toEqual([
       'api:local/gateway',

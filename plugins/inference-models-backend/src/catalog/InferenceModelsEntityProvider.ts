@@ -18,6 +18,7 @@ import type {
 import { providerLocationKey } from '../mapping/common';
 import { toLocationEntities } from '../mapping/toLocationEntities';
 import { toModelEntity } from '../mapping/toModelEntity';
+import { kubeAiConfigOrUndefined } from '../services/kubeaiConfig';
 
 /** What one refresh applied. */
 export type RefreshResult = {
@@ -115,12 +116,16 @@ export class InferenceModelsEntityProvider implements EntityProvider {
         }: the catalog has not connected provider ${this.getProviderName()} yet`,
       );
     }
-    const models = await locations.kubeAi(location.name).listModels();
+    const kube = locations.kubeAi(location.name);
+    const [models, kubeai] = await Promise.all([
+      kube.listModels(),
+      kubeAiConfigOrUndefined(kube),
+    ]);
 
     const entities: Entity[] = [...toLocationEntities(location, { owner })];
     for (const model of models) {
       try {
-        const entity = toModelEntity(location, model, { owner });
+        const entity = toModelEntity(location, model, { owner, kubeai });
         validateEnvelope(entity);
         entities.push(entity);
       } catch (error) {

@@ -1,4 +1,5 @@
 import {
+  chartKubeAiConfig,
   kubeAiCatalogModels,
   testLocation,
   validateEntity,
@@ -11,6 +12,7 @@ describe("KubeAI's model catalog", () => {
   const models = kubeAiCatalogModels();
   const location = testLocation();
   const owner = 'group:default/inference-admins';
+  const kubeai = chartKubeAiConfig();
 
   it('has every entry of the chart', () => {
     expect(models).toHaveLength(56);
@@ -19,7 +21,7 @@ describe("KubeAI's model catalog", () => {
   it.each(models.map(m => [m.metadata.name, m] as const))(
     '%s maps to a valid ai-model entity',
     async (name, model) => {
-      const entity = toModelEntity(location, model, { owner });
+      const entity = toModelEntity(location, model, { owner, kubeai });
       await validateEntity(entity);
       expect(entity.metadata).toMatchObject({ name, namespace: 'stalpeni' });
       expect(entity.spec).toMatchObject({
@@ -31,22 +33,36 @@ describe("KubeAI's model catalog", () => {
         replicas: { desired: model.spec.minReplicas, ready: 0 },
       });
       const [profile, count] = model.spec.resourceProfile!.split(':');
-      expect(entity.spec!.gpuCount).toBe(
-        profile.startsWith('cpu') ? 0 : Number(count),
-      );
-      // None carries an OpenRouter annotation: that is the only warning.
+      const defined = profile in kubeai.resourceProfiles;
+      // GPUs come from the profile's definition times the count: one per
+      // unit for the chart's GPU profiles, none for `cpu`.
+      let expected: number | undefined;
+      if (defined) expected = profile === 'cpu' ? 0 : Number(count);
+      expect(entity.spec!.gpuCount).toBe(expected);
+      // None carries an OpenRouter annotation; the chart's values define no
+      // TPU profile (those come with the GKE values).
+      const warnings = [
+        'annotation openrouter.ai/json is missing',
+        ...(defined
+          ? []
+          : [
+              `spec.resourceProfile: location's KubeAI defines no profile '${profile}', so no Pod starts`,
+            ]),
+      ];
       expect(
         entity.metadata.annotations!['inference.bros/validation-warning'],
-      ).toBe('annotation openrouter.ai/json is missing');
-      expect(toModelSummary('stalpeni', model).warnings).toEqual([
-        'annotation openrouter.ai/json is missing',
-      ]);
+      ).toBe(warnings.join('; '));
+      expect(toModelSummary('stalpeni', model, kubeai).warnings).toEqual(
+        warnings,
+      );
     },
   );
 
   it('maps engine and feature names to valid tags', () => {
     const tags = new Set(
-      models.flatMap(m => toModelEntity(location, m, { owner }).metadata.tags),
+      models.flatMap(
+        m => toModelEntity(location, m, { owner, kubeai }).metadata.tags,
+      ),
     );
     expect([...tags].sort()).toEqual([
       'faster-whisper',
@@ -65,7 +81,10 @@ describe("KubeAI's model catalog", () => {
 
   it('derives the Hugging Face repository from hf:// URLs only', () => {
     const byName = new Map(
-      models.map(m => [m.metadata.name, toModelEntity(location, m, { owner })]),
+      models.map(m => [
+        m.metadata.name,
+        toModelEntity(location, m, { owner, kubeai }),
+      ]),
     );
     expect(
       byName.get('qwen2-500m-instruct-llamacpp-cpu')!.spec!.huggingFaceId,
@@ -79,7 +98,7 @@ describe("KubeAI's model catalog", () => {
   });
 
   it('the entity check rejects what the catalog would reject', async () => {
-    const entity = toModelEntity(location, models[0], { owner });
+    const entity = toModelEntity(location, models[0], { owner, kubeai });
     await expect(
       validateEntity({
         ...entity,

@@ -1,5 +1,6 @@
 import type { ModelResource } from '@internal/backstage-plugin-inference-node';
 import {
+  seedsKubeAiConfig,
   readmeModel,
   readmeOllamaModel,
   testLocation,
@@ -9,6 +10,7 @@ import { toModelEntity } from './toModelEntity';
 
 const location = testLocation();
 const owner = 'group:default/inference-admins';
+const kubeai = seedsKubeAiConfig();
 
 function withAnnotation(raw: string | undefined): ModelResource {
   const model = readmeModel();
@@ -32,7 +34,7 @@ function withListing(patch: (listing: any) => void): ModelResource {
 describe('toModelEntity', () => {
   it("maps the README's vLLM Model to the full ai-model entity", async () => {
     const model = readmeModel();
-    const entity = toModelEntity(location, model, { owner });
+    const entity = toModelEntity(location, model, { owner, kubeai });
     expect(entity).toEqual({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
@@ -74,6 +76,15 @@ describe('toModelEntity', () => {
         features: ['TextGeneration'],
         resourceProfile: 'nvidia-older-unlimited:1',
         gpuCount: 1,
+        kubeai: {
+          args: [
+            '--gpu-memory-utilization=0.85',
+            '--dtype=half',
+            '--enforce-eager',
+            '--max-model-len=2048',
+          ],
+          autoscaling: { disabled: false },
+        },
         cacheProfile: 'storage',
         replicas: { desired: 1, ready: 0, min: 1, max: 1 },
         status: 'Scaling',
@@ -100,7 +111,10 @@ describe('toModelEntity', () => {
   });
 
   it("maps the README's Ollama variant", async () => {
-    const entity = toModelEntity(location, readmeOllamaModel(), { owner });
+    const entity = toModelEntity(location, readmeOllamaModel(), {
+      owner,
+      kubeai,
+    });
     expect(entity.metadata.tags).toEqual(['ollama', 'text-generation']);
     expect(entity.metadata.annotations).not.toHaveProperty(
       'inference.bros/validation-warning',
@@ -132,15 +146,43 @@ describe('toModelEntity', () => {
     });
   });
 
-  it('counts no GPU for cpu profiles and the count otherwise', () => {
-    const gpus = (resourceProfile: string) => {
+  describe('GPUs per replica, from the profile the location defines', () => {
+    // KubeAI multiplies the profile's requests/limits by the count
+    // (model_controller.go getModelConfig); the name says nothing.
+    const profiles = {
+      resourceProfiles: {
+        'nvidia-unlimited': { limits: { 'nvidia.com/gpu': '1' } },
+        'cpu-with-gpu': { requests: { 'nvidia.com/gpu': '2', cpu: '4' } },
+        'nvidia-cpu-only': { requests: { cpu: '8' } },
+        'amd-unlimited': { limits: { 'amd.com/gpu': '2' } },
+      },
+      cacheProfiles: {},
+    };
+    const mapped = (resourceProfile: string, config?: typeof profiles) => {
       const model = readmeModel();
       model.spec.resourceProfile = resourceProfile;
-      return toModelEntity(location, model, { owner }).spec!.gpuCount;
+      return toModelEntity(location, model, { owner, kubeai: config });
     };
-    expect(gpus('cpu-avx2-unlimited:1')).toBe(0);
-    expect(gpus('nvidia-unlimited:2')).toBe(2);
-    expect(gpus('amd-unlimited:4')).toBe(4);
+    it.each([
+      ['nvidia-unlimited:2', 2],
+      ['cpu-with-gpu:1', 2],
+      ['nvidia-cpu-only:3', 0],
+      ['amd-unlimited:4', 8],
+    ])('%s has %i GPUs per replica', (profile, gpus) => {
+      expect(mapped(profile, profiles).spec!.gpuCount).toBe(gpus);
+    });
+    it('warns about a profile the location does not define (no Pod would start)', () => {
+      const entity = mapped('nvidia-older-unlimited:1', profiles);
+      expect(entity.spec!.gpuCount).toBeUndefined();
+      expect(
+        entity.metadata.annotations!['inference.bros/validation-warning'],
+      ).toContain(
+        "spec.resourceProfile: location's KubeAI defines no profile 'nvidia-older-unlimited'",
+      );
+    });
+    it('leaves the GPU count unknown when the profiles could not be read', () => {
+      expect(mapped('nvidia-unlimited:2').spec!.gpuCount).toBeUndefined();
+    });
   });
 
   it('falls back to the location country and the URL for Hugging Face', () => {
@@ -160,7 +202,7 @@ describe('toModelEntity', () => {
 
   describe('with a missing or malformed annotation', () => {
     const warningOf = (model: ModelResource) => {
-      const entity = toModelEntity(location, model, { owner });
+      const entity = toModelEntity(location, model, { owner, kubeai });
       return {
         entity,
         warning:

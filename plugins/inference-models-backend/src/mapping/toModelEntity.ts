@@ -6,7 +6,10 @@ import {
   managedByAnnotations,
   type MappingLocation,
 } from './common';
-import type { ModelResource } from '@internal/backstage-plugin-inference-node';
+import type {
+  KubeAiSystemConfig,
+  ModelResource,
+} from '@internal/backstage-plugin-inference-node';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_MODEL_CR,
@@ -23,6 +26,8 @@ import { readModelFacts } from './modelFacts';
 export interface ModelEntityOptions {
   /** Entity ref of the owner of every model entity. */
   owner: string;
+  /** The location's KubeAI system config (profiles), when it could be read. */
+  kubeai?: KubeAiSystemConfig;
 }
 
 const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
@@ -51,7 +56,7 @@ export function toModelEntity(
   model: ModelResource,
   options: ModelEntityOptions,
 ): Entity {
-  const facts = readModelFacts(model);
+  const facts = readModelFacts(model, options.kubeai);
   const { fields } = facts.listing;
   const crNamespace = model.metadata?.namespace ?? location.kubeaiNamespace;
 
@@ -81,6 +86,7 @@ export function toModelEntity(
     resourceProfile: facts.resourceProfile,
     gpuCount: facts.gpuCount,
     cacheProfile: facts.cacheProfile,
+    kubeai: facts.kubeai,
     replicas: facts.replicas,
     status: facts.status,
     pricing,

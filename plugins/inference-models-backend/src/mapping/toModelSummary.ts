@@ -1,4 +1,7 @@
-import type { ModelResource } from '@internal/backstage-plugin-inference-node';
+import type {
+  KubeAiSystemConfig,
+  ModelResource,
+} from '@internal/backstage-plugin-inference-node';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 import { readModelFacts } from './modelFacts';
 
@@ -6,8 +9,9 @@ import { readModelFacts } from './modelFacts';
 export function toModelSummary(
   location: string,
   model: ModelResource,
+  kubeai?: KubeAiSystemConfig,
 ): ModelSummary {
-  const facts = readModelFacts(model);
+  const facts = readModelFacts(model, kubeai);
   const { fields } = facts.listing;
   return {
     location,
@@ -18,6 +22,7 @@ export function toModelSummary(
     resourceProfile: facts.resourceProfile,
     gpuCount: facts.gpuCount,
     cacheProfile: facts.cacheProfile,
+    kubeai: facts.kubeai,
     replicas: facts.replicas,
     status: facts.status,
     createdAt: facts.createdAt,

@@ -1,6 +1,7 @@
 import type { ModelResource } from '@internal/backstage-plugin-inference-node';
 import { DECIMAL_STRING } from '@internal/backstage-plugin-inference-models-common';
 import {
+  seedsKubeAiConfig,
   readmeModel,
   readmeOllamaModel,
   testLocation,
@@ -32,6 +33,27 @@ const readmeListing = () =>
   JSON.parse(readmeModel().metadata.annotations!['openrouter.ai/json']);
 
 describe('toOpenRouterListing', () => {
+  it("leaves out Models whose profiles the location's KubeAI does not define (they never start)", () => {
+    const ok = readmeModel();
+    const unknown = model('unknown-profile', {
+      ...readmeListing(),
+      id: 'unknown-profile',
+    });
+    unknown.spec.resourceProfile = 'nvidia-h200:1';
+    const noCache = model('no-cache', { ...readmeListing(), id: 'no-cache' });
+    noCache.spec.cacheProfile = 'fast-nfs';
+    const kubeai = seedsKubeAiConfig();
+    const ids = (config?: typeof kubeai) =>
+      toOpenRouterListing(
+        testLocation(),
+        [ok, unknown, noCache],
+        config,
+      ).data.map(d => d.id);
+    expect(ids(kubeai)).toEqual([readmeListing().id]);
+    // Profiles unknown (ConfigMap unreadable): nothing is left out for it.
+    expect(ids()).toHaveLength(3);
+  });
+
   it("lists the README's Model exactly as its annotation says, in {data:[...]}", () => {
     expect(toOpenRouterListing(testLocation(), [readmeModel()])).toEqual({
       data: [readmeListing()],

@@ -72,3 +72,38 @@ describe('LocationInfoService', () => {
     ).toThrow('inference.models.resourceProfiles[0].name');
   });
 });
+
+describe('LocationInfoService.listLive', () => {
+  const kubeAi = (name: string) => ({
+    getSystemConfig: async () => {
+      if (name === 'pr') throw new Error('location pr: kubernetes: 403');
+      return {
+        resourceProfiles: {
+          'nvidia-unlimited': { limits: { 'nvidia.com/gpu': '2' } },
+          'cpu-unlimited': { requests: { cpu: '1' } },
+        },
+        cacheProfiles: {},
+      };
+    },
+  });
+  const live = { ...locations, kubeAi } as unknown as InferenceLocationsService;
+
+  it("offers the profiles each location's KubeAI defines, with their GPUs, else the configured ones", async () => {
+    const { items } = await new LocationInfoService(
+      live,
+      new ConfigReader({}),
+    ).listLive();
+    expect(items[0].resourceProfiles).toEqual([
+      { name: 'cpu-unlimited', title: 'Generic CPU', gpu: false, gpus: 0 },
+      {
+        name: 'nvidia-unlimited',
+        title: 'Modern NVIDIA GPUs (RTX 20xx+)',
+        gpu: true,
+        gpus: 2,
+      },
+    ]);
+    expect(items[1].resourceProfiles.map(p => p.name)).toEqual(
+      DEFAULT_RESOURCE_PROFILES.map(p => p.name),
+    );
+  });
+});

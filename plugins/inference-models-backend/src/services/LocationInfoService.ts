@@ -1,5 +1,9 @@
 import type { Config } from '@backstage/config';
-import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
+import {
+  profileAccelerators,
+  type InferenceLocationsService,
+} from '@internal/backstage-plugin-inference-node';
+import { kubeAiConfigOrUndefined } from './kubeaiConfig';
 import type {
   LocationInfoResponse,
   ResourceProfileInfo,
@@ -61,6 +65,45 @@ export class LocationInfoService {
     config: Config,
   ) {
     this.profiles = readProfiles(config);
+  }
+
+  /**
+   * Like `list`, but each location's profiles are those its KubeAI defines
+   * (ConfigMap kubeai-config), titled from config where named there, with
+   * the GPUs one unit schedules; the configured list where it cannot be read.
+   */
+  async listLive(): Promise<LocationInfoResponse> {
+    const configured = this.list();
+    const items = await Promise.all(
+      configured.items.map(async item => {
+        let kube;
+        try {
+          kube = this.locations.kubeAi(item.name);
+        } catch {
+          return item;
+        }
+        const kubeai = await kubeAiConfigOrUndefined(kube);
+        if (!kubeai) {
+          return item;
+        }
+        const titles = new Map(this.profiles.map(p => [p.name, p.title]));
+        return {
+          ...item,
+          resourceProfiles: Object.keys(kubeai.resourceProfiles)
+            .sort()
+            .map(name => {
+              const gpus = profileAccelerators(kubeai.resourceProfiles[name]);
+              return {
+                name,
+                title: titles.get(name) ?? name,
+                gpu: gpus > 0,
+                gpus,
+              };
+            }),
+        };
+      }),
+    );
+    return { items };
   }
 
   list(): LocationInfoResponse {

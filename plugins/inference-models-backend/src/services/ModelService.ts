@@ -4,8 +4,10 @@ import {
 } from '@internal/backstage-plugin-inference-node';
 import type {
   InferenceLocationsService,
+  KubeAiSystemConfig,
   ModelResource,
 } from '@internal/backstage-plugin-inference-node';
+import { kubeAiConfigOrUndefined } from './kubeaiConfig';
 import type {
   LocationError,
   ModelListResponse,
@@ -55,10 +57,10 @@ export class ModelService {
     options: { cacheSeconds?: number } = {},
   ) {
     const freshMs = (options.cacheSeconds ?? 5) * 1000;
-    this.cache = new ModelListCache(
-      location => this.locations.kubeAi(location).listModels(),
-      { freshMs, maxStaleMs: freshMs === 0 ? 0 : Math.max(60_000, freshMs) },
-    );
+    this.cache = new ModelListCache(location => this.load(location), {
+      freshMs,
+      maxStaleMs: freshMs === 0 ? 0 : Math.max(60_000, freshMs),
+    });
   }
 
   /**
@@ -80,13 +82,30 @@ export class ModelService {
   /** Characters of serialised pages held in `assembled`. */
   private pageCacheChars = 0;
 
+  /** The KubeAI system config read with each list the cache holds. */
+  private readonly kubeAiConfigs = new WeakMap<
+    object,
+    KubeAiSystemConfig | undefined
+  >();
+
+  private async load(location: string): Promise<ModelResource[]> {
+    const kube = this.locations.kubeAi(location);
+    const [models, config] = await Promise.all([
+      kube.listModels(),
+      kubeAiConfigOrUndefined(kube),
+    ]);
+    this.kubeAiConfigs.set(models, config);
+    return models;
+  }
+
   /** Summaries are computed once per list the cache holds. */
   private readonly summaryCache = new WeakMap<object, ModelSummary[]>();
 
   private summaries(location: string, models: ModelResource[]): ModelSummary[] {
     let summaries = this.summaryCache.get(models);
     if (!summaries) {
-      summaries = models.map(m => toModelSummary(location, m));
+      const config = this.kubeAiConfigs.get(models);
+      summaries = models.map(m => toModelSummary(location, m, config));
       this.summaryCache.set(models, summaries);
     }
     return summaries;
@@ -209,8 +228,12 @@ export class ModelService {
   async get(location: string, name: string): Promise<ModelSummary> {
     this.locations.get(location);
     try {
-      const model = await this.locations.kubeAi(location).getModel(name);
-      return toModelSummary(location, model);
+      const kube = this.locations.kubeAi(location);
+      const [model, config] = await Promise.all([
+        kube.getModel(name),
+        kubeAiConfigOrUndefined(kube),
+      ]);
+      return toModelSummary(location, model, config);
     } catch (error) {
       if (error instanceof ExternalSystemError && error.status === 404) {
         throw new NotFoundError(`No Model '${name}' in location ${location}`);
@@ -230,7 +253,11 @@ export class ModelService {
     const target = this.locations.get(location);
     try {
       const models = await this.cache.get(location);
-      return toOpenRouterListing(target, models);
+      return toOpenRouterListing(
+        target,
+        models,
+        this.kubeAiConfigs.get(models),
+      );
     } catch (error) {
       throw asUnavailable(error);
     }

@@ -12,6 +12,12 @@ import {
 import { callExternal } from '../http/callExternal';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
 import { abortable } from './signal';
+import {
+  KUBEAI_CONFIG_KEY,
+  KUBEAI_CONFIG_MAP,
+  KubeAiSystemConfig,
+  parseKubeAiSystemConfig,
+} from './kubeaiSystemConfig';
 
 export const KUBEAI_GROUP = 'kubeai.org';
 export const KUBEAI_VERSION = 'v1';
@@ -31,23 +37,40 @@ export interface ModelResource {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
+  /** Every field of KubeAI v0.22.1's ModelSpec (api/k8s/v1/model_types.go). */
   spec: {
     url: string;
     engine: 'OLlama' | 'VLLM' | 'FasterWhisper' | 'Infinity';
     features: Array<
       'TextGeneration' | 'TextEmbedding' | 'Reranking' | 'SpeechToText'
     >;
+    /** LoRA adapters (VLLM only); clients address them as `<model>_<name>`. */
+    adapters?: Array<{ name: string; url: string }>;
+    /** `<profile>:<multiple>`, the profile defined in KubeAI's system config. */
     resourceProfile?: string;
     cacheProfile?: string;
     image?: string;
     args?: string[];
     env?: Record<string, string>;
+    envFrom?: Array<Record<string, unknown>>;
+    /** Owned by the autoscaler unless `autoscalingDisabled`. */
     replicas?: number;
     minReplicas?: number;
     maxReplicas?: number;
+    autoscalingDisabled?: boolean;
     targetRequests?: number;
     scaleDownDelaySeconds?: number;
+    /** Deprecated upstream; only fills `owned_by` of KubeAI's /v1/models. */
     owner?: string;
+    loadBalancing?: {
+      strategy?: 'LeastLoad' | 'PrefixHash';
+      prefixHash?: {
+        meanLoadFactor?: number;
+        replication?: number;
+        prefixCharLength?: number;
+      };
+    };
+    files?: Array<{ path: string; content: string }>;
     priorityClassName?: string;
     [key: string]: unknown;
   };
@@ -94,7 +117,11 @@ function withCauses(error: unknown): never {
 export interface ModelScale {
   minReplicas: number;
   maxReplicas: number;
-  /** Pinned replica count; omitted leaves the autoscaler in charge. */
+  /**
+   * Pinned replica count: sets `autoscalingDisabled`, since otherwise
+   * KubeAI's autoscaler owns `spec.replicas` and overwrites it. Omitted
+   * hands the Model back to the autoscaler.
+   */
   replicas?: number;
 }
 
@@ -133,6 +160,7 @@ export class KubeAiClient {
   private readonly objects: CustomObjectsApi;
   private readonly core: CoreV1Api;
   private readonly batch: BatchV1Api;
+  private systemConfig?: { value: KubeAiSystemConfig; until: number };
 
   constructor(
     private readonly location: InferenceLocation,
@@ -270,17 +298,64 @@ export class KubeAiClient {
   }
 
   /**
-   * Sets a Model's replica bounds, and pins `replicas` when given (removes a
-   * pin otherwise).
+   * Sets a Model's replica bounds. KubeAI's autoscaler owns `spec.replicas`
+   * unless `autoscalingDisabled` (its controller clamps the value into the
+   * bounds, its autoscaler rewrites it through /scale every interval), so a
+   * pin also disables autoscaling, and removing a pin re-enables it and
+   * leaves `replicas` to the controller's clamping.
    */
   async scaleModel(name: string, scale: ModelScale): Promise<ModelResource> {
+    const pinned = scale.replicas !== undefined;
     return this.patchModel(name, {
       spec: {
         minReplicas: scale.minReplicas,
         maxReplicas: scale.maxReplicas,
-        replicas: scale.replicas ?? null,
+        autoscalingDisabled: pinned ? true : null,
+        ...(pinned ? { replicas: scale.replicas } : {}),
       },
     });
+  }
+
+  /**
+   * KubeAI's system config (resource and cache profiles) from the ConfigMap
+   * its chart renders, kept for a minute: KubeAI itself reads it only when
+   * it starts.
+   */
+  async getSystemConfig(): Promise<KubeAiSystemConfig> {
+    const now = Date.now();
+    if (this.systemConfig && this.systemConfig.until > now) {
+      return this.systemConfig.value;
+    }
+    const namespace = this.location.kubeaiNamespace;
+    const cm = await this.call(
+      `read KubeAI system config ConfigMap ${namespace}/${KUBEAI_CONFIG_MAP}`,
+      true,
+      signal =>
+        this.core.readNamespacedConfigMap(
+          { namespace, name: KUBEAI_CONFIG_MAP },
+          abortable(signal),
+        ),
+    );
+    const text = cm.data?.[KUBEAI_CONFIG_KEY];
+    if (typeof text !== 'string') {
+      throw new Error(
+        `location ${this.location.name}: kubernetes: ConfigMap ${namespace}/${KUBEAI_CONFIG_MAP} has no ${KUBEAI_CONFIG_KEY}`,
+      );
+    }
+    let value: KubeAiSystemConfig;
+    try {
+      value = parseKubeAiSystemConfig(text);
+    } catch (e) {
+      throw new Error(
+        `location ${
+          this.location.name
+        }: kubernetes: ConfigMap ${namespace}/${KUBEAI_CONFIG_MAP}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    this.systemConfig = { value, until: now + 60_000 };
+    return value;
   }
 
   /** Deletes a Model. Returns false when there was none (404). */

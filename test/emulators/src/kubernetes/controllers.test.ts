@@ -114,6 +114,31 @@ describe('kubernetes emulator: simulated controllers', () => {
     });
 
     it('scales down through the scale subresource and garbage-collects pods on delete', async () => {
+      // Below minReplicas the controller puts spec.replicas back to 2 ...
+      await c.custom.patchNamespacedCustomObjectScale(
+        {
+          ...MODELS,
+          namespace: ns,
+          name: 'llama',
+          body: { spec: { replicas: 1 } },
+        },
+        mergePatch(),
+      );
+      await emu.waitFor(
+        () =>
+          (emu.get('kubeai.org/v1', 'Model', ns, 'llama') as Obj)?.spec
+            ?.replicas === 2,
+      );
+      // ... so scaling to 1 means lowering minReplicas first.
+      await c.custom.patchNamespacedCustomObject(
+        {
+          ...MODELS,
+          namespace: ns,
+          name: 'llama',
+          body: { spec: { minReplicas: 1 } },
+        },
+        mergePatch(),
+      );
       await c.custom.patchNamespacedCustomObjectScale(
         {
           ...MODELS,
@@ -175,15 +200,18 @@ describe('kubernetes emulator: simulated controllers', () => {
         controller: { modelReadyDelayMs: 0 },
       });
       try {
+        lonely.seed([
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+        ]);
         const lc = clients(lonely);
         await lc.custom.createNamespacedCustomObject({
           ...MODELS,
-          namespace: 'default',
+          namespace: ns,
           body: model('waiting', { replicas: 1 }),
         });
         const pod = await lonely.waitFor(() =>
           lonely
-            .list('v1', 'Pod', { namespace: 'default' })
+            .list('v1', 'Pod', { namespace: ns })
             .find(
               p =>
                 (p.status as Obj)?.conditions?.[0]?.reason === 'Unschedulable',
@@ -193,25 +221,21 @@ describe('kubernetes emulator: simulated controllers', () => {
         const ev = await lonely.waitFor(
           () =>
             lonely.list('v1', 'Event', {
-              namespace: 'default',
+              namespace: ns,
               fieldSelector: 'reason=FailedScheduling',
             })[0],
         );
         expect(ev.type).toBe('Warning');
-        lonely.seed([node('late-node')]);
+        lonely.seed([node('late-node', { gpu: true })]);
         const m = await lonely.waitFor(() => {
-          const x = lonely.get(
-            'kubeai.org/v1',
-            'Model',
-            'default',
-            'waiting',
-          ) as Obj | undefined;
+          const x = lonely.get('kubeai.org/v1', 'Model', ns, 'waiting') as
+            | Obj
+            | undefined;
           return x?.status?.replicas?.ready === 1 ? x : undefined;
         });
         expect(m.status.replicas.all).toBe(1);
         expect(
-          (lonely.list('v1', 'Pod', { namespace: 'default' })[0].spec as Obj)
-            .nodeName,
+          (lonely.list('v1', 'Pod', { namespace: ns })[0].spec as Obj).nodeName,
         ).toBe('late-node');
       } finally {
         await lonely.close();

@@ -1,17 +1,18 @@
 /*
  * Simulated in-cluster controllers, so that the emulated cluster "moves":
  *
- *  - KubeAI's model controller (+ scheduler + kubelet): a Model gets
- *    `spec.replicas ?? spec.minReplicas ?? 0` Pods named
- *    `model-<name>-<podHash>-<random>` (KubeAI uses that generateName), bound
- *    to a Ready node (GPU nodes first for `nvidia-*` resource profiles), which
- *    turn Running/Ready after `modelReadyDelayMs`; `status.replicas.{all,ready}`
- *    follows. Pods are deleted on scale-down; on Model deletion the garbage
- *    collector removes them (ownerReferences).
- *  - k3s helm-controller (+ job controller): a HelmChart gets a finalizer and a
- *    Job `helm-install-<name>` with one Pod that succeeds after
- *    `helmJobDelayMs`, or fails with an explanatory pod log when the chart
- *    cannot be found. Deleting a HelmChart runs `helm-delete-<name>` first.
+ *  - KubeAI v0.22.1's model controller in its namespace (kubeai.ts holds what
+ *    it computes; CONTRACT.kubeai.md the sources): feature labels and
+ *    spec.replicas bounds written back to the Model, the profile from the
+ *    `kubeai-config` ConfigMap, Pods `model-<name>-<podHash>-<random>` for
+ *    `spec.replicas`, rollouts on a spec change, the files ConfigMap, the
+ *    cache finalizer and `status.{replicas,cache}`; its autoscaler
+ *    (autoscaler.ts) when enabled.
+ *  - the scheduler and kubelet: Pods bound to a Ready node that matches their
+ *    nodeSelector and offers their GPUs, Running/Ready after
+ *    `modelReadyDelayMs`; on Model deletion the garbage collector removes
+ *    them (ownerReferences).
+ *  - k3s helm-controller (+ job controller), in helmController.ts.
  *  - core/v1 Events for what happens (Scaled, Scheduled, Started,
  *    SuccessfulCreate, Completed, BackoffLimitExceeded, ...).
  */
@@ -28,79 +29,43 @@ import {
 } from './json';
 import { ResourceDef, resourceKey } from './resources';
 import { StoreEvent } from './store';
+import { nodeIP, ownerRef, podHash } from './controllerUtils';
+import { HELM_CHART_LABEL, HelmChartController } from './helmController';
+import { AutoscalerOptions, ModelAutoscaler } from './autoscaler';
+import {
+  CACHE_FINALIZER,
+  KUBEAI_CONFIG_MAP,
+  KubeAiSystemConfig,
+  ModelConfig,
+  boundedReplicas,
+  defaultKubeAiConfig,
+  fileKey,
+  kubeAiConfigMap,
+  modelConfig,
+  parseKubeAiConfig,
+  podTemplate,
+  selfLabels,
+} from './kubeai';
+
+/** The KubeAI install the model controller stands for. */
+export interface KubeAiOptions {
+  /** KubeAI's namespace: it reconciles Models there only (default `kubeai`). */
+  namespace?: string;
+  /** Its system config (Helm values); default: the chart's plus the seeds' profiles. */
+  config?: KubeAiSystemConfig;
+  /** Create the `kubeai-config` ConfigMap Helm renders (default true). */
+  installConfigMap?: boolean;
+}
 
 export interface ControllerOptions {
+  /** KubeAI's namespace and system config. */
+  kubeai?: KubeAiOptions;
+  /** KubeAI's autoscaler; off unless given (see ModelAutoscaler). */
+  autoscaler?: AutoscalerOptions;
   /** Time from Pod creation to Running/Ready for model Pods (default 1500). */
   modelReadyDelayMs?: number;
   /** Time a helm install/delete Job runs (default 1500). */
   helmJobDelayMs?: number;
-}
-
-const HELM_FINALIZER = 'wrangler.cattle.io/on-helm-chart-remove';
-const HELM_CONFIG_HASH = 'helmcharts.helm.cattle.io/configHash';
-const HELM_CHART_LABEL = 'helmcharts.helm.cattle.io/chart';
-const KLIPPER_IMAGE = 'rancher/klipper-helm:v0.9.8-build20250709';
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `k8sutils.PodHash`-like: FNV-32a of the spec, encoded like rand.SafeEncodeString. */
-export function podHash(v: unknown): string {
-  let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(v)) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return [...String(h)]
-    .map(c => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length])
-    .join('');
-}
-
-function engineApp(engine: unknown): string {
-  switch (engine) {
-    case 'OLlama':
-      return 'ollama';
-    case 'Infinity':
-      return 'infinity';
-    case 'FasterWhisper':
-      return 'faster-whisper';
-    default:
-      return 'vllm';
-  }
-}
-
-function engineImage(engine: unknown, gpu: boolean): string {
-  switch (engine) {
-    case 'OLlama':
-      return 'ollama/ollama:0.12.3';
-    case 'Infinity':
-      return 'michaelf34/infinity:0.0.77';
-    case 'FasterWhisper':
-      return gpu
-        ? 'fedirz/faster-whisper-server:0.6.0-rc.3-cuda'
-        : 'fedirz/faster-whisper-server:0.6.0-rc.3-cpu';
-    default:
-      return gpu
-        ? 'vllm/vllm-openai:v0.11.0'
-        : 'substratusai/vllm:v0.6.3.post1-cpu';
-  }
-}
-
-function profileResources(profile: string | undefined): Obj {
-  if (!profile) return {};
-  const [name, countStr] = profile.split(':');
-  const count = Number(countStr ?? '1') || 1;
-  if (name.startsWith('nvidia')) {
-    return {
-      requests: { 'nvidia.com/gpu': String(count) },
-      limits: { 'nvidia.com/gpu': String(count) },
-    };
-  }
-  if (name.startsWith('amd')) {
-    return {
-      requests: { 'amd.com/gpu': String(count) },
-      limits: { 'amd.com/gpu': String(count) },
-    };
-  }
-  return { requests: { cpu: String(count), memory: `${count * 2}Gi` } };
 }
 
 function nodeReady(n: KubeObject): boolean {
@@ -110,21 +75,13 @@ function nodeReady(n: KubeObject): boolean {
   return conds.some(c => isObj(c) && c.type === 'Ready' && c.status === 'True');
 }
 
-function nodeHasGpu(n: KubeObject): boolean {
-  const alloc = Number(
-    getPath(n, ['status', 'allocatable', 'nvidia.com/gpu']) ?? 0,
-  );
-  const cap = Number(getPath(n, ['status', 'capacity', 'nvidia.com/gpu']) ?? 0);
+/** Whether a node offers an extended resource such as `nvidia.com/gpu`. */
+function nodeOffers(n: KubeObject, resource: string): boolean {
+  const alloc = Number(getPath(n, ['status', 'allocatable', resource]) ?? 0);
+  const cap = Number(getPath(n, ['status', 'capacity', resource]) ?? 0);
+  const vendor = resource.split('/')[0];
   const labels = n.metadata.labels ?? {};
-  return alloc > 0 || cap > 0 || labels['nvidia.com/gpu.present'] === 'true';
-}
-
-function nodeIP(n: KubeObject | undefined): string {
-  const addrs = getPath(n, ['status', 'addresses']);
-  const ip = Array.isArray(addrs)
-    ? addrs.find(a => isObj(a) && a.type === 'InternalIP')
-    : undefined;
-  return isObj(ip) ? String(ip.address) : '10.0.0.10';
+  return alloc > 0 || cap > 0 || labels[`${vendor}/gpu.present`] === 'true';
 }
 
 function podReady(p: KubeObject): boolean {
@@ -135,46 +92,7 @@ function podReady(p: KubeObject): boolean {
   );
 }
 
-function ownedBy(o: KubeObject, owner: KubeObject): boolean {
-  return (o.metadata.ownerReferences ?? []).some(
-    r => r.uid === owner.metadata.uid,
-  );
-}
-
-function ownerRef(owner: KubeObject) {
-  return {
-    apiVersion: owner.apiVersion,
-    kind: owner.kind,
-    name: owner.metadata.name ?? '',
-    uid: owner.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
-function helmFailure(spec: Obj): string | undefined {
-  const chart = String(spec.chart ?? '');
-  const repo = spec.repo === undefined ? undefined : String(spec.repo);
-  if (spec.chartContent) return undefined;
-  if (
-    repo !== undefined &&
-    repo !== '' &&
-    !repo.startsWith('http') &&
-    !repo.startsWith('oci')
-  ) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(repo)?.[1];
-    return scheme
-      ? `Error: INSTALLATION FAILED: could not find protocol handler for: ${scheme}`
-      : `Error: INSTALLATION FAILED: looks like "${repo}" is not a valid chart repository or cannot be reached: Get "${repo}/index.yaml": unsupported protocol scheme ""`;
-  }
-  if (chart.includes('does-not-exist')) {
-    const version = spec.version ? ` version "${String(spec.version)}"` : '';
-    return repo
-      ? `Error: INSTALLATION FAILED: chart "${chart}"${version} not found in ${repo} repository`
-      : `Error: INSTALLATION FAILED: repo ${chart.split('/')[0]} not found`;
-  }
-  return undefined;
-}
+export { podHash } from './controllerUtils';
 
 export class SimulatedControllers {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -183,7 +101,6 @@ export class SimulatedControllers {
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly seededReady = new Map<string, number>();
-  private readonly pending = new Set<string>();
   private ipCounter = 0;
   private eventCounter = 0;
   private readonly models: ResourceDef;
@@ -192,6 +109,19 @@ export class SimulatedControllers {
   private readonly jobs: ResourceDef;
   private readonly nodes: ResourceDef;
   private readonly events: ResourceDef;
+  private readonly configMaps: ResourceDef;
+  private readonly kubeai: {
+    namespace: string;
+    config: KubeAiSystemConfig;
+    install: boolean;
+  };
+  /** Why the last reconcile of `<ns>/<name>` failed (KubeAI logs it). */
+  readonly modelErrors = new Map<string, string>();
+  private readonly cacheLoaded = new Set<string>();
+  private readonly cacheLoading = new Set<string>();
+  private readonly helm: HelmChartController;
+  /** KubeAI's autoscaler, when enabled. */
+  readonly autoscaler?: ModelAutoscaler;
   private readonly readyDelay: number;
   private readonly jobDelay: number;
   /** Errors reconcilers hit (for debugging tests). */
@@ -205,9 +135,36 @@ export class SimulatedControllers {
     this.jobs = reg.mustByKind('batch/v1', 'Job');
     this.nodes = reg.mustByKind('v1', 'Node');
     this.events = reg.mustByKind('v1', 'Event');
+    this.configMaps = reg.mustByKind('v1', 'ConfigMap');
+    this.kubeai = {
+      namespace: options.kubeai?.namespace ?? 'kubeai',
+      config: options.kubeai?.config ?? defaultKubeAiConfig(),
+      install: options.kubeai?.installConfigMap ?? true,
+    };
     this.readyDelay = options.modelReadyDelayMs ?? 1500;
     this.jobDelay = options.helmJobDelayMs ?? 1500;
+    this.helm = new HelmChartController({
+      api,
+      charts: this.charts,
+      jobs: this.jobs,
+      pods: this.pods,
+      jobDelay: this.jobDelay,
+      recordEvent: (...args) => this.recordEvent(...args),
+      later: (ms, fn) => this.later(ms, fn),
+      safely: fn => this.safely(fn),
+      pickNode: pod => this.pickNode(pod),
+      enqueue: key => this.enqueue(key),
+    });
     this.unsubscribe = api.store.subscribe(e => this.onEvent(e));
+    this.ensureKubeAiConfigMap();
+    if (options.autoscaler) {
+      this.autoscaler = new ModelAutoscaler(
+        api,
+        this.models,
+        this.kubeai.namespace,
+        options.autoscaler,
+      );
+    }
     for (const m of api.store.list(resourceKey(this.models))) {
       this.enqueue(`model|${m.metadata.namespace}|${m.metadata.name}`);
     }
@@ -225,12 +182,15 @@ export class SimulatedControllers {
     ) {
       const ready = Number(getPath(o, ['status', 'replicas', 'ready']) ?? 0);
       if (ready > 0) this.seededReady.set(o.metadata.uid, ready);
+      if (getPath(o, ['status', 'cache', 'loaded']) === true)
+        this.cacheLoaded.add(o.metadata.uid);
     }
   }
 
   close(): void {
     this.closed = true;
     this.unsubscribe();
+    this.autoscaler?.close();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
@@ -265,6 +225,17 @@ export class SimulatedControllers {
         if (model) this.enqueue(`model|${o.metadata.namespace}|${model}`);
         break;
       }
+      case '/namespaces':
+        if (o.metadata.name === this.kubeai.namespace)
+          this.ensureKubeAiConfigMap();
+        break;
+      case resourceKey(this.configMaps):
+        if (o.metadata.name === KUBEAI_CONFIG_MAP) {
+          for (const m of this.api.store.list(resourceKey(this.models))) {
+            this.enqueue(`model|${m.metadata.namespace}|${m.metadata.name}`);
+          }
+        }
+        break;
       case resourceKey(this.nodes):
         for (const m of this.api.store.list(resourceKey(this.models))) {
           this.enqueue(`model|${m.metadata.namespace}|${m.metadata.name}`);
@@ -301,7 +272,7 @@ export class SimulatedControllers {
       this.safely(() =>
         kind === 'model'
           ? this.reconcileModel(ns, name)
-          : this.reconcileChart(ns, name),
+          : this.helm.reconcileChart(ns, name),
       );
     }
   }
@@ -355,13 +326,33 @@ export class SimulatedControllers {
 
   // ------------------------------------------------------------ models
 
-  private pickNode(wantsGpu: boolean): KubeObject | undefined {
-    const nodes = this.api.store
+  private pickNode(pod: KubeObject): KubeObject | undefined {
+    const containers = getPath(pod, ['spec', 'containers']);
+    const container = Array.isArray(containers)
+      ? (containers[0] as Obj | undefined)
+      : undefined;
+    const resources = isObj(container?.resources) ? container.resources : {};
+    const wanted = {
+      ...(resources.requests as Obj),
+      ...(resources.limits as Obj),
+    };
+    const extended = Object.keys(wanted).filter(k => k.endsWith('/gpu'));
+    const selector = (getPath(pod, ['spec', 'nodeSelector']) ?? {}) as Record<
+      string,
+      string
+    >;
+    // The scheduler places a Pod only on a Ready node whose labels match its
+    // nodeSelector and that offers the extended resources (GPUs) it requests.
+    const candidates = this.api.store
       .list(resourceKey(this.nodes))
-      .filter(nodeReady);
-    if (!nodes.length) return undefined;
-    const gpu = nodes.filter(nodeHasGpu);
-    const candidates = wantsGpu && gpu.length ? gpu : nodes;
+      .filter(nodeReady)
+      .filter(n =>
+        Object.entries(selector).every(
+          ([k, v]) => n.metadata.labels?.[k] === v,
+        ),
+      )
+      .filter(n => extended.every(r => nodeOffers(n, r)));
+    if (!candidates.length) return undefined;
     const load = (n: KubeObject) =>
       this.api.store
         .list(resourceKey(this.pods))
@@ -370,86 +361,174 @@ export class SimulatedControllers {
     return [...candidates].sort((a, b) => load(a) - load(b))[0];
   }
 
-  private reconcileModel(ns: string, name: string): void {
-    const model = this.api.store.get(resourceKey(this.models), ns, name);
-    if (!model || model.metadata.deletionTimestamp) return;
-    const spec = isObj(model.spec) ? model.spec : {};
-    const desired = Number(spec.replicas ?? spec.minReplicas ?? 0) || 0;
-    let pods = this.api.store
-      .list(resourceKey(this.pods), ns)
-      .filter(
-        p =>
-          p.metadata.labels?.model === name &&
-          ownedBy(p, model) &&
-          !p.metadata.deletionTimestamp,
-      );
+  /** KubeAI's system config: its ConfigMap when present, else the options' defaults. */
+  private kubeAiConfig(): KubeAiSystemConfig {
+    const cm = this.api.store.get(
+      resourceKey(this.configMaps),
+      this.kubeai.namespace,
+      KUBEAI_CONFIG_MAP,
+    );
+    return (cm && parseKubeAiConfig(cm)) ?? this.kubeai.config;
+  }
 
-    const profile =
-      typeof spec.resourceProfile === 'string'
-        ? spec.resourceProfile
-        : undefined;
-    const wantsGpu = !!profile?.startsWith('nvidia');
-    const template = {
-      engine: spec.engine,
-      url: spec.url,
-      image: spec.image,
-      args: spec.args,
-      env: spec.env,
-      resourceProfile: profile,
-      files: spec.files,
-    };
-    const hash = podHash(template);
+  /** Helm installed KubeAI: its ConfigMap exists once its namespace does. */
+  private ensureKubeAiConfigMap(): void {
+    const ns = this.kubeai.namespace;
+    if (
+      !this.kubeai.install ||
+      !this.api.store.has('/namespaces', undefined, ns)
+    )
+      return;
+    if (this.api.store.has(resourceKey(this.configMaps), ns, KUBEAI_CONFIG_MAP))
+      return;
+    this.safely(() =>
+      this.api.create(
+        this.configMaps,
+        ns,
+        kubeAiConfigMap(ns, this.kubeai.config),
+      ),
+    );
+  }
 
-    if (pods.length !== desired) {
-      this.recordEvent(
-        model,
-        'Scaled',
-        `Scaled model from ${pods.length} to ${desired} replicas`,
-        {
-          component: 'kubeai-model-controller',
-        },
-      );
-    }
-    if (pods.length > desired) {
-      // not ready, then unscheduled, then youngest first (sortPodsByDeletionOrder)
-      const order = [...pods].sort((a, b) => {
-        const ra = podReady(a);
-        const rb = podReady(b);
-        if (ra !== rb) return ra ? 1 : -1;
-        const sa = !!getPath(a, ['spec', 'nodeName']);
-        const sb = !!getPath(b, ['spec', 'nodeName']);
-        if (sa !== sb) return sa ? 1 : -1;
-        return String(b.metadata.creationTimestamp).localeCompare(
-          String(a.metadata.creationTimestamp),
-        );
+  /** `ensureModelFilesConfigMap` (files.go): `model-<name>-files`, owned by the Model. */
+  private reconcileFiles(model: KubeObject): void {
+    const ns = model.metadata.namespace ?? 'default';
+    const name = `model-${model.metadata.name}-files`;
+    const files = getPath(model, ['spec', 'files']);
+    const data = Object.fromEntries(
+      (Array.isArray(files) ? (files as Obj[]) : []).map(f => [
+        fileKey(String(f.path)),
+        String(f.content),
+      ]),
+    );
+    const existing = this.api.store.get(resourceKey(this.configMaps), ns, name);
+    if (!existing) {
+      // Created even when there are no files, like upstream.
+      this.api.create(this.configMaps, ns, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: ns, ownerReferences: [ownerRef(model)] },
+        data,
       });
-      for (const p of order.slice(0, pods.length - desired)) {
+    } else if (!Array.isArray(files) || files.length === 0) {
+      this.api.delete(this.configMaps, ns, name);
+    } else if (!deepEqual(existing.data ?? {}, data)) {
+      this.api.update(this.configMaps, ns, name, { ...existing, data });
+    }
+  }
+
+  private writeModel(model: KubeObject): void {
+    this.api.update(
+      this.models,
+      model.metadata.namespace,
+      model.metadata.name ?? '',
+      model,
+    );
+  }
+
+  /**
+   * KubeAI's `ModelReconciler.Reconcile` (internal/modelcontroller/
+   * model_controller.go at v0.22.1), in its order.
+   */
+  private reconcileModel(ns: string, name: string): void {
+    // KubeAI's manager caches only its own namespace (internal/manager/run.go).
+    if (ns !== this.kubeai.namespace) return;
+    const model = this.api.store.get(resourceKey(this.models), ns, name);
+    if (!model) return;
+    const spec = isObj(model.spec) ? model.spec : {};
+    this.reconcileFiles(model);
+
+    const next = clone(model);
+    const labels = selfLabels(model);
+    if (labels) next.metadata.labels = labels;
+    const bounded = boundedReplicas(spec);
+    if (bounded !== undefined) (next.spec as Obj).replicas = bounded;
+    if (
+      (labels || bounded !== undefined) &&
+      !model.metadata.deletionTimestamp
+    ) {
+      this.writeModel(next);
+      return; // the update event brings us back
+    }
+
+    const mc = modelConfig(spec, this.kubeAiConfig());
+    if ('error' in mc) {
+      // Upstream returns the error: the reconcile is retried, no Pod is made
+      // and the status stays as it was.
+      this.modelErrors.set(`${ns}/${name}`, mc.error);
+      return;
+    }
+    this.modelErrors.delete(`${ns}/${name}`);
+    const ownPods = () =>
+      this.api.store
+        .list(resourceKey(this.pods), ns)
+        .filter(p => p.metadata.labels?.model === name);
+
+    if (model.metadata.deletionTimestamp) {
+      for (const p of ownPods()) {
         this.safely(() =>
           this.api.delete(this.pods, ns, p.metadata.name ?? ''),
         );
       }
+      const finalizers = model.metadata.finalizers ?? [];
+      if (finalizers.includes(CACHE_FINALIZER)) {
+        // The cache eviction Job runs, then the finalizer goes.
+        this.later(this.readyDelay, () => {
+          const m = this.api.store.get(resourceKey(this.models), ns, name);
+          if (!m) return;
+          const out = clone(m);
+          out.metadata.finalizers = finalizers.filter(
+            f => f !== CACHE_FINALIZER,
+          );
+          this.writeModel(out);
+        });
+      }
+      return;
     }
-    for (let i = pods.length; i < desired; i++) {
-      this.createModelPod(model, hash, wantsGpu, profile);
+
+    const status: Obj = isObj(model.status) ? clone(model.status) : {};
+    if (mc.cacheProfile) {
+      if (
+        mc.cacheProfile.sharedFilesystem &&
+        !(model.metadata.finalizers ?? []).includes(CACHE_FINALIZER)
+      ) {
+        next.metadata.finalizers = [
+          ...(model.metadata.finalizers ?? []),
+          CACHE_FINALIZER,
+        ];
+        this.writeModel(next);
+        return;
+      }
+      const uid = model.metadata.uid ?? '';
+      const loaded = this.cacheLoaded.has(uid);
+      status.cache = { loaded };
+      if (!loaded) {
+        // The load Job downloads the model into the cache PVC first; no
+        // server Pod exists before it completes.
+        if (!this.cacheLoading.has(uid)) {
+          this.cacheLoading.add(uid);
+          this.later(this.readyDelay, () => {
+            this.cacheLoaded.add(uid);
+            this.enqueue(`model|${ns}|${name}`);
+          });
+        }
+        this.writeModelStatus(ns, name, status);
+        return;
+      }
     }
-    pods = this.api.store
-      .list(resourceKey(this.pods), ns)
-      .filter(p => p.metadata.labels?.model === name && ownedBy(p, model));
-    for (const p of pods) {
-      if (!getPath(p, ['spec', 'nodeName']))
-        this.bindAndStart(model, p, wantsGpu);
-    }
-    const fresh = this.api.store.get(resourceKey(this.models), ns, name);
-    if (!fresh) return;
-    const status: Obj = {
-      ...(isObj(fresh.status) ? clone(fresh.status) : {}),
-      replicas: { all: pods.length, ready: pods.filter(podReady).length },
+
+    const pods = ownPods();
+    status.replicas = {
+      all: pods.length,
+      ready: pods.filter(podReady).length,
     };
-    if (spec.cacheProfile) {
-      const loaded = getPath(fresh, ['status', 'cache', 'loaded']) === true;
-      status.cache = { loaded: loaded || pods.some(podReady) };
-    }
-    if (!deepEqual(status, fresh.status)) {
+    this.planPods(model, mc, pods);
+    this.writeModelStatus(ns, name, status);
+  }
+
+  private writeModelStatus(ns: string, name: string, status: Obj): void {
+    const fresh = this.api.store.get(resourceKey(this.models), ns, name);
+    if (fresh && !deepEqual(status, fresh.status)) {
       this.api.update(
         this.models,
         ns,
@@ -461,86 +540,93 @@ export class SimulatedControllers {
     }
   }
 
-  private createModelPod(
+  /** `calculatePodPlan` + `execute` (pod_plan.go), surge from modelRollouts. */
+  private planPods(
     model: KubeObject,
-    hash: string,
-    wantsGpu: boolean,
-    profile: string | undefined,
+    mc: ModelConfig,
+    pods: KubeObject[],
   ): void {
-    const spec = model.spec as Obj;
-    const name = model.metadata.name ?? '';
     const ns = model.metadata.namespace ?? 'default';
-    const url = String(spec.url ?? '');
-    const engine = spec.engine;
-    const args: string[] = [];
-    if (engine === 'VLLM' || engine === undefined) {
-      const repo = url.replace(/^[a-z0-9]+:\/\//, '').split('?')[0];
-      args.push(
-        `--model=${url.startsWith('hf://') ? repo : '/model'}`,
-        `--served-model-name=${name}`,
+    const name = model.metadata.name ?? '';
+    const spec = model.spec as Obj;
+    const template = podTemplate(model, mc);
+    const hash = podHash(template.spec);
+    const surge = this.kubeAiConfig().modelRollouts.surge ?? 0;
+    const upToDate = (p: KubeObject) =>
+      p.metadata.labels?.['pod-hash'] === hash;
+    const sorted = [...pods].sort((a, b) => {
+      const ra = podReady(a);
+      const rb = podReady(b);
+      if (ra !== rb) return ra ? 1 : -1;
+      const sa = !!getPath(a, ['spec', 'nodeName']);
+      const sb = !!getPath(b, ['spec', 'nodeName']);
+      if (sa !== sb) return sa ? 1 : -1;
+      if (upToDate(a) !== upToDate(b)) return upToDate(a) ? 1 : -1;
+      return String(b.metadata.creationTimestamp).localeCompare(
+        String(a.metadata.creationTimestamp),
+      );
+    });
+    const outOfDate = sorted.filter(p => !upToDate(p));
+    const readyAll = sorted.filter(podReady).length;
+    let desired = typeof spec.replicas === 'number' ? spec.replicas : 0;
+    if (outOfDate.length) desired += surge;
+    const toDelete = new Set<KubeObject>();
+    let toCreate = 0;
+    const diff = sorted.length - desired;
+    if (diff < 0) toCreate += -diff;
+    if (diff > 0) sorted.slice(0, diff).forEach(p => toDelete.add(p));
+    let recreated = 0;
+    for (const p of outOfDate) {
+      if (!podReady(p) || readyAll === desired) {
+        const wasReady = podReady(p);
+        toDelete.add(p);
+        if (recreated < outOfDate.length - surge) {
+          toCreate++;
+          recreated++;
+        }
+        if (wasReady) break;
+      }
+    }
+    if (toDelete.size || toCreate) {
+      this.recordEvent(
+        model,
+        'Scaled',
+        `Scaled model from ${pods.length} to ${
+          pods.length - toDelete.size + toCreate
+        } replicas`,
+        { component: 'kubeai-model-controller' },
       );
     }
-    args.push(...((spec.args as string[] | undefined) ?? []));
-    const env = isObj(spec.env)
-      ? Object.entries(spec.env).map(([k, v]) => ({
-          name: k,
-          value: String(v),
-        }))
-      : [];
-    const labels: Record<string, string> = {
-      'app.kubernetes.io/name': engineApp(engine),
-      'app.kubernetes.io/managed-by': 'kubeai',
-      model: name,
-      'pod-hash': hash,
-    };
-    const podBody = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `model-${name}-${hash}-`,
-        namespace: ns,
-        labels,
-        annotations: { 'model-pod-port': '8000' },
-        ownerReferences: [ownerRef(model)],
-      },
-      spec: {
-        containers: [
-          {
-            name: 'server',
-            image:
-              typeof spec.image === 'string'
-                ? spec.image
-                : engineImage(engine, wantsGpu),
-            args,
-            env,
-            ports: [{ containerPort: 8000, name: 'http', protocol: 'TCP' }],
-            resources: profileResources(profile),
-            readinessProbe: {
-              httpGet: {
-                path: engine === 'OLlama' ? '/' : '/health',
-                port: 'http',
-              },
-            },
-          },
-        ],
-        ...(typeof spec.priorityClassName === 'string'
-          ? { priorityClassName: spec.priorityClassName }
-          : {}),
-      },
-    };
-    const { object: pod } = this.api.create(this.pods, ns, podBody);
-    this.bindAndStart(model, pod, wantsGpu);
+    for (const p of toDelete) {
+      this.safely(() => this.api.delete(this.pods, ns, p.metadata.name ?? ''));
+    }
+    for (let i = 0; i < toCreate; i++) {
+      const { object: pod } = this.api.create(this.pods, ns, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `model-${name}-${hash}-`,
+          namespace: ns,
+          labels: { ...template.labels, 'pod-hash': hash },
+          annotations: { 'model-pod-port': '8000' },
+          ownerReferences: [ownerRef(model)],
+        },
+        spec: clone(template.spec),
+      });
+      this.bindAndStart(model, pod);
+    }
+    for (const p of pods) {
+      if (!toDelete.has(p) && !getPath(p, ['spec', 'nodeName'])) {
+        this.bindAndStart(model, p);
+      }
+    }
   }
 
   /** Schedules a model Pod and starts its containers after the ready delay. */
-  private bindAndStart(
-    model: KubeObject,
-    pod: KubeObject,
-    wantsGpu: boolean,
-  ): void {
+  private bindAndStart(model: KubeObject, pod: KubeObject): void {
     const ns = pod.metadata.namespace ?? 'default';
     const uid = model.metadata.uid ?? '';
-    const node = this.schedule(pod, wantsGpu);
+    const node = this.schedule(pod);
     if (!node) return;
     const seeded = this.seededReady.get(uid) ?? 0;
     if (seeded > 0) {
@@ -554,13 +640,13 @@ export class SimulatedControllers {
   }
 
   /** Binds a pending Pod to a node (scheduler); returns the node, if any. */
-  private schedule(pod: KubeObject, wantsGpu: boolean): KubeObject | undefined {
+  private schedule(pod: KubeObject): KubeObject | undefined {
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     const current = this.api.store.get(resourceKey(this.pods), ns, name);
     if (!current) return undefined;
     if (getPath(current, ['spec', 'nodeName'])) return undefined;
-    const node = this.pickNode(wantsGpu);
+    const node = this.pickNode(current);
     const now = nowIso();
     const next = clone(current);
     const container = String(
@@ -726,448 +812,5 @@ export class SimulatedControllers {
         );
       }
     }
-  }
-
-  // ------------------------------------------------------------ helm charts
-
-  private reconcileChart(ns: string, name: string): void {
-    const chart = this.api.store.get(resourceKey(this.charts), ns, name);
-    if (!chart) return;
-    const finalizers = chart.metadata.finalizers ?? [];
-    if (chart.metadata.deletionTimestamp) {
-      if (finalizers.includes(HELM_FINALIZER)) this.runHelmDelete(chart);
-      return;
-    }
-    if (!finalizers.includes(HELM_FINALIZER)) {
-      const next = clone(chart);
-      next.metadata.finalizers = [...finalizers, HELM_FINALIZER];
-      this.api.update(this.charts, ns, name, next);
-      return; // the update event brings us back
-    }
-    const spec = isObj(chart.spec) ? chart.spec : {};
-    const configHash = `SHA256=${podHash(spec)}`;
-    const jobName = `helm-install-${name}`;
-    let job = this.api.store.get(resourceKey(this.jobs), ns, jobName);
-    if (job && job.metadata.annotations?.[HELM_CONFIG_HASH] !== configHash) {
-      // spec changed: helm-controller replaces the Job
-      this.api.delete(this.jobs, ns, jobName, {
-        propagationPolicy: 'Background',
-      });
-      job = undefined;
-    }
-    if (!job) {
-      job = this.createHelmJob(chart, jobName, 'install', configHash);
-      if (!job) return;
-    }
-    const failed = Number(getPath(job, ['status', 'failed']) ?? 0) > 0;
-    const conditions: Obj[] = [
-      {
-        type: 'JobCreated',
-        status: 'True',
-        reason: 'Job created',
-        message: `Applying HelmChart using Job ${ns}/${jobName}`,
-      },
-    ];
-    if (spec.failurePolicy === 'abort') {
-      conditions.push(
-        failed
-          ? {
-              type: 'Failed',
-              status: 'True',
-              reason: 'Job failed',
-              message: 'Helm Job failed and failurePolicy is set to abort',
-            }
-          : { type: 'Failed', status: 'False', reason: '', message: '' },
-      );
-    }
-    const status = { jobName, conditions };
-    const fresh = this.api.store.get(resourceKey(this.charts), ns, name);
-    if (fresh && !deepEqual(status, fresh.status)) {
-      this.api.update(
-        this.charts,
-        ns,
-        name,
-        { ...fresh, status },
-        {},
-        'status',
-      );
-    }
-  }
-
-  private createHelmJob(
-    chart: KubeObject,
-    jobName: string,
-    action: 'install' | 'delete',
-    configHash: string,
-  ): KubeObject | undefined {
-    const ns = chart.metadata.namespace ?? 'kube-system';
-    const name = chart.metadata.name ?? '';
-    const spec = isObj(chart.spec) ? chart.spec : {};
-    const env = (
-      [
-        ['NAME', name],
-        ['VERSION', spec.version],
-        ['REPO', spec.repo],
-        ['HELM_DRIVER', 'secret'],
-        ['CHART_NAMESPACE', ns],
-        ['CHART', spec.chart],
-        ['HELM_VERSION', spec.helmVersion],
-        ['TARGET_NAMESPACE', spec.targetNamespace ?? ns],
-        ['FAILURE_POLICY', spec.failurePolicy ?? 'reinstall'],
-      ] as [string, unknown][]
-    ).map(([k, v]) => ({ name: k, value: v === undefined ? '' : String(v) }));
-    const body = {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: {
-        name: jobName,
-        namespace: ns,
-        labels: { [HELM_CHART_LABEL]: name },
-        annotations: {
-          [HELM_CONFIG_HASH]: configHash,
-          'objectset.rio.cattle.io/id': 'helm-controller',
-        },
-        ownerReferences: [ownerRef(chart)],
-      },
-      spec: {
-        backoffLimit:
-          typeof spec.backOffLimit === 'number' ? spec.backOffLimit : 1000,
-        template: {
-          metadata: {
-            labels: { [HELM_CHART_LABEL]: name },
-            annotations: { [HELM_CONFIG_HASH]: configHash },
-          },
-          spec: {
-            restartPolicy: 'OnFailure',
-            serviceAccountName: `helm-${name}`,
-            containers: [
-              {
-                name: 'helm',
-                image:
-                  typeof spec.jobImage === 'string'
-                    ? spec.jobImage
-                    : KLIPPER_IMAGE,
-                args: [action],
-                env,
-              },
-            ],
-          },
-        },
-      },
-    };
-    let job: KubeObject;
-    try {
-      job = this.api.create(this.jobs, ns, body).object;
-    } catch (e) {
-      if (e instanceof StatusError && e.code === 409)
-        return this.api.store.get(resourceKey(this.jobs), ns, jobName);
-      throw e;
-    }
-    const template = getPath(job, ['spec', 'template']) as Obj;
-    const node = this.pickNode(false);
-    const { object: pod } = this.api.create(this.pods, ns, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${jobName}-`,
-        namespace: ns,
-        labels: clone(
-          getPath(template, ['metadata', 'labels']) as Record<string, string>,
-        ),
-        annotations: clone(
-          getPath(template, ['metadata', 'annotations']) as Record<
-            string,
-            string
-          >,
-        ),
-        ownerReferences: [ownerRef(job)],
-      },
-      spec: {
-        ...clone(template.spec as Obj),
-        ...(node ? { nodeName: node.metadata.name } : {}),
-      },
-    });
-    this.recordEvent(
-      job,
-      'SuccessfulCreate',
-      `Created pod: ${pod.metadata.name}`,
-      { component: 'job-controller' },
-    );
-    const running = clone(pod);
-    const now = nowIso();
-    running.status = {
-      phase: 'Running',
-      conditions: [
-        'Initialized',
-        'Ready',
-        'ContainersReady',
-        'PodScheduled',
-      ].map(type => ({
-        type,
-        status: 'True',
-        lastProbeTime: null,
-        lastTransitionTime: now,
-      })),
-      hostIP: nodeIP(node),
-      startTime: now,
-      containerStatuses: [
-        {
-          name: 'helm',
-          state: { running: { startedAt: now } },
-          lastState: {},
-          ready: true,
-          restartCount: 0,
-          image: String(
-            getPath(template, ['spec', 'containers', '0', 'image']),
-          ),
-          imageID: '',
-          started: true,
-        },
-      ],
-      qosClass: 'BestEffort',
-    };
-    this.api.store.write(resourceKey(this.pods), running);
-    const jobRunning = clone(job);
-    jobRunning.status = {
-      active: 1,
-      ready: 1,
-      startTime: now,
-      terminating: 0,
-      uncountedTerminatedPods: {},
-    };
-    job = this.api.store.write(resourceKey(this.jobs), jobRunning);
-    this.api.podLogs.set(
-      `${ns}/${pod.metadata.name}`,
-      this.helmLogPrefix(action, name, spec, ns),
-    );
-    const failure = action === 'install' ? helmFailure(spec) : undefined;
-    this.later(this.jobDelay, () =>
-      this.finishHelmJob(
-        ns,
-        jobName,
-        pod.metadata.name ?? '',
-        action,
-        name,
-        failure,
-      ),
-    );
-    return job;
-  }
-
-  private helmLogPrefix(
-    action: string,
-    name: string,
-    spec: Obj,
-    ns: string,
-  ): string {
-    const target = String(spec.targetNamespace ?? ns);
-    if (action === 'delete') {
-      return `+ helm_v3 uninstall ${name} --namespace ${target} --wait\n`;
-    }
-    const repo = spec.repo ? ` --repo ${String(spec.repo)}` : '';
-    const version = spec.version ? ` --version ${String(spec.version)}` : '';
-    return [
-      'if [[ ${KUBERNETES_SERVICE_HOST} =~ .*:.* ]]; then',
-      `+ helm_v3 repo update`,
-      `+ helm_v3 install --namespace ${target} ${name} ${String(
-        spec.chart ?? '',
-      )}${repo}${version} --values /config/values-01_HelmChart.yaml`,
-      '',
-    ].join('\n');
-  }
-
-  private finishHelmJob(
-    ns: string,
-    jobName: string,
-    podName: string,
-    action: string,
-    chartName: string,
-    failure: string | undefined,
-  ): void {
-    const job = this.api.store.get(resourceKey(this.jobs), ns, jobName);
-    if (!job) return;
-    const pod = this.api.store.get(resourceKey(this.pods), ns, podName);
-    const now = nowIso();
-    const key = `${ns}/${podName}`;
-    const spec = (this.api.store.get(resourceKey(this.charts), ns, chartName)
-      ?.spec ?? {}) as Obj;
-    const target = String(spec.targetNamespace ?? ns);
-    if (pod) {
-      const next = clone(pod);
-      next.status = {
-        ...(isObj(pod.status) ? pod.status : {}),
-        phase: failure ? 'Failed' : 'Succeeded',
-        conditions: [
-          'Initialized',
-          'Ready',
-          'ContainersReady',
-          'PodScheduled',
-        ].map(type => ({
-          type,
-          status:
-            type === 'Ready' || type === 'ContainersReady' ? 'False' : 'True',
-          lastProbeTime: null,
-          lastTransitionTime: now,
-          ...(type === 'Ready' || type === 'ContainersReady'
-            ? { reason: 'PodCompleted' }
-            : {}),
-        })),
-        containerStatuses: [
-          {
-            name: 'helm',
-            state: {
-              terminated: {
-                exitCode: failure ? 1 : 0,
-                reason: failure ? 'Error' : 'Completed',
-                startedAt: getPath(pod, ['status', 'startTime']) ?? now,
-                finishedAt: now,
-              },
-            },
-            lastState: {},
-            ready: false,
-            restartCount: 0,
-            image: getPath(pod, ['spec', 'containers', '0', 'image']),
-            imageID: '',
-            started: false,
-          },
-        ],
-      };
-      this.api.store.write(resourceKey(this.pods), next);
-      const date = new Date()
-        .toUTCString()
-        .replace(/,/, '')
-        .replace(' GMT', ' UTC');
-      let tail: string;
-      if (failure) {
-        tail = `${failure}\n`;
-      } else if (action === 'delete') {
-        tail = `release "${chartName}" uninstalled\n`;
-      } else {
-        tail = [
-          `NAME: ${chartName}`,
-          `LAST DEPLOYED: ${date}`,
-          `NAMESPACE: ${target}`,
-          'STATUS: deployed',
-          'REVISION: 1',
-          'TEST SUITE: None',
-          '',
-        ].join('\n');
-      }
-      this.api.podLogs.set(key, (this.api.podLogs.get(key) ?? '') + tail);
-    }
-    const nextJob = clone(job);
-    const start = getPath(job, ['status', 'startTime']) ?? now;
-    nextJob.status = failure
-      ? {
-          startTime: start,
-          failed: 1,
-          terminating: 0,
-          ready: 0,
-          uncountedTerminatedPods: {},
-          conditions: [
-            {
-              type: 'FailureTarget',
-              status: 'True',
-              lastProbeTime: now,
-              lastTransitionTime: now,
-              reason: 'BackoffLimitExceeded',
-              message: 'Job has reached the specified backoff limit',
-            },
-            {
-              type: 'Failed',
-              status: 'True',
-              lastProbeTime: now,
-              lastTransitionTime: now,
-              reason: 'BackoffLimitExceeded',
-              message: 'Job has reached the specified backoff limit',
-            },
-          ],
-        }
-      : {
-          startTime: start,
-          completionTime: now,
-          succeeded: 1,
-          terminating: 0,
-          ready: 0,
-          uncountedTerminatedPods: {},
-          conditions: [
-            {
-              type: 'SuccessCriteriaMet',
-              status: 'True',
-              lastProbeTime: now,
-              lastTransitionTime: now,
-              reason: 'CompletionsReached',
-              message: 'Reached expected number of succeeded pods',
-            },
-            {
-              type: 'Complete',
-              status: 'True',
-              lastProbeTime: now,
-              lastTransitionTime: now,
-              reason: 'CompletionsReached',
-              message: 'Reached expected number of succeeded pods',
-            },
-          ],
-        };
-    const stored = this.api.store.write(resourceKey(this.jobs), nextJob);
-    if (failure) {
-      this.recordEvent(
-        stored,
-        'BackoffLimitExceeded',
-        'Job has reached the specified backoff limit',
-        { type: 'Warning', component: 'job-controller' },
-      );
-    } else {
-      this.recordEvent(stored, 'Completed', 'Job completed', {
-        component: 'job-controller',
-      });
-    }
-    if (action === 'delete') {
-      this.pending.delete(`${ns}/${chartName}`);
-      const chart = this.api.store.get(resourceKey(this.charts), ns, chartName);
-      if (chart && chart.metadata.deletionTimestamp) {
-        const next = clone(chart);
-        next.metadata.finalizers = (chart.metadata.finalizers ?? []).filter(
-          f => f !== HELM_FINALIZER,
-        );
-        if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
-        this.api.update(this.charts, ns, chartName, next);
-        // The chart is gone: its install Job and this delete Job go with it (helm-controller cleans both up).
-        for (const jn of [`helm-install-${chartName}`, jobName]) {
-          this.safely(() =>
-            this.api.delete(this.jobs, ns, jn, {
-              propagationPolicy: 'Background',
-            }),
-          );
-        }
-      }
-    } else {
-      this.enqueue(`chart|${ns}|${chartName}`);
-    }
-  }
-
-  private runHelmDelete(chart: KubeObject): void {
-    const ns = chart.metadata.namespace ?? 'kube-system';
-    const name = chart.metadata.name ?? '';
-    if (this.pending.has(`${ns}/${name}`)) return;
-    this.pending.add(`${ns}/${name}`);
-    this.recordEvent(
-      chart,
-      'RemoveJob',
-      `Uninstalling HelmChart using Job ${ns}/helm-delete-${name}`,
-      { component: 'helm-controller' },
-    );
-    const jobName = `helm-delete-${name}`;
-    if (this.api.store.has(resourceKey(this.jobs), ns, jobName)) {
-      this.api.delete(this.jobs, ns, jobName, {
-        propagationPolicy: 'Background',
-      });
-    }
-    this.createHelmJob(
-      chart,
-      jobName,
-      'delete',
-      `SHA256=${podHash(chart.spec ?? {})}`,
-    );
   }
 }

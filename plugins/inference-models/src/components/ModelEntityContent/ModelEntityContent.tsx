@@ -33,6 +33,20 @@ function Field(props: { label: string; value?: string | number }) {
   );
 }
 
+/** KubeAI's autoscaler owns spec.replicas unless autoscalingDisabled. */
+function autoscalingText(a: {
+  disabled: boolean;
+  targetRequests?: number;
+  scaleDownDelaySeconds?: number;
+}): string {
+  if (a.disabled) return 'off (replicas fixed)';
+  return `on, ${
+    a.targetRequests ?? 100
+  } active requests per replica, scale-down after ${
+    a.scaleDownDelaySeconds ?? 30
+  } s`;
+}
+
 function CopyBlock(props: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -143,6 +157,18 @@ export function ModelEntityContent() {
                 value={`${spec.replicas?.ready ?? 0} / ${
                   spec.replicas?.desired ?? 0
                 } (${spec.replicas?.min ?? '-'}-${spec.replicas?.max ?? '-'})`}
+              />
+              <Field
+                label="Autoscaling"
+                value={
+                  spec.kubeai?.autoscaling
+                    ? autoscalingText(spec.kubeai.autoscaling)
+                    : undefined
+                }
+              />
+              <Field
+                label="LoRA adapters (model ids)"
+                value={spec.kubeai?.adapters?.map(a => a.id).join(', ')}
               />
               <Field label="Cache profile" value={spec.cacheProfile} />
               <Field label="Context length" value={spec.contextLength} />
