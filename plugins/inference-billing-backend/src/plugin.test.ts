@@ -152,77 +152,30 @@ describe('inference-billing backend: pricing sheet', () => {
 
   const sheetPath = '/api/inference-billing/bifrost/pricingSheet';
 
-  it('is public and emits overrides that Bifrost accepts as they are, with the exact prices', async () => {
+  it('is public and serves the datasheet Bifrost syncs its prices from (pricing_url), with the exact prices', async () => {
     const res = await request(server).get(`${sheetPath}?location=local`);
     expect(res.status).toBe(200);
-    expect(res.body.location).toBe('local');
-    expect(res.body.currency).toBe('USD');
-    const qwen = res.body.pricing_overrides.find(
-      (o: any) => o.pattern === 'qwen25-05b-instruct',
-    );
-    expect(qwen).toEqual({
-      name: 'inference-portal/local/qwen25-05b-instruct',
-      scope_kind: 'global',
-      match_type: 'exact',
-      pattern: 'qwen25-05b-instruct',
-      request_types: ['chat_completion', 'text_completion', 'responses'],
-      patch: {
-        input_cost_per_token: 0.000008,
-        output_cost_per_token: 0.000024,
-      },
+    expect(res.body['kubeai/qwen25-05b-instruct']).toEqual({
+      provider: 'kubeai',
+      mode: 'chat',
+      input_cost_per_token: 0.000008,
+      output_cost_per_token: 0.000024,
     });
     // The JSON text carries the annotation's decimals, not a binary approximation.
     expect(res.text).toContain(
       '"input_cost_per_token":0.000008,"output_cost_per_token":0.000024',
     );
-    expect(res.body.prices).toContainEqual({
-      model: 'qwen25-05b-instruct',
-      prompt: '0.000008',
-      completion: '0.000024',
-    });
-    expect(
-      res.body.pricing_overrides.find(
-        (o: any) => o.pattern === 'nomic-embed-text',
-      )?.request_types,
-    ).toEqual(['embedding']);
-    // The sandbox has a Model without the annotation.
-    expect(res.body.skipped).toEqual([
-      {
-        model: expect.any(String),
-        reason: 'annotation openrouter.ai/json is missing',
-      },
-    ]);
-    expect(res.body.pricing_overrides.map((o: any) => o.pattern)).not.toContain(
-      res.body.skipped[0].model,
-    );
+    expect(res.body['kubeai/nomic-embed-text']?.mode).toBe('embedding');
 
-    const bifrost = sandbox.config.inference as any;
-    const { baseUrl, adminUsername, adminPassword } =
-      bifrost.locations[0].bifrost;
-    for (const override of res.body.pricing_overrides) {
-      const created = await fetch(
-        new URL('/api/governance/pricing-overrides', baseUrl),
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Basic ${Buffer.from(
-              `${adminUsername}:${adminPassword}`,
-            ).toString('base64')}`,
-          },
-          body: JSON.stringify(override),
-        },
-      );
-      expect(created.ok).toBe(true);
-    }
-    const stored = sandbox.bifrost.pricingOverrides();
-    expect(stored).toHaveLength(res.body.pricing_overrides.length);
-    expect(
-      stored.find(o => o.pattern === 'qwen25-05b-instruct')?.patch,
-    ).toEqual({
-      input_cost_per_token: 0.000008,
-      output_cost_per_token: 0.000024,
-    });
+    // Bifrost's model catalog downloads it as its pricing_url.
+    const { port } = (server as any).address();
+    const entries = await sandbox.bifrost.syncPricing(
+      `http://127.0.0.1:${port}${sheetPath}?location=local`,
+    );
+    expect(entries).toBe(Object.keys(res.body).length);
+    expect(sandbox.bifrost.modelPrices()['kubeai/qwen25-05b-instruct']).toEqual(
+      res.body['kubeai/qwen25-05b-instruct'],
+    );
   });
 
   it('answers 400 naming location when it is missing or invalid, 404 for an unknown one', async () => {

@@ -10,6 +10,7 @@ import { UsageLedgerStore } from './database/UsageLedgerStore';
 import { UsageIngestor } from './services/UsageIngestor';
 import { UsageService } from './services/UsageService';
 import { PricingSheetService } from './services/PricingSheetService';
+import { schedulePricingSync } from './services/PricingSync';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { CustomerManagementService } from './services/CustomerManagementService';
 import { PartnerService } from './services/PartnerService';
@@ -97,6 +98,13 @@ export const inferenceBillingPlugin = createBackendPlugin({
           config,
         });
         registerCustomerUsageAction({ actionsRegistry, permissions, usage });
+        const pricingSheets = new PricingSheetService(locations);
+        await schedulePricingSync({
+          scheduler,
+          locations,
+          sheets: pricingSheets,
+          logger,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -110,7 +118,7 @@ export const inferenceBillingPlugin = createBackendPlugin({
             ),
             management: new CustomerManagementService({ locations, auditor }),
             usage,
-            pricingSheets: new PricingSheetService(locations),
+            pricingSheets,
             invoicing,
             onboarding: {
               auditor,

@@ -130,7 +130,21 @@ export type BifrostPricingOverrideBody = {
   };
 };
 
-/** `GET /bifrost/pricingSheet`. */
+/**
+ * `GET /bifrost/pricingSheet`: what Bifrost's `pricing_url` reads, a
+ * PricingEntry per `kubeai/<model>` (USD per token as JSON numbers).
+ */
+export type BifrostPricingDatasheet = Record<
+  string,
+  {
+    provider: string;
+    mode: string;
+    input_cost_per_token: number;
+    output_cost_per_token: number;
+  }
+>;
+
+/** A location's Model prices as Bifrost pricing overrides (the pricing sync pushes them). */
 export type PricingSheet = {
   location: string;
   currency: 'USD';

@@ -1,5 +1,9 @@
 import type { ModelResource } from '@internal/backstage-plugin-inference-node';
-import { exactJsonNumber, toPricingSheet } from './toPricingSheet';
+import {
+  exactJsonNumber,
+  toPricingDatasheet,
+  toPricingSheet,
+} from './toPricingSheet';
 
 const model = (
   name: string,
@@ -94,5 +98,35 @@ describe('toPricingSheet', () => {
     expect(
       exactJsonNumber('0.1000000000000000055511151231257827'),
     ).toBeUndefined();
+  });
+});
+
+describe('toPricingDatasheet', () => {
+  it('keys one PricingEntry per priced Model by kubeai/<name>, with the mode of its main request type and the exact prices', () => {
+    const sheet = toPricingSheet('local', [
+      model('qwen', { prompt: '0.000008', completion: '0.000024' }),
+      model('embed', { prompt: '0.0000000375', completion: '0' }, [
+        'TextEmbedding',
+      ]),
+      model('bare', undefined),
+    ]);
+    const datasheet = toPricingDatasheet(sheet);
+    expect(datasheet).toEqual({
+      'kubeai/embed': {
+        provider: 'kubeai',
+        mode: 'embedding',
+        input_cost_per_token: 3.75e-8,
+        output_cost_per_token: 0,
+      },
+      'kubeai/qwen': {
+        provider: 'kubeai',
+        mode: 'chat',
+        input_cost_per_token: 0.000008,
+        output_cost_per_token: 0.000024,
+      },
+    });
+    expect(JSON.stringify(datasheet['kubeai/qwen'])).toContain(
+      '"input_cost_per_token":0.000008,"output_cost_per_token":0.000024',
+    );
   });
 });

@@ -3,6 +3,7 @@ import {
   type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 import type {
+  BifrostPricingDatasheet,
   BifrostPricingOverrideBody,
   PricingSheet,
 } from '@internal/backstage-plugin-inference-billing-common';
@@ -102,4 +103,38 @@ export function toPricingSheet(
     });
   }
   return sheet;
+}
+
+/**
+ * The datasheet mode of an override's request types (framework/modelcatalog
+ * `normalizeRequestType`); a datasheet holds one entry per model key, so the
+ * mode of the Model's main request type.
+ */
+function datasheetMode(requestTypes: string[]): string {
+  if (requestTypes.includes('chat_completion')) return 'chat';
+  if (requestTypes.includes('embedding')) return 'embedding';
+  if (requestTypes.includes('rerank')) return 'rerank';
+  return 'audio_transcription';
+}
+
+/**
+ * The sheet as the datasheet Bifrost's model catalog downloads from
+ * `pricing_url`: a PricingEntry per `<provider>/<model>`, priced for the
+ * provider callers name (`kubeai/<model>`). Bifrost keys its prices by
+ * (model after the first `/`, entry.provider, entry.mode). Pure.
+ */
+export function toPricingDatasheet(
+  sheet: PricingSheet,
+  provider = 'kubeai',
+): BifrostPricingDatasheet {
+  const datasheet: BifrostPricingDatasheet = {};
+  for (const o of sheet.pricing_overrides) {
+    datasheet[`${provider}/${o.pattern}`] = {
+      provider,
+      mode: datasheetMode(o.request_types),
+      input_cost_per_token: o.patch.input_cost_per_token,
+      output_cost_per_token: o.patch.output_cost_per_token,
+    };
+  }
+  return datasheet;
 }

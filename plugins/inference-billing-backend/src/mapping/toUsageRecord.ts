@@ -26,8 +26,25 @@ export function modelNameOf(log: Pick<BifrostLogEntry, 'model' | 'provider'>) {
 }
 
 /**
- * A ledger record from one Bifrost log entry, at the price the model has now
- * (the snapshot). Unknown customers and unpriced models are kept as nulls. Pure.
+ * Whether a final log row's tokens are billed. Only a `success` row that
+ * reached the provider is: Bifrost charges budgets only for a response
+ * (governance PostLLMHook computes cost when there is a result), an `error`
+ * row (a failed attempt of a fallback chain, a refused or abandoned request)
+ * costs nothing, and a semantic-cache hit never reached KubeAI (a direct hit
+ * costs 0, a semantic hit only the cache's embedding lookup). See the
+ * Bifrost emulator's CONTRACT.md, "What is billed".
+ */
+export function isBillable(
+  log: Pick<BifrostLogEntry, 'status' | 'cache_debug'>,
+): boolean {
+  return log.status === 'success' && log.cache_debug?.cache_hit !== true;
+}
+
+/**
+ * A ledger record from one final Bifrost log entry, at the price the model
+ * has now (the snapshot). Rows that are not billable are kept with 0 tokens
+ * (the request is on record, nothing is charged). Unknown customers and
+ * unpriced models are kept as nulls. Pure.
  */
 export function toUsageRecord(
   location: string,
@@ -36,6 +53,7 @@ export function toUsageRecord(
 ): UsageRecord {
   const model = modelNameOf(log);
   const price = prices.get(model);
+  const billable = isBillable(log);
   return {
     location,
     requestId: log.id,
@@ -45,11 +63,12 @@ export function toUsageRecord(
     provider: log.provider,
     model,
     status: log.status,
-    promptTokens: Math.max(0, Math.trunc(log.token_usage?.prompt_tokens ?? 0)),
-    completionTokens: Math.max(
-      0,
-      Math.trunc(log.token_usage?.completion_tokens ?? 0),
-    ),
+    promptTokens: billable
+      ? Math.max(0, Math.trunc(log.token_usage?.prompt_tokens ?? 0))
+      : 0,
+    completionTokens: billable
+      ? Math.max(0, Math.trunc(log.token_usage?.completion_tokens ?? 0))
+      : 0,
     promptPrice: price?.prompt ?? null,
     completionPrice: price?.completion ?? null,
   };

@@ -23,7 +23,7 @@ describe('UsageIngestor', () => {
   });
   afterAll(() => sandbox.close());
 
-  async function setup() {
+  async function setup(extra: { now?: () => number } = {}) {
     const knex = await databases.init('SQLITE_3');
     const store = await UsageLedgerStore.create(
       mockServices.database.mock({ getClient: async () => knex }),
@@ -41,6 +41,7 @@ describe('UsageIngestor', () => {
       store,
       logger,
       pageSize: 50,
+      ...extra,
     });
     return { store, ingestor, logger };
   }
@@ -183,5 +184,103 @@ describe('UsageIngestor', () => {
       to: '2100-01-01',
     });
     expect(rollups.reduce((n, r) => n + r.requests, 0)).toBe(total);
+  });
+
+  it('bills every kind of log row once at the snapshot price, including a row still processing when pulled', async () => {
+    // The sandbox's clock: hours after the rows below.
+    const { store, ingestor } = await setup({
+      now: () => Date.parse('2026-11-20T06:00:00Z'),
+    });
+    await ingestor.ingest('local');
+    const customer_id = 'cust-row-kinds';
+    const usage = { prompt_tokens: 1000, completion_tokens: 1000 };
+    const row = (id: string, at: string, more: Record<string, unknown>) => ({
+      id,
+      timestamp: `2026-11-20T${at}:00.000Z`,
+      provider: 'kubeai',
+      model: 'qwen25-05b-instruct',
+      customer_id,
+      ...more,
+    });
+    sandbox.bifrost.addLogs([
+      // Started, not finished: no usage yet.
+      row('kind-processing', '01:00', { status: 'processing' }),
+      row('kind-success', '01:01', {
+        status: 'success',
+        token_usage: usage,
+        cost: 0.032,
+      }),
+      // A failed request: Bifrost charges nothing, whatever usage it logged.
+      row('kind-error', '01:02', { status: 'error', token_usage: usage }),
+      // A fallback chain: the failed first attempt, then the fallback that answered.
+      row('kind-fallback-0', '01:03', { status: 'error', fallback_index: 0 }),
+      row('kind-fallback-1', '01:03', {
+        status: 'success',
+        fallback_index: 1,
+        parent_request_id: 'kind-fallback-0',
+        token_usage: usage,
+        cost: 0.032,
+      }),
+      row('kind-stream', '01:04', {
+        status: 'success',
+        stream: true,
+        token_usage: usage,
+        cost: 0.032,
+      }),
+      // Answered from the semantic cache: never reached KubeAI.
+      row('kind-cache-hit', '01:05', {
+        status: 'success',
+        token_usage: usage,
+        cost: 0,
+        cache_debug: { cache_hit: true, hit_type: 'direct' },
+      } as any),
+      // The gateway had no price (no cost logged): billed at ours, reported.
+      row('kind-unpriced-in-gateway', '01:06', {
+        status: 'success',
+        token_usage: usage,
+      }),
+      row('kind-later', '05:00', {
+        status: 'success',
+        token_usage: usage,
+        cost: 0.032,
+      }),
+    ]);
+    const first = await ingestor.ingest('local');
+    expect(first.processing).toBe(1);
+    expect(first.notBilled).toBe(3);
+    expect(first.unpricedInGateway).toEqual(['qwen25-05b-instruct']);
+    // The cursor waits just before the pending row.
+    expect(await store.getCursor('local')).toBe('2026-11-20T00:59:59.999Z');
+
+    // The request completes hours later, in place.
+    sandbox.bifrost.updateLog('kind-processing', {
+      status: 'success',
+      token_usage: usage,
+      cost: 0.032,
+    });
+    const second = await ingestor.ingest('local');
+    expect(second.processing).toBe(0);
+    expect(second.added).toBe(1);
+    expect(await store.getCursor('local')).toBe('2026-11-20T05:00:00.000Z');
+    // A third run adds nothing.
+    expect((await ingestor.ingest('local')).added).toBe(0);
+
+    const [rollup] = (
+      await store.dailyRollups({
+        location: 'local',
+        from: '2026-11-20',
+        to: '2026-11-21',
+      })
+    ).filter(r => r.customerId === customer_id);
+    // Billed: processing (once final), success, fallback-1, stream,
+    // unpriced-in-gateway, later; each 1000 * 0.000008 + 1000 * 0.000024.
+    expect(rollup).toEqual(
+      expect.objectContaining({
+        requests: 9,
+        promptTokens: 6000,
+        completionTokens: 6000,
+        cost: '0.192',
+      }),
+    );
   });
 });

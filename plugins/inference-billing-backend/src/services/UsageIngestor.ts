@@ -8,7 +8,7 @@ import {
   UsageLedgerStore,
   type UsageRecord,
 } from '../database/UsageLedgerStore';
-import { toUsageRecord } from '../mapping/toUsageRecord';
+import { isBillable, toIsoUtc, toUsageRecord } from '../mapping/toUsageRecord';
 import { LogWindows, type LogWindow } from './LogWindows';
 
 export interface IngestResult {
@@ -19,6 +19,17 @@ export interface IngestResult {
   unknownCustomer: number;
   /** Models without a valid price (kept, cost 0, flagged). */
   unpricedModels: string[];
+  /** Rows still `processing`: not recorded yet, the cursor waits for them. */
+  processing: number;
+  /** Rows still `processing` after `maxProcessingHoldMs`: the cursor no longer waits. */
+  stuckProcessing: number;
+  /** Final rows recorded with nothing to bill (errors, cache hits). */
+  notBilled: number;
+  /**
+   * Billed rows that Bifrost logged without a cost: the gateway has no price
+   * for the model, so budgets and rate limits in dollars are not enforced.
+   */
+  unpricedInGateway: string[];
 }
 
 /** Bifrost's `/api/logs` refuses a limit above this. */
@@ -52,8 +63,20 @@ export class UsageIngestor {
       store: UsageLedgerStore;
       logger: LoggerService;
       pageSize?: number;
-      /** How far before the cursor each run starts again (late-written logs). */
+      /**
+       * How far before the cursor each run starts again. Bifrost logs a
+       * request with its start time, and a row can become final (or, on
+       * builds that insert at completion, appear) long after: a pending
+       * entry lives up to 15 minutes idle and stale `processing` rows are
+       * reaped after 30. Default 60 minutes.
+       */
       overlapMs?: number;
+      /**
+       * How long a `processing` row holds the cursor back (default 24 h);
+       * older ones are reported as stuck and no longer waited for.
+       */
+      maxProcessingHoldMs?: number;
+      now?: () => number;
       /** Most records written in one transaction (several pages when the writer is behind). Default 10000. */
       commitSize?: number;
     },
@@ -66,6 +89,11 @@ export class UsageIngestor {
       const result = modelPricing(model);
       if ('pricing' in result) {
         prices.set(model.metadata.name, result.pricing);
+        // KubeAI serves a LoRA adapter as `<model>_<adapter>`
+        // (internal/apiutils/model.go): usage of it is billed at its Model's price.
+        for (const adapter of model.spec?.adapters ?? []) {
+          prices.set(`${model.metadata.name}_${adapter.name}`, result.pricing);
+        }
       }
     }
     return prices;
@@ -76,7 +104,9 @@ export class UsageIngestor {
     const limit = Math.min(this.deps.pageSize ?? MAX_PAGE, MAX_PAGE);
     const commitSize = this.deps.commitSize ?? 10000;
     const maxQueued = Math.max(commitSize, limit) * 2;
-    const overlapMs = this.deps.overlapMs ?? 10 * 60_000;
+    const overlapMs = this.deps.overlapMs ?? 60 * 60_000;
+    const now = this.deps.now ?? Date.now;
+    const holdFrom = now() - (this.deps.maxProcessingHoldMs ?? 24 * 3600_000);
     const bifrost = this.deps.locations.bifrost(location);
     // Prices first: without them the snapshot would be wrong, so a cluster
     // that is down postpones ingestion instead of recording unpriced usage.
@@ -89,8 +119,30 @@ export class UsageIngestor {
       added: 0,
       unknownCustomer: 0,
       unpricedModels: [],
+      processing: 0,
+      stuckProcessing: 0,
+      notBilled: 0,
+      unpricedInGateway: [],
     };
     const unpriced = new Set<string>();
+    const unpricedInGateway = new Set<string>();
+    // Whether a record costs more than 0 at its prices (parsed once per model).
+    const positive = new Map<string, [boolean, boolean]>();
+    for (const [model, price] of prices) {
+      positive.set(model, [
+        Number(price.prompt) > 0,
+        Number(price.completion) > 0,
+      ]);
+    }
+    const charges = (r: UsageRecord) => {
+      const [prompt, completion] = positive.get(r.model) ?? [false, false];
+      return (
+        (prompt && r.promptTokens > 0) || (completion && r.completionTokens > 0)
+      );
+    };
+    // The cursor never passes a row that is still `processing`: it becomes
+    // final in place (same id and timestamp), and must be pulled again then.
+    let hold: string | undefined;
     let latest = cursor;
 
     const windows = new LogWindows(
@@ -134,10 +186,24 @@ export class UsageIngestor {
           result.pulled += logs.length;
           const records: UsageRecord[] = [];
           for (const log of logs) {
-            if (log.status === 'processing') continue;
+            if (log.status === 'processing') {
+              const at = toIsoUtc(log.timestamp);
+              if (Date.parse(at) < holdFrom) {
+                result.stuckProcessing += 1;
+              } else {
+                result.processing += 1;
+                if (hold === undefined || at < hold) hold = at;
+              }
+              continue;
+            }
             const r = toUsageRecord(location, log, prices);
             if (!r.customerId) result.unknownCustomer += 1;
             if (r.promptPrice === null) unpriced.add(r.model);
+            if (!isBillable(log)) result.notBilled += 1;
+            else if (!log.cost && charges(r)) {
+              // Absent, null or 0: Bifrost found no price for a request we bill.
+              unpricedInGateway.add(r.model);
+            }
             records.push(r);
           }
           if (records.length > 0) {
@@ -176,6 +242,10 @@ export class UsageIngestor {
         for (const r of batch) {
           if (last === undefined || r.occurredAt > last) last = r.occurredAt;
         }
+        if (hold !== undefined && last !== undefined && last >= hold) {
+          // Just before the oldest pending row, so the next run pulls it again.
+          last = new Date(Date.parse(hold) - 1).toISOString();
+        }
         const newCursor = last && (!latest || last > latest) ? last : undefined;
         if (newCursor) latest = newCursor;
         const prepared = store.prepare(location, batch, newCursor);
@@ -197,6 +267,19 @@ export class UsageIngestor {
     // Everything fetched before a failure is committed; then the run fails.
     if (fetchError) throw fetchError;
     result.unpricedModels = [...unpriced].sort();
+    result.unpricedInGateway = [...unpricedInGateway].sort();
+    if (result.unpricedInGateway.length > 0) {
+      logger.warn(
+        `location ${location}: bifrost logged requests of [${result.unpricedInGateway.join(
+          ', ',
+        )}] without a cost: the gateway has no price for them, so budgets are not enforced (check its pricing_url sync)`,
+      );
+    }
+    if (result.stuckProcessing > 0) {
+      logger.warn(
+        `location ${location}: ${result.stuckProcessing} bifrost log row(s) still processing after the hold time; not waited for`,
+      );
+    }
     if (result.unknownCustomer > 0 || result.unpricedModels.length > 0) {
       logger.warn(
         `location ${location}: usage kept with ${

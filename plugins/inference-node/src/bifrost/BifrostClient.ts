@@ -91,9 +91,53 @@ export interface BifrostVirtualKeyCreate {
     provider: string;
     weight?: number;
     allowed_models: string[];
+    /**
+     * Provider keys the key may use: `["*"]` every key (the default sent),
+     * ids for some. Since Bifrost v1.5.0 an absent or empty list allows no
+     * provider key, so every request would fail with "no keys found".
+     */
+    key_ids?: string[];
   }>;
   budgets?: Array<{ max_limit: number; reset_duration: string }>;
   rate_limit?: Omit<BifrostRateLimit, 'id'>;
+}
+
+type KeyBudget = { max_limit: number; reset_duration: string };
+
+/**
+ * Key budgets in both release lines' fields: `budgets[]` (v1.5.0+) and, when
+ * there is at most one, the singular `budget` of v1.4.x (`{}` removes it).
+ * Each line ignores the other's field (Go's json.Unmarshal skips unknown
+ * fields), so one body serves both.
+ */
+function keyBudgetFields(budgets: KeyBudget[] | undefined) {
+  if (budgets === undefined) return {};
+  if (budgets.length > 1) return { budgets };
+  return { budgets, budget: budgets[0] ?? {} };
+}
+
+/** A key as Bifrost answers it, with v1.4.x's singular `budget` read as `budgets`. */
+function toKeySummary(
+  key: BifrostVirtualKeySummary & {
+    value?: string;
+    budget?: BifrostBudget;
+    budget_id?: string;
+  },
+): BifrostVirtualKeySummary {
+  const { value: _secret, budget, budget_id: _budgetId, ...summary } = key;
+  if (summary.budgets === undefined && budget) summary.budgets = [budget];
+  return summary;
+}
+
+/** A pricing override as `/api/governance/pricing-overrides` takes and answers it. */
+export interface BifrostPricingOverride {
+  id?: string;
+  name: string;
+  scope_kind: string;
+  match_type: string;
+  pattern: string;
+  request_types?: string[];
+  patch: Record<string, number | undefined>;
 }
 
 /** One request as Bifrost's `/api/logs` reports it. */
@@ -116,6 +160,12 @@ export interface BifrostLogEntry {
   team_id?: string | null;
   customer_id?: string | null;
   customer_name?: string | null;
+  /** The first attempt of a fallback chain is 0; each fallback writes its own row. */
+  fallback_index?: number;
+  parent_request_id?: string | null;
+  stream?: boolean;
+  /** Set by the semantic cache plugin; a hit did not reach the provider. */
+  cache_debug?: { cache_hit?: boolean; hit_type?: string } | null;
 }
 
 export interface BifrostLogPage {
@@ -260,11 +310,22 @@ export class BifrostClient {
   async createVirtualKey(
     key: BifrostVirtualKeyCreate,
   ): Promise<{ key: BifrostVirtualKeySummary; value: string }> {
+    const { budgets, provider_configs, ...rest } = key;
+    const payload = {
+      ...rest,
+      ...keyBudgetFields(budgets),
+      provider_configs: provider_configs.map(pc => ({
+        ...pc,
+        key_ids: pc.key_ids ?? ['*'],
+      })),
+    };
     const body = await this.request<{
       virtual_key: BifrostVirtualKeySummary & { value: string };
-    }>('POST', '/api/governance/virtual-keys', 'create virtual key', key);
-    const { value, ...summary } = body.virtual_key;
-    return { key: summary, value };
+    }>('POST', '/api/governance/virtual-keys', 'create virtual key', payload);
+    return {
+      key: toKeySummary(body.virtual_key),
+      value: body.virtual_key.value,
+    };
   }
 
   /** The secret value of a key (for a one-time handover only: never log it). */
@@ -281,7 +342,7 @@ export class BifrostClient {
     const body = await this.request<{
       virtual_keys: Array<BifrostVirtualKeySummary & { value?: string }>;
     }>('GET', '/api/governance/virtual-keys', 'list virtual keys');
-    return (body.virtual_keys ?? []).map(({ value: _secret, ...key }) => key);
+    return (body.virtual_keys ?? []).map(toKeySummary);
   }
 
   /** One customer; ExternalSystemError with status 404 when Bifrost has none. */
@@ -303,14 +364,16 @@ export class BifrostClient {
       `/api/governance/virtual-keys/${pathSegment('id', id)}`,
       'get virtual key',
     );
-    const { value: _secret, ...key } = body.virtual_key;
-    return key;
+    return toKeySummary(body.virtual_key);
   }
 
   /**
    * Changes a key's active flag and/or budgets. Bifrost's PUT detaches a key
    * from its team and customer when the body names neither, so the current
-   * attachment (`key`, as read just before) is always sent again.
+   * attachment (`key`, as read just before) is always sent again. It never
+   * sends `provider_configs`: a PUT that does rebuilds each config's provider
+   * keys from its `key_ids` (which GET does not return), so a read-modify-write
+   * would leave the key with no provider key.
    */
   async updateVirtualKey(
     key: Pick<BifrostVirtualKeySummary, 'id' | 'team_id' | 'customer_id'>,
@@ -325,10 +388,13 @@ export class BifrostClient {
       'PUT',
       `/api/governance/virtual-keys/${pathSegment('key id', key.id)}`,
       'update virtual key',
-      { ...attachment, ...update },
+      {
+        ...attachment,
+        ...(update.is_active !== undefined && { is_active: update.is_active }),
+        ...keyBudgetFields(update.budgets),
+      },
     );
-    const { value: _secret, ...updated } = body.virtual_key;
-    return updated;
+    return toKeySummary(body.virtual_key);
   }
 
   /** Changes a customer's (singular) budget. */
@@ -343,5 +409,51 @@ export class BifrostClient {
       update,
     );
     return body.customer;
+  }
+
+  /** Every pricing override (v1.5.0+; 404 on builds without the API). */
+  async listPricingOverrides(): Promise<BifrostPricingOverride[]> {
+    const body = await this.request<{
+      pricing_overrides: BifrostPricingOverride[];
+    }>('GET', '/api/governance/pricing-overrides', 'list pricing overrides');
+    return body.pricing_overrides ?? [];
+  }
+
+  /** Not retried (a POST): callers list the overrides first. */
+  async createPricingOverride(
+    override: BifrostPricingOverride,
+  ): Promise<BifrostPricingOverride> {
+    const body = await this.request<{
+      pricing_override: BifrostPricingOverride;
+    }>(
+      'POST',
+      '/api/governance/pricing-overrides',
+      'create pricing override',
+      override,
+    );
+    return body.pricing_override;
+  }
+
+  async updatePricingOverride(
+    id: string,
+    override: BifrostPricingOverride,
+  ): Promise<BifrostPricingOverride> {
+    const body = await this.request<{
+      pricing_override: BifrostPricingOverride;
+    }>(
+      'PUT',
+      `/api/governance/pricing-overrides/${pathSegment('id', id)}`,
+      'update pricing override',
+      override,
+    );
+    return body.pricing_override;
+  }
+
+  async deletePricingOverride(id: string): Promise<void> {
+    await this.request(
+      'DELETE',
+      `/api/governance/pricing-overrides/${pathSegment('id', id)}`,
+      'delete pricing override',
+    );
   }
 }

@@ -6,13 +6,7 @@
  * See /work/shared/reference/external-apis.md section 1.
  */
 import express from 'express';
-import type {
-  Express,
-  NextFunction,
-  Request,
-  RequestHandler,
-  Response,
-} from 'express';
+import type { Express } from 'express';
 import { RunningEmulator, startEmulatorServer } from '../shared/server';
 import {
   BifrostCompletionResponder,
@@ -21,8 +15,9 @@ import {
   handleChatCompletion,
 } from './inference';
 import {
-  atoi,
   normalizeLog,
+  replaceLog,
+  forgetTimeIndex,
   parseLogsQuery,
   searchLogs,
   logsResponseBody,
@@ -30,8 +25,10 @@ import {
   matchesFilters,
 } from './logs';
 import { HttpCount, renderMetrics } from './metrics';
-import { BifrostStore, clampPagination } from './state';
+import { ModelCatalog } from './modelCatalog';
+import { BifrostStore, BifrostVersion } from './state';
 import type {
+  BifrostPricingEntry,
   BifrostBudget,
   BifrostCustomer,
   BifrostLog,
@@ -42,7 +39,9 @@ import type {
   BifrostTeam,
   BifrostVirtualKey,
 } from './types';
-import { DecodeError, HttpError, parseObjectBody, sendError } from './util';
+import { HttpError } from './util';
+import { basicAuth, route } from './http';
+import { mountGovernanceRoutes } from './governanceRoutes';
 
 export * from './types';
 export type {
@@ -51,9 +50,19 @@ export type {
   BifrostCompletionResult,
 } from './inference';
 
+export type { BifrostVersion } from './state';
+
 export interface BifrostEmulatorOptions {
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
+  /** The release line to answer as (default `v2`, the current one); see CONTRACT.md. */
+  version?: BifrostVersion;
+  /**
+   * `framework.pricing.pricing_url`: the datasheet the model catalog syncs
+   * prices from, at start (failures are ignored, as Bifrost keeps the prices
+   * it has) and on `syncPricing()` (Bifrost's hourly sync tick).
+   */
+  pricingUrl?: string;
   /** When both are set, HTTP Basic is required on `/api/*` and `/metrics`. */
   adminUsername?: string;
   adminPassword?: string;
@@ -86,125 +95,42 @@ export interface BifrostEmulator extends RunningEmulator {
   reset(): void;
   /** Replaces the completion responder. */
   setResponder(responder: BifrostCompletionResponder): void;
-}
-
-type Query = Request['query'];
-
-function q(query: Query, key: string): string {
-  const v = query[key];
-  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : '';
-  return typeof v === 'string' ? v : '';
-}
-
-/** Wraps a handler so HttpError becomes a SendError response. */
-function route(fn: (req: Request, res: Response) => void): RequestHandler {
-  return (req, res) => {
-    try {
-      fn(req, res);
-    } catch (e) {
-      if (e instanceof HttpError) sendError(res, e.status, e.message);
-      else if (e instanceof DecodeError) sendError(res, 400, 'Invalid JSON');
-      else sendError(res, 500, (e as Error).message);
-    }
-  };
-}
-
-function body(req: Request) {
-  return parseObjectBody(req.body);
-}
-
-/** Strict pagination of the VK and pricing-override lists (400 on bad numbers). */
-function strictPagination(query: Query): { limit: number; offset: number } {
-  let limit = 0;
-  let offset = 0;
-  const limitStr = q(query, 'limit');
-  if (limitStr !== '') {
-    const n = atoi(limitStr);
-    if (n === undefined)
-      throw new HttpError(400, 'Invalid limit parameter: must be a number');
-    if (n < 0)
-      throw new HttpError(400, 'Invalid limit parameter: must be non-negative');
-    limit = n;
-  }
-  const offsetStr = q(query, 'offset');
-  if (offsetStr !== '') {
-    const n = atoi(offsetStr);
-    if (n === undefined)
-      throw new HttpError(400, 'Invalid offset parameter: must be a number');
-    if (n < 0)
-      throw new HttpError(
-        400,
-        'Invalid offset parameter: must be non-negative',
-      );
-    offset = n;
-  }
-  return clampPagination(limit, offset);
-}
-
-/** Lenient pagination of teams/customers: strconv errors silently become 0. */
-function lenientPagination(query: Query): { limit: number; offset: number } {
-  return clampPagination(
-    atoi(q(query, 'limit')) ?? 0,
-    atoi(q(query, 'offset')) ?? 0,
-  );
-}
-
-function listEnvelope<T>(
-  key: string,
-  all: T[],
-  page?: { limit: number; offset: number; items: T[] },
-) {
-  if (!page) {
-    return {
-      [key]: all,
-      count: all.length,
-      total_count: all.length,
-      limit: all.length,
-      offset: 0,
-    };
-  }
-  return {
-    [key]: page.items,
-    count: page.items.length,
-    total_count: all.length,
-    limit: page.limit,
-    offset: page.offset,
-  };
-}
-
-function paginate<T>(all: T[], p: { limit: number; offset: number }) {
-  return { ...p, items: all.slice(p.offset, p.offset + p.limit) };
-}
-
-function basicAuth(username: string, password: string): RequestHandler {
-  const expected = `${username}:${password}`;
-  return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.header('authorization') ?? '';
-    const m = /^basic\s+(.+)$/i.exec(header);
-    const given = m
-      ? Buffer.from(m[1].trim(), 'base64').toString('utf8')
-      : undefined;
-    if (given === expected) {
-      next();
-      return;
-    }
-    res.setHeader('WWW-Authenticate', 'Basic realm="Bifrost Admin"');
-    sendError(res, 401, 'Unauthorized');
-  };
+  /** Runs one model catalog sync from `pricingUrl` (or the given URL); resolves to the number of entries. */
+  syncPricing(url?: string): Promise<number>;
+  /** The model catalog's prices, keyed `<provider>/<model>`. */
+  modelPrices(): Record<string, BifrostPricingEntry>;
+  /**
+   * Rewrites a stored log row as the logging plugin does when a request that
+   * was `processing` completes (same id and timestamp, new status, usage, cost).
+   */
+  updateLog(id: string, patch: BifrostLogInput): BifrostLog;
+  /**
+   * What the logging plugin's cleanup ticker does every minute: deletes the
+   * rows still `processing` whose timestamp is more than 30 minutes before
+   * `now`. Run on demand here, so tests control the clock. Returns how many.
+   */
+  cleanupProcessingLogs(now?: Date): number;
 }
 
 export async function startBifrostEmulator(
   options: BifrostEmulatorOptions = {},
 ): Promise<BifrostEmulator> {
-  let store = new BifrostStore();
+  let store = new BifrostStore(options.version);
+  let catalog = new ModelCatalog();
   let refusals: Refusal[] = [];
   let httpCounts = new Map<string, HttpCount>();
   let responder = options.responder ?? defaultResponder;
   const seed = (s: BifrostSeed) => {
+    if (s.modelPrices) catalog.upsert(s.modelPrices);
     store.seed(s);
     if (s.logs) for (const l of s.logs) store.logs.push(normalizeLog(store, l));
   };
   if (options.seed) seed(options.seed);
+  const syncPricing = async (url = options.pricingUrl) => {
+    if (!url) throw new Error('no pricing_url configured');
+    return catalog.sync(url);
+  };
+  if (options.pricingUrl) await syncPricing().catch(() => 0);
 
   const mount = (app: Express) => {
     const raw = express.raw({ type: () => true, limit: '50mb' });
@@ -235,281 +161,7 @@ export async function startBifrostEmulator(
       );
     }
 
-    // ---------------------------------------------------------- virtual keys
-    const gov = '/api/governance';
-    app.get(
-      `${gov}/virtual-keys`,
-      route((req, res) => {
-        const search = q(req.query, 'search');
-        const customerId = q(req.query, 'customer_id');
-        const teamId = q(req.query, 'team_id');
-        const all = store.listVirtualKeys();
-        const paginated =
-          q(req.query, 'limit') !== '' ||
-          q(req.query, 'offset') !== '' ||
-          search !== '' ||
-          customerId !== '' ||
-          teamId !== '';
-        if (!paginated) {
-          res.json(listEnvelope('virtual_keys', all));
-          return;
-        }
-        const p = strictPagination(req.query);
-        const filtered = all.filter(
-          vk =>
-            (search === '' ||
-              vk.name.toLowerCase().includes(search.toLowerCase())) &&
-            (customerId === '' || vk.customer_id === customerId) &&
-            (teamId === '' || vk.team_id === teamId),
-        );
-        res.json(listEnvelope('virtual_keys', filtered, paginate(filtered, p)));
-      }),
-    );
-    app.post(
-      `${gov}/virtual-keys`,
-      raw,
-      route((req, res) => {
-        const vk = store.createVirtualKey(body(req));
-        res.json({
-          message: 'Virtual key created successfully',
-          virtual_key: vk,
-        });
-      }),
-    );
-    app.get(
-      `${gov}/virtual-keys/:id`,
-      route((req, res) => {
-        res.json({ virtual_key: store.getVirtualKey(req.params.id) });
-      }),
-    );
-    app.put(
-      `${gov}/virtual-keys/:id`,
-      raw,
-      route((req, res) => {
-        const vk = store.updateVirtualKey(req.params.id, body(req));
-        res.json({
-          message: 'Virtual key updated successfully',
-          virtual_key: vk,
-        });
-      }),
-    );
-    app.delete(
-      `${gov}/virtual-keys/:id`,
-      route((req, res) => {
-        store.deleteVirtualKey(req.params.id);
-        res.json({ message: 'Virtual key deleted successfully' });
-      }),
-    );
-
-    // ----------------------------------------------------------------- teams
-    app.get(
-      `${gov}/teams`,
-      route((req, res) => {
-        const customerId = q(req.query, 'customer_id');
-        const search = q(req.query, 'search');
-        const all = store.listTeams(customerId || undefined);
-        if (
-          q(req.query, 'limit') === '' &&
-          q(req.query, 'offset') === '' &&
-          search === ''
-        ) {
-          res.json(listEnvelope('teams', all));
-          return;
-        }
-        const filtered = all.filter(
-          t =>
-            search === '' ||
-            t.name.toLowerCase().includes(search.toLowerCase()),
-        );
-        res.json(
-          listEnvelope(
-            'teams',
-            filtered,
-            paginate(filtered, lenientPagination(req.query)),
-          ),
-        );
-      }),
-    );
-    app.post(
-      `${gov}/teams`,
-      raw,
-      route((req, res) => {
-        res.json({
-          message: 'Team created successfully',
-          team: store.createTeam(body(req)),
-        });
-      }),
-    );
-    app.get(
-      `${gov}/teams/:id`,
-      route((req, res) => {
-        res.json({ team: store.getTeam(req.params.id) });
-      }),
-    );
-    app.put(
-      `${gov}/teams/:id`,
-      raw,
-      route((req, res) => {
-        res.json({
-          message: 'Team updated successfully',
-          team: store.updateTeam(req.params.id, body(req)),
-        });
-      }),
-    );
-    app.delete(
-      `${gov}/teams/:id`,
-      route((req, res) => {
-        store.deleteTeam(req.params.id);
-        res.json({ message: 'Team deleted successfully' });
-      }),
-    );
-
-    // ------------------------------------------------------------- customers
-    app.get(
-      `${gov}/customers`,
-      route((req, res) => {
-        const search = q(req.query, 'search');
-        const all = store.listCustomers();
-        if (
-          q(req.query, 'limit') === '' &&
-          q(req.query, 'offset') === '' &&
-          search === ''
-        ) {
-          res.json(listEnvelope('customers', all));
-          return;
-        }
-        const filtered = all.filter(
-          c =>
-            search === '' ||
-            c.name.toLowerCase().includes(search.toLowerCase()),
-        );
-        res.json(
-          listEnvelope(
-            'customers',
-            filtered,
-            paginate(filtered, lenientPagination(req.query)),
-          ),
-        );
-      }),
-    );
-    app.post(
-      `${gov}/customers`,
-      raw,
-      route((req, res) => {
-        res.json({
-          message: 'Customer created successfully',
-          customer: store.createCustomer(body(req)),
-        });
-      }),
-    );
-    app.get(
-      `${gov}/customers/:id`,
-      route((req, res) => {
-        res.json({ customer: store.getCustomer(req.params.id) });
-      }),
-    );
-    app.put(
-      `${gov}/customers/:id`,
-      raw,
-      route((req, res) => {
-        res.json({
-          message: 'Customer updated successfully',
-          customer: store.updateCustomer(req.params.id, body(req)),
-        });
-      }),
-    );
-    app.delete(
-      `${gov}/customers/:id`,
-      route((req, res) => {
-        store.deleteCustomer(req.params.id);
-        res.json({ message: 'Customer deleted successfully' });
-      }),
-    );
-
-    // --------------------------------------------------- budgets/rate limits
-    app.get(
-      `${gov}/budgets`,
-      route((_req, res) => {
-        const budgets = store.listBudgets();
-        res.json({ budgets, count: budgets.length });
-      }),
-    );
-    app.get(
-      `${gov}/rate-limits`,
-      route((_req, res) => {
-        const rateLimits = store.listRateLimits();
-        res.json({ rate_limits: rateLimits, count: rateLimits.length });
-      }),
-    );
-
-    // ----------------------------------------------------- pricing overrides
-    app.get(
-      `${gov}/pricing-overrides`,
-      route((req, res) => {
-        const scopeKind = q(req.query, 'scope_kind').trim();
-        const vkId = q(req.query, 'virtual_key_id').trim();
-        const providerId = q(req.query, 'provider_id').trim();
-        const providerKeyId = q(req.query, 'provider_key_id').trim();
-        const search = q(req.query, 'search');
-        const filtered = store
-          .listPricingOverrides()
-          .filter(
-            o =>
-              (scopeKind === '' || o.scope_kind === scopeKind) &&
-              (vkId === '' || o.virtual_key_id === vkId) &&
-              (providerId === '' || o.provider_id === providerId) &&
-              (providerKeyId === '' || o.provider_key_id === providerKeyId),
-          );
-        if (
-          q(req.query, 'limit') === '' &&
-          q(req.query, 'offset') === '' &&
-          search === ''
-        ) {
-          res.json(listEnvelope('pricing_overrides', filtered));
-          return;
-        }
-        const p = strictPagination(req.query);
-        const searched = filtered.filter(
-          o =>
-            search === '' ||
-            o.name.toLowerCase().includes(search.toLowerCase()),
-        );
-        res.json(
-          listEnvelope('pricing_overrides', searched, paginate(searched, p)),
-        );
-      }),
-    );
-    app.post(
-      `${gov}/pricing-overrides`,
-      raw,
-      route((req, res) => {
-        const override = store.createPricingOverride(body(req));
-        res
-          .status(201)
-          .json({
-            message: 'Pricing override created successfully',
-            pricing_override: override,
-          });
-      }),
-    );
-    app.put(
-      `${gov}/pricing-overrides/:id`,
-      raw,
-      route((req, res) => {
-        const override = store.updatePricingOverride(req.params.id, body(req));
-        res.json({
-          message: 'Pricing override updated successfully',
-          pricing_override: override,
-        });
-      }),
-    );
-    app.delete(
-      `${gov}/pricing-overrides/:id`,
-      route((req, res) => {
-        store.deletePricingOverride(req.params.id);
-        res.json({ message: 'Pricing override deleted successfully' });
-      }),
-    );
+    mountGovernanceRoutes(app, () => store, raw);
 
     // ------------------------------------------------------------------ logs
     app.get(
@@ -555,6 +207,7 @@ export async function startBifrostEmulator(
       handleChatCompletion(
         {
           store,
+          catalog,
           responder,
           enforceVirtualKeys: options.enforceVirtualKeys ?? true,
           refusals,
@@ -586,12 +239,43 @@ export async function startBifrostEmulator(
     },
     seed,
     reset: () => {
-      store = new BifrostStore();
+      store = new BifrostStore(options.version);
+      catalog = new ModelCatalog();
       refusals = [];
       httpCounts = new Map();
     },
     setResponder: r => {
       responder = r;
+    },
+    syncPricing,
+    modelPrices: () => catalog.entries(),
+    cleanupProcessingLogs: (now = new Date()) => {
+      const before = now.getTime() - 30 * 60_000;
+      const stale = store.logs.filter(
+        l => l.status === 'processing' && Date.parse(l.timestamp) < before,
+      );
+      for (const log of stale) {
+        store.logs.splice(store.logs.indexOf(log), 1);
+      }
+      forgetTimeIndex(store.logs);
+      return stale.length;
+    },
+    updateLog: (id, patch) => {
+      const index = store.logs.findIndex(l => l.id === id);
+      if (index < 0) throw new Error(`no log ${id}`);
+      const { id: _id, timestamp: _ts, ...rest } = patch;
+      const current = store.logs[index];
+      const updated = replaceLog(
+        store.logs,
+        index,
+        normalizeLog(store, {
+          ...current,
+          ...rest,
+          id,
+          timestamp: current.timestamp,
+        }),
+      );
+      return structuredClone(updated);
     },
   };
 }

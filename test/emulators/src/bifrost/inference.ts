@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { normalizeLog } from './logs';
+import type { ModelCatalog } from './modelCatalog';
 import { BifrostStore, VIRTUAL_KEY_PREFIX } from './state';
 import type { BifrostBudget, BifrostLog, BifrostRateLimit } from './types';
 import { fmt4, isObject, nowIso, parseDuration } from './util';
@@ -26,7 +27,9 @@ export interface BifrostCompletionResult {
 }
 
 /** Produces the assistant message of a successful completion. */
-export type BifrostCompletionResponder = (req: BifrostCompletionRequest) => BifrostCompletionResult;
+export type BifrostCompletionResponder = (
+  req: BifrostCompletionRequest,
+) => BifrostCompletionResult;
 
 export const defaultResponder: BifrostCompletionResponder = req => ({
   content: `Hello from the Bifrost emulator (${req.provider}/${req.model}).`,
@@ -43,11 +46,7 @@ export interface Refusal {
 }
 
 class Refuse extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
+  constructor(readonly status: number, readonly type: string, message: string) {
     super(message);
   }
 }
@@ -95,41 +94,72 @@ function refreshBudget(b: BifrostBudget, now: number): void {
 }
 
 function refreshRateLimit(rl: BifrostRateLimit, now: number): void {
-  const td = rl.token_reset_duration ? parseDuration(rl.token_reset_duration) : undefined;
-  if (td !== undefined && td > 0 && now - Date.parse(rl.token_last_reset) >= td) {
+  const td = rl.token_reset_duration
+    ? parseDuration(rl.token_reset_duration)
+    : undefined;
+  if (
+    td !== undefined &&
+    td > 0 &&
+    now - Date.parse(rl.token_last_reset) >= td
+  ) {
     rl.token_current_usage = 0;
     rl.token_last_reset = new Date(now).toISOString();
   }
-  const rd = rl.request_reset_duration ? parseDuration(rl.request_reset_duration) : undefined;
-  if (rd !== undefined && rd > 0 && now - Date.parse(rl.request_last_reset) >= rd) {
+  const rd = rl.request_reset_duration
+    ? parseDuration(rl.request_reset_duration)
+    : undefined;
+  if (
+    rd !== undefined &&
+    rd > 0 &&
+    now - Date.parse(rl.request_last_reset) >= rd
+  ) {
     rl.request_current_usage = 0;
     rl.request_last_reset = new Date(now).toISOString();
   }
 }
 
-function checkRateLimit(rl: BifrostRateLimit | undefined, holder: string): void {
+function checkRateLimit(
+  rl: BifrostRateLimit | undefined,
+  holder: string,
+): void {
   if (!rl) return;
   refreshRateLimit(rl, Date.now());
   const violations: string[] = [];
   let tokens = false;
   let requests = false;
-  if (rl.token_max_limit !== undefined && rl.token_current_usage >= rl.token_max_limit) {
+  if (
+    rl.token_max_limit !== undefined &&
+    rl.token_current_usage >= rl.token_max_limit
+  ) {
     tokens = true;
     violations.push(
-      `token limit exceeded (${rl.token_current_usage}/${rl.token_max_limit}, resets every ${rl.token_reset_duration ?? 'unknown'})`,
+      `token limit exceeded (${rl.token_current_usage}/${
+        rl.token_max_limit
+      }, resets every ${rl.token_reset_duration ?? 'unknown'})`,
     );
   }
-  if (rl.request_max_limit !== undefined && rl.request_current_usage >= rl.request_max_limit) {
+  if (
+    rl.request_max_limit !== undefined &&
+    rl.request_current_usage >= rl.request_max_limit
+  ) {
     requests = true;
     violations.push(
-      `request limit exceeded (${rl.request_current_usage}/${rl.request_max_limit}, resets every ${rl.request_reset_duration ?? 'unknown'})`,
+      `request limit exceeded (${rl.request_current_usage}/${
+        rl.request_max_limit
+      }, resets every ${rl.request_reset_duration ?? 'unknown'})`,
     );
   }
   if (violations.length === 0) return;
   let type = 'rate_limited';
   if (tokens && !requests) type = 'token_limited';
   if (requests && !tokens) type = 'request_limited';
-  throw new Refuse(429, type, `Rate limit exceeded: rate limit violated for ${holder} : [${violations.join(' ')}]`);
+  throw new Refuse(
+    429,
+    type,
+    `Rate limit exceeded: rate limit violated for ${holder} : [${violations.join(
+      ' ',
+    )}]`,
+  );
 }
 
 function checkBudgets(budgets: BifrostBudget[], holder: string): void {
@@ -140,13 +170,21 @@ function checkBudgets(budgets: BifrostBudget[], holder: string): void {
       throw new Refuse(
         402,
         'budget_exceeded',
-        `Budget exceeded: ${holder} budget exceeded: ${fmt4(b.current_usage)} >= ${fmt4(b.max_limit)} dollars`,
+        `Budget exceeded: ${holder} budget exceeded: ${fmt4(
+          b.current_usage,
+        )} >= ${fmt4(b.max_limit)} dollars`,
       );
     }
   }
 }
 
-function refusalBody(status: number, type: string, message: string, provider: string, model: string) {
+function refusalBody(
+  status: number,
+  type: string,
+  message: string,
+  provider: string,
+  model: string,
+) {
   return {
     type,
     is_bifrost_error: false,
@@ -163,21 +201,31 @@ function refusalBody(status: number, type: string, message: string, provider: st
 
 export interface InferenceOptions {
   store: BifrostStore;
+  /** Prices synced from `pricing_url`, used when no pricing override matches. */
+  catalog: ModelCatalog;
   responder: BifrostCompletionResponder;
   enforceVirtualKeys: boolean;
   refusals: Refusal[];
 }
 
 function badRequest(res: Response, message: string): void {
-  res.status(400).json({ is_bifrost_error: false, status_code: 400, error: { message } });
+  res
+    .status(400)
+    .json({ is_bifrost_error: false, status_code: 400, error: { message } });
 }
 
-export function handleChatCompletion(opts: InferenceOptions, req: Request, res: Response): void {
+export function handleChatCompletion(
+  opts: InferenceOptions,
+  req: Request,
+  res: Response,
+): void {
   const started = Date.now();
   const { store } = opts;
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
+    body = JSON.parse(
+      Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
+    );
   } catch {
     badRequest(res, 'Invalid request format');
     return;
@@ -205,12 +253,16 @@ export function handleChatCompletion(opts: InferenceOptions, req: Request, res: 
   }
   const messages = rawMessages.map(m => {
     const o = isObject(m) ? m : {};
-    const content = typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? '');
+    const content =
+      typeof o.content === 'string'
+        ? o.content
+        : JSON.stringify(o.content ?? '');
     return { role: typeof o.role === 'string' ? o.role : 'user', content };
   });
   let maxTokens: number | undefined;
   if (typeof body.max_tokens === 'number') maxTokens = body.max_tokens;
-  else if (typeof body.max_completion_tokens === 'number') maxTokens = body.max_completion_tokens;
+  else if (typeof body.max_completion_tokens === 'number')
+    maxTokens = body.max_completion_tokens;
   const stream = body.stream === true;
 
   const vkValue = extractVirtualKey(req);
@@ -218,33 +270,69 @@ export function handleChatCompletion(opts: InferenceOptions, req: Request, res: 
   try {
     if (!vkValue) {
       if (opts.enforceVirtualKeys) {
-        throw new Refuse(401, 'virtual_key_required', 'virtual key is required. Provide a virtual key via the x-bf-vk header.');
+        throw new Refuse(
+          401,
+          'virtual_key_required',
+          'virtual key is required. Provide a virtual key via the x-bf-vk header.',
+        );
       }
     } else if (!vk) {
-      throw new Refuse(401, 'virtual_key_not_found', 'virtual key not found. The provided virtual key does not exist or has been revoked.');
+      throw new Refuse(
+        401,
+        'virtual_key_not_found',
+        'virtual key not found. The provided virtual key does not exist or has been revoked.',
+      );
     }
     if (vk) {
-      if (!vk.is_active) throw new Refuse(403, 'access_blocked', 'virtual key is inactive');
+      if (!vk.is_active)
+        throw new Refuse(403, 'access_blocked', 'virtual key is inactive');
       if (vk.expires_at && Date.parse(vk.expires_at) <= Date.now()) {
         throw new Refuse(403, 'access_blocked', 'virtual key has expired');
       }
       const pcs = store.providerConfigsOf(vk.id);
       const pc = pcs.find(p => p.provider === provider);
       if (!pc && !vk.allow_all_providers) {
-        throw new Refuse(403, 'provider_blocked', `Provider '${provider}' is not allowed for virtual key '${vk.name}'`);
+        throw new Refuse(
+          403,
+          'provider_blocked',
+          `Provider '${provider}' is not allowed for virtual key '${vk.name}'`,
+        );
       }
       if (pc && !modelAllowed(pc.allowed_models, model)) {
-        throw new Refuse(403, 'model_blocked', `Model '${model}' is not allowed for virtual key '${vk.name}'`);
+        throw new Refuse(
+          403,
+          'model_blocked',
+          `Model '${model}' is not allowed for virtual key '${vk.name}'`,
+        );
       }
-      if (pc) checkRateLimit(pc.rate_limit_id ? store.rateLimits.get(pc.rate_limit_id) : undefined, `provider_config ${provider}`);
-      checkRateLimit(vk.rate_limit_id ? store.rateLimits.get(vk.rate_limit_id) : undefined, `virtual_key ${vk.name}`);
-      if (pc) checkBudgets(store.budgetsOf('provider_config_id', pc.id), `provider_config ${provider}`);
-      checkBudgets(store.budgetsOf('virtual_key_id', vk.id), `virtual_key ${vk.name}`);
+      if (pc)
+        checkRateLimit(
+          pc.rate_limit_id ? store.rateLimits.get(pc.rate_limit_id) : undefined,
+          `provider_config ${provider}`,
+        );
+      checkRateLimit(
+        vk.rate_limit_id ? store.rateLimits.get(vk.rate_limit_id) : undefined,
+        `virtual_key ${vk.name}`,
+      );
+      if (pc)
+        checkBudgets(
+          store.budgetsOf('provider_config_id', pc.id),
+          `provider_config ${provider}`,
+        );
+      checkBudgets(
+        store.budgetsOf('virtual_key_id', vk.id),
+        `virtual_key ${vk.name}`,
+      );
       const team = vk.team_id ? store.teams.get(vk.team_id) : undefined;
-      if (team) checkBudgets(store.budgetsOf('team_id', team.id), `team ${team.name}`);
+      if (team)
+        checkBudgets(store.budgetsOf('team_id', team.id), `team ${team.name}`);
       const customerId = vk.customer_id ?? team?.customer_id;
       const customer = customerId ? store.customers.get(customerId) : undefined;
-      if (customer) checkBudgets(store.budgetsOf('customer_id', customer.id), `customer ${customer.name}`);
+      if (customer)
+        checkBudgets(
+          store.budgetsOf('customer_id', customer.id),
+          `customer ${customer.name}`,
+        );
     }
   } catch (e) {
     if (e instanceof Refuse) {
@@ -256,31 +344,89 @@ export function handleChatCompletion(opts: InferenceOptions, req: Request, res: 
         virtualKeyId: vk?.id,
         virtualKeyName: vk?.name,
       });
-      res.status(e.status).json(refusalBody(e.status, e.type, e.message, provider, model));
+      res
+        .status(e.status)
+        .json(refusalBody(e.status, e.type, e.message, provider, model));
       return;
     }
     throw e;
   }
 
-  const result = opts.responder({ provider, model, messages, maxTokens, virtualKeyId: vk?.id });
+  // Core selects a provider key after governance allowed the request: a
+  // provider config without `allow_all_keys` and without keys leaves none
+  // (`key_ids` absent or `[]` on v1.5.0+), and the request fails with an
+  // error that has no status code, which the HTTP transport sends as 400.
+  // The logging plugin writes the attempt as an error row without cost.
+  const keyConfig = vk
+    ? store.providerConfigsOf(vk.id).find(p => p.provider === provider)
+    : undefined;
+  if (keyConfig && !keyConfig.allow_all_keys) {
+    const message = `no keys found for provider: ${provider} and model: ${model}`;
+    store.logs.push(
+      normalizeLog(store, {
+        timestamp: nowIso(),
+        object: 'chat.completion',
+        provider,
+        model,
+        status: 'error',
+        latency: Math.max(1, Date.now() - started),
+        error_details: { message },
+        stream,
+        virtual_key_id: vk?.id,
+        virtual_key_name: vk?.name,
+      }),
+    );
+    res.status(400).json({
+      is_bifrost_error: false,
+      error: { message },
+      extra_fields: {
+        provider,
+        original_model_requested: model,
+        request_type: 'chat_completion',
+      },
+    });
+    return;
+  }
+
+  const result = opts.responder({
+    provider,
+    model,
+    messages,
+    maxTokens,
+    virtualKeyId: vk?.id,
+  });
   const promptTokens =
-    result.promptTokens ?? messages.reduce((acc, m) => acc + countTokens(m.content) + 3, 0);
+    result.promptTokens ??
+    messages.reduce((acc, m) => acc + countTokens(m.content) + 3, 0);
   let completionTokens = result.completionTokens ?? countTokens(result.content);
-  if (maxTokens !== undefined && maxTokens > 0 && result.completionTokens === undefined) {
+  if (
+    maxTokens !== undefined &&
+    maxTokens > 0 &&
+    result.completionTokens === undefined
+  ) {
     completionTokens = Math.min(completionTokens, maxTokens);
   }
   const totalTokens = promptTokens + completionTokens;
-  const pricing = store.resolvePricing(model, provider, vk?.id);
+  const pricing =
+    store.resolvePricing(model, provider, vk?.id) ??
+    opts.catalog.lookup(model, provider, 'chat_completion');
   const cost = pricing
-    ? promptTokens * (pricing.input_cost_per_token ?? 0) + completionTokens * (pricing.output_cost_per_token ?? 0)
+    ? promptTokens * (pricing.input_cost_per_token ?? 0) +
+      completionTokens * (pricing.output_cost_per_token ?? 0)
     : undefined;
   const requestId = randomUUID();
   const latency = Math.max(1, Date.now() - started);
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: totalTokens,
+  };
 
   // Usage accounting (governance PostHook).
   if (vk) {
-    const pc = store.providerConfigsOf(vk.id).find(p => p.provider === provider);
+    const pc = store
+      .providerConfigsOf(vk.id)
+      .find(p => p.provider === provider);
     const rateLimits = [vk.rate_limit_id, pc?.rate_limit_id]
       .map(id => (id ? store.rateLimits.get(id) : undefined))
       .filter((rl): rl is BifrostRateLimit => rl !== undefined);
@@ -345,7 +491,11 @@ export function handleChatCompletion(opts: InferenceOptions, req: Request, res: 
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream');
   res.setHeader('Cache-Control', 'no-cache');
-  const chunk = (delta: Record<string, unknown>, finish: string | null, withUsage: boolean) =>
+  const chunk = (
+    delta: Record<string, unknown>,
+    finish: string | null,
+    withUsage: boolean,
+  ) =>
     `data: ${JSON.stringify({
       id: completion.id,
       object: 'chat.completion.chunk',

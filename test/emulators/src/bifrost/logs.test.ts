@@ -33,7 +33,11 @@ describe('Bifrost emulator: /api/logs', () => {
         model: 'qwen',
         virtual_key_id: 'vk-1',
         latency: 100,
-        token_usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        token_usage: {
+          prompt_tokens: 10,
+          completion_tokens: 5,
+          total_tokens: 15,
+        },
         cost: 0.5,
       },
       {
@@ -43,7 +47,11 @@ describe('Bifrost emulator: /api/logs', () => {
         model: 'llama',
         virtual_key_id: 'vk-2',
         latency: 300,
-        token_usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
+        token_usage: {
+          prompt_tokens: 100,
+          completion_tokens: 50,
+          total_tokens: 150,
+        },
       },
       {
         id: 'r3',
@@ -53,7 +61,11 @@ describe('Bifrost emulator: /api/logs', () => {
         virtual_key_id: 'vk-3',
         status: 'error',
         latency: 50,
-        token_usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 },
+        token_usage: {
+          prompt_tokens: 1,
+          completion_tokens: 0,
+          total_tokens: 1,
+        },
       },
       {
         id: 'r4',
@@ -102,7 +114,13 @@ describe('Bifrost emulator: /api/logs', () => {
     const { status, json } = await logs();
     expect(status).toBe(200);
     expect(ids(json)).toEqual(['r4', 'r3', 'r2', 'r1']);
-    expect(json.pagination).toEqual({ limit: 50, offset: 0, sort_by: 'timestamp', order: 'desc', total_count: 4 });
+    expect(json.pagination).toEqual({
+      limit: 50,
+      offset: 0,
+      sort_by: 'timestamp',
+      order: 'desc',
+      total_count: 4,
+    });
     expect(json.has_logs).toBe(true);
     expect(json.stats).toEqual(
       expect.objectContaining({
@@ -137,16 +155,28 @@ describe('Bifrost emulator: /api/logs', () => {
   });
 
   it('filters by CSV lists of VK, team, customer, provider, model and status', async () => {
-    expect(ids((await logs('virtual_key_ids=vk-1,vk-3&order=asc')).json)).toEqual(['r1', 'r3', 'r4']);
+    expect(
+      ids((await logs('virtual_key_ids=vk-1,vk-3&order=asc')).json),
+    ).toEqual(['r1', 'r3', 'r4']);
     expect(ids((await logs('team_ids=team-r')).json)).toEqual(['r2']);
-    expect(ids((await logs('customer_ids=cust-a&order=asc')).json)).toEqual(['r1', 'r2', 'r4']);
+    expect(ids((await logs('customer_ids=cust-a&order=asc')).json)).toEqual([
+      'r1',
+      'r2',
+      'r4',
+    ]);
     expect(ids((await logs('providers=openai')).json)).toEqual(['r3']);
-    expect(ids((await logs('models=qwen,%20llama&order=asc')).json)).toEqual(['r1', 'r2', 'r4']);
+    expect(ids((await logs('models=qwen,%20llama&order=asc')).json)).toEqual([
+      'r1',
+      'r2',
+      'r4',
+    ]);
     expect(ids((await logs('status=error')).json)).toEqual(['r3']);
   });
 
   it('filters by time range and silently ignores invalid times', async () => {
-    const range = await logs('start_time=2026-01-02T00:00:00Z&end_time=2026-01-03T23:59:59Z');
+    const range = await logs(
+      'start_time=2026-01-02T00:00:00Z&end_time=2026-01-03T23:59:59Z',
+    );
     expect(ids(range.json)).toEqual(['r3', 'r2']);
     const invalid = await logs('start_time=yesterday&end_time=2026-13-45');
     expect(invalid.status).toBe(200);
@@ -159,24 +189,47 @@ describe('Bifrost emulator: /api/logs', () => {
   });
 
   it('filters by token and cost ranges', async () => {
-    expect(ids((await logs('min_tokens=40&order=asc')).json)).toEqual(['r2', 'r4']);
-    expect(ids((await logs('max_tokens=15&order=asc')).json)).toEqual(['r1', 'r3']);
+    expect(ids((await logs('min_tokens=40&order=asc')).json)).toEqual([
+      'r2',
+      'r4',
+    ]);
+    expect(ids((await logs('max_tokens=15&order=asc')).json)).toEqual([
+      'r1',
+      'r3',
+    ]);
     expect(ids((await logs('min_cost=1')).json)).toEqual(['r4']);
-    expect(ids((await logs('missing_cost_only=true&order=asc')).json)).toEqual(['r2', 'r3']);
+    expect(ids((await logs('missing_cost_only=true&order=asc')).json)).toEqual([
+      'r2',
+      'r3',
+    ]);
   });
 
   it('sorts by latency/tokens/cost and falls back to defaults for unknown values', async () => {
-    expect(ids((await logs('sort_by=latency&order=asc')).json)).toEqual(['r3', 'r1', 'r4', 'r2']);
-    expect(ids((await logs('sort_by=tokens')).json)).toEqual(['r2', 'r4', 'r1', 'r3']);
+    expect(ids((await logs('sort_by=latency&order=asc')).json)).toEqual([
+      'r3',
+      'r1',
+      'r4',
+      'r2',
+    ]);
+    expect(ids((await logs('sort_by=tokens')).json)).toEqual([
+      'r2',
+      'r4',
+      'r1',
+      'r3',
+    ]);
     const unknown = await logs('sort_by=price&order=sideways');
-    expect(unknown.json.pagination).toEqual(expect.objectContaining({ sort_by: 'timestamp', order: 'desc' }));
+    expect(unknown.json.pagination).toEqual(
+      expect.objectContaining({ sort_by: 'timestamp', order: 'desc' }),
+    );
     expect(ids(unknown.json)).toEqual(['r4', 'r3', 'r2', 'r1']);
   });
 
   it('paginates with limit/offset and keeps total_count and stats over all matches', async () => {
     const page = await logs('limit=2&offset=1');
     expect(ids(page.json)).toEqual(['r3', 'r2']);
-    expect(page.json.pagination).toEqual(expect.objectContaining({ limit: 2, offset: 1, total_count: 4 }));
+    expect(page.json.pagination).toEqual(
+      expect.objectContaining({ limit: 2, offset: 1, total_count: 4 }),
+    );
     expect(page.json.stats.total_requests).toBe(4);
   });
 
@@ -203,14 +256,20 @@ describe('Bifrost emulator: /api/logs', () => {
     expect(((await res.json()) as Json).id).toBe('r2');
     const missing = await fetch(`${bf.url}/api/logs/nope`);
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as Json).error.message).toBe('log not found');
+    expect(((await missing.json()) as Json).error.message).toBe(
+      'log not found',
+    );
   });
 
   it('reports has_logs=false on an empty store', async () => {
     bf.reset();
     const r = await logs();
     expect(r.json).toEqual(
-      expect.objectContaining({ logs: [], has_logs: false, pagination: expect.objectContaining({ total_count: 0 }) }),
+      expect.objectContaining({
+        logs: [],
+        has_logs: false,
+        pagination: expect.objectContaining({ total_count: 0 }),
+      }),
     );
   });
 });
@@ -219,7 +278,12 @@ describe('Bifrost emulator: /api/logs JSON', () => {
   it('is exactly JSON.stringify of the response in UTF-8, from each log stored as JSON once', () => {
     const store = new BifrostStore();
     const logs = [
-      normalizeLog(store, { id: 'a', timestamp: '2026-01-01T00:00:00Z', cost: 0.25, latency: 7 }),
+      normalizeLog(store, {
+        id: 'a',
+        timestamp: '2026-01-01T00:00:00Z',
+        cost: 0.25,
+        latency: 7,
+      }),
       normalizeLog(store, {
         id: 'b "quoted" \\ ünïcødé 模型 😀',
         timestamp: '2026-01-02T00:00:00Z',
@@ -247,7 +311,7 @@ describe('Bifrost emulator: /api/logs JSON', () => {
       { limit: 10, offset: 0, sortBy: 'timestamp', order: 'asc' },
     );
     expect(logsResponseBody(response).toString('utf8')).toBe(
-        JSON.stringify(response),
-      );
+      JSON.stringify(response),
+    );
   });
 });

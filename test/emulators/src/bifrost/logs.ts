@@ -301,6 +301,22 @@ function timeIndex(all: BifrostLog[]) {
   timeIndexes.set(all, index);
   return index;
 }
+/** Forgets the time index of a log array whose rows were removed. */
+export function forgetTimeIndex(all: BifrostLog[]): void {
+  timeIndexes.delete(all);
+}
+
+/** Replaces a stored log (a row that completed), dropping the time index that held the old one. */
+export function replaceLog(
+  all: BifrostLog[],
+  index: number,
+  log: BifrostLog,
+): BifrostLog {
+  all[index] = log;
+  timeIndexes.delete(all);
+  return log;
+}
+
 function lowerBound(ts: number[], value: number): number {
   let lo = 0;
   let hi = ts.length;
@@ -434,6 +450,7 @@ export function normalizeLog(
     stop_reason: partial.stop_reason,
     error_details: partial.error_details,
     stream: partial.stream ?? false,
+    cache_debug: partial.cache_debug,
     raw_request: partial.raw_request ?? '',
     raw_response: partial.raw_response ?? '',
     created_at: partial.created_at ?? timestamp,
@@ -447,7 +464,6 @@ export function normalizeLog(
   logJson.set(log, Buffer.from(json));
   return log;
 }
-
 
 /**
  * `JSON.stringify(response)` as UTF-8, copied from each log's stored JSON (a

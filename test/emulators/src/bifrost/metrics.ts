@@ -19,12 +19,17 @@ function escapeLabel(v: string): string {
 }
 
 function renderLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${escapeLabel(v)}"`,
+  );
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
 class Family {
-  private readonly series = new Map<string, { labels: Labels; value: number }>();
+  private readonly series = new Map<
+    string,
+    { labels: Labels; value: number }
+  >();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -37,8 +42,12 @@ class Family {
     else this.series.set(key, { labels, value });
   }
   render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const s of this.series.values()) lines.push(`${this.name}${renderLabels(s.labels)} ${s.value}`);
+    const lines = [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} ${this.type}`,
+    ];
+    for (const s of this.series.values())
+      lines.push(`${this.name}${renderLabels(s.labels)} ${s.value}`);
     return lines.join('\n');
   }
 }
@@ -71,10 +80,21 @@ const POLICY_ERROR_TYPES: Record<string, string> = {
   virtual_key_not_found: 'policy_virtual_key_not_found',
 };
 
-export function renderMetrics(logs: BifrostLog[], refusals: Refusal[], http: HttpCount[]): string {
-  const httpRequests = new Family('http_requests_total', 'Total number of HTTP requests.', 'counter');
+export function renderMetrics(
+  logs: BifrostLog[],
+  refusals: Refusal[],
+  http: HttpCount[],
+): string {
+  const httpRequests = new Family(
+    'http_requests_total',
+    'Total number of HTTP requests.',
+    'counter',
+  );
   for (const h of http) {
-    httpRequests.add({ path: h.path, method: h.method, status: String(h.status) }, h.count);
+    httpRequests.add(
+      { path: h.path, method: h.method, status: String(h.status) },
+      h.count,
+    );
   }
   const upstream = new Family(
     'bifrost_upstream_requests_total',
@@ -91,15 +111,31 @@ export function renderMetrics(logs: BifrostLog[], refusals: Refusal[], http: Htt
     'Total number of error requests forwarded to upstream providers by Bifrost.',
     'counter',
   );
-  const input = new Family('bifrost_input_tokens_total', 'Total number of input tokens.', 'counter');
-  const output = new Family('bifrost_output_tokens_total', 'Total number of output tokens.', 'counter');
-  const cost = new Family('bifrost_cost_total', 'Total cost in USD for requests to upstream providers.', 'counter');
+  const input = new Family(
+    'bifrost_input_tokens_total',
+    'Total number of input tokens.',
+    'counter',
+  );
+  const output = new Family(
+    'bifrost_output_tokens_total',
+    'Total number of output tokens.',
+    'counter',
+  );
+  const cost = new Family(
+    'bifrost_cost_total',
+    'Total cost in USD for requests to upstream providers.',
+    'counter',
+  );
   const latency = new Family(
     'bifrost_upstream_latency_seconds',
     'Latency of requests forwarded to upstream providers by Bifrost.',
     'histogram',
   );
-  const active = new Family('bifrost_active_requests', 'Number of requests currently being processed.', 'gauge');
+  const active = new Family(
+    'bifrost_active_requests',
+    'Number of requests currently being processed.',
+    'gauge',
+  );
   active.add({}, 0);
 
   for (const log of logs) {
@@ -142,12 +178,24 @@ export function renderMetrics(logs: BifrostLog[], refusals: Refusal[], http: Htt
       1,
     );
   }
-  const bucketText = latency.render().replace(/^bifrost_upstream_latency_seconds\{/gm, 'bifrost_upstream_latency_seconds_bucket{');
+  const bucketText = latency
+    .render()
+    .replace(
+      /^bifrost_upstream_latency_seconds\{/gm,
+      'bifrost_upstream_latency_seconds_bucket{',
+    );
   const latencyLines = [bucketText];
   // _sum and _count per label set (without `le`).
-  const sums = new Map<string, { labels: Labels; sum: number; count: number }>();
+  const sums = new Map<
+    string,
+    { labels: Labels; sum: number; count: number }
+  >();
   for (const log of logs) {
-    if ((log.status !== 'success' && log.status !== 'error') || log.latency === undefined) continue;
+    if (
+      (log.status !== 'success' && log.status !== 'error') ||
+      log.latency === undefined
+    )
+      continue;
     const labels = logLabels(log);
     const key = renderLabels(labels);
     const s = sums.get(key) ?? { labels, sum: 0, count: 0 };
@@ -156,8 +204,14 @@ export function renderMetrics(logs: BifrostLog[], refusals: Refusal[], http: Htt
     sums.set(key, s);
   }
   for (const s of sums.values()) {
-    latencyLines.push(`bifrost_upstream_latency_seconds_sum${renderLabels(s.labels)} ${s.sum}`);
-    latencyLines.push(`bifrost_upstream_latency_seconds_count${renderLabels(s.labels)} ${s.count}`);
+    latencyLines.push(
+      `bifrost_upstream_latency_seconds_sum${renderLabels(s.labels)} ${s.sum}`,
+    );
+    latencyLines.push(
+      `bifrost_upstream_latency_seconds_count${renderLabels(s.labels)} ${
+        s.count
+      }`,
+    );
   }
   return `${[
     httpRequests.render(),

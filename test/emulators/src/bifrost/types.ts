@@ -106,6 +106,9 @@ export interface BifrostVirtualKey {
   customer?: BifrostCustomer;
   rate_limit?: BifrostRateLimit;
   budgets?: BifrostBudget[];
+  /** v1.4.x only: the key's one budget (v1.5.0+ has `budgets`). */
+  budget?: BifrostBudget;
+  budget_id?: string;
   config_hash: string;
   created_at: string;
   updated_at: string;
@@ -180,6 +183,12 @@ export interface BifrostLog {
   stop_reason?: string;
   error_details?: { message: string; type?: string; status_code?: number };
   stream: boolean;
+  /** Set by the semantic cache plugin (`cache_hit`, `hit_type` direct|semantic). */
+  cache_debug?: {
+    cache_hit: boolean;
+    hit_type?: 'direct' | 'semantic';
+    [key: string]: unknown;
+  };
   raw_request: string;
   raw_response: string;
   created_at: string;
@@ -238,6 +247,8 @@ export interface BifrostProviderConfigSeed {
   provider: string;
   weight?: number | null;
   allowed_models?: string[];
+  /** Default `["*"]` (every provider key); `[]` allows none, as on the real gateway. */
+  key_ids?: string[];
   budgets?: BifrostBudgetSeed[];
   rate_limit?: BifrostRateLimitSeed;
 }
@@ -290,7 +301,23 @@ export interface BifrostPricingOverrideSeed {
   patch: BifrostPricingPatch;
 }
 
+/**
+ * One entry of the model catalog's pricing datasheet, the JSON object that
+ * `framework.pricing.pricing_url` serves (a map of these by
+ * `<provider>/<model>`): framework/modelcatalog PricingEntry.
+ */
+export interface BifrostPricingEntry {
+  provider: string;
+  /** `chat`, `completion`, `responses`, `embedding`, `rerank`, `audio_transcription` ... */
+  mode: string;
+  input_cost_per_token?: number;
+  output_cost_per_token?: number;
+  [key: string]: unknown;
+}
+
 export interface BifrostSeed {
+  /** Model catalog prices, as if synced from `pricing_url`. */
+  modelPrices?: Record<string, BifrostPricingEntry>;
   customers?: BifrostCustomerSeed[];
   teams?: BifrostTeamSeed[];
   virtualKeys?: BifrostVirtualKeySeed[];

@@ -7,10 +7,7 @@ import type { BifrostErrorBody } from './types';
 
 /** An error that becomes a `SendError(status, message)` response. */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  constructor(readonly status: number, message: string) {
     super(message);
   }
 }
@@ -20,7 +17,11 @@ export class DecodeError extends Error {}
 
 export type JsonObject = Record<string, unknown>;
 
-export function sendError(res: Response, status: number, message: string): void {
+export function sendError(
+  res: Response,
+  status: number,
+  message: string,
+): void {
   const body: BifrostErrorBody = {
     is_bifrost_error: false,
     status_code: status,
@@ -71,13 +72,15 @@ export function optString(obj: JsonObject, key: string): string | undefined {
 export function optNumber(obj: JsonObject, key: string): number | undefined {
   const v = obj[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DecodeError(`${key} must be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new DecodeError(`${key} must be a number`);
   return v;
 }
 
 export function optInt(obj: JsonObject, key: string): number | undefined {
   const v = optNumber(obj, key);
-  if (v !== undefined && !Number.isInteger(v)) throw new DecodeError(`${key} must be an integer`);
+  if (v !== undefined && !Number.isInteger(v))
+    throw new DecodeError(`${key} must be an integer`);
   return v;
 }
 
@@ -88,7 +91,10 @@ export function optBool(obj: JsonObject, key: string): boolean | undefined {
   return v;
 }
 
-export function optObject(obj: JsonObject, key: string): JsonObject | undefined {
+export function optObject(
+  obj: JsonObject,
+  key: string,
+): JsonObject | undefined {
   const v = obj[key];
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) throw new DecodeError(`${key} must be an object`);
@@ -103,16 +109,23 @@ export function optArray(obj: JsonObject, key: string): unknown[] | undefined {
   return v;
 }
 
-export function optStringArray(obj: JsonObject, key: string): string[] | undefined {
+export function optStringArray(
+  obj: JsonObject,
+  key: string,
+): string[] | undefined {
   const arr = optArray(obj, key);
   if (arr === undefined) return undefined;
   return arr.map(item => {
-    if (typeof item !== 'string') throw new DecodeError(`${key} must contain strings`);
+    if (typeof item !== 'string')
+      throw new DecodeError(`${key} must contain strings`);
     return item;
   });
 }
 
-export function objectArray(obj: JsonObject, key: string): JsonObject[] | undefined {
+export function objectArray(
+  obj: JsonObject,
+  key: string,
+): JsonObject[] | undefined {
   const arr = optArray(obj, key);
   if (arr === undefined) return undefined;
   return arr.map(item => {
@@ -155,7 +168,9 @@ export function parseDuration(value: string): number | undefined {
   if (!GO_DURATION.test(value)) return undefined;
   const sign = value.startsWith('-') ? -1 : 1;
   let total = 0;
-  for (const m of value.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+  for (const m of value
+    .replace(/^[+-]/, '')
+    .matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     total += Number(m[1]) * GO_UNIT_MS[m[2]];
   }
   return sign * total;
@@ -168,8 +183,18 @@ const RFC3339 =
 export function parseRfc3339(value: string): number | undefined {
   const m = RFC3339.exec(value);
   if (!m) return undefined;
-  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(
+    Number,
+  );
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return undefined;
   }
   const ms = Date.parse(value);
