@@ -12,6 +12,13 @@ export interface Config {
          * Default true.
          */
         schedule?: boolean;
+        /**
+         * Smallest invoice total in USD, a decimal string such as `"0.50"`:
+         * a customer whose month totals less (after rounding to the cent) gets
+         * no invoice, and the run lists it as `skipped` with the amount.
+         * Default `"0.01"`: no invoice of 0.00 is ever posted.
+         */
+        minimumTotal?: string;
       };
       /** Customer onboarding (the onboard-customer template and the Approvals page). */
       onboarding?: {

@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { InvoiceLine } from '../invoicing/toInvoiceDrafts';
 import { InvoiceStore } from './InvoiceStore';
@@ -60,5 +61,59 @@ describe.each(databases.eachSupportedId())('InvoiceStore on %s', id => {
     expect(withKnown.invoices[0].lines).toBe(invoices[0].lines);
     expect(withKnown.invoices[2].lines).not.toBe(invoices[2].lines);
     expect(withKnown.invoices[2].lines).toEqual(invoices[2].lines);
+  });
+  it('lists only runs that issue invoices; the migration drops the dry runs older versions stored', async () => {
+    const knex = await databases.init(id);
+    await UsageLedgerStore.create(
+      mockServices.database.mock({ getClient: async () => knex }),
+    );
+    const store = new InvoiceStore(knex);
+    const start = (dryRun: 'all' | 'validate' | 'none') =>
+      store.startRun({
+        location: 'local',
+        month: '2026-10',
+        dryRun,
+        triggeredBy: 'test',
+        currency: 'USD',
+      });
+    const real = await start('none');
+    await store.finishRun(real.id, {
+      state: 'succeeded',
+      invoiceCount: 0,
+      total: '0.00',
+      exactTotal: '0',
+    });
+    const previews = [await start('all'), await start('validate')];
+    for (const run of [real, ...previews]) {
+      await store.addInvoices(run.id, [
+        {
+          customerId: 'acme',
+          customerName: 'ACME',
+          ref: 'IB-local-acme-2026-10',
+          lines: [line('m1', '1.00')],
+          total: '1.00',
+          exactTotal: '1',
+        },
+      ]);
+    }
+    expect(
+      (await store.listRuns({ location: 'local', limit: 10 })).map(r => r.id),
+    ).toEqual([real.id]);
+
+    const directory = resolvePackagePath(
+      '@internal/backstage-plugin-inference-billing-backend',
+      'migrations',
+    );
+    await knex.migrate.down({
+      directory,
+      name: '20261205093000_invoice_previews_not_stored.js',
+    });
+    await knex.migrate.latest({ directory });
+    expect(
+      (await knex('invoice_runs').select('id')).map((r: any) => r.id),
+    ).toEqual([real.id]);
+    expect(
+      (await knex('invoices').select('run_id')).map((r: any) => r.run_id),
+    ).toEqual([real.id]);
   });
 });

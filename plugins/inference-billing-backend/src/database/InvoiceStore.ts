@@ -11,7 +11,10 @@ export type InvoiceState =
   | 'posted'
   | 'sent'
   | 'failed'
-  | 'skipped';
+  /** Below the minimum total: not invoiced. */
+  | 'skipped'
+  /** Usage of a model without a price: not invoiced until someone looks. */
+  | 'blocked';
 
 export type InvoiceRunSummary = {
   id: string;
@@ -70,6 +73,18 @@ export type CustomerInvoice = {
 export type InvoiceRunDetail = InvoiceRunSummary & {
   invoices: InvoiceRecord[];
 };
+
+/** An invoice as a run first records it. */
+export interface NewInvoice {
+  customerId: string;
+  customerName: string;
+  ref: string;
+  lines: InvoiceLine[];
+  total: string;
+  exactTotal: string;
+  state?: InvoiceState;
+  note?: string;
+}
 
 export interface InvoiceUpdate {
   state?: InvoiceState;
@@ -209,19 +224,7 @@ export class InvoiceStore {
     return toSummary(await this.db('invoice_runs').where({ id }).first());
   }
 
-  async addInvoices(
-    runId: string,
-    invoices: Array<{
-      customerId: string;
-      customerName: string;
-      ref: string;
-      lines: InvoiceLine[];
-      total: string;
-      exactTotal: string;
-      state?: InvoiceState;
-      note?: string;
-    }>,
-  ): Promise<void> {
+  async addInvoices(runId: string, invoices: NewInvoice[]): Promise<void> {
     const now = this.stamp();
     // Serialised one batch at a time: a run's lines are megabytes of JSON.
     for (let i = 0; i < invoices.length; i += BATCH) {
@@ -288,12 +291,17 @@ export class InvoiceStore {
       });
   }
 
-  /** Runs of a location, newest first. */
+  /**
+   * Runs of a location, newest first. Only runs that issue invoices
+   * (dry_run=none): dry runs are answered, not stored (rows that older
+   * versions stored are left out too).
+   */
   async listRuns(options: {
     location?: string;
     limit: number;
   }): Promise<InvoiceRunSummary[]> {
     const query = this.db('invoice_runs')
+      .where('dry_run', 'none')
       .orderBy([
         { column: 'started_at', order: 'desc' },
         { column: 'id', order: 'desc' },

@@ -9,14 +9,19 @@ import {
   type OdooClient,
 } from '@internal/backstage-plugin-inference-node';
 import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
 import {
   DryRun,
   InvoiceRunDetail,
+  InvoiceRunSummary,
   InvoiceStore,
+  InvoiceUpdate,
 } from '../database/InvoiceStore';
 import type { UsageLedgerStore } from '../database/UsageLedgerStore';
 import { Money } from '../mapping/toRollupDeltas';
 import { billedMonth, parseRunDate } from './month';
+import { checkInOdoo } from './checkInOdoo';
+import { RunRecords, toNewInvoice } from './runRecords';
 import { InvoiceDraft, toInvoiceDrafts } from './toInvoiceDrafts';
 
 /**
@@ -69,17 +74,35 @@ function nextMonthStart(month: string): string {
 const message = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
 
+/** Sum of the drafts' totals that are issued, and of every draft's exact cost. */
+function totalsOf(drafts: InvoiceDraft[]) {
+  const ready = drafts.filter(d => d.status === 'ready');
+  return {
+    invoiceCount: ready.length,
+    total: ready.reduce((s, d) => s.plus(d.total), new Money(0)).toFixed(2),
+    exactTotal: drafts
+      .reduce((s, d) => s.plus(d.exactTotal), new Money(0))
+      .toFixed(),
+  };
+}
+
 /**
  * Invoice runs of a location and month: first catches the usage ledger up
  * with Bifrost (so the month is complete), computes one invoice per customer
- * from the daily rollups, then, depending on `dry_run`:
+ * from the daily rollups (customers with unpriced usage `blocked`, totals
+ * under the minimum `skipped`, both with the reason), then, depending on
+ * `dry_run`:
  *
  * - `all`: computes only;
  * - `validate`: also looks each invoice's ref up in Odoo;
  * - `none`: for each invoice, looks its ref up in Odoo first and resumes
  *   from what Odoo has (nothing -> create, draft -> post, posted -> send), so
  *   a run stopped at any point and run again creates nothing twice; every
- *   step is recorded (computed -> created -> posted -> sent).
+ *   step is recorded (computed -> created -> posted -> sent). A partner
+ *   without an e-mail address leaves its invoice posted, the send skipped
+ *   with the reason, without failing the run.
+ *
+ * Only `none` runs are stored; dry runs are answered and audited, not stored.
  */
 export class InvoiceRunService {
   constructor(
@@ -93,8 +116,14 @@ export class InvoiceRunService {
       ingestor?: { ingest(location: string): Promise<unknown> };
       now?: () => Date;
       hooks?: InvoiceRunHooks;
+      /** Totals below this many USD are not invoiced (decimal string). Default one cent. */
+      minimumTotal?: string;
     },
   ) {}
+
+  private now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
 
   /** Checks the input (InputError naming the parameter) before anything changes. */
   private validate(input: GenerateInput) {
@@ -118,7 +147,7 @@ export class InvoiceRunService {
         `dry_run must be one of all, validate, none; got '${input.dryRun}'`,
       );
     }
-    const now = (this.deps.now ?? (() => new Date()))();
+    const now = this.now();
     const billed = billedMonth(parseRunDate(input.date, now));
     if (
       dryRun !== 'all' &&
@@ -166,17 +195,16 @@ export class InvoiceRunService {
       from: billed.from,
       to: billed.to,
     });
-    const invoices = toInvoiceDrafts(location.name, billed.month, usage);
+    const invoices = toInvoiceDrafts(location.name, billed.month, usage, {
+      minimumTotal: this.deps.minimumTotal,
+    });
+    const { total, exactTotal } = totalsOf(invoices);
     return {
       location: location.name,
       month: billed.month,
       currency: INVOICE_CURRENCY,
-      total: invoices
-        .reduce((s, d) => s.plus(d.total), new Money(0))
-        .toFixed(2),
-      exactTotal: invoices
-        .reduce((s, d) => s.plus(d.exactTotal), new Money(0))
-        .toFixed(),
+      total,
+      exactTotal,
       invoices,
     };
   }
@@ -202,19 +230,38 @@ export class InvoiceRunService {
         triggeredBy: input.triggeredBy,
       },
     });
-    let run;
+    // Only runs that issue invoices are stored (and take the lock): a dry
+    // run's answer is its record.
+    const stored = dryRun === 'none';
+    let run: InvoiceRunSummary;
     try {
-      run = await store.startRun({
+      const started = {
         location: location.name,
         month: billed.month,
         dryRun,
         triggeredBy: input.triggeredBy,
         currency: INVOICE_CURRENCY,
-      });
+      };
+      run = stored
+        ? await store.startRun(started)
+        : {
+            ...started,
+            id: randomUUID(),
+            state: 'running',
+            startedAt: this.now().toISOString(),
+            invoiceCount: 0,
+            total: '0.00',
+            exactTotal: '0',
+          };
     } catch (error) {
       await audit?.fail({ error: error as Error });
       throw error;
     }
+    const records = new RunRecords({
+      runId: run.id,
+      store: stored ? store : undefined,
+      now: () => this.now(),
+    });
 
     let drafts: InvoiceDraft[] = [];
     let fatal: string | undefined;
@@ -234,35 +281,31 @@ export class InvoiceRunService {
         from: billed.from,
         to: billed.to,
       });
-      drafts = toInvoiceDrafts(location.name, billed.month, usage);
-      await store.addInvoices(
-        run.id,
-        drafts.map(d => ({
-          ...d,
-          customerName: names.get(d.customerId) ?? d.customerId,
-        })),
+      drafts = toInvoiceDrafts(location.name, billed.month, usage, {
+        minimumTotal: this.deps.minimumTotal,
+      });
+      await records.add(
+        drafts.map(d =>
+          toNewInvoice(d, names.get(d.customerId) ?? d.customerId),
+        ),
       );
       if (dryRun !== 'all') {
         const odoo = this.deps.locations.odoo(location.name);
-        for (const draft of drafts) {
+        for (const draft of drafts.filter(d => d.status === 'ready')) {
+          const record = (update: InvoiceUpdate) =>
+            records.update(draft.customerId, update);
           try {
             if (dryRun === 'validate') {
-              await this.check(odoo, run.id, draft);
+              await checkInOdoo(odoo, draft, record);
             } else {
-              await this.issue(
-                odoo,
-                run.id,
-                draft,
-                names.get(draft.customerId) ?? draft.customerId,
-                location.countryCode,
-                INVOICE_CURRENCY,
-              );
+              await this.issue(odoo, draft, record, {
+                customerName: names.get(draft.customerId) ?? draft.customerId,
+                countryCode: location.countryCode,
+                currency: INVOICE_CURRENCY,
+              });
             }
           } catch (error) {
-            await store.updateInvoice(run.id, draft.customerId, {
-              state: 'failed',
-              error: message(error),
-            });
+            await record({ state: 'failed', error: message(error) });
             if (isOutage(error)) throw error;
             failures.push(`${draft.ref}: ${message(error)}`);
           }
@@ -275,11 +318,6 @@ export class InvoiceRunService {
       );
     }
 
-    const total = drafts.reduce((s, d) => s.plus(d.total), new Money(0));
-    const exactTotal = drafts.reduce(
-      (s, d) => s.plus(d.exactTotal),
-      new Money(0),
-    );
     const error =
       fatal ??
       (failures.length > 0
@@ -287,17 +325,26 @@ export class InvoiceRunService {
             failures.length
           } invoice(s) failed: ${failures.join('; ')}`
         : undefined);
-    await store.finishRun(run.id, {
-      state: error ? 'failed' : 'succeeded',
-      invoiceCount: drafts.length,
-      total: total.toFixed(2),
-      exactTotal: exactTotal.toFixed(),
+    const result = {
+      state: error ? ('failed' as const) : ('succeeded' as const),
+      ...totalsOf(drafts),
       error,
-    });
-    const detail = await store.getRun(
-      run.id,
-      new Map(drafts.map(d => [d.customerId, d.lines])),
-    );
+    };
+    let detail: InvoiceRunDetail;
+    if (stored) {
+      await store.finishRun(run.id, result);
+      detail = await store.getRun(
+        run.id,
+        new Map(drafts.map(d => [d.customerId, d.lines])),
+      );
+    } else {
+      detail = {
+        ...run,
+        ...result,
+        finishedAt: this.now().toISOString(),
+        invoices: records.list(),
+      };
+    }
     const meta = {
       runId: run.id,
       state: detail.state,
@@ -312,56 +359,17 @@ export class InvoiceRunService {
     return { ...detail, aborted: fatal !== undefined };
   }
 
-  /** dry_run=validate: what Odoo already has for this invoice. */
-  private async check(odoo: OdooClient, runId: string, draft: InvoiceDraft) {
-    const existing = await odoo.findInvoicesByRef(draft.ref);
-    const partner = await odoo.findPartner({ ref: draft.customerId });
-    const notes: string[] = [];
-    notes.push(
-      partner
-        ? `partner ${partner.id} (${partner.name})`
-        : 'no partner yet: it would be created',
-    );
-    if (existing.length > 0) {
-      const inv = existing[0];
-      notes.push(
-        `already in odoo: ${inv.name} (${inv.state}${
-          inv.isSent ? ', sent' : ''
-        }, ${inv.amountUntaxed})${
-          inv.amountUntaxed !== draft.total ? ' - differs from ours' : ''
-        }`,
-      );
-      await this.deps.store.updateInvoice(runId, draft.customerId, {
-        note: notes.join('; '),
-        odooPartnerId: partner?.id,
-        odooInvoiceId: inv.id,
-        odooName: inv.name,
-        odooUrl: inv.url,
-        odooTotal: inv.amountUntaxed,
-        odooState: inv.state,
-      });
-    } else {
-      notes.push('not in odoo yet: it would be created');
-      await this.deps.store.updateInvoice(runId, draft.customerId, {
-        note: notes.join('; '),
-        odooPartnerId: partner?.id,
-      });
-    }
-  }
-
-  /** dry_run=none: brings the invoice to `sent` from whatever Odoo has. */
+  /**
+   * dry_run=none: brings the invoice to `sent` from whatever Odoo has; to
+   * `posted` when its partner has no e-mail address (sending skipped, said
+   * in the note: a later run sends it once the partner has one).
+   */
   private async issue(
     odoo: OdooClient,
-    runId: string,
     draft: InvoiceDraft,
-    customerName: string,
-    countryCode: string,
-    currency: string,
+    record: (update: InvoiceUpdate) => Promise<void>,
+    customer: { customerName: string; countryCode: string; currency: string },
   ) {
-    const { store } = this.deps;
-    const record = (update: Parameters<InvoiceStore['updateInvoice']>[2]) =>
-      store.updateInvoice(runId, draft.customerId, update);
-
     const existing = await odoo.findInvoicesByRef(draft.ref);
     if (existing.length > 1) {
       throw new InputError(
@@ -371,6 +379,7 @@ export class InvoiceRunService {
       );
     }
     let invoice = existing[0];
+    let partner: { id: number; name: string; email?: string } | undefined;
     if (invoice) {
       await record({
         state: 'created',
@@ -379,19 +388,19 @@ export class InvoiceRunService {
         note: `resumed: odoo already had invoice ${invoice.id} (${invoice.state})`,
       });
     } else {
-      let partner = await odoo.findPartner({ ref: draft.customerId });
-      const partnerId =
-        partner?.id ??
-        (await odoo.createPartner({
-          name: customerName,
+      partner = await odoo.findPartner({ ref: draft.customerId });
+      if (!partner) {
+        const id = await odoo.createPartner({
+          name: customer.customerName,
           ref: draft.customerId,
-          countryCode,
-        }));
-      partner = partner ?? { id: partnerId, name: customerName };
-      await record({ odooPartnerId: partnerId });
+          countryCode: customer.countryCode,
+        });
+        partner = { id, name: customer.customerName };
+      }
+      await record({ odooPartnerId: partner.id });
       const id = await odoo.createInvoice({
-        partnerId,
-        currency,
+        partnerId: partner.id,
+        currency: customer.currency,
         invoiceDate: this.invoiceDate(),
         ref: draft.ref,
         invoiceOrigin: draft.ref,
@@ -405,12 +414,15 @@ export class InvoiceRunService {
       await record({ state: 'created', odooInvoiceId: id });
       invoice = await odoo.readInvoice(id);
     }
-    await record({
-      odooName: invoice.name,
-      odooUrl: invoice.url,
-      odooTotal: invoice.amountUntaxed,
-      odooState: invoice.state,
-    });
+    const recordOdoo = (state?: 'posted' | 'sent') =>
+      record({
+        ...(state && { state }),
+        odooName: invoice.name,
+        odooUrl: invoice.url,
+        odooTotal: invoice.amountUntaxed,
+        odooState: invoice.state,
+      });
+    await recordOdoo();
     if (invoice.amountUntaxed !== draft.total) {
       throw new InputError(
         `odoo invoice ${invoice.id} amounts to ${
@@ -422,14 +434,29 @@ export class InvoiceRunService {
     }
     if (invoice.state === 'draft') {
       await odoo.postInvoice(invoice.id);
-      await record({ state: 'posted', odooState: 'posted' });
-    } else if (invoice.state === 'posted') {
-      await record({ state: 'posted' });
+      // Odoo numbers the invoice when posting it (`/` before): keep its number.
+      invoice = await odoo.readInvoice(invoice.id);
     }
+    await recordOdoo('posted');
     if (!invoice.isSent) {
+      const partnerId = invoice.partnerId ?? partner?.id;
+      if (partnerId !== undefined && partner?.id !== partnerId) {
+        [partner] = await odoo.searchPartners({ ids: [partnerId] }, 1);
+      }
+      if (!partner?.email) {
+        // Odoo's send wizard refuses partners without an address; the
+        // invoice is issued all the same, and the others still go out.
+        await record({
+          note: `e-mail not sent: partner ${partnerId} (${
+            partner?.name ?? 'not found'
+          }) has no e-mail address in odoo; add one and run again to send it`,
+          error: null,
+        });
+        return;
+      }
       await odoo.sendInvoice(invoice.id);
+      invoice = await odoo.readInvoice(invoice.id);
     }
-    invoice = await odoo.readInvoice(invoice.id);
     await record({
       state: invoice.isSent ? 'sent' : 'posted',
       odooName: invoice.name,
@@ -441,6 +468,6 @@ export class InvoiceRunService {
   }
 
   private invoiceDate(): string {
-    return (this.deps.now ?? (() => new Date()))().toISOString().slice(0, 10);
+    return this.now().toISOString().slice(0, 10);
   }
 }

@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { parseDateParam } from '@internal/backstage-plugin-inference-node';
 
 /** The calendar month billed by a run on `date`: the one before it, in UTC. */
 export interface BilledMonth {
@@ -12,19 +12,13 @@ export interface BilledMonth {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Parses `date` (ISO 8601 date or date-time); throws InputError naming `date`. */
+/**
+ * Parses `date` as every billing route does (parseDateParam: calendar-valid,
+ * 2000-01-01..2100-12-31); throws an InputError naming `date`.
+ */
 export function parseRunDate(date: string | undefined, now: Date): Date {
   if (date === undefined || date === '') return now;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(date)) {
-    throw new InputError(
-      `date must be an ISO 8601 date such as 2026-11-02, got '${date}'`,
-    );
-  }
-  const ms = Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date);
-  if (Number.isNaN(ms)) {
-    throw new InputError(`date is not a valid date: '${date}'`);
-  }
-  return new Date(ms);
+  return new Date(parseDateParam('date', date));
 }
 
 /** The month before `date` (UTC). */

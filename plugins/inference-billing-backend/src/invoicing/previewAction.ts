@@ -20,7 +20,7 @@ export function registerInvoicePreviewAction(deps: {
     name: 'preview-invoices',
     title: 'Preview invoices',
     description:
-      'The invoices a monthly run of one location would issue for one calendar month (UTC): per customer with usage, one line per model with its exact cost and the amount rounded half-up to the cent, and the totals. Read-only (dry_run=all): nothing is recorded and Odoo is not called.',
+      'The invoices a monthly run of one location would issue for one calendar month (UTC): per customer with usage, one line per model with its exact cost and its amount to the cent, the invoice total (the exact usage rounded once, half-up, to the cent) and whether it would be issued: status ready, blocked (usage of a model without a price, which would be billed at 0) or below-minimum, with the reason. Read-only (dry_run=all): nothing is recorded and Odoo is not called.',
     visibilityPermission: inferenceInvoiceReadPermission,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
@@ -48,6 +48,8 @@ export function registerInvoicePreviewAction(deps: {
               ref: z.string(),
               total: z.string(),
               exactTotal: z.string(),
+              status: z.enum(['ready', 'blocked', 'below-minimum']),
+              reason: z.string().optional(),
               lines: z.array(
                 z.object({
                   model: z.string(),
@@ -83,6 +85,8 @@ export function registerInvoicePreviewAction(deps: {
             ref: i.ref,
             total: i.total,
             exactTotal: i.exactTotal,
+            status: i.status,
+            ...(i.reason !== undefined && { reason: i.reason }),
             lines: i.lines.map(l => ({
               model: l.model,
               description: l.description,

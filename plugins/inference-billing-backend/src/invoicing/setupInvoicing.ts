@@ -11,11 +11,29 @@ import type { InferenceLocationsService } from '@internal/backstage-plugin-infer
 import { InvoiceStore } from '../database/InvoiceStore';
 import type { UsageLedgerStore } from '../database/UsageLedgerStore';
 import { InvoiceRunService } from './InvoiceRunService';
+import { DEFAULT_MINIMUM_TOTAL } from './toInvoiceDrafts';
 import { registerInvoicePreviewAction } from './previewAction';
 
 /** The cron of a location's monthly run: 00:00 UTC on its invoice day. */
 export function invoicingCron(invoiceDay: number): string {
   return `0 0 ${invoiceDay} * *`;
+}
+
+const MINIMUM_TOTAL_KEY = 'inference.billing.invoicing.minimumTotal';
+
+/** `inference.billing.invoicing.minimumTotal`, checked at startup: a non-negative decimal. */
+export function readMinimumTotal(config: RootConfigService): string {
+  const raw = config.getOptional(MINIMUM_TOTAL_KEY);
+  if (raw === undefined) return DEFAULT_MINIMUM_TOTAL;
+  const value = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof value !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(value)) {
+    throw new Error(
+      `${MINIMUM_TOTAL_KEY} must be a non-negative amount in USD with at most 2 decimals, such as "0.50"; got ${JSON.stringify(
+        raw,
+      )}`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -37,7 +55,9 @@ export async function setupInvoicing(deps: {
   config: RootConfigService;
 }) {
   const invoiceStore = new InvoiceStore(await deps.database.getClient());
+  const minimumTotal = readMinimumTotal(deps.config);
   const invoiceRuns = new InvoiceRunService({
+    minimumTotal,
     locations: deps.locations,
     ledger: deps.ledger,
     store: invoiceStore,

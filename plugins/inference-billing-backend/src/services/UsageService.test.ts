@@ -69,3 +69,14 @@ describe('usageDays', () => {
     expect(() => parseIsoInstant('start_date', value)).toThrow('start_date');
   });
 });
+
+describe('usageDays: the dates every billing route accepts', () => {
+  it.each(['0001-01-01', '1999-12-31', '2101-01-01', '2026-02-30'])(
+    'refuses %s naming the field',
+    value => {
+      expect(() =>
+        usageDays({ start_date: value, end_date: '2026-10-01' }),
+      ).toThrow(/^start_date must be /);
+    },
+  );
+});

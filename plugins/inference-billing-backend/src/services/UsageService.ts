@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
+import {
+  parseDateParam,
+  type InferenceLocationsService,
+} from '@internal/backstage-plugin-inference-node';
 import type {
   UsageResponse,
   UsageSummary,
@@ -12,47 +15,15 @@ const DAY_MS = 86_400_000;
 /** Longest range `/usage` answers, in days. */
 export const MAX_USAGE_RANGE_DAYS = 366;
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
-
 /**
  * An ISO 8601 date (`2026-10-01`, midnight UTC) or date-time (`Z` or an
- * offset; none means UTC) as epoch milliseconds; InputError naming the
- * parameter otherwise, including for days that do not exist (2026-02-30).
+ * offset; none means UTC) as epoch milliseconds, read as every billing route
+ * reads dates (parseDateParam): InputError naming the parameter otherwise,
+ * including for days that do not exist (2026-02-30) and dates outside
+ * 2000-01-01..2100-12-31.
  */
 export function parseIsoInstant(name: string, value: unknown): number {
-  const problem = () =>
-    new InputError(
-      `${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time in UTC, got ${JSON.stringify(
-        value ?? null,
-      )}`,
-    );
-  if (typeof value !== 'string') throw problem();
-  const date = DATE.exec(value);
-  const dateTime = date ? undefined : DATE_TIME.exec(value);
-  const parts = date ?? dateTime;
-  if (!parts) throw problem();
-  const [y, mo, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const midnight = Date.UTC(y, mo - 1, d);
-  const check = new Date(midnight);
-  if (
-    check.getUTCFullYear() !== y ||
-    check.getUTCMonth() !== mo - 1 ||
-    check.getUTCDate() !== d
-  ) {
-    throw problem();
-  }
-  if (date) return midnight;
-  const [h, mi, sec] = [
-    Number(dateTime![4]),
-    Number(dateTime![5]),
-    Number(dateTime![6] ?? 0),
-  ];
-  if (h > 23 || mi > 59 || sec > 59) throw problem();
-  const ms = Date.parse(dateTime![8] ? value : `${value}Z`);
-  if (Number.isNaN(ms)) throw problem();
-  return ms;
+  return parseDateParam(name, value);
 }
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

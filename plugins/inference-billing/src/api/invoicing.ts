@@ -26,7 +26,18 @@ export type InvoiceRecord = {
   customerId: string;
   customerName: string;
   ref: string;
-  state: 'computed' | 'created' | 'posted' | 'sent' | 'failed' | 'skipped';
+  /**
+   * `skipped`: total below the minimum; `blocked`: usage of a model without
+   * a price; `posted` at the end of a run: sending skipped (see `note`).
+   */
+  state:
+    | 'computed'
+    | 'created'
+    | 'posted'
+    | 'sent'
+    | 'failed'
+    | 'skipped'
+    | 'blocked';
   lines: InvoiceLine[];
   total: string;
   exactTotal: string;

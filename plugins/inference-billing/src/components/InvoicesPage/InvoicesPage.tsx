@@ -128,8 +128,26 @@ function InvoicesTable(props: { run: InvoiceRunDetail }) {
   return <PlainTable rows={rows} rowId={r => r.id} columns={columns} />;
 }
 
+/** What a run did not issue or send, so nobody has to scan the table for it. */
+function notIssued(run: InvoiceRunDetail): string | undefined {
+  const count = (state: string) =>
+    run.invoices.filter(i => i.state === state).length;
+  const parts = [
+    count('blocked') &&
+      `${count('blocked')} blocked (usage of models without a price)`,
+    count('skipped') && `${count('skipped')} below the minimum total`,
+    run.dryRun === 'none' &&
+      count('posted') &&
+      `${count('posted')} posted but not e-mailed`,
+  ].filter(Boolean);
+  return parts.length > 0
+    ? `Not invoiced or not sent: ${parts.join(', ')}; see each invoice's state.`
+    : undefined;
+}
+
 function RunDetail(props: { run: InvoiceRunDetail }) {
   const { run } = props;
+  const warning = notIssued(run);
   return (
     <Card>
       <CardHeader>
@@ -145,6 +163,7 @@ function RunDetail(props: { run: InvoiceRunDetail }) {
       <CardBody>
         <Flex direction="column" gap="3">
           {run.error && <Alert status="danger" title={run.error} />}
+          {warning && <Alert status="warning" title={warning} />}
           <InvoicesTable run={run} />
         </Flex>
       </CardBody>
