@@ -16,6 +16,13 @@ export {
   type InferenceLocationsService,
 } from './locations/InferenceLocationsService';
 export { callExternal, type CallExternalOptions } from './http/callExternal';
+export { publicUrlProblem, specialHostReason } from './http/publicUrl';
+export { strictQueryNumbers } from './http/strictQueryNumbers';
+export {
+  parseDateParam,
+  DATE_PARAM_MIN,
+  DATE_PARAM_MAX,
+} from './http/parseDateParam';
 export {
   readClusterConnections,
   kubeConfigFor,
@@ -33,6 +40,7 @@ export {
   HELM_NAMESPACE,
   type HelmChartResource,
 } from './kubernetes/KubeAiClient';
+export * from './kubernetes/kubeaiSystemConfig';
 export * from './bifrost/BifrostClient';
 export * from './odoo/OdooClient';
 export { requirePermission } from './auth/requirePermission';

@@ -11,7 +11,12 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { OnboardingRequest } from './OnboardingStore';
-import type { ProvisionStep, ProvisionStepResult } from './OnboardingService';
+import type { OnboardingClash } from './clashes';
+import type {
+  OnboardingRequestView,
+  ProvisionStep,
+  ProvisionStepResult,
+} from './OnboardingService';
 
 const PLUGIN_ID = 'inference-billing';
 
@@ -80,11 +85,19 @@ export class BillingApiClient {
   createRequest(
     body: Record<string, unknown>,
     onBehalfOf: BackstageCredentials,
-  ): Promise<OnboardingRequest> {
+  ): Promise<OnboardingRequestView> {
     return this.call('POST', '/onboarding/requests', onBehalfOf, body);
   }
 
-  getRequest(id: string): Promise<OnboardingRequest> {
+  /** Every check of a new request, storing nothing: 400 naming the field, else what it clashes with. */
+  validateRequest(
+    body: Record<string, unknown>,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<{ clashes: OnboardingClash[] }> {
+    return this.call('POST', '/onboarding/validation', onBehalfOf, body);
+  }
+
+  getRequest(id: string): Promise<OnboardingRequestView> {
     return this.call(
       'GET',
       `/onboarding/requests/${encodeURIComponent(id)}`,

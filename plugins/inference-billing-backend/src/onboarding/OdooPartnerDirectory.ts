@@ -1,5 +1,5 @@
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
-import type { PartnerDirectory } from './OnboardingService';
+import type { DirectoryPartner, PartnerDirectory } from './clashes';
 
 /** Partners in each location's Odoo tenant (`res.partner`). */
 export class OdooPartnerDirectory implements PartnerDirectory {
@@ -9,12 +9,30 @@ export class OdooPartnerDirectory implements PartnerDirectory {
     return Boolean(this.locations.get(location).odoo);
   }
 
-  async findPartner(
+  async searchPartners(
     location: string,
-    query: { ref: string; vat: string; email: string },
-  ): Promise<string | undefined> {
-    const partner = await this.locations.odoo(location).findPartner(query);
-    return partner ? String(partner.id) : undefined;
+    by: {
+      ids?: string[];
+      name?: string;
+      vat?: string;
+      email?: string;
+      ref?: string;
+    },
+  ): Promise<DirectoryPartner[]> {
+    const ids = by.ids?.map(Number).filter(n => Number.isSafeInteger(n));
+    if (by.ids?.length && !ids?.length && !by.name && !by.vat && !by.email) {
+      return [];
+    }
+    const found = await this.locations
+      .odoo(location)
+      .searchPartners({ ...by, ids });
+    return found.map(p => ({
+      id: String(p.id),
+      name: p.name,
+      vat: p.vat,
+      email: p.email,
+      ref: p.ref,
+    }));
   }
 
   async createPartner(

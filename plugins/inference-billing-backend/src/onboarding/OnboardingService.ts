@@ -12,14 +12,32 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import crypto from 'node:crypto';
-import { KeySealer, keyHash } from './KeySealer';
 import {
+  ClashScan,
+  describeClash,
+  type ClashCheckFailure,
+  type OnboardingClash,
+  type PartnerDirectory,
+} from './clashes';
+import { KeySealer } from './KeySealer';
+import { checkLinks, checkModelsExist } from './checks';
+import {
+  OnboardingLink,
   OnboardingProvisioning,
   OnboardingRequest,
   OnboardingStatus,
   OnboardingStore,
 } from './OnboardingStore';
+import {
+  provisionCustomer,
+  provisionKey,
+  provisionPartner,
+  type ProvisionContext,
+} from './provisionSteps';
 import { validateOnboardingInput } from './validation';
+
+export type { PartnerDirectory } from './clashes';
+export { virtualKeyName } from './provisionSteps';
 
 /** Signal channel the Approvals page and the await action listen to. */
 export const ONBOARDING_SIGNAL_CHANNEL = 'inference-billing:onboarding';
@@ -30,27 +48,6 @@ const DEFAULT_TIMEOUT_MINUTES = 7 * 24 * 60;
 /** The provisioning steps, in order. */
 export const PROVISION_STEPS = ['customer', 'key', 'partner'] as const;
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
-
-/** Finds and creates customers (partners) in a location's ERP (Odoo). */
-export interface PartnerDirectory {
-  /** True when the location has an ERP tenant configured. */
-  configured(location: string): boolean;
-  /** The id of a partner with this VAT id, else with this e-mail, if any. */
-  findPartner(
-    location: string,
-    query: { ref: string; vat: string; email: string },
-  ): Promise<string | undefined>;
-  createPartner(
-    location: string,
-    partner: {
-      name: string;
-      email: string;
-      vat: string;
-      countryCode: string;
-      ref: string;
-    },
-  ): Promise<string>;
-}
 
 export interface OnboardingServiceOptions {
   store: OnboardingStore;
@@ -68,39 +65,32 @@ export interface OnboardingServiceOptions {
   now?: () => Date;
 }
 
-/** A request as the API shows it (the same, with an `expired` status when past due). */
-export type OnboardingRequestView = OnboardingRequest;
+/**
+ * A request as the API shows it: with an `expired` status when past due and,
+ * while it is pending or approved, what it would collide with.
+ */
+export type OnboardingRequestView = OnboardingRequest & {
+  clashes?: OnboardingClash[];
+  clashCheckFailures?: ClashCheckFailure[];
+};
 
 /** What the API returns for a provisioning step. */
 export type ProvisionStepResult = {
   location: string;
   step: ProvisionStep;
-  /** True when it already existed (found by name, VAT or e-mail). */
+  /** True when it already existed: created by an earlier attempt of this request, or linked by its approver. */
   existed: boolean;
   provisioning: OnboardingProvisioning;
 };
 
-function slug(name: string): string {
-  return (
-    name
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'customer'
-  );
-}
-
-/** The virtual key's name: unique per request and location, so a retry finds it. */
-export function virtualKeyName(request: { id: string; companyName: string }) {
-  return `${slug(request.companyName)}-${request.id.slice(0, 8)}`;
-}
-
 /**
- * Onboarding requests: stored `pending`, decided by an approver (never the
- * requester), then provisioned step by step, each step looking up what a
- * previous attempt created before creating anything.
+ * Onboarding requests: stored `pending` once their Models are known to
+ * exist, decided by an approver (never the requester), then provisioned step
+ * by step, each step looking up what a previous attempt of the same request
+ * created before creating anything. A request never takes over a customer or
+ * partner it did not create: a same-named (or same VAT / e-mail) one blocks
+ * the approval and every provisioning step, unless the approver linked the
+ * request to it explicitly.
  */
 export class OnboardingService {
   private readonly now: () => Date;
@@ -154,11 +144,8 @@ export class OnboardingService {
     }
   }
 
-  /** Stores a new request (or returns the one of the same task) and notifies approvers. */
-  async createRequest(
-    input: unknown,
-    requestedBy: string,
-  ): Promise<{ request: OnboardingRequest; created: boolean }> {
+  /** Every check of a new request: fields, locations, Models (InputError naming the field). */
+  private async checkInput(input: unknown) {
     const details = validateOnboardingInput(input);
     for (const location of details.locations) {
       try {
@@ -167,6 +154,25 @@ export class OnboardingService {
         throw new InputError(`locations: no location named '${location}'`);
       }
     }
+    await checkModelsExist(this.options.locations, details);
+    return details;
+  }
+
+  /** Checks a request without storing it, and tells what it would clash with. */
+  async validateRequest(input: unknown): Promise<{
+    clashes: OnboardingClash[];
+    clashCheckFailures: ClashCheckFailure[];
+  }> {
+    const details = await this.checkInput(input);
+    return this.clashScan().report({ ...details, provisioning: [] });
+  }
+
+  /** Stores a new request (or returns the one of the same task) and notifies approvers. */
+  async createRequest(
+    input: unknown,
+    requestedBy: string,
+  ): Promise<{ request: OnboardingRequestView; created: boolean }> {
+    const details = await this.checkInput(input);
     const now = this.now();
     const timeout = details.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
     const { request, created } = await this.options.store.create({
@@ -176,10 +182,16 @@ export class OnboardingService {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + timeout * 60_000).toISOString(),
     });
+    const view = await this.withClashes(request, this.clashScan());
     if (created) {
       this.options.logger.info(
         `onboarding request ${request.id} for ${request.companyName} by ${requestedBy}`,
       );
+      const warning = view.clashes?.length
+        ? ` It clashes with what exists (${view.clashes
+            .map(describeClash)
+            .join('; ')}): approve it only by linking it to that customer.`
+        : '';
       await this.notify(
         this.options.approvers ?? DEFAULT_APPROVERS,
         {
@@ -188,14 +200,37 @@ export class OnboardingService {
             request.companyName
           } in ${request.locations.join(', ')} (budget ${
             request.budgetUsd
-          } USD/month). Approve or reject it in the portal.`,
+          } USD/month). Approve or reject it in the portal.${warning}`,
           link: '/inference/approvals',
         },
         requestedBy,
       );
       await this.signal(request);
     }
-    return { request, created };
+    return { request: view, created };
+  }
+
+  private clashScan() {
+    return new ClashScan({
+      locations: this.options.locations,
+      partners: this.options.partners,
+    });
+  }
+
+  /** A pending or approved request with what it would collide with (others as they are). */
+  private async withClashes(
+    request: OnboardingRequest,
+    scan: ClashScan,
+  ): Promise<OnboardingRequestView> {
+    if (request.status !== 'pending' && request.status !== 'approved') {
+      return request;
+    }
+    return { ...request, ...(await scan.report(request)) };
+  }
+
+  /** A request as the API shows it, with its clashes. */
+  async viewRequest(id: string): Promise<OnboardingRequestView> {
+    return this.withClashes(await this.getRequest(id), this.clashScan());
   }
 
   /** A request; a pending one past its deadline becomes `expired`. */
@@ -218,16 +253,25 @@ export class OnboardingService {
     return request;
   }
 
-  async listRequests(status?: OnboardingStatus): Promise<OnboardingRequest[]> {
+  async listRequests(
+    status?: OnboardingStatus,
+  ): Promise<OnboardingRequestView[]> {
     const requests = await this.options.store.list({ status, limit: 200 });
     const now = this.now().getTime();
-    return Promise.all(
+    const list = await Promise.all(
       requests.map(r =>
         r.status === 'pending' && Date.parse(r.expiresAt) <= now
           ? this.getRequest(r.id)
           : r,
       ),
-    ).then(list => (status ? list.filter(r => r.status === status) : list));
+    );
+    // One scan: each location's customers are listed once for all requests.
+    const scan = this.clashScan();
+    return Promise.all(
+      (status ? list.filter(r => r.status === status) : list).map(r =>
+        this.withClashes(r, scan),
+      ),
+    );
   }
 
   /**
@@ -239,7 +283,9 @@ export class OnboardingService {
     decidedBy: string;
     decision: 'approve' | 'reject';
     reason?: string;
-  }): Promise<OnboardingRequest> {
+    /** Approvals only: existing customers (and partners) the request may use. */
+    linkToExisting?: unknown;
+  }): Promise<OnboardingRequestView> {
     const reason = options.reason?.trim() || undefined;
     if (options.decision === 'reject' && !reason) {
       throw new InputError('reason: a rejection needs a reason');
@@ -258,6 +304,29 @@ export class OnboardingService {
         `Onboarding request ${request.id} is already ${request.status}`,
       );
     }
+    let links: OnboardingLink[] = [];
+    if (options.decision === 'reject') {
+      if (options.linkToExisting !== undefined) {
+        throw new InputError('linkToExisting: only with an approval');
+      }
+    } else {
+      links = await checkLinks(
+        { locations: this.options.locations, partners: this.options.partners },
+        request,
+        options.linkToExisting,
+      );
+      // Never approved while it would take over what it did not create.
+      const clashes = await this.clashScan().all(request, links);
+      if (clashes.length) {
+        throw new ConflictError(
+          `Onboarding request ${request.id} clashes with what exists: ${clashes
+            .map(describeClash)
+            .join(
+              '; ',
+            )}. Reject it, or approve it with linkToExisting naming the existing customer (and partner) it may use`,
+        );
+      }
+    }
     const to = options.decision === 'approve' ? 'approved' : 'rejected';
     const at = this.now().toISOString();
     if (
@@ -265,6 +334,7 @@ export class OnboardingService {
         by: options.decidedBy,
         at,
         reason,
+        links,
       }))
     ) {
       throw new ConflictError(
@@ -282,7 +352,7 @@ export class OnboardingService {
       severity: to === 'approved' ? 'normal' : 'high',
     });
     await this.signal(decided);
-    return decided;
+    return this.withClashes(decided, this.clashScan());
   }
 
   private async approvedRequest(
@@ -309,119 +379,37 @@ export class OnboardingService {
     );
   }
 
-  /** Runs one provisioning step in one location; running it again creates nothing. */
+  /**
+   * Runs one provisioning step in one location; running it again creates
+   * nothing, and it never takes over a customer or partner it did not create
+   * unless the approver linked the request to it.
+   */
   async provision(
     id: string,
     location: string,
     step: ProvisionStep,
   ): Promise<ProvisionStepResult> {
     const request = await this.approvedRequest(id, location);
-    const done = this.provisioningOf(request, location);
-    const bifrost = this.options.locations.bifrost(location);
-    const { store } = this.options;
-    let existed = false;
-    if (step === 'customer') {
-      const found = await bifrost.findCustomerByName(request.companyName);
-      existed = Boolean(found);
-      const customer =
-        found ??
-        (await bifrost.createCustomer({
-          name: request.companyName,
-          budget: { max_limit: request.budgetUsd, reset_duration: '1M' },
-          rate_limit: {
-            request_max_limit: request.requestsPerMinute,
-            request_reset_duration: '1m',
-            token_max_limit: request.tokensPerMinute,
-            token_reset_duration: '1m',
-          },
-        }));
-      await store.saveProvisioning(id, location, {
-        bifrostCustomerId: customer.id,
-      });
-    } else if (step === 'key') {
-      if (!done.bifrostCustomerId) {
-        throw new ConflictError(
-          `location ${location}: provision the Bifrost customer of request ${id} first`,
-        );
-      }
-      const name = virtualKeyName(request);
-      const found = await bifrost.findVirtualKeyByName(name);
-      existed = Boolean(found);
-      if (found && done.virtualKeyId === found.id && done.virtualKeyLast4) {
-        // Created and handed over by an earlier attempt.
-      } else {
-        let keyId: string;
-        let value: string;
-        if (found) {
-          // Created by an attempt that stopped before recording it.
-          keyId = found.id;
-          value = await bifrost.getVirtualKeyValue(found.id);
-        } else {
-          const created = await bifrost.createVirtualKey({
-            name,
-            description: `Onboarding request ${id}`,
-            customer_id: done.bifrostCustomerId,
-            provider_configs: [
-              {
-                provider: 'kubeai',
-                weight: 1,
-                allowed_models: request.allowedModels[location] ?? [],
-              },
-            ],
-          });
-          keyId = created.key.id;
-          value = created.value;
-        }
-        const revealId = crypto.randomUUID();
-        await store.saveReveal({
-          id: revealId,
-          requestId: id,
-          location,
-          owner: request.requestedBy,
-          sealed: this.options.sealer.seal(value, revealId),
-          expiresAt: new Date(
-            this.now().getTime() + (this.options.revealTtlMs ?? 24 * 3600_000),
-          ).toISOString(),
-        });
-        await store.saveProvisioning(id, location, {
-          virtualKeyId: keyId,
-          virtualKeyName: name,
-          virtualKeySha256: keyHash(value),
-          virtualKeyLast4: value.slice(-4),
-          revealId,
-        });
-      }
-    } else {
-      const partners = this.options.partners;
-      if (!partners?.configured(location)) {
-        throw new ConflictError(
-          `location ${location}: no Odoo tenant is configured, cannot create the partner`,
-        );
-      }
-      if (!done.bifrostCustomerId) {
-        throw new ConflictError(
-          `location ${location}: provision the Bifrost customer of request ${id} first`,
-        );
-      }
-      // The partner's ref is the Bifrost customer id, as invoicing expects.
-      const found = await partners.findPartner(location, {
-        ref: done.bifrostCustomerId,
-        vat: request.vatId,
-        email: request.contactEmail,
-      });
-      existed = Boolean(found);
-      const partnerId =
-        found ??
-        (await partners.createPartner(location, {
-          name: request.companyName,
-          email: request.contactEmail,
-          vat: request.vatId,
-          countryCode: request.country,
-          ref: done.bifrostCustomerId,
-        }));
-      await store.saveProvisioning(id, location, { odooPartnerId: partnerId });
-    }
-    const after = (await store.get(id))!;
+    const ctx: ProvisionContext = {
+      store: this.options.store,
+      locations: this.options.locations,
+      partners: this.options.partners,
+      sealer: this.options.sealer,
+      now: this.now,
+      revealTtlMs: this.options.revealTtlMs,
+    };
+    const run = {
+      customer: provisionCustomer,
+      key: provisionKey,
+      partner: provisionPartner,
+    }[step];
+    const existed = await run(
+      ctx,
+      request,
+      location,
+      this.provisioningOf(request, location),
+    );
+    const after = (await this.options.store.get(id))!;
     return {
       location,
       step,

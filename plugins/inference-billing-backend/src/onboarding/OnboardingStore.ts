@@ -8,14 +8,30 @@ export type OnboardingStatus =
   | 'expired'
   | 'provisioned';
 
-/** What was created for a request in one location. Never the key value. */
+/**
+ * Where a customer or partner of a request comes from: `creating` (the create
+ * call was sent, its id not yet recorded), `created` by this request, or
+ * `linked` by an approver to one that existed.
+ */
+export type OnboardingOrigin = 'creating' | 'created' | 'linked';
+
+/** An approver's explicit link of a request to an existing customer in one location. */
+export type OnboardingLink = {
+  location: string;
+  bifrostCustomerId: string;
+  odooPartnerId?: string;
+};
+
+/** What was created (or linked) for a request in one location. Never the key value. */
 export type OnboardingProvisioning = {
   location: string;
   bifrostCustomerId?: string;
+  bifrostCustomerOrigin?: OnboardingOrigin;
   virtualKeyId?: string;
   virtualKeyName?: string;
   virtualKeyLast4?: string;
   odooPartnerId?: string;
+  odooPartnerOrigin?: OnboardingOrigin;
   revealId?: string;
 };
 
@@ -62,11 +78,13 @@ type ProvisioningRow = {
   request_id: string;
   location: string;
   bifrost_customer_id: string | null;
+  bifrost_customer_origin?: string | null;
   virtual_key_id: string | null;
   virtual_key_name: string | null;
   virtual_key_sha256: string | null;
   virtual_key_last4: string | null;
   odoo_partner_id: string | null;
+  odoo_partner_origin?: string | null;
   reveal_id: string | null;
   updated_at: string;
 };
@@ -107,10 +125,16 @@ export class OnboardingStore {
         .map(p => ({
           location: p.location,
           bifrostCustomerId: opt(p.bifrost_customer_id),
+          bifrostCustomerOrigin: opt(
+            p.bifrost_customer_origin ?? null,
+          ) as OnboardingOrigin,
           virtualKeyId: opt(p.virtual_key_id),
           virtualKeyName: opt(p.virtual_key_name),
           virtualKeyLast4: opt(p.virtual_key_last4),
           odooPartnerId: opt(p.odoo_partner_id),
+          odooPartnerOrigin: opt(
+            p.odoo_partner_origin ?? null,
+          ) as OnboardingOrigin,
           revealId: opt(p.reveal_id),
         })),
     };
@@ -208,19 +232,55 @@ export class OnboardingStore {
     id: string,
     from: OnboardingStatus,
     to: OnboardingStatus,
-    decision?: { by: string; at: string; reason?: string },
+    decision?: {
+      by: string;
+      at: string;
+      reason?: string;
+      /** Stored with the decision, in the same transaction. */
+      links?: OnboardingLink[];
+    },
   ): Promise<boolean> {
-    const changed = await this.db('onboarding_requests')
-      .where({ id, status: from })
-      .update({
-        status: to,
-        ...(decision && {
-          decided_by: decision.by,
-          decided_at: decision.at,
-          decision_reason: decision.reason ?? null,
-        }),
-      });
-    return changed === 1;
+    return this.db.transaction(async tx => {
+      const changed = await tx('onboarding_requests')
+        .where({ id, status: from })
+        .update({
+          status: to,
+          ...(decision && {
+            decided_by: decision.by,
+            decided_at: decision.at,
+            decision_reason: decision.reason ?? null,
+          }),
+        });
+      if (changed !== 1) return false;
+      for (const link of decision?.links ?? []) {
+        await tx('onboarding_provisioning').insert({
+          request_id: id,
+          location: link.location,
+          bifrost_customer_id: link.bifrostCustomerId,
+          bifrost_customer_origin: 'linked',
+          odoo_partner_id: link.odooPartnerId ?? null,
+          odoo_partner_origin: link.odooPartnerId ? 'linked' : null,
+          updated_at: decision!.at,
+        });
+      }
+      return true;
+    });
+  }
+
+  /** True when another request recorded this Bifrost customer in this location. */
+  async customerHeldByOtherRequest(options: {
+    requestId: string;
+    location: string;
+    bifrostCustomerId: string;
+  }): Promise<boolean> {
+    const row = await this.db('onboarding_provisioning')
+      .where({
+        location: options.location,
+        bifrost_customer_id: options.bifrostCustomerId,
+      })
+      .whereNot({ request_id: options.requestId })
+      .first();
+    return Boolean(row);
   }
 
   /** Records what was provisioned in a location (only the given fields change). */
@@ -229,17 +289,25 @@ export class OnboardingStore {
     location: string,
     fields: {
       bifrostCustomerId?: string;
+      bifrostCustomerOrigin?: OnboardingOrigin;
       virtualKeyId?: string;
       virtualKeyName?: string;
       virtualKeySha256?: string;
       virtualKeyLast4?: string;
       odooPartnerId?: string;
+      odooPartnerOrigin?: OnboardingOrigin;
       revealId?: string;
     },
   ): Promise<void> {
     const columns: Partial<ProvisioningRow> = {
       ...(fields.bifrostCustomerId && {
         bifrost_customer_id: fields.bifrostCustomerId,
+      }),
+      ...(fields.bifrostCustomerOrigin && {
+        bifrost_customer_origin: fields.bifrostCustomerOrigin,
+      }),
+      ...(fields.odooPartnerOrigin && {
+        odoo_partner_origin: fields.odooPartnerOrigin,
       }),
       ...(fields.virtualKeyId && { virtual_key_id: fields.virtualKeyId }),
       ...(fields.virtualKeyName && {

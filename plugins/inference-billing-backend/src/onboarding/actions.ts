@@ -10,6 +10,7 @@ import {
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { inferenceCustomerOnboardPermission } from '@internal/backstage-plugin-inference-billing-common';
 import type { BillingApiClient } from './BillingApiClient';
+import { describeClash, type OnboardingClash } from './clashes';
 import { PROVISION_STEPS } from './OnboardingService';
 import type { OnboardingRequest } from './OnboardingStore';
 import { ONBOARDING_LIMITS, validateOnboardingInput } from './validation';
@@ -18,7 +19,8 @@ export interface OnboardingActionsOptions {
   api: Pick<
     BillingApiClient,
     'createRequest' | 'getRequest' | 'provision' | 'complete'
-  >;
+  > &
+    Partial<Pick<BillingApiClient, 'validateRequest'>>;
   permissions: PermissionsService;
   /** Seconds between two looks at the request while awaiting a decision (default 5). */
   pollSeconds?: number;
@@ -48,6 +50,22 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 /** Link of the portal page where the requester reveals a key once. */
 export const revealLink = (revealId: string) =>
   `/inference/approvals?reveal=${encodeURIComponent(revealId)}`;
+
+/** Tells the requester what an approver will see: an approval needs an explicit link. */
+function warnClashes(
+  logger: { warn(message: string): void },
+  clashes: OnboardingClash[] | undefined,
+) {
+  if (clashes?.length) {
+    logger.warn(
+      `This request clashes with what exists (${clashes
+        .map(describeClash)
+        .join(
+          '; ',
+        )}): an approver must link it to that customer or reject it; it never takes it over`,
+    );
+  }
+}
 
 /** `inference:customer:requestOnboarding`. */
 export function createRequestOnboardingAction(
@@ -129,6 +147,12 @@ export function createRequestOnboardingAction(
       // The same checks as the API, so a bad form value fails before anything is stored.
       const details = validateOnboardingInput(ctx.input);
       if (ctx.isDryRun) {
+        // What needs the locations (Models exist, clashes) is checked by the API.
+        const checked = await options.api.validateRequest?.(
+          { ...ctx.input },
+          credentials,
+        );
+        warnClashes(ctx.logger, checked?.clashes);
         ctx.logger.info(
           `Dry run: would ask to onboard ${
             details.companyName
@@ -145,6 +169,7 @@ export function createRequestOnboardingAction(
             { ...ctx.input, taskId: ctx.task.id },
             credentials,
           );
+          warnClashes(ctx.logger, created.clashes);
           return { id: created.id, status: created.status };
         },
       });

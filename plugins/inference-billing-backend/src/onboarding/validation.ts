@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { ISO_COUNTRY_CODES } from './countries';
 
 /** Limits shared by the template's form, the scaffolder action and the HTTP API. */
 export const ONBOARDING_LIMITS = {
@@ -13,7 +14,13 @@ export const ONBOARDING_LIMITS = {
 } as const;
 
 export const COMPANY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .,&'()-]*$/u;
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * An address mail servers accept: a dot-atom local part (RFC 5322 3.2.3, no
+ * quoted strings) and a domain of at least two DNS labels (letters, digits,
+ * inner hyphens) ending in an alphabetic or punycode top-level label.
+ */
+export const EMAIL =
+  /^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 /** EU-style VAT id: 2-letter country prefix then 2 to 13 letters/digits, at least one a digit. */
 export const VAT_ID = /^[A-Z]{2}(?=[A-Z0-9]*\d)[A-Z0-9]{2,13}$/;
 export const COUNTRY = /^[A-Z]{2}$/;
@@ -40,7 +47,13 @@ export const onboardingInputSchema = z.object({
     .trim()
     .transform(v => v.replace(/[\s.-]/g, '').toUpperCase())
     .pipe(z.string().regex(VAT_ID, 'must be a VAT id such as RO12345678')),
-  country: z.string().regex(COUNTRY, 'must be an ISO 3166-1 alpha-2 code'),
+  country: z
+    .string()
+    .regex(COUNTRY, 'must be an ISO 3166-1 alpha-2 code')
+    .refine(
+      code => ISO_COUNTRY_CODES.has(code),
+      'is not an assigned ISO 3166-1 alpha-2 code',
+    ),
   locations: z
     .array(z.string().regex(LOCATION_NAME, 'must be a location name'))
     .min(1)

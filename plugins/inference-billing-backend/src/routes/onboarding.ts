@@ -92,9 +92,14 @@ export function registerOnboardingRoutes(
     res.status(created ? 201 : 200).json(request);
   });
 
+  router.post('/onboarding/validation', async (req, res) => {
+    await requirePermission(deps, req, inferenceCustomerOnboardPermission);
+    res.json(await onboarding.validateRequest(req.body));
+  });
+
   router.get('/onboarding/requests/:id', async (req, res) => {
     await requirePermission(deps, req, inferenceCustomerOnboardPermission);
-    res.json(await onboarding.getRequest(req.params.id));
+    res.json(await onboarding.viewRequest(req.params.id));
   });
 
   router.post('/onboarding/requests/:id/decision', async (req, res) => {
@@ -115,6 +120,10 @@ export function registerOnboardingRoutes(
         requestId: req.params.id,
         decision: req.body.decision,
         decidedBy,
+        // Ids only: who may be billed for whose customer is what auditors ask.
+        ...(req.body.linkToExisting !== undefined && {
+          linkToExisting: JSON.stringify(req.body.linkToExisting),
+        }),
       },
       () =>
         onboarding.decide({
@@ -122,8 +131,15 @@ export function registerOnboardingRoutes(
           decidedBy,
           decision: req.body.decision,
           reason: req.body.reason,
+          linkToExisting: req.body.linkToExisting,
         }),
-      result => ({ status: result.status, requestedBy: result.requestedBy }),
+      result => ({
+        status: result.status,
+        requestedBy: result.requestedBy,
+        ...(req.body.linkToExisting !== undefined && {
+          linkToExisting: JSON.stringify(req.body.linkToExisting),
+        }),
+      }),
     );
     res.json(decided);
   });

@@ -37,11 +37,39 @@ export type OnboardingRequest = {
   decidedBy?: string;
   decidedAt?: string;
   decisionReason?: string;
+  /** While pending or approved: existing customers/partners it would take over. */
+  clashes?: OnboardingClash[];
+  /** Systems the clash check could not reach. */
+  clashCheckFailures?: Array<{
+    location: string;
+    system: 'bifrost' | 'odoo';
+    message: string;
+  }>;
   provisioning: Array<{
     location: string;
+    bifrostCustomerId?: string;
+    bifrostCustomerOrigin?: 'creating' | 'created' | 'linked';
+    odooPartnerId?: string;
+    odooPartnerOrigin?: 'creating' | 'created' | 'linked';
     virtualKeyName?: string;
     virtualKeyLast4?: string;
   }>;
+};
+
+/** An existing Bifrost customer or Odoo partner a request collides with. */
+export type OnboardingClash = {
+  location: string;
+  system: 'bifrost' | 'odoo';
+  id: string;
+  name: string;
+  matchedOn: Array<'name' | 'vat' | 'email' | 'ref'>;
+};
+
+/** An approver's explicit link of a request to an existing customer. */
+export type OnboardingLink = {
+  location: string;
+  bifrostCustomerId: string;
+  odooPartnerId?: string;
 };
 
 /** Signal channel of onboarding changes (`{ id, status, taskId? }`). */
@@ -75,13 +103,18 @@ export class OnboardingClient {
     id: string,
     decision: 'approve' | 'reject',
     reason?: string,
+    linkToExisting?: OnboardingLink[],
   ): Promise<OnboardingRequest> {
     return this.call(
       `/onboarding/requests/${encodeURIComponent(id)}/decision`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(reason ? { decision, reason } : { decision }),
+        body: JSON.stringify({
+          decision,
+          ...(reason && { reason }),
+          ...(linkToExisting && { linkToExisting }),
+        }),
       },
     );
   }

@@ -23,7 +23,10 @@ const pending = {
   provisioning: [],
 };
 
-function fakeFetch(decision: { status: number; body: object }) {
+function fakeFetch(
+  decision: { status: number; body: object },
+  items: object[] = [pending],
+) {
   return {
     fetch: jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input);
@@ -44,7 +47,7 @@ function fakeFetch(decision: { status: number; body: object }) {
         );
       }
       void init;
-      return new Response(JSON.stringify({ items: [pending] }), {
+      return new Response(JSON.stringify({ items }), {
         status: 200,
       });
     }),
@@ -115,5 +118,96 @@ describe('ApprovalsPage', () => {
     ).toBe(false);
     fireEvent.click(button);
     expect(await screen.findByText('sk-bf-revealed-once')).toBeInTheDocument();
+  });
+
+  it('shows the clash with an existing customer and approves only with an explicit link', async () => {
+    const acme = {
+      ...pending,
+      companyName: 'Acme Robotics SRL',
+      clashes: [
+        {
+          location: 'local',
+          system: 'bifrost',
+          id: 'cust-acme',
+          name: 'Acme Robotics SRL',
+          matchedOn: ['name'],
+        },
+        {
+          location: 'local',
+          system: 'odoo',
+          id: '7',
+          name: 'Acme Robotics SRL',
+          matchedOn: ['name', 'vat'],
+        },
+      ],
+      clashCheckFailures: [],
+    };
+    const fetchApi = fakeFetch(
+      { status: 200, body: { ...acme, status: 'approved' } },
+      [acme],
+    );
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+    });
+    expect(
+      await screen.findByText(/Clashes with an existing customer/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'local: Bifrost customer Acme Robotics SRL (cust-acme), same name',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'local: Odoo partner Acme Robotics SRL (7), same name and vat',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Approve, linked to the existing customer',
+      }),
+    );
+    await waitFor(() =>
+      expect(fetchApi.fetch).toHaveBeenCalledWith(
+        expect.stringMatching(/\/decision$/),
+        expect.objectContaining({
+          body: JSON.stringify({
+            decision: 'approve',
+            linkToExisting: [
+              {
+                location: 'local',
+                bifrostCustomerId: 'cust-acme',
+                odooPartnerId: '7',
+              },
+            ],
+          }),
+        }),
+      ),
+    );
+  });
+
+  it('offers no link when nothing clashes, and says when a system could not be checked', async () => {
+    const unchecked = {
+      ...pending,
+      clashes: [],
+      clashCheckFailures: [
+        {
+          location: 'local',
+          system: 'odoo',
+          message: 'location local: odoo: timed out',
+        },
+      ],
+    };
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fakeFetch({ status: 200, body: {} }, [unchecked])]],
+    });
+    expect(
+      await screen.findByText(/Not checked for clashes in local \(odoo\)/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Approve, linked to the existing customer',
+      }),
+    ).not.toBeInTheDocument();
   });
 });

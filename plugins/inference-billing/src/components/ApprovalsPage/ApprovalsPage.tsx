@@ -17,6 +17,8 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   ONBOARDING_SIGNAL_CHANNEL,
   useOnboardingClient,
+  type OnboardingClash,
+  type OnboardingLink,
   type OnboardingRequest,
 } from '../../api/onboarding';
 import { KeyReveal } from '../KeyReveal';
@@ -28,6 +30,66 @@ const usd = (value: number) =>
     maximumFractionDigits: 0,
   }).format(value);
 
+const describe = (c: OnboardingClash) =>
+  `${c.location}: ${
+    c.system === 'bifrost' ? 'Bifrost customer' : 'Odoo partner'
+  } ${c.name} (${c.id}), same ${c.matchedOn.join(' and ')}`;
+
+/**
+ * The links an approver may confirm: in each location with clashes, the one
+ * clashing Bifrost customer and at most one clashing Odoo partner. Undefined
+ * when that is ambiguous (several customers, or only a partner clashes).
+ */
+export function linksFor(
+  clashes: OnboardingClash[],
+): OnboardingLink[] | undefined {
+  const locations = [...new Set(clashes.map(c => c.location))];
+  const links: OnboardingLink[] = [];
+  for (const location of locations) {
+    const here = clashes.filter(c => c.location === location);
+    const customers = here.filter(c => c.system === 'bifrost');
+    const partners = here.filter(c => c.system === 'odoo');
+    if (customers.length !== 1 || partners.length > 1) return undefined;
+    links.push({
+      location,
+      bifrostCustomerId: customers[0].id,
+      ...(partners[0] && { odooPartnerId: partners[0].id }),
+    });
+  }
+  return links.length ? links : undefined;
+}
+
+function Clashes(props: { request: OnboardingRequest }) {
+  const { clashes = [], clashCheckFailures = [] } = props.request;
+  if (!clashes.length && !clashCheckFailures.length) return null;
+  return (
+    <Flex direction="column" gap="1">
+      {clashes.length > 0 && (
+        <Alert
+          status="warning"
+          title="Clashes with an existing customer: approving needs an explicit link to it, else reject"
+        />
+      )}
+      {clashes.map(c => (
+        <Text
+          as="p"
+          variant="body-medium"
+          key={`${c.location}-${c.system}-${c.id}`}
+        >
+          {describe(c)}
+        </Text>
+      ))}
+      {clashCheckFailures.map(f => (
+        <Alert
+          key={`${f.location}-${f.system}`}
+          status="danger"
+          title={`Not checked for clashes in ${f.location} (${f.system}): ${f.message}`}
+        />
+      ))}
+    </Flex>
+  );
+}
+
 function RequestCard(props: {
   request: OnboardingRequest;
   onDecided: () => void;
@@ -38,11 +100,20 @@ function RequestCard(props: {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const decide = async (decision: 'approve' | 'reject') => {
+  const links = linksFor(request.clashes ?? []);
+  const decide = async (
+    decision: 'approve' | 'reject',
+    linkToExisting?: OnboardingLink[],
+  ) => {
     setBusy(true);
     setError(undefined);
     try {
-      await client.decide(request.id, decision, reason.trim() || undefined);
+      await client.decide(
+        request.id,
+        decision,
+        reason.trim() || undefined,
+        linkToExisting,
+      );
       props.onDecided();
     } catch (e) {
       setError((e as Error).message);
@@ -84,6 +155,7 @@ function RequestCard(props: {
               Notes: {request.notes}
             </Text>
           )}
+          {request.status === 'pending' && <Clashes request={request} />}
           {request.status === 'pending' ? (
             <Flex gap="2" align="end">
               <TextField
@@ -94,6 +166,15 @@ function RequestCard(props: {
               <Button isDisabled={busy} onPress={() => decide('approve')}>
                 Approve
               </Button>
+              {links && (
+                <Button
+                  variant="secondary"
+                  isDisabled={busy}
+                  onPress={() => decide('approve', links)}
+                >
+                  Approve, linked to the existing customer
+                </Button>
+              )}
               <Button
                 variant="secondary"
                 isDisabled={busy}
