@@ -37,7 +37,17 @@ fi
 # Tests get 30 s each (two workers share two cores with suites that start
 # whole backends). Workers are recycled when a test file leaves them big (some suites start
 # whole backends): a worker near its heap limit spends its time in GC.
-npx backstage-cli repo test --maxWorkers=2 --workerIdleMemoryLimit=1536MB --testTimeout=30000
+# Tests do not print: the figures they measure (routes, permissions and
+# generated inputs checked) are written under .data/test-figures
+# (recordTestFigures of @internal/test-emulators) and printed here, after
+# jest, whether it passed or not.
+export PORTAL_TEST_FIGURES_DIR="$PORTAL_ROOT/.data/test-figures"
+rm -rf "$PORTAL_TEST_FIGURES_DIR"
+jest_rc=0
+npx backstage-cli repo test --maxWorkers=2 --workerIdleMemoryLimit=1536MB --testTimeout=30000 || jest_rc=$?
+step "Figures recorded by the tests"
+node scripts/print-test-figures.mjs "$PORTAL_TEST_FIGURES_DIR"
+if [ "$jest_rc" -ne 0 ]; then exit "$jest_rc"; fi
 
 step "End-to-end tests (Chromium)"
 npm run --silent test:e2e -w @internal/test-e2e

@@ -112,6 +112,8 @@ const portalFeatures = (): Feature[] => [
   import('@backstage/plugin-search-backend-module-techdocs'),
 
   import('@backstage/plugin-kubernetes-backend'),
+  // The tab's pod logs and events for every user; the proxy stays sre/admin.
+  lazy(import('./kubernetes/tabReadsModule'), 'kubernetesModuleTabReads'),
   import('@backstage/plugin-user-settings-backend'),
   import('@backstage/plugin-notifications-backend'),
   import('@backstage/plugin-signals-backend'),

@@ -1,9 +1,11 @@
 /*
  * Backstage's Kubernetes proxy acts on a location's cluster with the
  * portal's own service account: under the portal's policy only `sre` (and
- * `admin`) may use it, while the Kubernetes plugin's read endpoints stay
- * open to every signed-in user. A real backend (Kubernetes and permission
- * plugins, the portal's policy) against the sandbox's Kubernetes API.
+ * `admin`) may use it, while the Kubernetes plugin's read endpoints, and the
+ * tab's pod logs and events in the Models' namespace (the portal's
+ * tab-reads module), stay open to every signed-in user. A real backend
+ * (Kubernetes and permission plugins, the portal's policy) against the
+ * sandbox's Kubernetes API.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
@@ -204,6 +206,103 @@ describe('the Kubernetes proxy under the portal policy', () => {
 
     const cordon = await proxy(policyUsers.sre, mutations[3]);
     expect(cordon.body.spec.unschedulable).toBe(true);
+  });
+
+  /** A pod of the Model, its first container, with a log to read. */
+  async function modelPod() {
+    const pod = await sandbox.kubernetes.waitFor(() =>
+      sandbox.kubernetes
+        .list<any>('v1', 'Pod')
+        .find(p => p.metadata.labels?.model === MODEL),
+    );
+    const container: string = pod.spec.containers[0].name;
+    sandbox.kubernetes.setPodLog(
+      pod.metadata.namespace,
+      pod.metadata.name,
+      'INFO loaded the Model\n',
+    );
+    return {
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      container,
+    };
+  }
+
+  function get(user: string, path: string, method: 'get' | 'head' = 'get') {
+    return request(server)
+      [method](`/api/kubernetes/proxy${path}`)
+      .set('authorization', mockCredentials.user.header(user))
+      .set('Backstage-Kubernetes-Cluster', CLUSTER);
+  }
+
+  it("gives every signed-in user the tab's pod logs and events, as the tab asks for them", async () => {
+    const pod = await modelPod();
+    // The paths of KubernetesProxyClient (@backstage/plugin-kubernetes-react).
+    const log = `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/log?container=${pod.container}`;
+    const events = `/api/v1/namespaces/${pod.namespace}/events?fieldSelector=involvedObject.name=${pod.name}`;
+    for (const user of Object.values(policyUsers)) {
+      const logs = await get(user, log);
+      expect([user, logs.status, logs.text]).toEqual([
+        user,
+        200,
+        'INFO loaded the Model\n',
+      ]);
+      const previous = await get(user, `${log}&previous=`);
+      expect([user, previous.status]).not.toEqual([user, 403]);
+      const list = await get(user, events);
+      expect([user, list.status, list.body.kind]).toEqual([
+        user,
+        200,
+        'EventList',
+      ]);
+    }
+  });
+
+  it('answers anything else through the proxy for sre and admin only', async () => {
+    const pod = await modelPod();
+    const ns = pod.namespace;
+    const others = [
+      `/api/v1/namespaces/${ns}/pods`,
+      `/api/v1/namespaces/${ns}/pods/${pod.name}`,
+      `/api/v1/namespaces/kube-system/secrets`,
+      // The tab's reads, in a namespace that holds no Models.
+      `/api/v1/namespaces/kube-system/pods/${pod.name}/log?container=${pod.container}`,
+      `/api/v1/namespaces/kube-system/events?fieldSelector=involvedObject.name=${pod.name}`,
+      `/api/v1/namespaces/${ns}/configmaps`,
+      `/api/v1/events`,
+      `/api/v1/namespaces/${ns}/pods/${pod.name}/log?container=${pod.container}&follow=true`,
+      `/api/v1/namespaces/${ns}/pods/${pod.name}/log?container=${pod.container}&container=x`,
+      `/api/v1/namespaces/${ns}/pods/${pod.name}/log?container=..%2F..`,
+      `/api/v1/namespaces/${ns}/pods/${pod.name}/exec?command=id&container=${pod.container}`,
+      `/api/v1/namespaces/${ns}/events?fieldSelector=type=Warning`,
+      `/api/v1/namespaces/${ns}/events?fieldSelector=involvedObject.name=${pod.name}&watch=true`,
+      `/api/v1/namespaces/..%2Fkube-system/pods/x/log`,
+      `/api/v1/namespaces/../kube-system/pods/x/log`,
+      `/apis/kubeai.org/v1/namespaces/${ns}/models`,
+    ];
+    for (const user of [policyUsers.billing, policyUsers.member]) {
+      for (const path of others) {
+        const res = await get(user, path);
+        expect([user, path, res.status]).toEqual([user, path, 403]);
+      }
+      // Only GET: the same paths with any other method stay the proxy's.
+      const log = `/api/v1/namespaces/${ns}/pods/${pod.name}/log?container=${pod.container}`;
+      expect((await get(user, log, 'head')).status).toBe(403);
+      const del = await request(server)
+        .delete(
+          `/api/kubernetes/proxy/api/v1/namespaces/${ns}/pods/${pod.name}`,
+        )
+        .set('authorization', mockCredentials.user.header(user))
+        .set('Backstage-Kubernetes-Cluster', CLUSTER);
+      expect(del.status).toBe(403);
+    }
+    for (const user of [policyUsers.sre, policyUsers.admin]) {
+      const res = await get(user, `/api/v1/namespaces/${ns}/pods`);
+      expect([user, res.status]).toEqual([user, 200]);
+    }
+    expect(
+      sandbox.kubernetes.get('v1', 'Pod', ns, pod.name)?.metadata.name,
+    ).toBe(pod.name);
   });
 
   it('keeps the read views open to every signed-in user', async () => {

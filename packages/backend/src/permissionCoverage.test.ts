@@ -15,7 +15,11 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import bareMetalPlugin from '@internal/backstage-plugin-bare-metal-backend';
 import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing-backend';
 import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
-import { startSandbox, type Sandbox } from '@internal/test-emulators';
+import {
+  recordTestFigures,
+  startSandbox,
+  type Sandbox,
+} from '@internal/test-emulators';
 import request from 'supertest';
 import { policyUsers, startPolicyBackend } from './__testUtils__/policyBackend';
 import { BACKSTAGE_PERMISSIONS } from './permissions/backstagePermissions';
@@ -94,8 +98,7 @@ describe('every permission of every plugin', () => {
   });
   afterAll(async () => {
     await sandbox?.close();
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `permissions registered: ${counts.permissions} (Backstage's own ${counts.backstage}); policy decisions checked: ${counts.decisions}; Backstage routes checked: ${counts.routes}`,
     );
   });

@@ -9,6 +9,7 @@
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +110,56 @@ async function startBackend(
   };
 }
 
+/**
+ * A POST whose JSON body is sent in chunks, without Content-Length, as a
+ * streaming client sends it: the size is known only once it is read.
+ */
+function postChunked(
+  url: string,
+  target: string,
+  token: string,
+  bytes: number,
+): Promise<{ status: number; type: string; text: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${target}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      },
+    });
+    req.on('error', reject);
+    req.on('response', res => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        let body: any = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: the check below reports it
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          type: (res.headers['content-type'] ?? '').split(';')[0],
+          text,
+          body,
+        });
+      });
+    });
+    const padding = 'x'.repeat(Math.max(0, bytes - 16));
+    const json = Buffer.from(JSON.stringify({ padding }));
+    for (let at = 0; at < json.length; at += 16 * 1024) {
+      req.write(json.subarray(at, at + 16 * 1024));
+    }
+    req.end();
+  });
+}
+
 /** Requests that end in an error, with the status each must get. */
 function errorRequests(url: string, token: string) {
   const auth = `Bearer ${token}`;
@@ -176,6 +227,24 @@ function errorRequests(url: string, token: string) {
           .set('authorization', auth)
           .send(big),
     },
+    {
+      what: "413 for a chunked JSON body (no Content-Length) over an inference plugin's limit",
+      status: 413,
+      send: () =>
+        postChunked(url, '/api/inference-models/refresh', token, 200 * 1024),
+    },
+    {
+      what: "413 for a chunked JSON body over the permission plugin's limit, the same error",
+      status: 413,
+      send: () =>
+        postChunked(url, '/api/permission/authorize', token, 300 * 1024),
+    },
+    {
+      what: '400 from the route itself for a chunked body within the limit (location missing)',
+      status: 400,
+      send: () =>
+        postChunked(url, '/api/inference-models/refresh', token, 90 * 1024),
+    },
   ];
 }
 
@@ -204,6 +273,8 @@ describe('error bodies of a production backend', () => {
           ? res.text === ''
           : res.type === 'application/json' && Boolean(res.body.error),
         leaks: leaks(res.body),
+        // One name for every oversized body, however it was sent.
+        name: r.status === 413 ? res.body?.error?.name : undefined,
       });
     }
     expect(results).toEqual(
@@ -212,6 +283,7 @@ describe('error bodies of a production backend', () => {
         status: r.status,
         json: true,
         leaks: [],
+        name: r.status === 413 ? 'PayloadTooLargeError' : undefined,
       })),
     );
   });

@@ -16,6 +16,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { recordTestFigures } from '@internal/test-emulators';
 
 // eslint-disable-next-line no-restricted-syntax -- test reads the repo's specs
 const root = path.resolve(__dirname, '../../..');
@@ -228,8 +229,7 @@ describe('numeric query parameters are finite decimals within the spec', () => {
     expect(names).toEqual(
       expect.arrayContaining(['get /models limit', 'get /models offset']),
     );
-    // eslint-disable-next-line no-console
-    console.log(`numeric query parameters checked:\n${names.join('\n')}`);
+    recordTestFigures(`numeric query parameters checked:\n${names.join('\n')}`);
   });
 
   it.each(

@@ -12,7 +12,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { startSandbox, type Sandbox } from '@internal/test-emulators';
+import {
+  recordTestFigures,
+  startSandbox,
+  type Sandbox,
+} from '@internal/test-emulators';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
@@ -207,8 +211,7 @@ describe('every inference route', () => {
   });
   afterAll(async () => {
     await sandbox.close();
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `routes checked: ${counts.routes} (public ${counts.public}); 401 checks: ${counts.unauthenticated}; 403 checks: ${counts.forbidden}; 400 checks: ${counts.malformed}; generated inputs: ${counts.generated}`,
     );
   });
@@ -468,8 +471,7 @@ describe('every inference route', () => {
         { numRuns: 1000, endOnFailure: true },
       );
     }
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `write routes: ${writes.length}, generated requests: ${
         1000 * writes.length
       }: ${tally.accepted} succeeded, ${

@@ -18,3 +18,4 @@ export {
   type RunningEmulator,
   type ListenOptions,
 } from './shared/server';
+export { recordTestFigures, testFiguresDir } from './shared/testFigures';

@@ -17,6 +17,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import { kubernetesModuleTabReads } from '../kubernetes/tabReadsModule';
 import { permissionModuleInferencePolicy } from '../permissions/module';
 
 /** The portal's users in tests, by role, with the groups of catalog/org.yaml. */
@@ -108,7 +109,8 @@ export async function startPolicyBackend(options: {
  * POLICY_BACKEND_CONFIG (JSON) and POLICY_BACKEND_ENTITIES (JSON array of
  * catalog entities): the Kubernetes plugin under the portal's policy, in a
  * process of its own, since its proxy loads http-proxy-middleware with a
- * dynamic import that jest's module loader refuses. Prints `PORT <port>`.
+ * dynamic import that jest's module loader refuses, with the portal's
+ * module for the tab's pod logs and events. Prints `PORT <port>`.
  */
 if (process.env.POLICY_BACKEND_CONFIG) {
   Promise.all([
@@ -119,6 +121,7 @@ if (process.env.POLICY_BACKEND_CONFIG) {
       startPolicyBackend({
         features: [
           kubernetes.default,
+          kubernetesModuleTabReads,
           catalog.catalogServiceMock.factory({
             entities: JSON.parse(process.env.POLICY_BACKEND_ENTITIES ?? '[]'),
           }),

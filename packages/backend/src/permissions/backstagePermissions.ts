@@ -26,8 +26,10 @@ export const BACKSTAGE_PERMISSIONS: Record<string, BackstageRule> = {
   // The proxy forwards any request (POST, PATCH, DELETE included) to a
   // cluster with the portal's service account, whose RBAC must allow the
   // portal's own Model, Node and HelmChart changes: only those who may make
-  // such changes anyway get it. The permission carries no HTTP method, so
-  // the tab's pod logs and events (proxied GETs) need this role as well.
+  // such changes anyway get it. The permission carries no HTTP method; the
+  // tab's pod logs and events in the Models' namespaces are answered before
+  // the proxy under kubernetes.resources.read instead
+  // (../kubernetes/tabReadsModule.ts).
   'kubernetes.proxy': ['sre'],
 
   'catalog.entity.read': 'everyone',

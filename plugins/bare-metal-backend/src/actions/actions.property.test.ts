@@ -14,6 +14,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import type { JsonObject } from '@backstage/types';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import {
+  recordTestFigures,
   startKubernetesEmulator,
   type KubernetesEmulator,
 } from '@internal/test-emulators';
@@ -285,8 +286,7 @@ describe('baremetal actions: 1,000 generated inputs each', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `${name}: ${RUNS} inputs: ${counts.schema} rejected by the schema, ${counts.rejected} rejected by the action (4xx), ${counts.success} succeeded, ${counts.external} failed in the external system with a clear error; 0 unhandled`,
     );
     expect(

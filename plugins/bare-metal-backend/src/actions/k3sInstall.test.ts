@@ -13,6 +13,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate, type Schema } from 'jsonschema';
+import { recordTestFigures } from '@internal/test-emulators';
 import {
   allowAll,
   labLocations,
@@ -429,8 +430,7 @@ describeSshd('baremetal:k3s:install over SSH', () => {
           ).toEqual([]);
         }
       }
-      // eslint-disable-next-line no-console
-      console.log(
+      recordTestFigures(
         `k3s injection: ${
           fields.length * payloads().length
         } inputs rejected by the schema; bypassing it, ${rejected} rejected by the action naming the field, 0 executed`,

@@ -13,6 +13,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import type { JsonObject } from '@backstage/types';
 import fc from 'fast-check';
 import { validate, type Schema } from 'jsonschema';
+import { recordTestFigures } from '@internal/test-emulators';
 import { createOnboardingActions } from './actions';
 import type { OnboardingRequest } from './OnboardingStore';
 
@@ -263,8 +264,7 @@ describe('onboarding actions: 1,000 generated inputs each', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `${id}: ${RUNS} inputs: ${counts.schema} rejected by the schema, ${counts.rejected} rejected by the action, ${counts.success} succeeded; 0 unhandled`,
     );
     return counts;

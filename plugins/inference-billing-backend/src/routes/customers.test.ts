@@ -13,7 +13,11 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
-import { startSandbox, type Sandbox } from '@internal/test-emulators';
+import {
+  recordTestFigures,
+  startSandbox,
+  type Sandbox,
+} from '@internal/test-emulators';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -542,8 +546,7 @@ describe('customer routes', () => {
       `/api/inference-billing/customers/local/${acme.id}`,
       customerBody,
     );
-    // eslint-disable-next-line no-console
-    console.log(
+    recordTestFigures(
       `PATCH key: ${counts.key.ok} accepted, ${counts.key.rejected} rejected; PATCH customer: ${counts.customer.ok} accepted, ${counts.customer.rejected} rejected`,
     );
     expect(counts.key.ok + counts.key.rejected).toBe(1000);
