@@ -12,6 +12,16 @@ import {
 import { callExternal } from '../http/callExternal';
 import { ExternalCallSettings, InferenceLocation } from '../locations/types';
 import { abortable } from './signal';
+import { withCauses } from './apiErrors';
+import {
+  HELM_NAMESPACE,
+  HelmChartResource,
+  KUBEAI_GROUP,
+  KUBEAI_MODELS,
+  KUBEAI_VERSION,
+  ModelResource,
+  ModelScale,
+} from './resources';
 import {
   KUBEAI_CONFIG_KEY,
   KUBEAI_CONFIG_MAP,
@@ -19,138 +29,22 @@ import {
   parseKubeAiSystemConfig,
 } from './kubeaiSystemConfig';
 
-export const KUBEAI_GROUP = 'kubeai.org';
-export const KUBEAI_VERSION = 'v1';
-export const KUBEAI_MODELS = 'models';
-
-/** A KubeAI Model custom resource as the API server returns it. */
-export interface ModelResource {
-  apiVersion: 'kubeai.org/v1';
-  kind: 'Model';
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  /** Every field of KubeAI v0.22.1's ModelSpec (api/k8s/v1/model_types.go). */
-  spec: {
-    url: string;
-    engine: 'OLlama' | 'VLLM' | 'FasterWhisper' | 'Infinity';
-    features: Array<
-      'TextGeneration' | 'TextEmbedding' | 'Reranking' | 'SpeechToText'
-    >;
-    /** LoRA adapters (VLLM only); clients address them as `<model>_<name>`. */
-    adapters?: Array<{ name: string; url: string }>;
-    /** `<profile>:<multiple>`, the profile defined in KubeAI's system config. */
-    resourceProfile?: string;
-    cacheProfile?: string;
-    image?: string;
-    args?: string[];
-    env?: Record<string, string>;
-    envFrom?: Array<Record<string, unknown>>;
-    /** Owned by the autoscaler unless `autoscalingDisabled`. */
-    replicas?: number;
-    minReplicas?: number;
-    maxReplicas?: number;
-    autoscalingDisabled?: boolean;
-    targetRequests?: number;
-    scaleDownDelaySeconds?: number;
-    /** Deprecated upstream; only fills `owned_by` of KubeAI's /v1/models. */
-    owner?: string;
-    loadBalancing?: {
-      strategy?: 'LeastLoad' | 'PrefixHash';
-      prefixHash?: {
-        meanLoadFactor?: number;
-        replication?: number;
-        prefixCharLength?: number;
-      };
-    };
-    files?: Array<{ path: string; content: string }>;
-    priorityClassName?: string;
-    [key: string]: unknown;
-  };
-  status?: {
-    replicas?: { all?: number; ready?: number };
-    cache?: { loaded?: boolean };
-  };
-}
+export {
+  KUBEAI_GROUP,
+  KUBEAI_VERSION,
+  KUBEAI_MODELS,
+  HELM_NAMESPACE,
+  type ModelResource,
+  type ModelScale,
+  type HelmChartResource,
+} from './resources';
 
 /**
- * Rethrows an API server error so that the reason callExternal reports names
- * the causes of a 422 Invalid Status (`details.causes[].field/message`),
- * which the plain Status message may cut short.
+ * Every write asks the API server to refuse unknown fields: its default
+ * (`Warn`, Kubernetes 1.27+) drops them with only a `Warning` header, so a
+ * misspelt or too-new field would be lost without anyone noticing.
  */
-function withCauses(error: unknown): never {
-  const e = error as { code?: unknown; body?: unknown };
-  if (e?.code !== 422) {
-    throw error;
-  }
-  let body: any = e.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      throw error;
-    }
-  }
-  const causes: Array<{ field?: string; message?: string }> =
-    body?.details?.causes ?? [];
-  if (!Array.isArray(causes) || causes.length === 0) {
-    throw error;
-  }
-  const text = causes
-    .map(c => [c.field, c.message].filter(Boolean).join(': '))
-    .join('; ')
-    .replace(/\n/g, ' ');
-  throw Object.assign(new Error(text), {
-    code: 422,
-    body: { message: `Invalid: ${text}` },
-  });
-}
-
-/** Spec fields `scaleModel` changes. */
-export interface ModelScale {
-  minReplicas: number;
-  maxReplicas: number;
-  /**
-   * Pinned replica count: sets `autoscalingDisabled`, since otherwise
-   * KubeAI's autoscaler owns `spec.replicas` and overwrites it. Omitted
-   * hands the Model back to the autoscaler.
-   */
-  replicas?: number;
-}
-
-/** Namespace K3s's helm-controller watches for HelmCharts. */
-export const HELM_NAMESPACE = 'kube-system';
-
-/** A K3s HelmChart (helm.cattle.io/v1). */
-export interface HelmChartResource {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    resourceVersion?: string;
-    [key: string]: unknown;
-  };
-  spec: {
-    repo?: string;
-    chart: string;
-    version?: string;
-    targetNamespace?: string;
-    createNamespace?: boolean;
-    valuesContent?: string;
-    [key: string]: unknown;
-  };
-  status?: { jobName?: string; [key: string]: unknown };
-}
+const FIELD_VALIDATION = 'Strict';
 
 /**
  * The Kubernetes API of one location: KubeAI Models, Nodes and Pods, through
@@ -246,7 +140,11 @@ export class KubeAiClient {
       signal =>
         this.objects
           .createNamespacedCustomObject(
-            { ...this.modelParams(), body },
+            {
+              ...this.modelParams(),
+              body,
+              fieldValidation: FIELD_VALIDATION,
+            },
             abortable(signal),
           )
           .catch(withCauses),
@@ -273,7 +171,12 @@ export class KubeAiClient {
       signal =>
         this.objects
           .replaceNamespacedCustomObject(
-            { ...this.modelParams(), name, body },
+            {
+              ...this.modelParams(),
+              name,
+              body,
+              fieldValidation: FIELD_VALIDATION,
+            },
             abortable(signal),
           )
           .catch(withCauses),
@@ -286,7 +189,12 @@ export class KubeAiClient {
     return (await this.call(`patch Model ${namespace}/${name}`, true, signal =>
       this.objects
         .patchNamespacedCustomObject(
-          { ...this.modelParams(), name, body: patch },
+          {
+            ...this.modelParams(),
+            name,
+            body: patch,
+            fieldValidation: FIELD_VALIDATION,
+          },
           setHeaderOptions(
             'Content-Type',
             PatchStrategy.MergePatch,
@@ -400,7 +308,11 @@ export class KubeAiClient {
       true,
       signal =>
         this.core.patchNode(
-          { name, body: { spec: { unschedulable } } },
+          {
+            name,
+            body: { spec: { unschedulable } },
+            fieldValidation: FIELD_VALIDATION,
+          },
           setHeaderOptions(
             'Content-Type',
             PatchStrategy.MergePatch,
@@ -468,6 +380,7 @@ export class KubeAiClient {
             namespace: HELM_NAMESPACE,
             plural: 'helmcharts',
             body,
+            fieldValidation: FIELD_VALIDATION,
           },
           abortable(signal),
         ),
@@ -491,6 +404,7 @@ export class KubeAiClient {
             plural: 'helmcharts',
             name,
             body: patch,
+            fieldValidation: FIELD_VALIDATION,
           },
           setHeaderOptions(
             'Content-Type',
