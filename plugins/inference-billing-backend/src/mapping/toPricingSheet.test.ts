@@ -130,3 +130,37 @@ describe('toPricingDatasheet', () => {
     );
   });
 });
+
+describe('LoRA adapters', () => {
+  it("sends an override and a datasheet entry for each LoRA adapter of a Model, at its Model's price", () => {
+    const qwen = model('qwen', { prompt: '0.000008', completion: '0.000024' });
+    qwen.spec.adapters = [
+      { name: 'support', url: 'hf://acme/support-lora' },
+      { name: 'legal', url: 'hf://acme/legal-lora' },
+    ];
+    const sheet = toPricingSheet('local', [qwen]);
+    expect(
+      sheet.pricing_overrides.map(o => [o.name, o.pattern, o.match_type]),
+    ).toEqual([
+      ['inference-portal/local/qwen', 'qwen', 'exact'],
+      ['inference-portal/local/qwen_support', 'qwen_support', 'exact'],
+      ['inference-portal/local/qwen_legal', 'qwen_legal', 'exact'],
+    ]);
+    for (const o of sheet.pricing_overrides) {
+      expect(o.patch).toEqual({
+        input_cost_per_token: 0.000008,
+        output_cost_per_token: 0.000024,
+      });
+      expect(o.request_types).toEqual([
+        'chat_completion',
+        'text_completion',
+        'responses',
+      ]);
+    }
+    expect(Object.keys(toPricingDatasheet(sheet))).toEqual([
+      'kubeai/qwen',
+      'kubeai/qwen_support',
+      'kubeai/qwen_legal',
+    ]);
+  });
+});

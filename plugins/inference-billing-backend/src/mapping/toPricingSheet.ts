@@ -8,6 +8,7 @@ import type {
   PricingSheet,
 } from '@internal/backstage-plugin-inference-billing-common';
 import { Money } from './toRollupDeltas';
+import { servedModelNames } from './toUsageRecord';
 
 /** Bifrost request types (base types: each covers streaming too) a Model feature serves. */
 const REQUEST_TYPES: Record<string, string[]> = {
@@ -34,9 +35,11 @@ export function exactJsonNumber(decimal: string): number | undefined {
 
 /**
  * A location's Model prices as Bifrost pricing overrides: one `global`,
- * `exact` override per Model, matching the Model name, for the request types
- * of its features, with the annotation's per-token prices. Models without
- * valid prices are listed in `skipped` with the reason. Sorted by name. Pure.
+ * `exact` override per name a Model is served under (its own and each
+ * adapter's `<model>_<adapter>`, the names the ledger prices: see
+ * `modelPrices`), for the request types of its features, with the
+ * annotation's per-token prices. Models without valid prices are listed in
+ * `skipped` with the reason. Sorted by Model name. Pure.
  */
 export function toPricingSheet(
   location: string,
@@ -87,20 +90,25 @@ export function toPricingSheet(
       });
       continue;
     }
-    const override: BifrostPricingOverrideBody = {
-      name: `inference-portal/${location}/${name}`,
-      scope_kind: 'global',
-      match_type: 'exact',
-      pattern: name,
-      request_types: requestTypes,
-      patch: { input_cost_per_token: input, output_cost_per_token: output },
-    };
-    sheet.pricing_overrides.push(override);
-    sheet.prices.push({
-      model: name,
-      prompt: result.pricing.prompt,
-      completion: result.pricing.completion,
-    });
+    // Bifrost matches an override against the model name of the request
+    // (after the `kubeai/` provider prefix), exactly: a LoRA adapter,
+    // requested as `<model>_<adapter>`, needs an override of its own.
+    for (const served of servedModelNames(model)) {
+      const override: BifrostPricingOverrideBody = {
+        name: `inference-portal/${location}/${served}`,
+        scope_kind: 'global',
+        match_type: 'exact',
+        pattern: served,
+        request_types: requestTypes,
+        patch: { input_cost_per_token: input, output_cost_per_token: output },
+      };
+      sheet.pricing_overrides.push(override);
+      sheet.prices.push({
+        model: served,
+        prompt: result.pricing.prompt,
+        completion: result.pricing.completion,
+      });
+    }
   }
   return sheet;
 }

@@ -79,4 +79,26 @@ describe('toRollupDeltas', () => {
   it('is empty for no records', () => {
     expect(toRollupDeltas([])).toEqual([]);
   });
+
+  it('flags unpriced only tokens without a price: requests of an unpriced model without tokens cost nothing at any price', () => {
+    const [delta] = toRollupDeltas([
+      record({
+        model: 'typo',
+        status: 'error',
+        promptTokens: 0,
+        completionTokens: 0,
+        promptPrice: null,
+        completionPrice: null,
+      }),
+    ]);
+    expect([delta.requests, delta.cost.toFixed(), delta.unpriced]).toEqual([
+      1,
+      '0',
+      false,
+    ]);
+    const [withTokens] = toRollupDeltas([
+      record({ model: 'typo', promptPrice: null, completionPrice: null }),
+    ]);
+    expect(withTokens.unpriced).toBe(true);
+  });
 });

@@ -25,7 +25,7 @@ export interface RollupDelta {
   completionTokens: number;
   /** USD at each request's snapshotted price, exact. */
   cost: Decimal;
-  /** Some of the requests had no price (they add 0 to cost). */
+  /** Some of the requests had tokens but no price (they add 0 to cost). */
   unpriced: boolean;
 }
 
@@ -122,7 +122,12 @@ export function toRollupDeltas(records: readonly UsageRecord[]): RollupDelta[] {
           delta.promptTokens += g.promptTokens;
           delta.completionTokens += g.completionTokens;
           if (g.promptPrice === null || g.completionPrice === null) {
-            delta.unpriced = true;
+            // Requests with no tokens (errors, cache hits, a mistyped model
+            // name) cost nothing at any price: only tokens without a price
+            // would be billed at 0 and must block the invoice.
+            if (g.promptTokens > 0 || g.completionTokens > 0) {
+              delta.unpriced = true;
+            }
           } else {
             delta.cost = delta.cost
               .plus(new Money(g.promptPrice).times(g.promptTokens))

@@ -1,7 +1,9 @@
 import { InputError } from '@backstage/errors';
-import type {
-  BifrostLogEntry,
-  ModelPricing,
+import {
+  modelPricing,
+  type BifrostLogEntry,
+  type ModelPricing,
+  type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 import type { UsageRecord } from '../database/UsageLedgerStore';
 
@@ -15,6 +17,42 @@ export function toIsoUtc(timestamp: string): string {
   if (Number.isNaN(ms))
     throw new InputError(`Invalid usage timestamp '${timestamp}'`);
   return new Date(ms).toISOString();
+}
+
+/**
+ * The model names KubeAI serves a Model under: its own, and
+ * `<model>_<adapter>` for each LoRA adapter (kubeai internal/apiutils
+ * `MergeModelAdapter`; `SplitModelAdapter` splits a requested name at the
+ * first `_`). A Model name is a DNS-1123 name without `_`, so no two Models
+ * serve the same name.
+ */
+export function servedModelNames(model: ModelResource): string[] {
+  const name = model.metadata.name;
+  return [
+    name,
+    ...(model.spec?.adapters ?? []).map(adapter => `${name}_${adapter.name}`),
+  ];
+}
+
+/**
+ * The price of every name a location's Models are served under (adapters at
+ * their Model's price); names of Models without a valid price are absent.
+ * The one rule for which model names are priced: the ledger snapshots these
+ * prices (an absent name is recorded unpriced, and blocks the invoice), and
+ * the pricing sheet pushes the same names to Bifrost. Pure.
+ */
+export function modelPrices(
+  models: readonly ModelResource[],
+): Map<string, ModelPricing> {
+  const prices = new Map<string, ModelPricing>();
+  for (const model of models) {
+    const result = modelPricing(model);
+    if (!('pricing' in result)) continue;
+    for (const name of servedModelNames(model)) {
+      prices.set(name, result.pricing);
+    }
+  }
+  return prices;
 }
 
 /** `kubeai/qwen` and `qwen` both name the Model `qwen`. */

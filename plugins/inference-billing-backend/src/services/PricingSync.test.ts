@@ -122,4 +122,56 @@ describe('PricingSync', () => {
       sandbox.bifrost.faults.clear(fault);
     }
   });
+
+  it("prices a LoRA adapter's requests in the gateway through an override of its own, and removes it with the adapter", async () => {
+    const { sync } = setup();
+    const model = 'qwen25-05b-instruct';
+    const manifest = sandbox.kubernetes.get<any>(
+      'kubeai.org/v1',
+      'Model',
+      'kubeai',
+      model,
+    )!;
+    const adapterOverride = `inference-portal/local/${model}_support`;
+    sandbox.kubernetes.seed([
+      {
+        ...manifest,
+        spec: {
+          ...manifest.spec,
+          adapters: [{ name: 'support', url: 'hf://acme/support-lora' }],
+        },
+      },
+    ]);
+    try {
+      expect((await sync.sync('local')).created).toEqual([adapterOverride]);
+
+      // A key allowed every model asks for the adapter, as KubeAI serves it.
+      const key = sandbox.bifrost
+        .virtualKeys()
+        .find(
+          k =>
+            k.is_active &&
+            k.provider_configs?.some(p => p.allowed_models.includes('*')),
+        )!;
+      const res = await fetch(`${sandbox.bifrost.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-bf-vk': key.value },
+        body: JSON.stringify({
+          model: `kubeai/${model}_support`,
+          messages: [{ role: 'user', content: 'Hello there' }],
+        }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      const row = sandbox.bifrost.logs().find(l => l.id === body.id.slice(9))!;
+      expect(row.cost).toBeCloseTo(
+        body.usage.prompt_tokens * 0.000008 +
+          body.usage.completion_tokens * 0.000024,
+        12,
+      );
+    } finally {
+      sandbox.kubernetes.seed([manifest]);
+    }
+    expect((await sync.sync('local')).deleted).toEqual([adapterOverride]);
+  });
 });

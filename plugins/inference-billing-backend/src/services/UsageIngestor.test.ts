@@ -110,6 +110,11 @@ describe('UsageIngestor', () => {
         provider: 'kubeai',
         model: 'deepseek-r1-distill-qwen-15b',
         status: 'success',
+        token_usage: {
+          prompt_tokens: 10,
+          completion_tokens: 10,
+          total_tokens: 20,
+        },
       },
     ]);
     const result = await ingestor.ingest('local');
@@ -281,6 +286,88 @@ describe('UsageIngestor', () => {
         completionTokens: 6000,
         cost: '0.192',
       }),
+    );
+  });
+  it('waits for the usage of a successful row logged before its usage, and bills it once written', async () => {
+    // Large-response mode answers before the usage at the end of the body is
+    // read: the row is `success` first, its usage is written afterwards.
+    let clock = Date.parse('2026-11-21T02:10:00Z');
+    const { store, ingestor } = await setup({ now: () => clock });
+    await ingestor.ingest('local');
+    const customer_id = 'cust-late-usage';
+    sandbox.bifrost.addLogs([
+      {
+        id: 'late-usage',
+        timestamp: '2026-11-21T02:00:00.000Z',
+        provider: 'kubeai',
+        model: 'qwen25-05b-instruct',
+        status: 'success',
+        customer_id,
+      },
+      {
+        id: 'after-late-usage',
+        timestamp: '2026-11-21T02:05:00.000Z',
+        provider: 'kubeai',
+        model: 'qwen25-05b-instruct',
+        status: 'success',
+        customer_id,
+        token_usage: {
+          prompt_tokens: 1000,
+          completion_tokens: 1000,
+          total_tokens: 2000,
+        },
+      },
+    ]);
+    const first = await ingestor.ingest('local');
+    expect(first.awaitingUsage).toBe(1);
+    expect(await store.getCursor('local')).toBe('2026-11-21T01:59:59.999Z');
+
+    sandbox.bifrost.updateLog('late-usage', {
+      token_usage: {
+        prompt_tokens: 1000,
+        completion_tokens: 1000,
+        total_tokens: 2000,
+      },
+      cost: 0.032,
+    });
+    clock = Date.parse('2026-11-21T02:20:00Z');
+    const second = await ingestor.ingest('local');
+    expect([second.awaitingUsage, second.added]).toEqual([0, 1]);
+    expect(await store.getCursor('local')).toBe('2026-11-21T02:05:00.000Z');
+    const [rollup] = (
+      await store.dailyRollups({
+        location: 'local',
+        from: '2026-11-21',
+        to: '2026-11-22',
+      })
+    ).filter(r => r.customerId === customer_id);
+    // Both billed: 2 x (1000 * 0.000008 + 1000 * 0.000024).
+    expect(rollup).toEqual(
+      expect.objectContaining({ requests: 2, cost: '0.064' }),
+    );
+  });
+
+  it('records a successful row still without usage after the settle time with 0 tokens, and says so', async () => {
+    const { store, ingestor, logger } = await setup({
+      now: () => Date.parse('2026-11-22T05:00:00Z'),
+    });
+    await ingestor.ingest('local');
+    sandbox.bifrost.addLogs([
+      {
+        id: 'never-usage',
+        timestamp: '2026-11-22T04:00:00.000Z',
+        provider: 'kubeai',
+        model: 'qwen25-05b-instruct',
+        status: 'success',
+      },
+    ]);
+    const result = await ingestor.ingest('local');
+    expect([result.awaitingUsage, result.withoutUsage]).toEqual([0, 1]);
+    expect(await store.getCursor('local')).toBe('2026-11-22T04:00:00.000Z');
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'still without token usage after the settle time',
+      ),
     );
   });
 });

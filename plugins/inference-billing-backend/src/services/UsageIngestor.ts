@@ -1,14 +1,19 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  modelPricing,
-  type InferenceLocationsService,
-  type ModelPricing,
+import type {
+  BifrostLogEntry,
+  InferenceLocationsService,
+  ModelPricing,
 } from '@internal/backstage-plugin-inference-node';
 import {
   UsageLedgerStore,
   type UsageRecord,
 } from '../database/UsageLedgerStore';
-import { isBillable, toIsoUtc, toUsageRecord } from '../mapping/toUsageRecord';
+import {
+  isBillable,
+  modelPrices,
+  toIsoUtc,
+  toUsageRecord,
+} from '../mapping/toUsageRecord';
 import { LogWindows, type LogWindow } from './LogWindows';
 
 export interface IngestResult {
@@ -17,7 +22,7 @@ export interface IngestResult {
   added: number;
   /** Requests without a customer (kept in the ledger). */
   unknownCustomer: number;
-  /** Models without a valid price (kept, cost 0, flagged). */
+  /** Models without a valid price whose usage had tokens (kept, cost 0, flagged). */
   unpricedModels: string[];
   /** Rows still `processing`: not recorded yet, the cursor waits for them. */
   processing: number;
@@ -26,10 +31,27 @@ export interface IngestResult {
   /** Final rows recorded with nothing to bill (errors, cache hits). */
   notBilled: number;
   /**
+   * `success` rows logged without token usage yet, younger than
+   * `usageSettleMs`: not recorded, the cursor waits for their usage.
+   */
+  awaitingUsage: number;
+  /** `success` rows still without token usage after `usageSettleMs`: recorded with 0 tokens. */
+  withoutUsage: number;
+  /**
    * Billed rows that Bifrost logged without a cost: the gateway has no price
    * for the model, so budgets and rate limits in dollars are not enforced.
    */
   unpricedInGateway: string[];
+}
+
+/** Whether a log row carries any token usage. */
+function hasTokens(log: BifrostLogEntry): boolean {
+  const usage = log.token_usage;
+  return (
+    (usage?.prompt_tokens ?? 0) > 0 ||
+    (usage?.completion_tokens ?? 0) > 0 ||
+    (usage?.total_tokens ?? 0) > 0
+  );
 }
 
 /** Bifrost's `/api/logs` refuses a limit above this. */
@@ -76,6 +98,15 @@ export class UsageIngestor {
        * older ones are reported as stuck and no longer waited for.
        */
       maxProcessingHoldMs?: number;
+      /**
+       * How long a billable `success` row without token usage holds the
+       * cursor back (default 30 minutes). Bifrost's large-response mode
+       * (enterprise builds) answers before the usage at the end of the body
+       * is read, so such a row can be final before its usage is written;
+       * recording it at once would bill it at 0 forever (the ledger keeps
+       * the first version of a request).
+       */
+      usageSettleMs?: number;
       now?: () => number;
       /** Most records written in one transaction (several pages when the writer is behind). Default 10000. */
       commitSize?: number;
@@ -83,20 +114,7 @@ export class UsageIngestor {
   ) {}
 
   private async prices(location: string): Promise<Map<string, ModelPricing>> {
-    const models = await this.deps.locations.kubeAi(location).listModels();
-    const prices = new Map<string, ModelPricing>();
-    for (const model of models) {
-      const result = modelPricing(model);
-      if ('pricing' in result) {
-        prices.set(model.metadata.name, result.pricing);
-        // KubeAI serves a LoRA adapter as `<model>_<adapter>`
-        // (internal/apiutils/model.go): usage of it is billed at its Model's price.
-        for (const adapter of model.spec?.adapters ?? []) {
-          prices.set(`${model.metadata.name}_${adapter.name}`, result.pricing);
-        }
-      }
-    }
-    return prices;
+    return modelPrices(await this.deps.locations.kubeAi(location).listModels());
   }
 
   async ingest(location: string): Promise<IngestResult> {
@@ -107,6 +125,7 @@ export class UsageIngestor {
     const overlapMs = this.deps.overlapMs ?? 60 * 60_000;
     const now = this.deps.now ?? Date.now;
     const holdFrom = now() - (this.deps.maxProcessingHoldMs ?? 24 * 3600_000);
+    const settleFrom = now() - (this.deps.usageSettleMs ?? 30 * 60_000);
     const bifrost = this.deps.locations.bifrost(location);
     // Prices first: without them the snapshot would be wrong, so a cluster
     // that is down postpones ingestion instead of recording unpriced usage.
@@ -122,6 +141,8 @@ export class UsageIngestor {
       processing: 0,
       stuckProcessing: 0,
       notBilled: 0,
+      awaitingUsage: 0,
+      withoutUsage: 0,
       unpricedInGateway: [],
     };
     const unpriced = new Set<string>();
@@ -196,9 +217,25 @@ export class UsageIngestor {
               }
               continue;
             }
+            if (isBillable(log) && !hasTokens(log)) {
+              const at = toIsoUtc(log.timestamp);
+              if (Date.parse(at) >= settleFrom) {
+                // Pulled again once its usage is written (or it settles).
+                result.awaitingUsage += 1;
+                if (hold === undefined || at < hold) hold = at;
+                continue;
+              }
+              result.withoutUsage += 1;
+            }
             const r = toUsageRecord(location, log, prices);
             if (!r.customerId) result.unknownCustomer += 1;
-            if (r.promptPrice === null) unpriced.add(r.model);
+            // The rollups' rule: only tokens without a price are unpriced usage.
+            if (
+              r.promptPrice === null &&
+              (r.promptTokens > 0 || r.completionTokens > 0)
+            ) {
+              unpriced.add(r.model);
+            }
             if (!isBillable(log)) result.notBilled += 1;
             else if (!log.cost && charges(r)) {
               // Absent, null or 0: Bifrost found no price for a request we bill.
@@ -273,6 +310,11 @@ export class UsageIngestor {
         `location ${location}: bifrost logged requests of [${result.unpricedInGateway.join(
           ', ',
         )}] without a cost: the gateway has no price for them, so budgets are not enforced (check its pricing_url sync)`,
+      );
+    }
+    if (result.withoutUsage > 0) {
+      logger.warn(
+        `location ${location}: ${result.withoutUsage} successful bifrost log row(s) still without token usage after the settle time; recorded with 0 tokens`,
       );
     }
     if (result.stuckProcessing > 0) {

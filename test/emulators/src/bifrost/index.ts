@@ -51,6 +51,7 @@ export type {
 } from './inference';
 
 export type { BifrostVersion } from './state';
+export { kubeaiDatasheet, type PricedModelManifest } from './modelCatalog';
 
 export interface BifrostEmulatorOptions {
   /** Port to bind; 0 (default) picks a free one. */

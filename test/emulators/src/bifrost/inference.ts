@@ -9,7 +9,12 @@ import type { Request, Response } from 'express';
 import { normalizeLog } from './logs';
 import type { ModelCatalog } from './modelCatalog';
 import { BifrostStore, VIRTUAL_KEY_PREFIX } from './state';
-import type { BifrostBudget, BifrostLog, BifrostRateLimit } from './types';
+import type {
+  BifrostBudget,
+  BifrostLog,
+  BifrostPricingPatch,
+  BifrostRateLimit,
+} from './types';
 import { fmt4, isObject, nowIso, parseDuration } from './util';
 
 export interface BifrostCompletionRequest {
@@ -206,6 +211,36 @@ export interface InferenceOptions {
   responder: BifrostCompletionResponder;
   enforceVirtualKeys: boolean;
   refusals: Refusal[];
+}
+
+/**
+ * The price of a chat completion as framework/modelcatalog `resolvePricing`
+ * finds it: the catalog entry of (model, provider, mode), where provider is
+ * the name the request used (a custom provider's own name, `kubeai`, never
+ * its base type) and model the part after `kubeai/`; then the most specific
+ * matching pricing override, matched on the model name alone, patches the
+ * fields it sets over that entry (`applyPricingOverrides`, `patchPricing`),
+ * or prices on its own when the catalog has no entry (override-only
+ * pricing). Neither: undefined, and the request costs nothing.
+ */
+function priceOf(
+  opts: InferenceOptions,
+  model: string,
+  provider: string,
+  virtualKeyId: string | undefined,
+): BifrostPricingPatch | undefined {
+  const entry = opts.catalog.lookup(model, provider, 'chat_completion');
+  const base: BifrostPricingPatch | undefined = entry && {
+    input_cost_per_token: entry.input_cost_per_token,
+    output_cost_per_token: entry.output_cost_per_token,
+  };
+  const patch = opts.store.resolvePricing(model, provider, virtualKeyId);
+  if (!patch) return base;
+  const patched: BifrostPricingPatch = { ...base };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value !== undefined) patched[field] = value;
+  }
+  return patched;
 }
 
 function badRequest(res: Response, message: string): void {
@@ -407,9 +442,7 @@ export function handleChatCompletion(
     completionTokens = Math.min(completionTokens, maxTokens);
   }
   const totalTokens = promptTokens + completionTokens;
-  const pricing =
-    store.resolvePricing(model, provider, vk?.id) ??
-    opts.catalog.lookup(model, provider, 'chat_completion');
+  const pricing = priceOf(opts, model, provider, vk?.id);
   const cost = pricing
     ? promptTokens * (pricing.input_cost_per_token ?? 0) +
       completionTokens * (pricing.output_cost_per_token ?? 0)

@@ -90,3 +90,69 @@ export class ModelCatalog {
     return out;
   }
 }
+
+/** The datasheet mode of a KubeAI Model feature (framework/modelcatalog `normalizeRequestType`). */
+const FEATURE_MODE: Record<string, string> = {
+  TextGeneration: 'chat',
+  TextEmbedding: 'embedding',
+  Reranking: 'rerank',
+  SpeechToText: 'audio_transcription',
+};
+
+/** A KubeAI Model manifest, as much of it as a price needs. */
+export interface PricedModelManifest {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+/**
+ * The datasheet the portal's `pricing_url`
+ * (`/api/inference-billing/bifrost/pricingSheet`) serves for these Models:
+ * `kubeai/<name>` for each Model and each LoRA adapter
+ * (`<model>_<adapter>`), at the `openrouter.ai/json` annotation's per-token
+ * prices, in the mode of the Model's main feature. Models without prices are
+ * left out. The sandbox seeds it so that its Bifrost prices requests (and
+ * enforces budgets) from the start, as a gateway that synced its
+ * `pricing_url` at start does; the portal's tests compare it with what the
+ * portal serves.
+ */
+export function kubeaiDatasheet(
+  models: readonly PricedModelManifest[],
+  provider = 'kubeai',
+): Record<string, BifrostPricingEntry> {
+  const sheet: Record<string, BifrostPricingEntry> = {};
+  for (const m of models) {
+    const raw = m.metadata.annotations?.['openrouter.ai/json'];
+    if (!raw) continue;
+    const pricing = (JSON.parse(raw) as { pricing?: Record<string, unknown> })
+      .pricing;
+    if (
+      typeof pricing?.prompt !== 'string' ||
+      typeof pricing?.completion !== 'string'
+    ) {
+      continue;
+    }
+    const features = Array.isArray(m.spec.features)
+      ? (m.spec.features as string[])
+      : [];
+    const mode =
+      ['TextGeneration', 'TextEmbedding', 'Reranking', 'SpeechToText']
+        .filter(f => features.length === 0 || features.includes(f))
+        .map(f => FEATURE_MODE[f])[0] ?? 'chat';
+    const adapters = Array.isArray(m.spec.adapters)
+      ? (m.spec.adapters as Array<{ name: string }>)
+      : [];
+    for (const name of [
+      m.metadata.name,
+      ...adapters.map(a => `${m.metadata.name}_${a.name}`),
+    ]) {
+      sheet[`${provider}/${name}`] = {
+        provider,
+        mode,
+        input_cost_per_token: Number(pricing.prompt),
+        output_cost_per_token: Number(pricing.completion),
+      };
+    }
+  }
+  return sheet;
+}

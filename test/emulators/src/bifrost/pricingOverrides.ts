@@ -312,8 +312,11 @@ export function deletePricingOverride(store: BifrostStore, id: string): void {
 }
 
 /**
- * The override that prices `model` for a chat completion: most specific
- * scope first, exact patterns before wildcards, longer wildcard prefixes first.
+ * The override that prices `model` (the name after `kubeai/`, whatever the
+ * provider for `global` scope) for a chat completion: most specific scope
+ * first, exact patterns before wildcards, longer wildcard prefixes first
+ * (framework/modelcatalog/pricing_overrides.go `resolve`,
+ * `scopePriorityOrder`). The caller patches it over the catalog entry.
  */
 export function resolvePricing(
   store: BifrostStore,
