@@ -43,6 +43,7 @@ export const inferenceBillingPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         notifications: notificationService,
         signals: signalsServiceRef,
+        cache: coreServices.cache,
       },
       async init({
         httpAuth,
@@ -58,6 +59,7 @@ export const inferenceBillingPlugin = createBackendPlugin({
         auditor,
         notifications,
         signals,
+        cache,
       }) {
         permissionsRegistry.addPermissions(inferenceBillingPermissions);
         const store = await UsageLedgerStore.create(database);
@@ -130,6 +132,7 @@ export const inferenceBillingPlugin = createBackendPlugin({
                 config,
                 notifications,
                 signals,
+                cache,
               }),
             },
           }),

@@ -1,5 +1,6 @@
 import type {
   AuditorService,
+  CacheService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -12,9 +13,11 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import crypto from 'node:crypto';
+import { ClashReportCache } from './clashCache';
 import {
   ClashScan,
   describeClash,
+  OnboardingClashError,
   type ClashCheckFailure,
   type OnboardingClash,
   type PartnerDirectory,
@@ -35,12 +38,12 @@ import {
   type ProvisionContext,
 } from './provisionSteps';
 import { validateOnboardingInput } from './validation';
+import { OnboardingNotifier } from './notifier';
+import { blockRequest, describeHeld } from './blocking';
 
 export type { PartnerDirectory } from './clashes';
 export { virtualKeyName } from './provisionSteps';
-
-/** Signal channel the Approvals page and the await action listen to. */
-export const ONBOARDING_SIGNAL_CHANNEL = 'inference-billing:onboarding';
+export { ONBOARDING_SIGNAL_CHANNEL } from './notifier';
 
 export const DEFAULT_APPROVERS = ['group:default/billing-admins'];
 const DEFAULT_TIMEOUT_MINUTES = 7 * 24 * 60;
@@ -62,6 +65,8 @@ export interface OnboardingServiceOptions {
   approvers?: string[];
   /** How long a revealed key stays retrievable. */
   revealTtlMs?: number;
+  /** Keeps the clash report of a request read by id for a short time. */
+  cache?: CacheService;
   now?: () => Date;
 }
 
@@ -94,54 +99,16 @@ export type ProvisionStepResult = {
  */
 export class OnboardingService {
   private readonly now: () => Date;
+  private readonly notifier: OnboardingNotifier;
+  private readonly clashReports: ClashReportCache;
 
   constructor(private readonly options: OnboardingServiceOptions) {
     this.now = options.now ?? (() => new Date());
-  }
-
-  private async signal(request: OnboardingRequest) {
-    try {
-      await this.options.signals?.publish({
-        recipients: { type: 'broadcast' },
-        channel: ONBOARDING_SIGNAL_CHANNEL,
-        message: {
-          id: request.id,
-          status: request.status,
-          ...(request.taskId && { taskId: request.taskId }),
-        },
-      });
-    } catch (e) {
-      this.options.logger.warn(
-        `onboarding signal failed: ${(e as Error).message}`,
-      );
-    }
-  }
-
-  private async notify(
-    recipients: string[],
-    payload: {
-      title: string;
-      description: string;
-      link: string;
-      severity?: 'normal' | 'high' | 'low';
-    },
-    exclude?: string,
-  ) {
-    if (!this.options.notifications) return;
-    try {
-      await this.options.notifications.send({
-        recipients: {
-          type: 'entity',
-          entityRef: recipients,
-          ...(exclude && { excludeEntityRef: exclude }),
-        },
-        payload: { topic: 'inference-onboarding', ...payload },
-      });
-    } catch (e) {
-      this.options.logger.warn(
-        `onboarding notification failed: ${(e as Error).message}`,
-      );
-    }
+    this.notifier = new OnboardingNotifier(options);
+    this.clashReports = new ClashReportCache({
+      cache: options.cache,
+      logger: options.logger,
+    });
   }
 
   /** Every check of a new request: fields, locations, Models (InputError naming the field). */
@@ -192,7 +159,7 @@ export class OnboardingService {
             .map(describeClash)
             .join('; ')}): approve it only by linking it to that customer.`
         : '';
-      await this.notify(
+      await this.notifier.notify(
         this.options.approvers ?? DEFAULT_APPROVERS,
         {
           title: `Onboarding request: ${request.companyName}`,
@@ -205,7 +172,7 @@ export class OnboardingService {
         },
         requestedBy,
       );
-      await this.signal(request);
+      await this.notifier.signal(request);
     }
     return { request: view, created };
   }
@@ -217,20 +184,28 @@ export class OnboardingService {
     });
   }
 
-  /** A pending or approved request with what it would collide with (others as they are). */
+  /** A pending, approved or blocked request with what it would collide with (others as they are). */
   private async withClashes(
     request: OnboardingRequest,
     scan: ClashScan,
+    cached = false,
   ): Promise<OnboardingRequestView> {
-    if (request.status !== 'pending' && request.status !== 'approved') {
+    if (!['pending', 'approved', 'blocked'].includes(request.status)) {
       return request;
     }
-    return { ...request, ...(await scan.report(request)) };
+    const report = cached
+      ? await this.clashReports.get(request, () => scan.report(request))
+      : await scan.report(request);
+    return { ...request, ...report };
   }
 
-  /** A request as the API shows it, with its clashes. */
+  /**
+   * A request as the API shows it, with its clashes as checked at most
+   * 30 s ago (it is polled while awaiting a decision); the list and the
+   * decision check afresh.
+   */
   async viewRequest(id: string): Promise<OnboardingRequestView> {
-    return this.withClashes(await this.getRequest(id), this.clashScan());
+    return this.withClashes(await this.getRequest(id), this.clashScan(), true);
   }
 
   /** A request; a pending one past its deadline becomes `expired`. */
@@ -245,7 +220,7 @@ export class OnboardingService {
     ) {
       if (await this.options.store.transition(id, 'pending', 'expired')) {
         const expired = { ...request, status: 'expired' as const };
-        await this.signal(expired);
+        await this.notifier.signal(expired);
         return expired;
       }
       return this.getRequest(id);
@@ -275,7 +250,9 @@ export class OnboardingService {
   }
 
   /**
-   * Approves or rejects a pending request. The requester may not decide their
+   * Approves or rejects a pending request, or a blocked one (approved, then
+   * stopped at provisioning by a clash: approved again, usually linked to
+   * what it clashed with, or rejected). The requester may not decide their
    * own request (NotAllowedError); a rejection needs a reason.
    */
   async decide(options: {
@@ -299,7 +276,8 @@ export class OnboardingService {
         'You cannot approve or reject your own onboarding request; another approver must decide',
       );
     }
-    if (request.status !== 'pending') {
+    const from = request.status;
+    if (from !== 'pending' && from !== 'blocked') {
       throw new ConflictError(
         `Onboarding request ${request.id} is already ${request.status}`,
       );
@@ -330,7 +308,7 @@ export class OnboardingService {
     const to = options.decision === 'approve' ? 'approved' : 'rejected';
     const at = this.now().toISOString();
     if (
-      !(await this.options.store.transition(request.id, 'pending', to, {
+      !(await this.options.store.transition(request.id, from, to, {
         by: options.decidedBy,
         at,
         reason,
@@ -342,16 +320,27 @@ export class OnboardingService {
       );
     }
     const decided = (await this.options.store.get(request.id))!;
-    await this.notify([request.requestedBy], {
-      title: `Onboarding of ${request.companyName} ${to}`,
+    const again = from === 'blocked';
+    await this.notifier.notify([request.requestedBy], {
+      title: `Onboarding of ${request.companyName} ${to}${
+        again ? ' after it was blocked' : ''
+      }`,
       description:
         to === 'approved'
-          ? `${options.decidedBy} approved it; the customer is being provisioned.`
-          : `${options.decidedBy} rejected it: ${reason}`,
+          ? `${options.decidedBy} approved it${
+              again
+                ? '; retry the onboarding task to finish provisioning.'
+                : '; the customer is being provisioned.'
+            }`
+          : `${options.decidedBy} rejected it: ${reason}${
+              again && request.provisioning.length
+                ? ` (what was already created stays: ${describeHeld(request)})`
+                : ''
+            }`,
       link: '/inference/approvals',
       severity: to === 'approved' ? 'normal' : 'high',
     });
-    await this.signal(decided);
+    await this.notifier.signal(decided);
     return this.withClashes(decided, this.clashScan());
   }
 
@@ -360,6 +349,11 @@ export class OnboardingService {
     location: string,
   ): Promise<OnboardingRequest> {
     const request = await this.getRequest(id);
+    if (request.status === 'blocked') {
+      throw new ConflictError(
+        `Onboarding request ${id} is blocked (${request.blockedReason}): an approver must reject it or approve it again on /inference/approvals`,
+      );
+    }
     if (request.status !== 'approved' && request.status !== 'provisioned') {
       throw new ConflictError(
         `Onboarding request ${id} is ${request.status}, not approved`,
@@ -403,12 +397,29 @@ export class OnboardingService {
       key: provisionKey,
       partner: provisionPartner,
     }[step];
-    const existed = await run(
-      ctx,
-      request,
-      location,
-      this.provisioningOf(request, location),
-    );
+    let existed: boolean;
+    try {
+      existed = await run(
+        ctx,
+        request,
+        location,
+        this.provisioningOf(request, location),
+      );
+    } catch (e) {
+      if (e instanceof OnboardingClashError) {
+        throw await blockRequest(
+          {
+            store: this.options.store,
+            notifier: this.notifier,
+            logger: this.options.logger,
+            approvers: this.options.approvers ?? DEFAULT_APPROVERS,
+            now: this.now,
+          },
+          { request, location, step, clash: e },
+        );
+      }
+      throw e;
+    }
     const after = (await this.options.store.get(id))!;
     return {
       location,
@@ -438,7 +449,7 @@ export class OnboardingService {
     }
     await this.options.store.transition(id, 'approved', 'provisioned');
     const done = (await this.options.store.get(id))!;
-    await this.notify([request.requestedBy], {
+    await this.notifier.notify([request.requestedBy], {
       title: `${request.companyName} is onboarded`,
       description: `Customer, virtual key (ending ${done.provisioning
         .map(p => `…${p.virtualKeyLast4}`)
@@ -447,7 +458,7 @@ export class OnboardingService {
         )}) and billing partner are ready. Reveal the key once in the portal.`,
       link: `/inference/approvals?request=${id}`,
     });
-    await this.signal(done);
+    await this.notifier.signal(done);
     return done;
   }
 

@@ -6,7 +6,9 @@ export type OnboardingStatus =
   | 'approved'
   | 'rejected'
   | 'expired'
-  | 'provisioned';
+  | 'provisioned'
+  /** Approved, then stopped at provisioning by a clash: an approver rejects it or approves it again. */
+  | 'blocked';
 
 /**
  * Where a customer or partner of a request comes from: `creating` (the create
@@ -15,10 +17,14 @@ export type OnboardingStatus =
  */
 export type OnboardingOrigin = 'creating' | 'created' | 'linked';
 
-/** An approver's explicit link of a request to an existing customer in one location. */
+/**
+ * An approver's explicit link of a request to an existing customer and/or
+ * partner in one location (the customer may be left out where the request
+ * already holds one, e.g. when only the partner step found a clash).
+ */
 export type OnboardingLink = {
   location: string;
-  bifrostCustomerId: string;
+  bifrostCustomerId?: string;
   odooPartnerId?: string;
 };
 
@@ -48,6 +54,9 @@ export type OnboardingRequest = Omit<
   decidedBy?: string;
   decidedAt?: string;
   decisionReason?: string;
+  /** When and why provisioning stopped on a clash (kept after a new decision). */
+  blockedAt?: string;
+  blockedReason?: string;
   provisioning: OnboardingProvisioning[];
 };
 
@@ -72,6 +81,8 @@ type RequestRow = {
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;
+  blocked_at?: string | null;
+  blocked_reason?: string | null;
 };
 
 type ProvisioningRow = {
@@ -120,6 +131,8 @@ export class OnboardingStore {
       decidedBy: opt(row.decided_by),
       decidedAt: opt(row.decided_at),
       decisionReason: opt(row.decision_reason),
+      blockedAt: opt(row.blocked_at ?? null),
+      blockedReason: opt(row.blocked_reason ?? null),
       provisioning: provisioning
         .filter(p => p.request_id === row.id)
         .map(p => ({
@@ -239,6 +252,7 @@ export class OnboardingStore {
       /** Stored with the decision, in the same transaction. */
       links?: OnboardingLink[];
     },
+    blocked?: { at: string; reason: string },
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
       const changed = await tx('onboarding_requests')
@@ -250,18 +264,29 @@ export class OnboardingStore {
             decided_at: decision.at,
             decision_reason: decision.reason ?? null,
           }),
+          ...(blocked && {
+            blocked_at: blocked.at,
+            blocked_reason: blocked.reason,
+          }),
         });
       if (changed !== 1) return false;
       for (const link of decision?.links ?? []) {
-        await tx('onboarding_provisioning').insert({
-          request_id: id,
-          location: link.location,
-          bifrost_customer_id: link.bifrostCustomerId,
-          bifrost_customer_origin: 'linked',
-          odoo_partner_id: link.odooPartnerId ?? null,
-          odoo_partner_origin: link.odooPartnerId ? 'linked' : null,
+        // A blocked request may hold a row already (its own customer and key).
+        const columns = {
+          ...(link.bifrostCustomerId && {
+            bifrost_customer_id: link.bifrostCustomerId,
+            bifrost_customer_origin: 'linked',
+          }),
+          ...(link.odooPartnerId && {
+            odoo_partner_id: link.odooPartnerId,
+            odoo_partner_origin: 'linked',
+          }),
           updated_at: decision!.at,
-        });
+        };
+        await tx('onboarding_provisioning')
+          .insert({ request_id: id, location: link.location, ...columns })
+          .onConflict(['request_id', 'location'])
+          .merge(columns);
       }
       return true;
     });

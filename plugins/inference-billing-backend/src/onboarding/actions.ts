@@ -67,6 +67,12 @@ function warnClashes(
   }
 }
 
+/** What a task tells of a blocked request: why, and who must do what. */
+export function blockedMessage(request: OnboardingRequest): string {
+  const why = request.blockedReason ?? 'a clash with an existing customer';
+  return `Onboarding request ${request.id} for ${request.companyName} is blocked (${why}). An approver other than ${request.requestedBy} must reject it, or approve it again linked to the existing customer, on /inference/approvals; after a new approval, retry this task`;
+}
+
 /** `inference:customer:requestOnboarding`. */
 export function createRequestOnboardingAction(
   options: OnboardingActionsOptions,
@@ -187,7 +193,7 @@ export function createAwaitApprovalAction(options: OnboardingActionsOptions) {
   return createTemplateAction({
     id: 'inference:approval:await',
     description:
-      'Waits until an approver approves or rejects an onboarding request (polling its stored state, so a backend restart loses nothing). Fails on rejection with the reason, and on timeout.',
+      'Waits until an approver approves or rejects an onboarding request (polling its stored state, so a backend restart loses nothing). Fails on rejection with the reason, on timeout, and at once when the request is blocked (a clash found after its approval) with what an approver must do.',
     supportsDryRun: true,
     examples: [
       {
@@ -277,6 +283,10 @@ export function createAwaitApprovalAction(options: OnboardingActionsOptions) {
               `Onboarding of ${request.companyName} was rejected by ${request.decidedBy}: ${request.decisionReason}`,
             );
           }
+          if (request.status === 'blocked') {
+            // Only an approver can move it on; waiting here would never end.
+            throw new Error(blockedMessage(request));
+          }
           if (request.status === 'expired') {
             throw new Error(
               `Onboarding request ${requestId} expired at ${request.expiresAt} without a decision`,
@@ -357,6 +367,9 @@ export function createProvisionCustomerAction(
       );
       const { requestId } = ctx.input;
       const request = await options.api.getRequest(requestId);
+      if (request.status === 'blocked') {
+        throw new ConflictError(blockedMessage(request));
+      }
       if (request.status !== 'approved' && request.status !== 'provisioned') {
         throw new ConflictError(
           `Onboarding request ${requestId} is ${request.status}, not approved`,

@@ -44,11 +44,14 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
 /**
  * An approver's links to existing customers: each in one of the request's
  * locations (once), naming a Bifrost customer and, optionally, an Odoo
- * partner that exist. InputError naming `linkToExisting[i].<field>`.
+ * partner that exist. Where the request already holds a customer (a blocked
+ * request that created it before the clash), the link names only the
+ * partner: what the request holds is never swapped for something else.
+ * InputError naming `linkToExisting[i].<field>`.
  */
 export async function checkLinks(
   deps: { locations: InferenceLocationsService; partners?: PartnerDirectory },
-  request: Pick<OnboardingRequest, 'id' | 'locations'>,
+  request: Pick<OnboardingRequest, 'id' | 'locations' | 'provisioning'>,
   links: unknown,
 ): Promise<OnboardingLink[]> {
   if (links === undefined) return [];
@@ -70,18 +73,42 @@ export async function checkLinks(
     if (checked.some(l => l.location === location)) {
       throw new InputError(`${at}.location: ${location} is linked twice`);
     }
-    if (typeof bifrostCustomerId !== 'string' || !ID.test(bifrostCustomerId)) {
-      throw new InputError(`${at}.bifrostCustomerId: must be a customer id`);
-    }
-    try {
-      await deps.locations.bifrost(location).getCustomer(bifrostCustomerId);
-    } catch (e) {
-      if (e instanceof ExternalSystemError && e.status === 404) {
+    const held = request.provisioning.find(p => p.location === location);
+    if (held?.bifrostCustomerId) {
+      if (
+        bifrostCustomerId !== undefined &&
+        bifrostCustomerId !== held.bifrostCustomerId
+      ) {
         throw new InputError(
-          `${at}.bifrostCustomerId: location ${location} has no Bifrost customer '${bifrostCustomerId}'`,
+          `${at}.bifrostCustomerId: the request already has Bifrost customer ${held.bifrostCustomerId} in location ${location}; link only its partner`,
         );
       }
-      throw e;
+      if (odooPartnerId === undefined) {
+        throw new InputError(
+          `${at}.odooPartnerId: the request already has its Bifrost customer in location ${location}; name the partner to link`,
+        );
+      }
+    } else if (
+      typeof bifrostCustomerId !== 'string' ||
+      !ID.test(bifrostCustomerId)
+    ) {
+      throw new InputError(`${at}.bifrostCustomerId: must be a customer id`);
+    } else {
+      try {
+        await deps.locations.bifrost(location).getCustomer(bifrostCustomerId);
+      } catch (e) {
+        if (e instanceof ExternalSystemError && e.status === 404) {
+          throw new InputError(
+            `${at}.bifrostCustomerId: location ${location} has no Bifrost customer '${bifrostCustomerId}'`,
+          );
+        }
+        throw e;
+      }
+    }
+    if (held?.odooPartnerId && odooPartnerId !== held.odooPartnerId) {
+      throw new InputError(
+        `${at}.odooPartnerId: the request already has Odoo partner ${held.odooPartnerId} in location ${location}`,
+      );
     }
     if (odooPartnerId !== undefined) {
       if (
@@ -106,10 +133,14 @@ export async function checkLinks(
     }
     checked.push({
       location,
-      bifrostCustomerId,
-      ...(odooPartnerId !== undefined && {
-        odooPartnerId: odooPartnerId as string,
+      // What the request holds already stays as it is (created, not linked).
+      ...(!held?.bifrostCustomerId && {
+        bifrostCustomerId: bifrostCustomerId as string,
       }),
+      ...(odooPartnerId !== undefined &&
+        !held?.odooPartnerId && {
+          odooPartnerId: odooPartnerId as string,
+        }),
     });
   }
   return checked;

@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import type {
   BifrostCustomer,
   InferenceLocationsService,
@@ -69,12 +70,20 @@ export type ClashCheckFailure = {
 export const sameName = (a: string, b: string) =>
   a.normalize('NFKC').toLocaleLowerCase('en').replace(/\s+/g, '') ===
   b.normalize('NFKC').toLocaleLowerCase('en').replace(/\s+/g, '');
-const sameVat = (a?: string, b?: string) =>
-  Boolean(a && b) &&
-  a!.replace(/[\s.-]/g, '').toUpperCase() ===
-    b!.replace(/[\s.-]/g, '').toUpperCase();
+/** A VAT id without spaces, dots and dashes, upper-case: `ro 555` and `RO-555` are `RO555`. */
+export const normalizeVat = (vat: string) =>
+  vat.replace(/[\s.-]/g, '').toUpperCase();
+export const sameVat = (a?: string, b?: string) =>
+  Boolean(a && b) && normalizeVat(a!) === normalizeVat(b!);
 const sameEmail = (a?: string, b?: string) =>
   Boolean(a && b) && a!.trim().toLowerCase() === b!.trim().toLowerCase();
+
+/** A provisioning step refused because it would take over what exists (409). */
+export class OnboardingClashError extends ConflictError {
+  constructor(message: string, readonly clashes: OnboardingClash[]) {
+    super(message);
+  }
+}
 
 /** `location local: bifrost customer 'Acme' (id) has the same name`. */
 export function describeClash(clash: OnboardingClash): string {
@@ -126,8 +135,10 @@ export class ClashScan {
     return {
       ...stored,
       location,
-      bifrostCustomerId: link.bifrostCustomerId,
-      bifrostCustomerOrigin: 'linked',
+      ...(link.bifrostCustomerId && {
+        bifrostCustomerId: link.bifrostCustomerId,
+        bifrostCustomerOrigin: 'linked' as const,
+      }),
       ...(link.odooPartnerId && {
         odooPartnerId: link.odooPartnerId,
         odooPartnerOrigin: 'linked' as const,

@@ -1,4 +1,5 @@
 import {
+  CacheService,
   DatabaseService,
   LoggerService,
   RootConfigService,
@@ -27,6 +28,8 @@ export async function createOnboarding(options: {
   config: RootConfigService;
   notifications?: NotificationService;
   signals?: SignalsService;
+  /** Keeps the clash report of a polled request for a short time. */
+  cache?: CacheService;
 }): Promise<OnboardingService> {
   const { database, scheduler, locations, logger, config } = options;
   const client = await database.getClient();
@@ -46,6 +49,7 @@ export async function createOnboarding(options: {
     partners: new OdooPartnerDirectory(locations),
     notifications: options.notifications,
     signals: options.signals,
+    cache: options.cache,
     logger,
     sealer: new KeySealer(secret),
     approvers:

@@ -1,7 +1,12 @@
 import { ConflictError } from '@backstage/errors';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import crypto from 'node:crypto';
-import { ClashScan, describeClash, type PartnerDirectory } from './clashes';
+import {
+  ClashScan,
+  describeClash,
+  OnboardingClashError,
+  type PartnerDirectory,
+} from './clashes';
 import { KeySealer, keyHash } from './KeySealer';
 import type {
   OnboardingProvisioning,
@@ -47,12 +52,11 @@ function refuseClashes(
   clashes: Parameters<typeof describeClash>[0][],
 ) {
   if (clashes.length) {
-    throw new ConflictError(
+    throw new OnboardingClashError(
       `Onboarding request ${request.id} would take over what exists: ${clashes
         .map(describeClash)
-        .join(
-          '; ',
-        )}. Nothing was changed; an approver can only link a request to an existing customer when deciding it (linkToExisting)`,
+        .join('; ')}. Nothing was changed`,
+      clashes,
     );
   }
 }

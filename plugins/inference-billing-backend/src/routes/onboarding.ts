@@ -18,6 +18,7 @@ import {
   type ProvisionStep,
 } from '../onboarding/OnboardingService';
 import type { OnboardingStatus } from '../onboarding/OnboardingStore';
+import { OnboardingClashError } from '../onboarding/clashes';
 
 export interface OnboardingRoutesOptions {
   httpAuth: HttpAuthService;
@@ -154,19 +155,42 @@ export function registerOnboardingRoutes(
         `step: must be one of ${PROVISION_STEPS.join(', ')}`,
       );
     }
+    const meta = {
+      requestId: req.params.id,
+      location: req.body.location,
+      step: req.body.step,
+    };
     const result = await audited(
       auditor,
       'onboarding-provision',
       req,
-      {
-        requestId: req.params.id,
-        location: req.body.location,
-        step: req.body.step,
-      },
+      meta,
       () =>
         onboarding.provision(req.params.id, req.body.location, req.body.step),
       r => ({ existed: String(r.existed) }),
-    );
+    ).catch(async error => {
+      if (error instanceof OnboardingClashError) {
+        // The request moved to `blocked`: its own event, with what it clashed with (ids).
+        const event = await auditor?.createEvent({
+          eventId: 'onboarding-blocked',
+          severityLevel: 'high',
+          request: req,
+          meta: {
+            ...meta,
+            clashes: JSON.stringify(
+              error.clashes.map(c => ({
+                location: c.location,
+                system: c.system,
+                id: c.id,
+                matchedOn: c.matchedOn,
+              })),
+            ),
+          },
+        });
+        await event?.success();
+      }
+      throw error;
+    });
     res.json(result);
   });
 

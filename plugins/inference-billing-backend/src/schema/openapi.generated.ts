@@ -574,7 +574,7 @@ export const spec = {
     "/onboarding/requests/{id}": {
       "get": {
         "operationId": "GetOnboardingRequest",
-        "description": "One request; a pending request past its deadline is reported (and stored) as `expired`. Needs `inference.customer.onboard`.",
+        "description": "One request; a pending request past its deadline is reported (and\nstored) as `expired`. Its clashes (pending, approved or blocked) may\nbe up to 30 seconds old: the scaffolder polls this route, so the\nreport is cached per request and state; the list and the decision\ncheck Bifrost and Odoo afresh. Needs `inference.customer.onboard`.\n",
         "security": [
           {
             "JWT": []
@@ -621,7 +621,7 @@ export const spec = {
     "/onboarding/requests/{id}/decision": {
       "post": {
         "operationId": "DecideOnboardingRequest",
-        "description": "Approves or rejects a pending request (a rejection needs a reason).\nOnly signed-in users with `inference.customer.approve`, never the\nrequester (403). Audited (with any `linkToExisting`); the requester\nis notified. An approval is refused (409, naming each clash) while the\nrequest clashes with an existing Bifrost customer (same name, compared\ncase- and whitespace-insensitively) or Odoo partner (same name, VAT or\ne-mail), unless `linkToExisting` names, per location, the existing\ncustomer (and partner) the request may use: provisioning then attaches\nthe key to that customer and changes nothing else of it. A link must\nname objects that exist (else 400 naming the field); checking needs\neach location's Bifrost and Odoo (503 naming the system when down).\n",
+        "description": "Approves or rejects a pending or `blocked` request (a rejection needs\na reason; 409 for any other status). Only signed-in users with\n`inference.customer.approve`, never the requester (403). A blocked\nrequest approved again goes back to `approved` and its task is\nretried to finish provisioning; a link there may name only the\npartner where the request already created its customer (naming\nanother customer is a 400); rejecting it leaves what it created. Audited (with any `linkToExisting`); the requester\nis notified. An approval is refused (409, naming each clash) while the\nrequest clashes with an existing Bifrost customer (same name, compared\ncase- and whitespace-insensitively) or Odoo partner (same name, VAT or\ne-mail), unless `linkToExisting` names, per location, the existing\ncustomer (and partner) the request may use: provisioning then attaches\nthe key to that customer and changes nothing else of it. A link must\nname objects that exist (else 400 naming the field); checking needs\neach location's Bifrost and Odoo (503 naming the system when down).\n",
         "security": [
           {
             "JWT": []
@@ -703,7 +703,7 @@ export const spec = {
     "/onboarding/requests/{id}/provision": {
       "post": {
         "operationId": "ProvisionOnboardingStep",
-        "description": "Runs one provisioning step of an approved request in one location:\n`customer` (Bifrost customer with budget and rate limit), `key`\n(virtual key of the customer with the allowed Models, sealed for a\none-time reveal, stored only as a hash and its last 4 characters) or\n`partner` (Odoo partner, its ref the Bifrost customer id). Each step\nfinds what this request created before (recorded with the request,\nalso across a crash between the create call and recording its id) or\nwhat its approver linked: repeating it creates nothing twice. It never\ntakes over anything else: an existing customer of the same name, or\npartner of the same name, VAT or e-mail, stops it with a 409 naming\nthe clash, and nothing changes in Bifrost or Odoo. Needs\n`inference.customer.onboard`. Audited.\n",
+        "description": "Runs one provisioning step of an approved request in one location:\n`customer` (Bifrost customer with budget and rate limit), `key`\n(virtual key of the customer with the allowed Models, sealed for a\none-time reveal, stored only as a hash and its last 4 characters) or\n`partner` (Odoo partner, its ref the Bifrost customer id). Each step\nfinds what this request created before (recorded with the request,\nalso across a crash between the create call and recording its id) or\nwhat its approver linked: repeating it creates nothing twice. It never\ntakes over anything else: an existing customer of the same name, or\npartner of the same name, VAT (compared without spaces, dots and\ndashes, case-insensitively) or e-mail, stops it with a 409 naming\nthe clash, and nothing changes in Bifrost or Odoo; the request then\nbecomes `blocked` (audited as `onboarding-blocked`, approvers\nnotified) until an approver rejects it or approves it again. A\nblocked request answers 409 to every step. Needs\n`inference.customer.onboard`. Audited.\n",
         "security": [
           {
             "JWT": []
@@ -1452,12 +1452,14 @@ export const spec = {
       },
       "OnboardingStatus": {
         "type": "string",
+        "description": "`blocked`: approved, then stopped at provisioning by a clash that appeared after the approval; an approver rejects it or approves it again (it does not expire).",
         "enum": [
           "pending",
           "approved",
           "rejected",
           "expired",
-          "provisioned"
+          "provisioned",
+          "blocked"
         ]
       },
       "OnboardingInput": {
@@ -1548,9 +1550,9 @@ export const spec = {
       },
       "OnboardingLink": {
         "type": "object",
+        "description": "The existing Bifrost customer and/or Odoo partner a request may use in one location. `bifrostCustomerId` is required unless the request already holds its own customer there (a blocked request whose partner step clashed), where only `odooPartnerId` is given.",
         "required": [
-          "location",
-          "bifrostCustomerId"
+          "location"
         ],
         "additionalProperties": false,
         "properties": {
@@ -1760,9 +1762,17 @@ export const spec = {
           "decisionReason": {
             "type": "string"
           },
+          "blockedAt": {
+            "type": "string",
+            "description": "When provisioning last stopped on a clash (kept after a new decision)."
+          },
+          "blockedReason": {
+            "type": "string",
+            "description": "The step, location and clashes that stopped it."
+          },
           "clashes": {
             "type": "array",
-            "description": "While pending or approved, existing customers and partners the request would take over (what it created or was linked to is not one). Empty when none.",
+            "description": "While pending, approved or blocked, existing customers and partners the request would take over (what it created or was linked to is not one). Empty when none.",
             "items": {
               "$ref": "#/components/schemas/OnboardingClash"
             }

@@ -13,7 +13,9 @@ export type OnboardingStatus =
   | 'approved'
   | 'rejected'
   | 'expired'
-  | 'provisioned';
+  | 'provisioned'
+  /** Approved, then stopped at provisioning by a clash: waits for an approver again. */
+  | 'blocked';
 
 /** An onboarding request as `/onboarding/requests` returns it (never a key value). */
 export type OnboardingRequest = {
@@ -37,7 +39,10 @@ export type OnboardingRequest = {
   decidedBy?: string;
   decidedAt?: string;
   decisionReason?: string;
-  /** While pending or approved: existing customers/partners it would take over. */
+  /** When and why provisioning stopped on a clash. */
+  blockedAt?: string;
+  blockedReason?: string;
+  /** While pending, approved or blocked: existing customers/partners it would take over. */
   clashes?: OnboardingClash[];
   /** Systems the clash check could not reach. */
   clashCheckFailures?: Array<{
@@ -65,10 +70,13 @@ export type OnboardingClash = {
   matchedOn: Array<'name' | 'vat' | 'email' | 'ref'>;
 };
 
-/** An approver's explicit link of a request to an existing customer. */
+/**
+ * An approver's explicit link of a request to an existing customer (and
+ * partner); only the partner where the request already holds its customer.
+ */
 export type OnboardingLink = {
   location: string;
-  bifrostCustomerId: string;
+  bifrostCustomerId?: string;
   odooPartnerId?: string;
 };
 

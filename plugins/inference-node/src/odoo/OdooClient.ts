@@ -174,9 +174,10 @@ export class OdooClient {
 
   /**
    * Partners matching any of the criteria, oldest first (at most `limit`):
-   * ids, ref, VAT, e-mail (case-insensitive), or a name with the same words
-   * in the same order (case-insensitive, any whitespace between them; a
-   * candidate list: callers compare the names themselves).
+   * ids, ref, VAT (its letters and digits in order, whatever the case and
+   * separators), e-mail (case-insensitive), or a name with the same words in
+   * the same order (case-insensitive, any whitespace between them). A
+   * candidate list: callers compare names and VATs themselves.
    */
   async searchPartners(
     by: {
@@ -196,7 +197,11 @@ export class OdooClient {
       .filter(Boolean);
     if (words.length) leaves.push(['name', '=ilike', words.join('%')]);
     if (by.ref) leaves.push(['ref', '=', by.ref]);
-    if (by.vat) leaves.push(['vat', '=', by.vat]);
+    const vat = (by.vat ?? '').replace(/[\s.\-%_\\]/g, '').toUpperCase();
+    // Odoo stores the VAT as typed ('RO 555', 'ro555'): each character may
+    // have separators around it; `=ilike` takes the pattern as is, case-
+    // insensitively. The caller compares the normalised values.
+    if (vat) leaves.push(['vat', '=ilike', `%${[...vat].join('%')}%`]);
     if (by.email) leaves.push(['email', '=ilike', by.email]);
     if (leaves.length === 0) return [];
     // Prefix notation: n leaves joined by n - 1 '|' operators.

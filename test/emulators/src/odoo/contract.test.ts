@@ -102,6 +102,50 @@ describe.each([
         server_version_info: [version, 0, 0, 'final', 0, ''],
       });
     });
+
+    it('the onboarding partner search: an OR of =ilike leaves, % and _ as wildcards, anchored, case-insensitive', async () => {
+      odoo.seed({
+        'res.partner': [
+          { name: 'Acme  Robotics SRL', vat: 'ro 555 666 77' },
+          { name: 'Other', vat: 'RO-555.666.77', email: 'x@other.test' },
+          { name: 'Longer', vat: 'XRO55566677Y' },
+          { name: 'Mail', email: 'AP@Acme.test' },
+          { name: 'Acme Robotics SRL Group' },
+          { name: 'Unrelated', vat: 'DE123', email: 'apxacme.test' },
+        ],
+      });
+      // As OdooClient.searchPartners sends it (CONTRACT.md R3).
+      const domain = [
+        '|',
+        '|',
+        ['name', '=ilike', 'acme%robotics%srl'],
+        ['vat', '=ilike', '%R%O%5%5%5%6%6%6%7%7%'],
+        ['email', '=ilike', 'ap@acme.test'],
+      ];
+      const r = await kw('res.partner', 'search_read', [domain], {
+        fields: ['name', 'vat', 'email'],
+        order: 'id asc',
+        limit: 20,
+      });
+      // `=ilike` is anchored: 'Acme Robotics SRL Group' is not found by its name,
+      // and `_` in the e-mail would match any one character ('apxacme') only if sent.
+      expect(r.result.map((p: { name: string }) => p.name)).toEqual([
+        'Acme  Robotics SRL',
+        'Other',
+        'Longer',
+        'Mail',
+      ]);
+      const underscore = await kw(
+        'res.partner',
+        'search_read',
+        [[['email', '=ilike', 'ap_acme.test']]],
+        { fields: ['name'] },
+      );
+      expect(underscore.result.map((p: { name: string }) => p.name)).toEqual([
+        'Mail',
+        'Unrelated',
+      ]);
+    });
   },
 );
 

@@ -210,4 +210,68 @@ describe('ApprovalsPage', () => {
       }),
     ).not.toBeInTheDocument();
   });
+
+  it('shows a blocked request among those awaiting a decision, with why, and re-approves linking only the partner', async () => {
+    const blocked = {
+      ...pending,
+      status: 'blocked',
+      decidedBy: 'user:default/approver',
+      blockedReason:
+        "partner step in local: location local: odoo partner 'Initech Holding' (9) has the same vat",
+      provisioning: [
+        {
+          location: 'local',
+          bifrostCustomerId: 'cust-own',
+          bifrostCustomerOrigin: 'created',
+          virtualKeyName: 'initech-srl-11111111',
+          virtualKeyLast4: 'abcd',
+        },
+      ],
+      clashes: [
+        {
+          location: 'local',
+          system: 'odoo',
+          id: '9',
+          name: 'Initech Holding',
+          matchedOn: ['vat'],
+        },
+      ],
+      clashCheckFailures: [],
+    };
+    const fetchApi = fakeFetch(
+      { status: 200, body: { ...blocked, status: 'approved' } },
+      [blocked],
+    );
+    await renderInTestApp(<ApprovalsPage />, {
+      apis: [[fetchApiRef, fetchApi]],
+    });
+    expect(
+      await screen.findByText('Pending or blocked (1)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Provisioning stopped at the partner step in local: .*'Initech Holding' \(9\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Approve again' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Reject' })).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Approve, linked to the existing partner',
+      }),
+    );
+    await waitFor(() =>
+      expect(fetchApi.fetch).toHaveBeenCalledWith(
+        expect.stringMatching(/\/decision$/),
+        expect.objectContaining({
+          body: JSON.stringify({
+            decision: 'approve',
+            linkToExisting: [{ location: 'local', odooPartnerId: '9' }],
+          }),
+        }),
+      ),
+    );
+  });
 });

@@ -37,11 +37,15 @@ const describe = (c: OnboardingClash) =>
 
 /**
  * The links an approver may confirm: in each location with clashes, the one
- * clashing Bifrost customer and at most one clashing Odoo partner. Undefined
- * when that is ambiguous (several customers, or only a partner clashes).
+ * clashing Bifrost customer and at most one clashing Odoo partner; where the
+ * request already holds its own customer (blocked at the partner step), the
+ * one clashing partner alone. Undefined when that is ambiguous (several
+ * customers or partners, or only a partner clashes for a request without a
+ * customer).
  */
 export function linksFor(
   clashes: OnboardingClash[],
+  provisioning: OnboardingRequest['provisioning'] = [],
 ): OnboardingLink[] | undefined {
   const locations = [...new Set(clashes.map(c => c.location))];
   const links: OnboardingLink[] = [];
@@ -49,7 +53,14 @@ export function linksFor(
     const here = clashes.filter(c => c.location === location);
     const customers = here.filter(c => c.system === 'bifrost');
     const partners = here.filter(c => c.system === 'odoo');
-    if (customers.length !== 1 || partners.length > 1) return undefined;
+    const held = provisioning.find(p => p.location === location);
+    if (partners.length > 1) return undefined;
+    if (held?.bifrostCustomerId) {
+      if (customers.length || !partners.length) return undefined;
+      links.push({ location, odooPartnerId: partners[0].id });
+      continue;
+    }
+    if (customers.length !== 1) return undefined;
     links.push({
       location,
       bifrostCustomerId: customers[0].id,
@@ -58,6 +69,10 @@ export function linksFor(
   }
   return links.length ? links : undefined;
 }
+
+/** Requests an approver acts on: new ones, and approved ones stopped by a clash. */
+const awaitsDecision = (r: OnboardingRequest) =>
+  r.status === 'pending' || r.status === 'blocked';
 
 function Clashes(props: { request: OnboardingRequest }) {
   const { clashes = [], clashCheckFailures = [] } = props.request;
@@ -100,7 +115,7 @@ function RequestCard(props: {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const links = linksFor(request.clashes ?? []);
+  const links = linksFor(request.clashes ?? [], request.provisioning);
   const decide = async (
     decision: 'approve' | 'reject',
     linkToExisting?: OnboardingLink[],
@@ -155,8 +170,14 @@ function RequestCard(props: {
               Notes: {request.notes}
             </Text>
           )}
-          {request.status === 'pending' && <Clashes request={request} />}
-          {request.status === 'pending' ? (
+          {request.status === 'blocked' && (
+            <Alert
+              status="danger"
+              title={`Provisioning stopped at the ${request.blockedReason}. Reject it, or approve it again linked to the existing customer; then retry the onboarding task.`}
+            />
+          )}
+          {awaitsDecision(request) && <Clashes request={request} />}
+          {awaitsDecision(request) ? (
             <Flex gap="2" align="end">
               <TextField
                 label="Reason (required to reject)"
@@ -164,7 +185,7 @@ function RequestCard(props: {
                 onChange={setReason}
               />
               <Button isDisabled={busy} onPress={() => decide('approve')}>
-                Approve
+                {request.status === 'blocked' ? 'Approve again' : 'Approve'}
               </Button>
               {links && (
                 <Button
@@ -172,7 +193,9 @@ function RequestCard(props: {
                   isDisabled={busy}
                   onPress={() => decide('approve', links)}
                 >
-                  Approve, linked to the existing customer
+                  {links.some(l => !l.bifrostCustomerId)
+                    ? 'Approve, linked to the existing partner'
+                    : 'Approve, linked to the existing customer'}
                 </Button>
               )}
               <Button
@@ -214,12 +237,12 @@ function RequestList() {
     return <ResponseErrorPanel error={error} />;
   }
   const items = value?.items ?? [];
-  const pending = items.filter(r => r.status === 'pending');
-  const decided = items.filter(r => r.status !== 'pending');
+  const pending = items.filter(awaitsDecision);
+  const decided = items.filter(r => !awaitsDecision(r));
   return (
     <Flex direction="column" gap="4">
       <Text as="h2" variant="title-medium">
-        Pending ({pending.length})
+        Pending or blocked ({pending.length})
       </Text>
       {pending.length === 0 && (
         <Text as="p" variant="body-medium">

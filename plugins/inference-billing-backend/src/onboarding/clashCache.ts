@@ -1,0 +1,66 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
+import type { JsonValue } from '@backstage/types';
+import crypto from 'node:crypto';
+import type { ClashCheckFailure, OnboardingClash } from './clashes';
+import type { OnboardingRequest } from './OnboardingStore';
+
+export type ClashReport = {
+  clashes: OnboardingClash[];
+  clashCheckFailures: ClashCheckFailure[];
+};
+
+/** How long a request read by id shows the same clash report (the await action polls every 5 s). */
+export const CLASH_CACHE_TTL_MS = 30_000;
+
+/**
+ * Clash reports of requests read one by one, kept for a short time in
+ * Backstage's cache so that polling a request does not ask Bifrost and Odoo
+ * every few seconds. The key carries what the report depends on besides the
+ * outside world (status and what the request holds), so a decision or a
+ * provisioning step is never answered with the report from before it.
+ * Listing (the Approvals page) and deciding always check afresh.
+ */
+export class ClashReportCache {
+  constructor(
+    private readonly options: {
+      cache?: CacheService;
+      ttlMs?: number;
+      logger: { warn(message: string): void };
+    },
+  ) {}
+
+  private key(request: OnboardingRequest) {
+    const state = crypto
+      .createHash('sha256')
+      .update(JSON.stringify([request.status, request.provisioning]))
+      .digest('hex')
+      .slice(0, 16);
+    return `onboarding-clashes:${request.id}:${state}`;
+  }
+
+  async get(
+    request: OnboardingRequest,
+    compute: () => Promise<ClashReport>,
+  ): Promise<ClashReport> {
+    const { cache } = this.options;
+    if (!cache) return compute();
+    const key = this.key(request);
+    try {
+      const hit = await cache.get<JsonValue>(key);
+      if (hit) return hit as unknown as ClashReport;
+    } catch (e) {
+      this.options.logger.warn(
+        `onboarding clash cache unavailable: ${(e as Error).message}`,
+      );
+    }
+    const report = await compute();
+    try {
+      await cache.set(key, report as unknown as JsonValue, {
+        ttl: this.options.ttlMs ?? CLASH_CACHE_TTL_MS,
+      });
+    } catch {
+      // Already warned on get, or the next read recomputes: nothing is lost.
+    }
+    return report;
+  }
+}
