@@ -5,13 +5,17 @@ import {
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import {
   collatorTaskRunner,
+  excludeCatalogDocuments,
   inferenceLocationsServiceRef,
 } from '@internal/backstage-plugin-inference-node';
+import { SERVER_ENTITY_TYPE } from './mapping/toServerEntity';
 import { ServerCollatorFactory } from './search/ServerCollatorFactory';
 import { ServerService } from './services/ServerService';
 
 /**
- * Search module: indexes the servers of every location every 10 minutes.
+ * Search module: indexes the servers of every location every 10 minutes, and
+ * drops the catalog collator's documents of `bare-metal-server` Resources,
+ * so that a search finds each server once.
  *
  * @public
  */
@@ -29,6 +33,12 @@ export const searchModuleBareMetal = createBackendModule({
         indexRegistry.addCollator({
           schedule: collatorTaskRunner(scheduler),
           factory: new ServerCollatorFactory(new ServerService(locations)),
+        });
+        indexRegistry.addDecorator({
+          factory: excludeCatalogDocuments({
+            kind: 'Resource',
+            specTypes: [SERVER_ENTITY_TYPE],
+          }),
         });
       },
     });

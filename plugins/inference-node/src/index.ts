@@ -51,3 +51,8 @@ export {
   type ModelPricing,
 } from './pricing/modelPricing';
 export { collatorTaskRunner } from './search/collatorTaskRunner';
+export {
+  excludeCatalogDocuments,
+  CATALOG_DOCUMENT_TYPE,
+  type CatalogDocumentExclusion,
+} from './search/excludeCatalogDocuments';

@@ -25,7 +25,7 @@ let portal: ChildProcess;
 let portalExit: Promise<number | null>;
 let browser: Browser;
 let page: Page;
-let emulatorUrls: Record<string, string> = {};
+let emulatorUrls: Record<string, any> = {};
 const secrets: string[] = [];
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -174,29 +174,118 @@ describe('portal started with ./portal start', () => {
         `models include ${expected}: ${names}`,
       );
     }
-    assert.ok(
-      models.items.length >= 6,
-      `at least 6 models, got ${models.items.length}`,
-    );
-    assert.ok(models.items.every(m => m.location === 'local'));
+    // Three locations, each with its own Models, customers and servers.
+    const perLocation = (items: Array<Record<string, any>>) => {
+      const counts: Record<string, number> = {};
+      for (const item of items)
+        counts[item.location] = (counts[item.location] ?? 0) + 1;
+      return counts;
+    };
+    assert.deepEqual(perLocation(models.items), {
+      local: 8,
+      stalpeni: 4,
+      pr: 3,
+    });
     const ollama = models.items.find(
-      m => m.name === 'qwen25-05b-instruct-ollama',
+      m => m.name === 'qwen25-05b-instruct-ollama' && m.location === 'local',
     )!;
     assert.equal(ollama.engine, 'OLlama');
+    // The same Model name in all three locations, at each one's price.
+    const qwens = models.items.filter(m => m.name === 'qwen25-05b-instruct');
+    assert.deepEqual(qwens.map(m => m.location).sort(), [
+      'local',
+      'pr',
+      'stalpeni',
+    ]);
+    assert.equal(
+      new Set(qwens.map(m => JSON.stringify(m.pricing))).size,
+      3,
+      `prices per location: ${qwens.map(m => JSON.stringify(m.pricing))}`,
+    );
 
     const customers = await get('/api/inference-billing/customers');
     assert.deepEqual(customers.errors, []);
-    assert.equal(customers.items.length, 3);
+    assert.deepEqual(perLocation(customers.items), {
+      local: 3,
+      stalpeni: 3,
+      pr: 2,
+    });
     assert.ok(customers.items.every(c => c.virtualKeys >= 1));
+    assert.deepEqual(
+      customers.items
+        .filter(c => c.name === 'Vandelay Industries')
+        .map(c => c.location)
+        .sort(),
+      ['pr', 'stalpeni'],
+    );
 
     const nodes = await get('/api/bare-metal/nodes');
     assert.deepEqual(nodes.errors, []);
-    assert.equal(nodes.items.length, 3);
-    const gpuNode = nodes.items.find(n => n.name === 'node1')!;
+    assert.deepEqual(perLocation(nodes.items), {
+      local: 3,
+      stalpeni: 4,
+      pr: 2,
+    });
+    const gpuNode = nodes.items.find(
+      n => n.name === 'node1' && n.location === 'local',
+    )!;
     assert.deepEqual(
       gpuNode.gpus.map((g: any) => [g.vendor, g.count]),
       [['nvidia', 2]],
     );
+    const gpusOf = (location: string) =>
+      nodes.items
+        .filter(n => n.location === location)
+        .flatMap(n => n.gpus.map((g: any) => [g.product, g.count]));
+    assert.equal(
+      gpusOf('stalpeni').reduce((sum: number, [, count]) => sum + count, 0),
+      8,
+    );
+    assert.deepEqual(gpusOf('pr'), [['NVIDIA-RTX-A2000', 1]]);
+
+    // Last month can be invoiced in every location (dry run: nothing in Odoo):
+    // every Model with usage in stalpeni and pr has a price; in local only
+    // the Model deployed without its OpenRouter annotation blocks an invoice.
+    const month = new Date();
+    month.setUTCDate(1);
+    month.setUTCMonth(month.getUTCMonth() - 1);
+    for (const [location, currency, invoices] of [
+      ['local', 'EUR', 3],
+      ['stalpeni', 'EUR', 3],
+      ['pr', 'USD', 2],
+    ] as const) {
+      const res = await fetch(
+        `${BACKEND}/api/inference-billing/invoicing/generate?location=${location}&dry_run=all`,
+        { method: 'POST', headers: { authorization: `Bearer ${token}` } },
+      );
+      const run = (await res.json()) as Record<string, any>;
+      assert.equal(res.status, 200, `${location}: ${JSON.stringify(run)}`);
+      assert.equal(
+        run.state,
+        'succeeded',
+        `${location}: ${JSON.stringify(run)}`,
+      );
+      assert.equal(run.currency, currency);
+      assert.equal(run.month, month.toISOString().slice(0, 7));
+      assert.equal(run.invoices.length, invoices, location);
+      for (const invoice of run.invoices) {
+        if (location === 'local' && invoice.state === 'blocked') {
+          assert.deepEqual(
+            invoice.lines
+              .filter((l: any) => l.unpriced)
+              .map((l: any) => l.model),
+            ['deepseek-r1-distill-qwen-15b'],
+          );
+        } else {
+          assert.equal(
+            invoice.state,
+            'computed',
+            `${location}: ${JSON.stringify(invoice)}`,
+          );
+          assert.ok(Number(invoice.total) > 0, `${location}: ${invoice.total}`);
+        }
+      }
+    }
 
     // The entity providers put Models and servers in the catalog.
     const entity = async (ref: string) => {
@@ -242,12 +331,17 @@ describe('portal started with ./portal start', () => {
       }
     };
     const found = await search('qwen25', 'inference-model');
-    assert.ok(found.every(d => d.inferenceLocation === 'local'));
-    assert.ok(
-      found.some(
-        d => d.location === '/catalog/local/resource/qwen25-05b-instruct',
-      ),
-    );
+    // A model name finds its deployment in each location.
+    for (const location of ['local', 'stalpeni', 'pr']) {
+      assert.ok(
+        found.some(
+          d =>
+            d.inferenceLocation === location &&
+            d.location === `/catalog/${location}/resource/qwen25-05b-instruct`,
+        ),
+        `qwen25-05b-instruct in ${location}: ${found.map(d => d.location)}`,
+      );
+    }
     assert.equal(
       (await search('Globex', 'inference-customer'))[0].inferenceLocation,
       'local',
@@ -316,6 +410,17 @@ describe('portal started with ./portal start', () => {
       .getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/)
       .first()
       .waitFor();
+    // One line per location, a product per GPU model.
+    await page
+      .getByText(
+        /^stalpeni: NVIDIA-GeForce-RTX-3090 \d free of 4; NVIDIA-RTX-A6000 \d free of 4$/,
+      )
+      .first()
+      .waitFor();
+    await page
+      .getByText(/^pr: NVIDIA-RTX-A2000 \d free of 1$/)
+      .first()
+      .waitFor();
     await shot('servers');
 
     await page.getByRole('link', { name: 'Invoices' }).first().click();
@@ -327,9 +432,12 @@ describe('portal started with ./portal start', () => {
 
     await page.getByRole('link', { name: 'Approvals' }).first().click();
     await page.waitForURL('**/inference/approvals');
-    await page.getByText(/^Pending \(\d+\)$/).first().waitFor({
-      timeout: 120_000,
-    });
+    await page
+      .getByText(/^Pending \(\d+\)$/)
+      .first()
+      .waitFor({
+        timeout: 120_000,
+      });
     const file = await shot('approvals');
     console.log(`screenshots: ${path.dirname(file)}`);
   });
@@ -365,34 +473,45 @@ describe('portal started with ./portal start', () => {
         'utf8',
       ),
     ) as any;
-    const location = config.inference.locations[0];
-    secrets.push(
-      config.kubernetes.clusterLocatorMethods[0].clusters[0]
-        .serviceAccountToken,
-      location.bifrost.adminPassword,
-      location.odoo.apiKey,
-      // The SSH private key's body (one base64 line of the PEM).
-      String(location.ssh.privateKey)
-        .split('\n')
-        .reduce((a: string, b: string) => (b.length > a.length ? b : a), ''),
+    const locations = config.inference.locations as any[];
+    assert.deepEqual(
+      locations.map(l => l.name),
+      ['local', 'stalpeni', 'pr'],
     );
-    const keys = await fetch(
-      `${location.bifrost.baseUrl}/api/governance/virtual-keys`,
-      {
-        headers: {
-          authorization: `Basic ${Buffer.from(
-            `admin:${location.bifrost.adminPassword}`,
-          ).toString('base64')}`,
+    for (const cluster of config.kubernetes.clusterLocatorMethods[0].clusters) {
+      secrets.push(cluster.serviceAccountToken);
+    }
+    for (const location of locations) {
+      secrets.push(
+        location.bifrost.adminPassword,
+        location.odoo.apiKey,
+        // The SSH private key's body (one base64 line of the PEM).
+        String(location.ssh.privateKey)
+          .split('\n')
+          .reduce((a: string, b: string) => (b.length > a.length ? b : a), ''),
+      );
+    }
+    for (const location of locations) {
+      const keys = await fetch(
+        `${location.bifrost.baseUrl}/api/governance/virtual-keys`,
+        {
+          headers: {
+            authorization: `Basic ${Buffer.from(
+              `admin:${location.bifrost.adminPassword}`,
+            ).toString('base64')}`,
+          },
         },
-      },
-    );
-    const { virtual_keys } = (await keys.json()) as {
-      virtual_keys: Array<{ value: string }>;
-    };
-    secrets.push(...virtual_keys.map(k => k.value));
+      );
+      const { virtual_keys } = (await keys.json()) as {
+        virtual_keys: Array<{ value: string }>;
+      };
+      secrets.push(...virtual_keys.map(k => k.value));
+    }
+    // 4 per location and at least the 12 seeded virtual keys.
     assert.ok(
-      secrets.length >= 9 &&
+      secrets.length >= 24 &&
         secrets.every(s => typeof s === 'string' && s.length >= 16),
+      `secrets: ${secrets.length}`,
     );
   });
 
@@ -410,8 +529,17 @@ describe('portal started with ./portal start', () => {
         `port ${port} still open after stop`,
       );
     }
-    for (const [name, url] of Object.entries(emulatorUrls)) {
-      if (typeof url !== 'string' || !url.startsWith('http')) continue;
+    const emulators = Object.entries(
+      emulatorUrls.locations as Record<string, Record<string, string>>,
+    ).flatMap(([location, urls]) =>
+      Object.entries(urls).map(([system, url]) => [
+        `${location} ${system}`,
+        url,
+      ]),
+    );
+    // Three locations, each with a Kubernetes API, a Bifrost and an Odoo.
+    assert.ok(emulators.length >= 9, `emulators: ${emulators.length}`);
+    for (const [name, url] of emulators) {
       const port = Number(new URL(url).port);
       assert.equal(
         await portOpen(port),
@@ -445,8 +573,8 @@ describe('portal started with ./portal start', () => {
     console.log(
       `secrets scanned: ${
         secrets.length
-      } (Kubernetes token, Bifrost password, Odoo API key, SSH key, ${
-        secrets.length - 4
+      } (per location: Kubernetes token, Bifrost password, Odoo API key, SSH key; ${
+        secrets.length - 12
       } virtual keys) in ${
         files.length
       } files (the portal log and every SQLite database): none found`,

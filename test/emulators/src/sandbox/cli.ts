@@ -1,8 +1,9 @@
 /*
  * `./portal start`: runs the portal on its embedded default. Unless the
  * app-config already lists real `inference.locations`, it first starts the
- * `local` sandbox location on emulators and hands their addresses to the
- * backend as an extra config file. Ctrl-C (SIGINT) or SIGTERM stops the
+ * sandbox locations `local`, `stalpeni` and `pr` on emulators (60 days of
+ * usage each, so last month can be invoiced) and hands their addresses to
+ * the backend as an extra config file. Ctrl-C (SIGINT) or SIGTERM stops the
  * frontend, the backend and the emulators.
  */
 import { spawn } from 'node:child_process';
@@ -11,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { baseConfigFiles, configuresLocations } from './configFiles';
-import { startSandbox, Sandbox } from './startSandbox';
+import { SANDBOX_LOCATIONS, startSandbox, Sandbox } from './startSandbox';
+import { mergeKubeconfigs, sandboxState } from './state';
 
 // eslint-disable-next-line no-restricted-syntax -- runs from src with tsx, never bundled
 const root = path.resolve(__dirname, '../../../..');
@@ -29,7 +31,7 @@ async function main() {
       'inference.locations is configured: using the real locations, no emulators',
     );
   } else {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ locations: SANDBOX_LOCATIONS, days: 60 });
     const dir = path.join(dataDir, 'sandbox');
     // The emulators start from their seed every time, so the portal's
     // databases do too (PORTAL_KEEP_DATA=1 keeps them).
@@ -86,34 +88,41 @@ async function main() {
     );
     fs.writeFileSync(
       path.join(dir, 'emulators.json'),
-      JSON.stringify(
-        {
-          kubernetes: sandbox.kubernetes.url,
-          bifrost: sandbox.bifrost.url,
-          odoo: sandbox.odoo.url,
-          pid: process.pid,
-        },
-        null,
-        2,
-      ),
+      JSON.stringify(sandboxState(sandbox, process.pid), null, 2),
       { mode: 0o600 },
     );
-    if (sandbox.kubernetes.tlsUrl) {
+    const locations = Object.values(sandbox.locations);
+    if (locations.every(l => l.kubernetes.tlsUrl)) {
       fs.writeFileSync(
         path.join(dir, 'kubeconfig'),
-        sandbox.kubernetes.kubectlConfigYaml('kubeai'),
+        mergeKubeconfigs(
+          locations.map(l => ({
+            location: l.name,
+            kubeconfigYaml: l.kubernetes.kubectlConfigYaml('kubeai'),
+          })),
+        ),
         { mode: 0o600 },
       );
       log(
         `kubectl against the sandbox: KUBECONFIG=${path.join(
           dir,
           'kubeconfig',
-        )} kubectl get models,nodes`,
+        )} kubectl --context ${locations
+          .map(l => l.name)
+          .join('|')} get models,nodes`,
       );
     }
     configFiles.push(file);
+    for (const l of locations) {
+      log(
+        `sandbox location '${l.name}': Kubernetes API ${l.kubernetes.url}, Bifrost ${l.bifrost.url}, Odoo ${l.odoo.url}`,
+      );
+    }
     log(
-      `sandbox location 'local': Kubernetes API ${sandbox.kubernetes.url}, Bifrost ${sandbox.bifrost.url}, Odoo ${sandbox.odoo.url}`,
+      `make a location's system fail: see "Emulators" in README.md (addresses in ${path.join(
+        dir,
+        'emulators.json',
+      )})`,
     );
   }
 

@@ -1,6 +1,9 @@
 /*
- * The sandbox location's customers, their virtual keys, and 30 days of
- * Bifrost usage logs generated deterministically (same seed, same logs).
+ * The sandbox locations' customers, their virtual keys, and days of Bifrost
+ * usage logs generated deterministically (same seed, same logs). `local`'s
+ * customers have no Odoo partner (the invoice run creates one, without an
+ * e-mail address); those of `stalpeni` and `pr` have one with an e-mail, so
+ * their invoices are sent. Vandelay Industries buys in both of those.
  */
 
 export interface SandboxCustomer {
@@ -10,6 +13,8 @@ export interface SandboxCustomer {
   keys: Array<{ name: string; active: boolean; models: string[] }>;
   /** Requests per day this customer sends on average. */
   dailyRequests: number;
+  /** Billing address of its Odoo partner; none means no partner is seeded. */
+  email?: string;
 }
 
 export const sandboxCustomers: SandboxCustomer[] = [
@@ -48,6 +53,80 @@ export const sandboxCustomers: SandboxCustomer[] = [
   },
 ];
 
+export const stalpeniCustomers: SandboxCustomer[] = [
+  {
+    name: 'Carpathia Cloud SRL',
+    budgetUsd: 800,
+    rateLimit: { requestsPerMinute: 600, tokensPerMinute: 300000 },
+    keys: [
+      { name: 'carpathia-production', active: true, models: ['*'] },
+      {
+        name: 'carpathia-batch',
+        active: true,
+        models: ['qwen25-32b-instruct-awq'],
+      },
+    ],
+    dailyRequests: 35,
+    email: 'facturare@carpathia.example',
+  },
+  {
+    name: 'Vandelay Industries',
+    budgetUsd: 300,
+    rateLimit: { requestsPerMinute: 120, tokensPerMinute: 60000 },
+    keys: [
+      {
+        name: 'vandelay-eu',
+        active: true,
+        models: ['llama-31-8b-instruct', 'bge-m3'],
+      },
+    ],
+    dailyRequests: 20,
+    email: 'accounts@vandelay.example',
+  },
+  {
+    name: 'Dacia Translate SRL',
+    budgetUsd: 150,
+    rateLimit: { requestsPerMinute: 60, tokensPerMinute: 30000 },
+    keys: [
+      {
+        name: 'dacia-translate',
+        active: true,
+        models: ['qwen25-05b-instruct'],
+      },
+    ],
+    dailyRequests: 12,
+    email: 'contabilitate@daciatranslate.example',
+  },
+];
+
+export const prCustomers: SandboxCustomer[] = [
+  {
+    name: 'Vandelay Industries',
+    budgetUsd: 200,
+    rateLimit: { requestsPerMinute: 120, tokensPerMinute: 60000 },
+    keys: [
+      {
+        name: 'vandelay-pr',
+        active: true,
+        models: ['qwen25-05b-instruct', 'nomic-embed-text'],
+      },
+    ],
+    dailyRequests: 15,
+    email: 'accounts@vandelay.example',
+  },
+  {
+    name: 'Isla Verde Health LLC',
+    budgetUsd: 400,
+    rateLimit: { requestsPerMinute: 240, tokensPerMinute: 80000 },
+    keys: [
+      { name: 'islaverde-app', active: true, models: ['*'] },
+      { name: 'islaverde-legacy', active: false, models: ['*'] },
+    ],
+    dailyRequests: 25,
+    email: 'cuentas@islaverde.example',
+  },
+];
+
 /** A small deterministic PRNG (mulberry32). */
 function prng(seed: number) {
   let a = seed >>> 0;
@@ -70,7 +149,7 @@ export interface GeneratedLog {
   promptTokens: number;
   completionTokens: number;
   cost?: number;
-  /** Index of the customer in sandboxCustomers and of its key. */
+  /** Index of the customer in `customers` and of its key. */
   customer: number;
   key: number;
 }
@@ -85,7 +164,13 @@ export function generateUsageLogs(options: {
   models: string[];
   prices: Map<string, { prompt: string; completion: string }>;
   seed?: number;
+  /** Default: `local`'s. */
+  customers?: SandboxCustomer[];
+  /** Prefix of the request ids (default `sandbox-`). */
+  idPrefix?: string;
 }): GeneratedLog[] {
+  const customers = options.customers ?? sandboxCustomers;
+  const idPrefix = options.idPrefix ?? 'sandbox-';
   const random = prng(options.seed ?? 42);
   const logs: GeneratedLog[] = [];
   const end = Date.UTC(
@@ -95,7 +180,7 @@ export function generateUsageLogs(options: {
   );
   for (let day = options.days; day >= 1; day--) {
     const dayStart = end - day * 86_400_000;
-    sandboxCustomers.forEach((customer, c) => {
+    customers.forEach((customer, c) => {
       const count = Math.round(customer.dailyRequests * (0.5 + random()));
       for (let i = 0; i < count; i++) {
         const activeKeys = customer.keys
@@ -115,7 +200,7 @@ export function generateUsageLogs(options: {
         const price = options.prices.get(model);
         const failed = random() < 0.02;
         logs.push({
-          id: `sandbox-${String(logs.length + 1).padStart(6, '0')}`,
+          id: `${idPrefix}${String(logs.length + 1).padStart(6, '0')}`,
           timestamp: new Date(
             dayStart + Math.floor(random() * 86_400_000),
           ).toISOString(),

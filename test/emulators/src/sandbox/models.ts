@@ -35,20 +35,25 @@ export interface SandboxModelManifest {
   spec: Record<string, unknown>;
 }
 
-function listing(
+/** The `openrouter.ai/json` annotation of a Model served from `location`. */
+export function listing(
   name: string,
   fields: Omit<OpenRouterListing, 'id' | 'openrouter' | 'datacenters'>,
+  where: { location: string; countryCode: string } = {
+    location: 'local',
+    countryCode: 'RO',
+  },
 ): Record<string, string> {
   const value: OpenRouterListing = {
     id: name,
     ...fields,
-    openrouter: { slug: `inferencebros-local/${name}` },
-    datacenters: [{ country_code: 'RO' }],
+    openrouter: { slug: `inferencebros-${where.location}/${name}` },
+    datacenters: [{ country_code: where.countryCode }],
   };
   return { 'openrouter.ai/json': JSON.stringify(value, null, 2) };
 }
 
-const textPricing = (prompt: string, completion: string) => ({
+export const textPricing = (prompt: string, completion: string) => ({
   prompt,
   completion,
   image: '0',

@@ -1,7 +1,8 @@
 /*
- * The sandbox location's three bare-metal servers: how they are configured
+ * The sandbox locations' bare-metal servers: how they are configured
  * (`inference.locations[].servers`) and the Kubernetes Nodes K3s reports for
- * them. node1 carries two NVIDIA GPUs.
+ * them. `local`: three servers, node1 with two NVIDIA GPUs. `stalpeni`: four
+ * servers with eight GPUs of two products. `pr`: two servers, one small GPU.
  */
 
 export interface SandboxServer {
@@ -127,5 +128,83 @@ export function sandboxNodes() {
     }),
     node(node2, { cpu: '16', memory: '65842412Ki' }),
     node(node3, { cpu: '8', memory: '32809384Ki' }),
+  ];
+}
+
+const gpuLabels = (product: string, memoryMiB: number, count: number) => ({
+  labels: {
+    'nvidia.com/gpu.present': 'true',
+    'nvidia.com/gpu.product': product,
+    'nvidia.com/gpu.memory': String(memoryMiB),
+    'nvidia.com/gpu.count': String(count),
+  },
+  capacity: { 'nvidia.com/gpu': String(count) },
+});
+
+export const stalpeniServers: SandboxServer[] = [
+  {
+    name: 'st-gpu1',
+    address: '10.10.0.11',
+    sshPort: 22,
+    roles: ['server', 'gpu'],
+  },
+  {
+    name: 'st-gpu2',
+    address: '10.10.0.12',
+    sshPort: 22,
+    roles: ['server', 'gpu'],
+  },
+  {
+    name: 'st-gpu3',
+    address: '10.10.0.13',
+    sshPort: 22,
+    roles: ['server', 'gpu'],
+  },
+  { name: 'st-cpu1', address: '10.10.0.21', sshPort: 2222, roles: ['agent'] },
+];
+
+/** stalpeni's Nodes: 2 + 2 RTX 3090, 4 RTX A6000, one CPU-only agent. */
+export function stalpeniNodes() {
+  const [gpu1, gpu2, gpu3, cpu1] = stalpeniServers;
+  return [
+    node(gpu1, {
+      cpu: '32',
+      memory: '131794980Ki',
+      ...gpuLabels('NVIDIA-GeForce-RTX-3090', 24576, 2),
+    }),
+    node(gpu2, {
+      cpu: '32',
+      memory: '131794980Ki',
+      ...gpuLabels('NVIDIA-GeForce-RTX-3090', 24576, 2),
+    }),
+    node(gpu3, {
+      cpu: '64',
+      memory: '263589960Ki',
+      ...gpuLabels('NVIDIA-RTX-A6000', 49140, 4),
+    }),
+    node(cpu1, { cpu: '16', memory: '65842412Ki' }),
+  ];
+}
+
+export const prServers: SandboxServer[] = [
+  {
+    name: 'pr-node1',
+    address: '10.20.0.11',
+    sshPort: 22,
+    roles: ['server', 'gpu'],
+  },
+  { name: 'pr-node2', address: '10.20.0.12', sshPort: 22, roles: ['agent'] },
+];
+
+/** pr's Nodes: one RTX A2000 (6 GB) and a CPU-only agent. */
+export function prNodes() {
+  const [node1, node2] = prServers;
+  return [
+    node(node1, {
+      cpu: '16',
+      memory: '65842412Ki',
+      ...gpuLabels('NVIDIA-RTX-A2000', 6138, 1),
+    }),
+    node(node2, { cpu: '24', memory: '98765432Ki' }),
   ];
 }
