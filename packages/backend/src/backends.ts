@@ -240,9 +240,7 @@ export async function startBackend(role: BackendRole): Promise<void> {
   }
   // Backstage's root router plus a 413 for oversized bodies (./rootHttpRouter.ts).
   backend.add(
-    import('./rootHttpRouter').then(m => ({
-      default: m.portalRootHttpRouterServiceFactory,
-    })),
+    lazy(import('./rootHttpRouter'), 'portalRootHttpRouterServiceFactory'),
   );
   for (const feature of featuresOf(role)) {
     backend.add(feature);
