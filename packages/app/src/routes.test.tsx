@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
@@ -8,9 +9,16 @@ import searchPlugin from '@backstage/plugin-search/alpha';
 import { screen, waitFor, within } from '@testing-library/react';
 import { navModule } from './modules/nav';
 
-/** The `app` section of the repository's app-config.yaml, as the app gets it. */
+/**
+ * The `app` section of the repository's app-config.yaml, as the app gets it
+ * (jest's YAML transform parses it; the file is the deployment's, outside
+ * any package, hence the resolved path).
+ */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const appConfig = require('../../../app-config.yaml') as { app: object };
+const appConfig = require(resolvePath(
+  __dirname,
+  '../../../app-config.yaml',
+)) as { app: object };
 
 const model = {
   location: 'local',
