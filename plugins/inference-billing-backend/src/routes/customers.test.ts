@@ -364,6 +364,12 @@ describe('customer routes', () => {
       [`keys/${key.id}`, { isActive: 'no' }, 'isActive'],
       [`keys/${key.id}`, {}, 'isActive'],
       ['', { budget: { max_limit: -1, reset_duration: '1M' } }, 'max_limit'],
+      // Positive, but 0 once in cents: a 400, not Bifrost's refusal as a 5xx.
+      [
+        '',
+        { budget: { max_limit: 4.705829169702841e-91, reset_duration: '30s' } },
+        'max_limit',
+      ],
       ['', {}, 'budget'],
     ];
     for (const [suffix, body, field] of cases) {

@@ -67,6 +67,14 @@ function parseBudget(value: unknown): BudgetInput | null {
   if (Math.abs(cents - Math.round(cents)) > 1e-6) {
     throw new InputError('budget.max_limit must have at most 2 decimals');
   }
+  // A positive amount under half a cent passes the decimals check but is 0
+  // once in cents, which Bifrost refuses ("budget max limit cannot be
+  // negative or zero").
+  if (Math.round(cents) < 1) {
+    throw new InputError(
+      `budget.max_limit must be a number of USD greater than 0 and at most ${MAX_BUDGET_USD}`,
+    );
+  }
   if (
     typeof resetDuration !== 'string' ||
     !RESET_DURATION.test(resetDuration)
