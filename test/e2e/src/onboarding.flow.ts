@@ -90,7 +90,11 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
     await page.getByRole('button', { name: 'Next' }).click();
     // Pick the Model from the catalog-fed picker.
     // MUI's Autocomplete: its input carries the field's label.
-    await page.getByRole('textbox', { name: /Allowed models/ }).click();
+    // The picker lists the first page of Models and searches the catalog
+    // for the rest as you type: with three locations, type the name.
+    const picker = page.getByRole('textbox', { name: /Allowed models/ });
+    await picker.click();
+    await picker.fill('Qwen2.5-0.5B-Instruct');
     const option = page
       .getByRole('option', { name: /Qwen2\.5-0\.5B-Instruct(?! \()/ })
       .first();

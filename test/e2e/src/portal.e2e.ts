@@ -249,9 +249,12 @@ describe('portal started with ./portal start', () => {
     const month = new Date();
     month.setUTCDate(1);
     month.setUTCMonth(month.getUTCMonth() - 1);
+    // Invoices are issued in USD, the currency of the Models' prices, in
+    // every location (InvoiceRunService's INVOICE_CURRENCY); the location's
+    // billing currency is Odoo's company currency.
     for (const [location, currency, invoices] of [
-      ['local', 'EUR', 3],
-      ['stalpeni', 'EUR', 3],
+      ['local', 'USD', 3],
+      ['stalpeni', 'USD', 3],
       ['pr', 'USD', 2],
     ] as const) {
       const res = await fetch(
@@ -433,7 +436,7 @@ describe('portal started with ./portal start', () => {
     await page.getByRole('link', { name: 'Approvals' }).first().click();
     await page.waitForURL('**/inference/approvals');
     await page
-      .getByText(/^Pending \(\d+\)$/)
+      .getByText(/^Pending or blocked \(\d+\)$/)
       .first()
       .waitFor({
         timeout: 120_000,
