@@ -12,6 +12,10 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "OpenAPI specs and generated routers"
 node scripts/openapi.mjs --check
 
+step "Formatting (prettier --check; generated and upstream files are in .prettierignore)"
+npx prettier --check . >/dev/null || { npx prettier --list-different . >&2; echo "run: npx prettier --write ." >&2; exit 1; }
+echo "every file is formatted"
+
 step "TypeScript (tsc)"
 npx tsc
 

@@ -42,7 +42,10 @@ exports.up = async function up(knex) {
     table.bigInteger('prompt_tokens').notNullable();
     table.bigInteger('completion_tokens').notNullable();
     table.string('cost', 64).notNullable().comment('USD, exact decimal');
-    table.boolean('unpriced').notNullable().comment('some requests had no price');
+    table
+      .boolean('unpriced')
+      .notNullable()
+      .comment('some requests had no price');
     table.primary(['location', 'customer_id', 'model', 'day']);
   });
 };

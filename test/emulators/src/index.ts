@@ -8,11 +8,7 @@ export * from './kubernetes';
 export * from './bifrost';
 export * from './odoo';
 export { startSandbox, type Sandbox } from './sandbox/startSandbox';
-export {
-  FaultInjector,
-  type FaultKind,
-  type FaultSpec,
-} from './shared/faults';
+export { FaultInjector, type FaultKind, type FaultSpec } from './shared/faults';
 export {
   startEmulatorServer,
   type RunningEmulator,
