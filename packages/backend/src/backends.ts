@@ -11,7 +11,7 @@
  *   scaffolder and search modules stay there and reach the billing plugin
  *   over HTTP). Discovery routes `inference-billing` to the billing
  *   Deployment (infra/kubernetes/base/billing.yaml): invoice runs then get a
- *   process of their own, sized for them, and the memory figure of issue 4
+ *   process of their own, sized for them, and the memory figure the invoicing benchmark prints
  *   (a backend running an invoice run stays under 300 MB) is met by it.
  *
  * Every feature is imported lazily, so a role loads only its own plugins'

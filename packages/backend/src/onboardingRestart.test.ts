@@ -1,5 +1,5 @@
 /*
- * Issue 5: a backend that dies while the onboarding task waits for its
+ * A backend that dies while the onboarding task waits for its
  * approval. A real scaffolder (task recovery on) runs the onboard-customer
  * template on PostgreSQL in a backend process of its own; the test kills
  * that process (SIGKILL) while the task waits. A second backend on the same

@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Customer onboarding (issue 5):
+ * Customer onboarding:
  *
  * - `onboarding_requests`: one request from the onboard-customer template,
  *   `pending` until an approver decides (`approved`/`rejected`), then

@@ -31,9 +31,9 @@ export async function createRouter(options: {
   management: CustomerManagementService;
   usage: UsageService;
   pricingSheets: PricingSheetService;
-  /** Onboarding requests, decisions and key reveals (issue 5). */
+  /** Onboarding requests, decisions and key reveals. */
   onboarding?: Omit<OnboardingRoutesOptions, 'httpAuth' | 'permissions'>;
-  /** Invoice runs (issue 4, part 5). */
+  /** Invoice runs. */
   invoicing?: Omit<InvoicingRoutesOptions, 'httpAuth' | 'permissions'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, customers, usage, pricingSheets } = options;

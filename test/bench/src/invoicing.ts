@@ -1,7 +1,7 @@
 /*
  * Invoice run (dry_run=all) over one month of usage, and the raw-event
  * queries, on one generated data set.
- * Targets (issue 4): on PostgreSQL, 10,000,000 events of 1,000 customers and
+ * Targets: on PostgreSQL, 10,000,000 events of 1,000 customers and
  * 20 models: the run's wall time <= 0.25 x the single SQL GROUP BY customer,
  * model over the raw events (same database, same run), its totals equal to
  * that query's exactly, peak RSS of the backend <= 300 MB; raw-event queries

@@ -2,7 +2,7 @@
  * Usage ledger ingestion from the Bifrost emulator into PostgreSQL, rollups
  * included. Bifrost runs in a process of its own (it is another service),
  * and so does the ingestion, with the billing Deployment's V8 flags.
- * Target (issue 4): >= 50,000 events/s; re-ingesting the same window adds
+ * Target: >= 50,000 events/s; re-ingesting the same window adds
  * 0 rows. The machine's speed varies from run to run, so the ingestion runs
  * `rounds` times, each into a fresh database, and the median is the figure.
  */

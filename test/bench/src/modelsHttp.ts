@@ -2,7 +2,7 @@
  * GET /api/inference-models/models over HTTP, through a real Backstage
  * backend (auth with a static external-access token), at 50 concurrent
  * connections with 3 locations x 1,000 Models in Kubernetes emulators.
- * Target (issue 3): p95 <= 50 ms.
+ * Target: p95 <= 50 ms.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {

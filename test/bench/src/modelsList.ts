@@ -1,6 +1,6 @@
 /*
  * Listing Models across locations through the real @kubernetes/client-node.
- * Target (issue 3, over HTTP): GET /models p95 <= 50 ms at 50 concurrent
+ * Target (over HTTP): GET /models p95 <= 50 ms at 50 concurrent
  * clients with 3 locations x 1,000 Models. This measures the service behind
  * the route (ModelService with its list cache, real client-node reads).
  */

@@ -4,7 +4,7 @@
  * one on-demand refresh of every location (read the Models, map them and
  * apply the full mutation per location), and the time until the catalog
  * serves all model entities (processing and stitching included).
- * Target (issue 3): the refresh applies all entities in <= 5 s.
+ * Target: the refresh applies all entities in <= 5 s.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {

@@ -1,5 +1,5 @@
 /*
- * Model catalogue end to end (issue 3): the guest fills the create-model
+ * Model catalogue end to end: the guest fills the create-model
  * template in Chromium (location and resource-profile pickers, price
  * preview), the scaffolder creates the KubeAI Model in the sandbox's
  * Kubernetes emulator, and after a refresh the Model is a catalog entity

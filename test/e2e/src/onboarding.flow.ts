@@ -1,5 +1,5 @@
 /*
- * Customer onboarding end to end (issue 5): the guest fills the
+ * Customer onboarding end to end: the guest fills the
  * onboard-customer template in Chromium, cannot approve their own request,
  * the sandbox's second user (user:default/approver, signed in through the
  * dev-only `sandbox` provider) approves it on the Approvals page, the task
