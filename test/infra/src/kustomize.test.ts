@@ -499,7 +499,7 @@ describe('overlays', () => {
       'utf8',
     );
     for (const location of overlayNames()) {
-      expect(readme).toMatch(new RegExp(`^\\| \`${location}\` \\|`, 'm'));
+      expect(readme).toMatch(new RegExp(`^\\| \`${location}\`\\s*\\|`, 'm'));
     }
   });
 });
