@@ -1,0 +1,6 @@
+/**
+ * The portal's role-based permission policy.
+ *
+ * @packageDocumentation
+ */
+export {};

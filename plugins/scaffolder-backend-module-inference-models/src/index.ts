@@ -1,0 +1,6 @@
+/**
+ * Scaffolder actions that create, scale and retire KubeAI Models.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleInferenceModels as default } from '@internal/backstage-plugin-inference-models-backend';
