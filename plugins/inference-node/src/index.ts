@@ -56,3 +56,8 @@ export {
   CATALOG_DOCUMENT_TYPE,
   type CatalogDocumentExclusion,
 } from './search/excludeCatalogDocuments';
+export {
+  PluginApiCaller,
+  type PluginApiCallerOptions,
+  type PluginApiRequest,
+} from './http/PluginApiCaller';
