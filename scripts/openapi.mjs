@@ -13,6 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import prettier from 'prettier';
+import { generateClients } from './openapi-clients.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -55,6 +57,17 @@ export const createOpenApiRouter = async (
       console.log(`wrote ${path.relative(root, target)}`);
     }
   }
+}
+// Wire types and typed clients in each family's -common package, formatted
+// as the repo's prettier config says (so `prettier --check .` holds for them).
+const format = async (text, file) =>
+  prettier.format(text, {
+    ...(await prettier.resolveConfig(file)),
+    filepath: file,
+  });
+for (const file of await generateClients({ root, check, format })) {
+  console.error(`stale: ${file} (run node scripts/openapi.mjs)`);
+  stale += 1;
 }
 if (stale) process.exit(1);
 console.log(`openapi: ${count} specs ${check ? 'up to date' : 'generated'}`);

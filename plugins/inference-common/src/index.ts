@@ -26,3 +26,14 @@ export type LocationListResponse<T> = {
 export function locationEntityRef(location: string): string {
   return `resource:${location}/${location}`;
 }
+
+export {
+  callPluginApi,
+  fillPath,
+  toQueryString,
+  type PluginApiCall,
+  type PluginApiClientOptions,
+  type PluginApiDiscovery,
+  type PluginApiFetch,
+  type PluginApiRequestOptions,
+} from './client/callPluginApi';
