@@ -1,36 +1,29 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { ResponseError } from '@backstage/errors';
-import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Container, Flex } from '@backstage/ui';
 import type { LocationListResponse } from '@internal/backstage-plugin-inference-common';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 
 /**
- * Loads a cross-location list from a plugin backend (e.g.
- * `plugin://inference-models/models`) and renders it with `children`, under
- * one alert per location that could not be read. Paged lists (responses
- * with `nextOffset`) are read page by page to the end. Shows progress, and
- * the backend's error when a request fails.
+ * Loads a cross-location list with `load` (a call of the plugin's API
+ * client) and renders it with `children`, under one alert per location that
+ * could not be read. Paged lists (responses with `nextOffset`) are read page
+ * by page to the end. Shows progress, and the backend's error when a
+ * request fails. `deps` reload the list when they change (like useEffect's).
  */
 export function LocationListPage<
   T extends LocationListResponse<unknown>,
->(props: { path: string; children: (value: T) => ReactNode }) {
-  const { fetch } = useApi(fetchApiRef);
+>(props: {
+  load: (offset: number) => Promise<T & { nextOffset?: number }>;
+  deps?: unknown[];
+  children: (value: T) => ReactNode;
+}) {
+  const { load } = props;
   const { value, loading, error } = useAsync(async () => {
-    // Paged lists (`nextOffset`, e.g. /models) are read to the end.
     let result: T | undefined;
     let offset: number | undefined = 0;
     while (offset !== undefined) {
-      const url = new URL(props.path);
-      if (offset > 0) {
-        url.searchParams.set('offset', String(offset));
-      }
-      const response = await fetch(url.toString());
-      if (!response.ok) {
-        throw await ResponseError.fromResponse(response);
-      }
-      const page = (await response.json()) as T & { nextOffset?: number };
+      const page: T & { nextOffset?: number } = await load(offset);
       result = result
         ? { ...page, items: [...result.items, ...page.items] }
         : page;
@@ -40,7 +33,8 @@ export function LocationListPage<
           : undefined;
     }
     return result as T;
-  }, [fetch, props.path]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, props.deps ?? []);
 
   return (
     <Container>
