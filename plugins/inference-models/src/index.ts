@@ -1,1 +1,2 @@
 export { inferenceModelsPlugin as default } from './plugin';
+export { inferenceModelsApiRef } from './api';

@@ -5,6 +5,7 @@ import {
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiRobot2Line } from '@remixicon/react';
 import { MODEL_ENTITY_TYPE } from '@internal/backstage-plugin-inference-models-common';
+import { inferenceModelsApi } from './api';
 import { rootRouteRef } from './routes';
 import {
   inferenceLocationPickerField,
@@ -42,6 +43,7 @@ export const inferenceModelsPlugin = createFrontendPlugin({
   title: 'Models',
   icon: <RiRobot2Line />,
   extensions: [
+    inferenceModelsApi,
     modelsPage,
     modelEntityContent,
     inferenceLocationPickerField,

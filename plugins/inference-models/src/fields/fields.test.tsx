@@ -1,6 +1,7 @@
-import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import { screen } from '@testing-library/react';
+import { inferenceModelsApiRef } from '../api';
 import { InferenceLocationPicker } from './InferenceLocationPicker';
 import { ModelPricePreview } from './ModelPricePreview';
 import { ResourceProfilePicker } from './ResourceProfilePicker';
@@ -27,15 +28,10 @@ const locations = {
   ],
 };
 
-const fetchApi = {
-  fetch: jest.fn(
-    async () =>
-      new Response(JSON.stringify(locations), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-  ),
-};
+const api = { listLocations: jest.fn(async () => locations) };
+const apis: [typeof inferenceModelsApiRef, InferenceModelsApi][] = [
+  [inferenceModelsApiRef, api as unknown as InferenceModelsApi],
+];
 
 // The props RJSF passes to a field, reduced to what the fields read.
 function fieldProps<T>(extra: Record<string, unknown>) {
@@ -90,14 +86,12 @@ describe('location and resource profile pickers', () => {
       <InferenceLocationPicker
         {...fieldProps({ formData: 'pr', schema: { title: 'Location' } })}
       />,
-      { apis: [[fetchApiRef, fetchApi]] },
+      { apis },
     );
     expect(
       (await screen.findAllByText('Puerto Rico (pr)')).length,
     ).toBeGreaterThan(0);
-    expect(fetchApi.fetch).toHaveBeenCalledWith(
-      'plugin://inference-models/locations',
-    );
+    expect(api.listLocations).toHaveBeenCalled();
   });
 
   it("offers the chosen location's profiles only", async () => {
@@ -108,7 +102,7 @@ describe('location and resource profile pickers', () => {
           formContext: { formData: { location: 'pr' } },
         })}
       />,
-      { apis: [[fetchApiRef, fetchApi]] },
+      { apis },
     );
     expect((await screen.findAllByText('H100')).length).toBeGreaterThan(0);
     expect(screen.queryByText('Generic CPU')).not.toBeInTheDocument();
@@ -116,7 +110,7 @@ describe('location and resource profile pickers', () => {
 
   it('asks for a location first', async () => {
     await renderInTestApp(<ResourceProfilePicker {...fieldProps({})} />, {
-      apis: [[fetchApiRef, fetchApi]],
+      apis,
     });
     expect(
       await screen.findByText(/Choose a location first/),

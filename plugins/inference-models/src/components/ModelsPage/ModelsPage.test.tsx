@@ -1,18 +1,26 @@
-import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import { screen } from '@testing-library/react';
+import { inferenceModelsApiRef } from '../../api';
 import { ModelsPage } from './ModelsPage';
 import { perMillionTokens } from './ModelsTable';
 
-function fetchReturning(status: number, body: unknown) {
+type ModelList = Awaited<ReturnType<InferenceModelsApi['listModels']>>;
+
+/** The API ref mocked: listModels answers with `pages(request)`. */
+function mockApi(
+  listModels: (
+    request: Parameters<InferenceModelsApi['listModels']>[0],
+  ) => Promise<ModelList>,
+) {
+  const api = { listModels: jest.fn(listModels) };
   return {
-    fetch: jest.fn(
-      async (_input: RequestInfo | URL, _init?: RequestInit) =>
-        new Response(JSON.stringify(body), {
-          status,
-          headers: { 'content-type': 'application/json' },
-        }),
-    ),
+    api,
+    apis: [[inferenceModelsApiRef, api as unknown as InferenceModelsApi]] as [
+      typeof inferenceModelsApiRef,
+      InferenceModelsApi,
+    ][],
   };
 }
 
@@ -31,7 +39,7 @@ describe('perMillionTokens', () => {
 
 describe('ModelsPage', () => {
   it('lists models of every location and the locations that failed', async () => {
-    const fetchApi = fetchReturning(200, {
+    const { api, apis } = mockApi(async () => ({
       items: [
         {
           location: 'local',
@@ -65,8 +73,11 @@ describe('ModelsPage', () => {
             'location stalpeni: kubernetes: list Models timed out after 10000 ms',
         },
       ],
-    });
-    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+      total: 2,
+      offset: 0,
+      limit: 1000,
+    }));
+    await renderInTestApp(<ModelsPage />, { apis });
     expect(
       await screen.findByText('Qwen2.5-0.5B-Instruct'),
     ).toBeInTheDocument();
@@ -83,13 +94,11 @@ describe('ModelsPage', () => {
         'location stalpeni: kubernetes: list Models timed out after 10000 ms',
       ),
     ).toBeInTheDocument();
-    expect(fetchApi.fetch).toHaveBeenCalledWith(
-      'plugin://inference-models/models?limit=1000',
-    );
+    expect(api.listModels).toHaveBeenCalledWith({ query: { limit: 1000 } });
   });
 
   it('reads a paged list to the end', async () => {
-    const model = (name: string) => ({
+    const model = (name: string): ModelList['items'][number] => ({
       location: 'local',
       name,
       engine: 'VLLM',
@@ -99,7 +108,7 @@ describe('ModelsPage', () => {
       status: 'Ready',
       warnings: [],
     });
-    const pages = [
+    const pages: ModelList[] = [
       {
         items: [model('alpha')],
         errors: [],
@@ -110,37 +119,36 @@ describe('ModelsPage', () => {
       },
       { items: [model('beta')], errors: [], total: 2, offset: 1, limit: 1 },
     ];
-    const fetchApi = {
-      fetch: jest.fn(async (input: RequestInfo | URL) => {
-        const offset = Number(
-          new URL(String(input)).searchParams.get('offset') ?? 0,
-        );
-        return new Response(JSON.stringify(pages[offset]), {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-        });
-      }),
-    };
-    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+    const { api, apis } = mockApi(
+      async request => pages[request?.query?.offset ?? 0],
+    );
+    await renderInTestApp(<ModelsPage />, { apis });
     expect(
       await screen.findByText('2 models in 1 location(s)'),
     ).toBeInTheDocument();
     expect(screen.getAllByText('alpha').length).toBeGreaterThan(0);
     expect(screen.getAllByText('beta').length).toBeGreaterThan(0);
-    expect(fetchApi.fetch.mock.calls.map(c => String(c[0]))).toEqual([
-      'plugin://inference-models/models?limit=1000',
-      'plugin://inference-models/models?limit=1000&offset=1',
+    expect(api.listModels.mock.calls.map(c => c[0])).toEqual([
+      { query: { limit: 1000 } },
+      { query: { limit: 1000, offset: 1 } },
     ]);
   });
 
   it('shows the error when the backend refuses', async () => {
-    const fetchApi = fetchReturning(403, {
-      error: {
-        name: 'NotAllowedError',
-        message: 'Permission inference.model.read is required',
-      },
+    const { apis } = mockApi(async () => {
+      throw await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message: 'Permission inference.model.read is required',
+            },
+          }),
+          { status: 403, headers: { 'content-type': 'application/json' } },
+        ),
+      );
     });
-    await renderInTestApp(<ModelsPage />, { apis: [[fetchApiRef, fetchApi]] });
+    await renderInTestApp(<ModelsPage />, { apis });
     expect(
       await screen.findAllByText(/Permission inference.model.read is required/),
     ).not.toHaveLength(0);
