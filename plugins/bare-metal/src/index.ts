@@ -1,1 +1,2 @@
 export { bareMetalPlugin as default } from './plugin';
+export { bareMetalApiRef } from './api';

@@ -4,6 +4,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiServerLine } from '@remixicon/react';
+import { bareMetalApi } from './api';
 import { rootRouteRef } from './routes';
 
 export const nodesPage = PageBlueprint.make({
@@ -38,7 +39,7 @@ export const bareMetalPlugin = createFrontendPlugin({
   pluginId: 'bare-metal',
   title: 'Servers',
   icon: <RiServerLine />,
-  extensions: [nodesPage, serverEntityContent],
+  extensions: [bareMetalApi, nodesPage, serverEntityContent],
   routes: {
     root: rootRouteRef,
   },

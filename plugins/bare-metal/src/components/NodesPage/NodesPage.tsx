@@ -1,3 +1,4 @@
+import { useApi } from '@backstage/frontend-plugin-api';
 import { CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   ServerListResponse,
@@ -7,6 +8,7 @@ import {
   LocationListPage,
   PlainTable,
 } from '@internal/backstage-plugin-inference-react';
+import { bareMetalApiRef } from '../../api';
 
 export const statusOf = (s: ServerSummary) => {
   if (s.membership === 'not-in-cluster') return 'Not in cluster';
@@ -87,34 +89,40 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
   },
 ];
 
-export const NodesPage = () => (
-  <LocationListPage<ServerListResponse> path="plugin://bare-metal/nodes">
-    {value => (
-      <>
-        <Text as="p" variant="body-medium">
-          {value.items.length} servers,{' '}
-          {value.items.reduce(
-            (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
-            0,
-          )}{' '}
-          GPUs
-        </Text>
-        {value.summaries.map(summary => (
-          <Text as="p" variant="body-small" key={summary.location}>
-            {summary.location}:{' '}
-            {summary.gpus.length === 0
-              ? 'no GPUs'
-              : summary.gpus
-                  .map(g => `${g.product} ${g.free} free of ${g.total}`)
-                  .join('; ')}
+export const NodesPage = () => {
+  const api = useApi(bareMetalApiRef);
+  return (
+    <LocationListPage<ServerListResponse>
+      load={() => api.listNodes()}
+      deps={[api]}
+    >
+      {value => (
+        <>
+          <Text as="p" variant="body-medium">
+            {value.items.length} servers,{' '}
+            {value.items.reduce(
+              (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
+              0,
+            )}{' '}
+            GPUs
           </Text>
-        ))}
-        <PlainTable
-          rows={value.items}
-          rowId={s => `${s.location}/${s.name}`}
-          columns={columns}
-        />
-      </>
-    )}
-  </LocationListPage>
-);
+          {value.summaries.map(summary => (
+            <Text as="p" variant="body-small" key={summary.location}>
+              {summary.location}:{' '}
+              {summary.gpus.length === 0
+                ? 'no GPUs'
+                : summary.gpus
+                    .map(g => `${g.product} ${g.free} free of ${g.total}`)
+                    .join('; ')}
+            </Text>
+          ))}
+          <PlainTable
+            rows={value.items}
+            rowId={s => `${s.location}/${s.name}`}
+            columns={columns}
+          />
+        </>
+      )}
+    </LocationListPage>
+  );
+};

@@ -1,4 +1,4 @@
-import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import {
   createExtensionTester,
   renderInTestApp,
@@ -6,7 +6,9 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import type { BareMetalApi } from '@internal/backstage-plugin-bare-metal-common';
 import { screen } from '@testing-library/react';
+import { bareMetalApiRef } from '../../api';
 import { serverEntityContent } from '../../plugin';
 import { ServerEntityContent } from './ServerEntityContent';
 
@@ -82,21 +84,26 @@ const node2 = {
     'location local: ssh: node2 (192.168.1.11:22): connect failed: ETIMEDOUT',
 };
 
-function fetchApi(body: object, status = 200) {
+/** The API ref mocked: listNodes answers `body`, or fails with `status`. */
+function nodesApi(body: object, status = 200) {
   return {
-    fetch: jest.fn(
-      async (_input: RequestInfo | URL, _init?: RequestInit) =>
-        new Response(JSON.stringify(body), {
-          status,
-          headers: { 'content-type': 'application/json' },
-        }),
-    ),
+    listNodes: jest.fn(async (_request?: { query?: { location?: string } }) => {
+      if (status >= 400) {
+        throw await ResponseError.fromResponse(
+          new Response(JSON.stringify(body), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+      return body;
+    }),
   };
 }
 
-async function render(name: string, api: ReturnType<typeof fetchApi>) {
+async function render(name: string, api: ReturnType<typeof nodesApi>) {
   await renderInTestApp(
-    <TestApiProvider apis={[[fetchApiRef, api]]}>
+    <TestApiProvider apis={[[bareMetalApiRef, api as unknown as BareMetalApi]]}>
       <EntityProvider entity={entity(name)}>
         <ServerEntityContent />
       </EntityProvider>
@@ -106,14 +113,14 @@ async function render(name: string, api: ReturnType<typeof fetchApi>) {
 
 describe('ServerEntityContent', () => {
   it("shows the live Node, its GPUs, model pods and SSH facts, asking for the entity's location only", async () => {
-    const api = fetchApi({ items: [node1, node2], errors: [], summaries: [] });
+    const api = nodesApi({ items: [node1, node2], errors: [], summaries: [] });
     await render('node1', api);
     expect(await screen.findByLabelText('Status')).toHaveTextContent(
       'Ready, cordoned',
     );
-    expect(String(api.fetch.mock.calls[0][0])).toBe(
-      'plugin://bare-metal/nodes?location=local',
-    );
+    expect(api.listNodes).toHaveBeenCalledWith({
+      query: { location: 'local' },
+    });
     expect(screen.getByLabelText('Roles')).toHaveTextContent(
       'server, gpu, control-plane (node)',
     );
@@ -144,7 +151,7 @@ describe('ServerEntityContent', () => {
   it('shows a server not in the cluster and why its SSH facts are missing', async () => {
     await render(
       'node2',
-      fetchApi({ items: [node1, node2], errors: [], summaries: [] }),
+      nodesApi({ items: [node1, node2], errors: [], summaries: [] }),
     );
     expect(await screen.findByLabelText('Status')).toHaveTextContent(
       'Not in cluster',
@@ -158,7 +165,7 @@ describe('ServerEntityContent', () => {
   it("shows the location's error when its cluster cannot be read", async () => {
     await render(
       'node1',
-      fetchApi({
+      nodesApi({
         items: [],
         errors: [
           {
@@ -173,6 +180,25 @@ describe('ServerEntityContent', () => {
     expect(
       await screen.findByText(/list Nodes failed: timed out/),
     ).toBeInTheDocument();
+  });
+
+  it("shows the backend's error when the call is refused", async () => {
+    await render(
+      'node1',
+      nodesApi(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message: 'Permission bare-metal.server.read is required',
+          },
+        },
+        403,
+      ),
+    );
+    expect(
+      (await screen.findAllByText(/bare-metal.server.read is required/)).length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByLabelText('Status')).not.toBeInTheDocument();
   });
 
   it('is offered on bare-metal-server entities only', () => {

@@ -1,6 +1,5 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { ResponseError } from '@backstage/errors';
-import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Alert,
@@ -15,13 +14,13 @@ import {
 } from '@backstage/ui';
 import type {
   ModelPodSummary,
-  ServerListResponse,
   ServerSummary,
   SshFacts,
 } from '@internal/backstage-plugin-bare-metal-common';
 import { PlainTable } from '@internal/backstage-plugin-inference-react';
 import useAsync from 'react-use/esm/useAsync';
 import { formatMemory, statusOf } from '../NodesPage/NodesPage';
+import { bareMetalApiRef } from '../../api';
 
 function Field(props: { label: string; value?: string | number }) {
   return (
@@ -213,16 +212,13 @@ export function ServerDetails(props: { server: ServerSummary }) {
 /** The "Server" tab of `bare-metal-server` entities: the live Node. */
 export function ServerEntityContent() {
   const { entity } = useEntity();
-  const { fetch } = useApi(fetchApiRef);
+  const api = useApi(bareMetalApiRef);
   const location = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
-  const { value, loading, error } = useAsync(async () => {
-    const url = new URL('plugin://bare-metal/nodes');
-    url.searchParams.set('location', location);
-    const response = await fetch(url.toString());
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as ServerListResponse;
-  }, [fetch, location]);
+  const { value, loading, error } = useAsync(
+    () => api.listNodes({ query: { location } }),
+    [api, location],
+  );
 
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
