@@ -1,21 +1,22 @@
-import { fetchApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { SearchFilter } from '@backstage/plugin-search-react';
+import { inferenceModelsApiRef } from '@internal/backstage-plugin-inference-models';
 import { useCallback } from 'react';
 
 /**
  * Filters results by location (the `inferenceLocation` field every inference
- * document carries); the choices are the configured locations.
+ * document carries); the choices are the configured locations. A failing
+ * locations call leaves the filter empty rather than breaking the search page.
  */
 export function LocationSearchFilter(props: { className?: string }) {
-  const { fetch } = useApi(fetchApiRef);
+  const api = useApi(inferenceModelsApiRef);
   const values = useCallback(async () => {
-    const response = await fetch('plugin://inference-models/locations');
-    if (!response.ok) {
+    try {
+      return (await api.listLocations()).items.map(l => l.name);
+    } catch {
       return [];
     }
-    const body = (await response.json()) as { items: Array<{ name: string }> };
-    return body.items.map(l => l.name);
-  }, [fetch]);
+  }, [api]);
   return (
     <SearchFilter.Select
       className={props.className}
