@@ -35,8 +35,6 @@ export interface Config {
         revealSecret?: string;
         /** Hours a new virtual key stays revealable to its requester. Default 24. */
         revealTtlHours?: number;
-        /** Seconds between two checks of `inference:approval:await`. Default 5. */
-        approvalPollSeconds?: number;
       };
     };
   };

@@ -1,3 +1,1 @@
 export { inferenceBillingPlugin as default } from './plugin';
-export { searchModuleInferenceCustomers } from './searchModule';
-export { scaffolderModuleInferenceBilling } from './scaffolderModule';

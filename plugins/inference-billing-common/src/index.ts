@@ -164,3 +164,26 @@ export type {
   components as InferenceBillingApiSchemas,
   operations as InferenceBillingApiOperations,
 } from './generated/openapi.types';
+
+// Onboarding: the wire types of `/onboarding` and the checks that the API,
+// the scaffolder actions and the template's form share.
+export {
+  describeClash,
+  PROVISION_STEPS,
+  type ClashCheckFailure,
+  type ClashField,
+  type OnboardingClash,
+  type OnboardingOrigin,
+  type OnboardingProvisioning,
+  type OnboardingRequest,
+  type OnboardingRequestView,
+  type OnboardingStatus,
+  type ProvisionStep,
+  type ProvisionStepResult,
+} from './onboarding/types';
+export {
+  ONBOARDING_LIMITS,
+  validateOnboardingInput,
+  type OnboardingDetails,
+  type OnboardingInput,
+} from './onboarding/validation';

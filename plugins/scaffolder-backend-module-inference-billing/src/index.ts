@@ -1,6 +1,8 @@
 /**
- * Scaffolder actions of customer onboarding.
+ * Scaffolder actions of customer onboarding: `inference:customer:requestOnboarding`,
+ * `inference:approval:await` and `inference:customer:provision`, calling the
+ * inference-billing plugin's `/onboarding` API.
  *
  * @packageDocumentation
  */
-export { scaffolderModuleInferenceBilling as default } from '@internal/backstage-plugin-inference-billing-backend';
+export { scaffolderModuleInferenceBilling as default } from './module';

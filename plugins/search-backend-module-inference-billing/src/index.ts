@@ -1,6 +1,7 @@
 /**
- * Search collator of the customers of every location.
+ * Search collator of the customers of every location, read from the
+ * inference-billing plugin's API.
  *
  * @packageDocumentation
  */
-export { searchModuleInferenceCustomers as default } from '@internal/backstage-plugin-inference-billing-backend';
+export { searchModuleInferenceCustomers as default } from './module';

@@ -9,9 +9,8 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import inferenceBillingPlugin, {
-  scaffolderModuleInferenceBilling,
-} from '@internal/backstage-plugin-inference-billing-backend';
+import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing-backend';
+import scaffolderModuleInferenceBilling from '@internal/backstage-plugin-scaffolder-backend-module-inference-billing';
 import type { AddressInfo } from 'node:net';
 
 export async function startOnboardingBackend(config: object, template: object) {

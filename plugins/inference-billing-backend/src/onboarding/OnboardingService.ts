@@ -11,33 +11,34 @@ import {
 } from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  describeClash,
+  validateOnboardingInput,
+  type ClashCheckFailure,
+  type OnboardingClash,
+  type OnboardingRequest,
+  type OnboardingRequestView,
+  type OnboardingStatus,
+  type ProvisionStep,
+  type ProvisionStepResult,
+} from '@internal/backstage-plugin-inference-billing-common';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import crypto from 'node:crypto';
 import { ClashReportCache } from './clashCache';
 import {
   ClashScan,
-  describeClash,
   OnboardingClashError,
-  type ClashCheckFailure,
-  type OnboardingClash,
   type PartnerDirectory,
 } from './clashes';
 import { KeySealer } from './KeySealer';
 import { checkLinks, checkModelsExist } from './checks';
-import {
-  OnboardingLink,
-  OnboardingProvisioning,
-  OnboardingRequest,
-  OnboardingStatus,
-  OnboardingStore,
-} from './OnboardingStore';
+import type { OnboardingLink, OnboardingStore } from './OnboardingStore';
 import {
   provisionCustomer,
   provisionKey,
   provisionPartner,
   type ProvisionContext,
 } from './provisionSteps';
-import { validateOnboardingInput } from './validation';
 import { OnboardingNotifier } from './notifier';
 import { blockRequest, describeHeld } from './blocking';
 
@@ -47,10 +48,6 @@ export { ONBOARDING_SIGNAL_CHANNEL } from './notifier';
 
 export const DEFAULT_APPROVERS = ['group:default/billing-admins'];
 const DEFAULT_TIMEOUT_MINUTES = 7 * 24 * 60;
-
-/** The provisioning steps, in order. */
-export const PROVISION_STEPS = ['customer', 'key', 'partner'] as const;
-export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 
 export interface OnboardingServiceOptions {
   store: OnboardingStore;
@@ -69,24 +66,6 @@ export interface OnboardingServiceOptions {
   cache?: CacheService;
   now?: () => Date;
 }
-
-/**
- * A request as the API shows it: with an `expired` status when past due and,
- * while it is pending or approved, what it would collide with.
- */
-export type OnboardingRequestView = OnboardingRequest & {
-  clashes?: OnboardingClash[];
-  clashCheckFailures?: ClashCheckFailure[];
-};
-
-/** What the API returns for a provisioning step. */
-export type ProvisionStepResult = {
-  location: string;
-  step: ProvisionStep;
-  /** True when it already existed: created by an earlier attempt of this request, or linked by its approver. */
-  existed: boolean;
-  provisioning: OnboardingProvisioning;
-};
 
 /**
  * Onboarding requests: stored `pending` once their Models are known to

@@ -1,21 +1,10 @@
+import type {
+  OnboardingDetails,
+  OnboardingOrigin,
+  OnboardingRequest,
+  OnboardingStatus,
+} from '@internal/backstage-plugin-inference-billing-common';
 import { Knex } from 'knex';
-import type { OnboardingDetails } from './validation';
-
-export type OnboardingStatus =
-  | 'pending'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'provisioned'
-  /** Approved, then stopped at provisioning by a clash: an approver rejects it or approves it again. */
-  | 'blocked';
-
-/**
- * Where a customer or partner of a request comes from: `creating` (the create
- * call was sent, its id not yet recorded), `created` by this request, or
- * `linked` by an approver to one that existed.
- */
-export type OnboardingOrigin = 'creating' | 'created' | 'linked';
 
 /**
  * An approver's explicit link of a request to an existing customer and/or
@@ -26,38 +15,6 @@ export type OnboardingLink = {
   location: string;
   bifrostCustomerId?: string;
   odooPartnerId?: string;
-};
-
-/** What was created (or linked) for a request in one location. Never the key value. */
-export type OnboardingProvisioning = {
-  location: string;
-  bifrostCustomerId?: string;
-  bifrostCustomerOrigin?: OnboardingOrigin;
-  virtualKeyId?: string;
-  virtualKeyName?: string;
-  virtualKeyLast4?: string;
-  odooPartnerId?: string;
-  odooPartnerOrigin?: OnboardingOrigin;
-  revealId?: string;
-};
-
-export type OnboardingRequest = Omit<
-  OnboardingDetails,
-  'timeoutMinutes' | 'taskId'
-> & {
-  id: string;
-  taskId?: string;
-  status: OnboardingStatus;
-  requestedBy: string;
-  createdAt: string;
-  expiresAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  decisionReason?: string;
-  /** When and why provisioning stopped on a clash (kept after a new decision). */
-  blockedAt?: string;
-  blockedReason?: string;
-  provisioning: OnboardingProvisioning[];
 };
 
 type RequestRow = {

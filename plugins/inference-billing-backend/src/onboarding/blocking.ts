@@ -1,7 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { describeClash, OnboardingClashError } from './clashes';
+import {
+  describeClash,
+  type OnboardingRequest,
+} from '@internal/backstage-plugin-inference-billing-common';
+import { OnboardingClashError } from './clashes';
 import type { OnboardingNotifier } from './notifier';
-import type { OnboardingRequest, OnboardingStore } from './OnboardingStore';
+import type { OnboardingStore } from './OnboardingStore';
 
 /**
  * An approved request whose provisioning step found a clash (a customer or

@@ -3,9 +3,12 @@ import {
   ExternalSystemError,
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
+import type {
+  OnboardingDetails,
+  OnboardingRequest,
+} from '@internal/backstage-plugin-inference-billing-common';
 import type { PartnerDirectory } from './clashes';
-import type { OnboardingLink, OnboardingRequest } from './OnboardingStore';
-import type { OnboardingDetails } from './validation';
+import type { OnboardingLink } from './OnboardingStore';
 
 /**
  * Every allowed Model must be a KubeAI Model of its location, read live from

@@ -1,8 +1,11 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import type { JsonValue } from '@backstage/types';
 import crypto from 'node:crypto';
-import type { ClashCheckFailure, OnboardingClash } from './clashes';
-import type { OnboardingRequest } from './OnboardingStore';
+import type {
+  ClashCheckFailure,
+  OnboardingClash,
+  OnboardingRequest,
+} from '@internal/backstage-plugin-inference-billing-common';
 
 export type ClashReport = {
   clashes: OnboardingClash[];

@@ -4,10 +4,13 @@ import type {
   InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
 import type {
-  OnboardingLink,
+  ClashCheckFailure,
+  ClashField,
+  OnboardingClash,
   OnboardingProvisioning,
   OnboardingRequest,
-} from './OnboardingStore';
+} from '@internal/backstage-plugin-inference-billing-common';
+import type { OnboardingLink } from './OnboardingStore';
 
 /** A partner of a location's ERP as onboarding compares it. */
 export type DirectoryPartner = {
@@ -48,24 +51,6 @@ export interface PartnerDirectory {
   ): Promise<string>;
 }
 
-export type ClashField = 'name' | 'vat' | 'email' | 'ref';
-
-/** Something that exists already and that a request would take over. */
-export type OnboardingClash = {
-  location: string;
-  system: 'bifrost' | 'odoo';
-  id: string;
-  name: string;
-  matchedOn: ClashField[];
-};
-
-/** A system the clash check could not reach (the approver must know it is unchecked). */
-export type ClashCheckFailure = {
-  location: string;
-  system: 'bifrost' | 'odoo';
-  message: string;
-};
-
 /** Names compare case-insensitively and whatever the whitespace (none, several, tabs). */
 export const sameName = (a: string, b: string) =>
   a.normalize('NFKC').toLocaleLowerCase('en').replace(/\s+/g, '') ===
@@ -83,14 +68,6 @@ export class OnboardingClashError extends ConflictError {
   constructor(message: string, readonly clashes: OnboardingClash[]) {
     super(message);
   }
-}
-
-/** `location local: bifrost customer 'Acme' (id) has the same name`. */
-export function describeClash(clash: OnboardingClash): string {
-  const what = clash.system === 'bifrost' ? 'customer' : 'partner';
-  return `location ${clash.location}: ${clash.system} ${what} '${
-    clash.name
-  }' (${clash.id}) has the same ${clash.matchedOn.join(' and ')}`;
 }
 
 type RequestLike = Pick<

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import type { OnboardingRequest } from './OnboardingStore';
+import type { OnboardingRequest } from '@internal/backstage-plugin-inference-billing-common';
 
 /** Signal channel the Approvals page and the await action listen to. */
 export const ONBOARDING_SIGNAL_CHANNEL = 'inference-billing:onboarding';

@@ -3,7 +3,9 @@
  * an existing Bifrost customer (or with an Odoo partner's name, VAT or
  * e-mail) is stopped at review and at provisioning unless an approver links
  * it explicitly; and its fields are checked against what exists (Models of
- * the location, ISO country, e-mail syntax).
+ * the location, ISO country, e-mail syntax). The requestOnboarding action's
+ * side of it is tested with the action, in
+ * scaffolder-backend-module-inference-billing.
  */
 import {
   coreServices,
@@ -15,15 +17,10 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import type { Knex } from 'knex';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inferenceBillingPlugin } from '../plugin';
-import { createRequestOnboardingAction } from './actions';
-import { BillingApiClient } from './BillingApiClient';
 
 jest.setTimeout(120_000);
 
@@ -422,59 +419,6 @@ describe.each(databases.eachSupportedId())(
           expect.stringContaining(field),
         ]);
       }
-      expect(await count()).toBe(before);
-    });
-
-    it('the requestOnboarding action refuses the same inputs (also in a dry run) and warns of a clash', async () => {
-      const port = (server as unknown as { address(): AddressInfo }).address()
-        .port;
-      const api = new BillingApiClient({
-        auth: {
-          getPluginRequestToken: async () => ({
-            token: mockCredentials.user.token(REQUESTER),
-          }),
-          getOwnServiceCredentials: async () => mockCredentials.service(),
-        } as any,
-        discovery: {
-          getBaseUrl: async () =>
-            `http://127.0.0.1:${port}/api/inference-billing`,
-        } as any,
-      });
-      const permissions = mockServices.permissions.mock();
-      permissions.authorize.mockImplementation(async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-      );
-      const action = createRequestOnboardingAction({ api, permissions });
-      const run = async (body: object, isDryRun: boolean) => {
-        const warn = jest.fn();
-        const ctx = {
-          ...createMockActionContext({ input: body as any }),
-          isDryRun,
-          task: { id: `task-${Math.random()}` },
-          logger: { info: jest.fn(), warn, error: jest.fn(), debug: jest.fn() },
-          getInitiatorCredentials: async () => mockCredentials.user(REQUESTER),
-          checkpoint: async ({ fn }: any) => fn(),
-        } as any;
-        await action.handler(ctx);
-        return warn;
-      };
-      const count = async () =>
-        Number((await knex('onboarding_requests').count({ n: '*' }))[0].n);
-      const before = await count();
-      for (const [patch, field] of INVALID) {
-        for (const dryRun of [true, false]) {
-          await expect(
-            run(input('Action Check SRL', patch), dryRun),
-          ).rejects.toThrow(field);
-        }
-      }
-      expect(await count()).toBe(before);
-      const warn = await run(input(ACME), true);
-      expect(warn).toHaveBeenCalledWith(
-        expect.stringMatching(
-          new RegExp(`bifrost customer '${ACME}' \\(${acmeId}\\)`),
-        ),
-      );
       expect(await count()).toBe(before);
     });
   },

@@ -1,18 +1,18 @@
 import { ConflictError } from '@backstage/errors';
+import {
+  describeClash,
+  type OnboardingProvisioning,
+  type OnboardingRequest,
+} from '@internal/backstage-plugin-inference-billing-common';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import crypto from 'node:crypto';
 import {
   ClashScan,
-  describeClash,
   OnboardingClashError,
   type PartnerDirectory,
 } from './clashes';
 import { KeySealer, keyHash } from './KeySealer';
-import type {
-  OnboardingProvisioning,
-  OnboardingRequest,
-  OnboardingStore,
-} from './OnboardingStore';
+import type { OnboardingStore } from './OnboardingStore';
 
 export type ProvisionContext = {
   store: OnboardingStore;

@@ -9,15 +9,13 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   inferenceCustomerApprovePermission,
   inferenceCustomerOnboardPermission,
+  PROVISION_STEPS,
+  type OnboardingStatus,
+  type ProvisionStep,
 } from '@internal/backstage-plugin-inference-billing-common';
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
 import type { Request, Router } from 'express';
-import {
-  PROVISION_STEPS,
-  type OnboardingService,
-  type ProvisionStep,
-} from '../onboarding/OnboardingService';
-import type { OnboardingStatus } from '../onboarding/OnboardingStore';
+import type { OnboardingService } from '../onboarding/OnboardingService';
 import { OnboardingClashError } from '../onboarding/clashes';
 
 export interface OnboardingRoutesOptions {

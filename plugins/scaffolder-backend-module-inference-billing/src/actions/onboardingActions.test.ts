@@ -4,11 +4,11 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import type { OnboardingRequest } from '@internal/backstage-plugin-inference-billing-common';
 import {
   createOnboardingActions,
   ONBOARDING_ACTION_IDS,
-} from './onboarding/actions';
-import type { OnboardingRequest } from './onboarding/OnboardingStore';
+} from './onboardingActions';
 
 jest.setTimeout(30_000);
 
@@ -283,7 +283,7 @@ describe('template onboard-customer', () => {
     fs.readFileSync(
       path.resolve(
         __dirname,
-        '../../../templates/onboard-customer/template.yaml',
+        '../../../../templates/onboard-customer/template.yaml',
       ),
       'utf8',
     ),

@@ -3,15 +3,12 @@ import {
   coreServices,
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
-import {
-  collatorTaskRunner,
-  inferenceLocationsServiceRef,
-} from '@internal/backstage-plugin-inference-node';
-import { CustomerCollatorFactory } from './search/CustomerCollatorFactory';
-import { CustomerService } from './services/CustomerService';
+import { collatorTaskRunner } from '@internal/backstage-plugin-inference-node';
+import { CustomerCollatorFactory } from './CustomerCollatorFactory';
 
 /**
- * Search module: indexes the customers of every location every 10 minutes.
+ * Search module: indexes the customers of every location every 10 minutes,
+ * read from the inference-billing plugin's `GET /customers`.
  *
  * @public
  */
@@ -23,12 +20,14 @@ export const searchModuleInferenceCustomers = createBackendModule({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
         scheduler: coreServices.scheduler,
-        locations: inferenceLocationsServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        logger: coreServices.logger,
       },
-      async init({ indexRegistry, scheduler, locations }) {
+      async init({ indexRegistry, scheduler, auth, discovery, logger }) {
         indexRegistry.addCollator({
           schedule: collatorTaskRunner(scheduler),
-          factory: new CustomerCollatorFactory(new CustomerService(locations)),
+          factory: new CustomerCollatorFactory({ auth, discovery, logger }),
         });
       },
     });

@@ -1,10 +1,18 @@
 import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type {
   DocumentCollatorFactory,
   IndexableDocument,
 } from '@backstage/plugin-search-common';
-import { inferenceCustomerReadPermission } from '@internal/backstage-plugin-inference-billing-common';
+import {
+  inferenceCustomerReadPermission,
+  type CustomerListResponse,
+} from '@internal/backstage-plugin-inference-billing-common';
+import { PluginApiCaller } from '@internal/backstage-plugin-inference-node';
 import { Readable } from 'node:stream';
-import type { CustomerService } from '../services/CustomerService';
 
 export const CUSTOMER_DOCUMENT_TYPE = 'inference-customer';
 
@@ -18,17 +26,40 @@ export type CustomerDocument = IndexableDocument & {
 
 /**
  * Search documents for the customers of every location, visible only to
- * whoever may read customers (`inference.customer.read`). Never includes
- * key values: the customer list does not carry them.
+ * whoever may read customers (`inference.customer.read`). Reads the billing
+ * plugin's `GET /customers` with the search plugin's own credentials: without
+ * a `location` it answers every location's customers at once (the route does
+ * not page), and lists the locations it could not reach in `errors`. Never
+ * includes key values: the customer list does not carry them.
  */
 export class CustomerCollatorFactory implements DocumentCollatorFactory {
   readonly type = CUSTOMER_DOCUMENT_TYPE;
   readonly visibilityPermission = inferenceCustomerReadPermission;
+  private readonly billing: PluginApiCaller;
+  private readonly logger?: LoggerService;
 
-  constructor(private readonly customers: CustomerService) {}
+  constructor(options: {
+    auth: AuthService;
+    discovery: DiscoveryService;
+    logger?: LoggerService;
+  }) {
+    this.billing = new PluginApiCaller({
+      auth: options.auth,
+      discovery: options.discovery,
+      pluginId: 'inference-billing',
+    });
+    this.logger = options.logger;
+  }
 
   async getCollator(): Promise<Readable> {
-    const { items } = await this.customers.list({});
+    const { items, errors } = await this.billing.request<CustomerListResponse>({
+      method: 'GET',
+      path: '/customers',
+    });
+    // A location that could not be read has no documents this time.
+    for (const error of errors ?? []) {
+      this.logger?.warn(`customer collator: ${error.message}`);
+    }
     const documents: CustomerDocument[] = items.map(c => ({
       kind: 'customer',
       title: c.name,

@@ -14,8 +14,8 @@ import type { JsonObject } from '@backstage/types';
 import fc from 'fast-check';
 import { validate, type Schema } from 'jsonschema';
 import { recordTestFigures } from '@internal/test-emulators';
-import { createOnboardingActions } from './actions';
-import type { OnboardingRequest } from './OnboardingStore';
+import type { OnboardingRequest } from '@internal/backstage-plugin-inference-billing-common';
+import { createOnboardingActions } from './onboardingActions';
 
 jest.setTimeout(120_000);
 

@@ -3,8 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { BillingApiClient } from './onboarding/BillingApiClient';
-import { createOnboardingActions } from './onboarding/actions';
+import { BillingApiClient } from './BillingApiClient';
+import { createOnboardingActions } from './actions/onboardingActions';
 
 /**
  * Scaffolder actions of customer onboarding (the onboard-customer template):
