@@ -203,8 +203,8 @@ describe('network egress of the backend plugins', () => {
         'inference-node/src/bifrost/BifrostClient.ts',
         // Odoo: the location's configured odoo.url + fixed paths.
         'inference-node/src/odoo/OdooRpc.ts',
-        // The billing plugin's own API, located by Backstage's discovery.
-        'inference-billing-backend/src/onboarding/BillingApiClient.ts',
+        // Other plugins' APIs (modules to plugins), located by Backstage's discovery.
+        'inference-node/src/http/PluginApiCaller.ts',
       ].sort(),
     );
   });
