@@ -1,20 +1,10 @@
-import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
-
 export interface Config {
   inference?: {
-    /** Settings of the inference-models plugin and its catalog module. */
+    /**
+     * Settings of the inference-models plugin (`owner` and `refresh` are the
+     * catalog module's, see its config.d.ts).
+     */
     models?: {
-      /**
-       * Entity ref of the owner of the model, cluster and gateway entities.
-       * Default `group:default/inference-admins`; the kind defaults to group.
-       */
-      owner?: string;
-      /**
-       * How often each location's entities are refreshed in the catalog (one
-       * scheduler task per location). Default `{ frequency: { minutes: 1 },
-       * timeout: { minutes: 3 } }`.
-       */
-      refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
        * Seconds a location's Model list is served from memory by
        * `GET /models` and `/openrouter/models` before it is read again; a

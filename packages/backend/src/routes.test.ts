@@ -24,9 +24,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import bareMetalPlugin from '@internal/backstage-plugin-bare-metal-backend';
 import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing-backend';
-import inferenceModelsPlugin, {
-  catalogModuleInferenceModels,
-} from '@internal/backstage-plugin-inference-models-backend';
+import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
+import catalogModuleInferenceModels from '@internal/backstage-plugin-catalog-backend-module-inference-models';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 
 jest.setTimeout(120_000);

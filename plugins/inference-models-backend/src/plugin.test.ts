@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   startKubernetesEmulator,
@@ -62,7 +63,11 @@ describe('inference-models backend', () => {
       .set('authorization', mockCredentials.user.header());
 
   async function start(
-    options: { deny?: boolean; withDownLocation?: boolean } = {},
+    options: {
+      deny?: boolean;
+      withDownLocation?: boolean;
+      services?: ServiceFactory[];
+    } = {},
   ) {
     const clusters = [
       {
@@ -99,6 +104,7 @@ describe('inference-models backend', () => {
         ...(options.deny
           ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
           : []),
+        ...(options.services ?? []),
       ],
     });
     return server;
@@ -292,5 +298,67 @@ describe('inference-models backend', () => {
     } finally {
       kube.faults.clear(fault);
     }
+  });
+
+  describe('POST /refresh', () => {
+    async function startWithEvents(options: { deny?: boolean } = {}) {
+      const events = mockServices.events.mock();
+      const server = await start({ ...options, services: [events.factory] });
+      const refresh = (query: string, header = mockCredentials.user.header()) =>
+        request(server)
+          .post(`/api/inference-models/refresh${query}`)
+          .set('authorization', header);
+      return { events, refresh };
+    }
+
+    it("asks the catalog module for the location's entities through the events service", async () => {
+      const { events, refresh } = await startWithEvents();
+      const res = await refresh('?location=local');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ location: 'local' });
+      expect(events.publish).toHaveBeenCalledTimes(1);
+      expect(events.publish).toHaveBeenCalledWith({
+        topic: 'inference-models.catalog-refresh',
+        eventPayload: { location: 'local' },
+      });
+    });
+
+    it('answers 503 naming the location when the request cannot be published', async () => {
+      const { events, refresh } = await startWithEvents();
+      events.publish.mockRejectedValue(new Error('Service is shutting down'));
+      const res = await refresh('?location=local');
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toBe(
+        'location local: the catalog refresh could not be requested: Service is shutting down',
+      );
+    });
+
+    it('validates the location: 400 when missing or malformed, 404 when unknown', async () => {
+      const { events, refresh } = await startWithEvents();
+      const missing = await refresh('');
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toContain('location');
+      const malformed = await refresh('?location=Not_A_Location');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toContain('location');
+      const unknown = await refresh('?location=nowhere');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toBe("No location named 'nowhere'");
+      expect(events.publish).not.toHaveBeenCalled();
+    });
+
+    it('requires credentials and the refresh permission', async () => {
+      const { events, refresh } = await startWithEvents();
+      expect(
+        (await refresh('?location=local', mockCredentials.none.header()))
+          .status,
+      ).toBe(401);
+      const denied = await startWithEvents({ deny: true });
+      const res = await denied.refresh('?location=local');
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('inference.model.refresh');
+      expect(events.publish).not.toHaveBeenCalled();
+      expect(denied.events.publish).not.toHaveBeenCalled();
+    });
   });
 });

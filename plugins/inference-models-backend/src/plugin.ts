@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { inferenceModelsPermissions } from '@internal/backstage-plugin-inference-models-common';
 import { createRouter } from './router';
@@ -14,12 +15,12 @@ import {
   isInLocationRule,
   modelPermissionResourceRef,
 } from './permissions/rules';
-import { modelCatalogRefreshServiceRef } from './catalog/refreshService';
 
 /**
  * The inference-models backend plugin: KubeAI Models of every location.
- * Its catalog entities come from the separate catalog module
- * `catalogModuleInferenceModels`.
+ * Its catalog entities come from the catalog module inference-models
+ * (`@internal/backstage-plugin-catalog-backend-module-inference-models`),
+ * which `POST /refresh` asks through the events service.
  *
  * @public
  */
@@ -33,7 +34,7 @@ export const inferenceModelsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         locations: inferenceLocationsServiceRef,
-        refresher: modelCatalogRefreshServiceRef,
+        events: eventsServiceRef,
         config: coreServices.rootConfig,
         actionsRegistry: actionsRegistryServiceRef,
       },
@@ -43,7 +44,7 @@ export const inferenceModelsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         locations,
-        refresher,
+        events,
         config,
         actionsRegistry,
       }) {
@@ -70,7 +71,7 @@ export const inferenceModelsPlugin = createBackendPlugin({
             permissions,
             models,
             locations,
-            refresher,
+            events,
             locationInfo: new LocationInfoService(locations, config),
           }),
         );

@@ -2,6 +2,8 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
 import {
   requirePermission,
   type InferenceLocationsService,
@@ -9,12 +11,12 @@ import {
 import {
   inferenceModelReadPermission,
   inferenceModelRefreshPermission,
+  MODEL_CATALOG_REFRESH_TOPIC,
+  type ModelCatalogRefreshEvent,
 } from '@internal/backstage-plugin-inference-models-common';
 import express from 'express';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import { ModelService } from './services/ModelService';
-import type { ModelCatalogRefreshService } from './catalog/refreshService';
-import { asUnavailable } from './services/errors';
 import type { LocationInfoService } from './services/LocationInfoService';
 
 export async function createRouter(options: {
@@ -22,10 +24,10 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   models: ModelService;
   locations: InferenceLocationsService;
-  refresher: ModelCatalogRefreshService;
+  events: EventsService;
   locationInfo: LocationInfoService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, models, locations, refresher, locationInfo } =
+  const { httpAuth, permissions, models, locations, events, locationInfo } =
     options;
   const router = await createOpenApiRouter();
 
@@ -71,12 +73,26 @@ export async function createRouter(options: {
       req,
       inferenceModelRefreshPermission,
     );
-    const location = locations.get(req.query.location).name;
+    const request: ModelCatalogRefreshEvent = {
+      location: locations.get(req.query.location).name,
+    };
+    // The catalog module inference-models refreshes the location when it
+    // receives the event; in one backend that is before publish returns.
     try {
-      res.json(await refresher.refresh(location));
+      await events.publish({
+        topic: MODEL_CATALOG_REFRESH_TOPIC,
+        eventPayload: request,
+      });
     } catch (error) {
-      throw asUnavailable(error);
+      throw new ServiceUnavailableError(
+        `location ${
+          request.location
+        }: the catalog refresh could not be requested: ${
+          (error as Error).message
+        }`,
+      );
     }
+    res.json(request);
   });
 
   return router;

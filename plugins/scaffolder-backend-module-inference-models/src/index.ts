@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export { scaffolderModuleInferenceModels as default } from '@internal/backstage-plugin-inference-models-backend';
+export { scaffolderModuleInferenceModels as default } from './module';

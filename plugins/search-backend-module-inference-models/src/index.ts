@@ -1,6 +1,7 @@
 /**
- * Search collator of the Models of every location.
+ * Search module: the Models of every location (from the inference-models
+ * plugin's HTTP API), and no catalog duplicates of them.
  *
  * @packageDocumentation
  */
-export { searchModuleInferenceModels as default } from '@internal/backstage-plugin-inference-models-backend';
+export { searchModuleInferenceModels as default } from './module';

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import {
-  DefaultNamespaceEntityPolicy,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
-  apiEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  type Entity,
-} from '@backstage/catalog-model';
 import type {
   InferenceLocation,
   KubeAiSystemConfig,
@@ -75,28 +65,6 @@ export function kubeAiCatalogModels(namespace = 'kubeai'): ModelResource[] {
       minReplicas: (entry.minReplicas as number | undefined) ?? 0,
     } as ModelResource['spec'],
   }));
-}
-
-const policy = EntityPolicies.allOf([
-  new SchemaValidEntityPolicy(),
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-]);
-
-/**
- * Checks an entity the way the catalog does before storing it: the default
- * entity policies and the kind's schema. Throws a message naming the problem.
- */
-export async function validateEntity(entity: Entity): Promise<void> {
-  await policy.enforce(entity);
-  const validator =
-    entity.kind === 'API'
-      ? apiEntityV1alpha1Validator
-      : resourceEntityV1alpha1Validator;
-  if (!(await validator.check(entity))) {
-    throw new Error(`${entity.kind} validator did not accept the entity`);
-  }
 }
 
 const gpuProfile = (resource: string, count = '1') => ({

@@ -1,9 +1,12 @@
-import type {
-  KubeAiSystemConfig,
-  ModelResource,
+import {
+  gpusPerReplica,
+  type KubeAiSystemConfig,
+  type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
-import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
-import { readModelFacts } from './modelFacts';
+import {
+  readModelFacts,
+  type ModelSummary,
+} from '@internal/backstage-plugin-inference-models-common';
 
 /** The live summary of one Model CR of one location. Never throws. Pure. */
 export function toModelSummary(
@@ -11,7 +14,13 @@ export function toModelSummary(
   model: ModelResource,
   kubeai?: KubeAiSystemConfig,
 ): ModelSummary {
-  const facts = readModelFacts(model, kubeai);
+  const facts = readModelFacts(
+    model,
+    kubeai && {
+      gpusPerReplica: profile => gpusPerReplica(profile, kubeai),
+      hasCacheProfile: name => name in kubeai.cacheProfiles,
+    },
+  );
   const { fields } = facts.listing;
   return {
     location,

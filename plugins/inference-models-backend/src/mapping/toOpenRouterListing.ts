@@ -1,5 +1,6 @@
 import {
   parseResourceProfileRef,
+  type InferenceLocation,
   type KubeAiSystemConfig,
   type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
@@ -9,7 +10,6 @@ import {
   type OpenRouterListing,
   type OpenRouterListingResponse,
 } from '@internal/backstage-plugin-inference-models-common';
-import type { MappingLocation } from './common';
 
 /**
  * The public OpenRouter provider listing of a location (legacy flat format,
@@ -22,7 +22,7 @@ import type { MappingLocation } from './common';
  * what the listing would sell. Pure.
  */
 export function toOpenRouterListing(
-  location: Pick<MappingLocation, 'countryCode'>,
+  location: Pick<InferenceLocation, 'countryCode'>,
   models: ModelResource[],
   kubeai?: KubeAiSystemConfig,
 ): OpenRouterListingResponse {

@@ -287,7 +287,7 @@ export const spec = {
     "/refresh": {
       "post": {
         "operationId": "RefreshModelEntities",
-        "description": "Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`.",
+        "description": "Asks the catalog module `inference-models` to refresh the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at its next scheduled run, through the events topic `inference-models.catalog-refresh`. In a backend that also runs the catalog module, the refresh is done when the answer comes; a location whose cluster cannot be read keeps its last entities, and the catalog module logs why. Needs the `inference.model.refresh` permission.",
         "security": [
           {
             "JWT": []
@@ -306,11 +306,11 @@ export const spec = {
         ],
         "responses": {
           "200": {
-            "description": "What the refresh applied.",
+            "description": "The refresh was requested.",
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/RefreshResult"
+                  "$ref": "#/components/schemas/RefreshRequest"
                 }
               }
             }
@@ -901,23 +901,15 @@ export const spec = {
           }
         }
       },
-      "RefreshResult": {
+      "RefreshRequest": {
         "type": "object",
         "required": [
-          "location",
-          "entities",
-          "models"
+          "location"
         ],
         "properties": {
           "location": {
-            "type": "string"
-          },
-          "entities": {
-            "type": "integer",
-            "description": "Entities in the full mutation (cluster, gateway API and one per Model)."
-          },
-          "models": {
-            "type": "integer"
+            "type": "string",
+            "description": "The location whose catalog entities the catalog module refreshes."
           }
         }
       }

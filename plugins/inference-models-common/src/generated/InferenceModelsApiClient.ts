@@ -102,7 +102,7 @@ export class InferenceModelsApiClient {
     });
   }
 
-  /** Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`. (`POST /refresh`) */
+  /** Asks the catalog module `inference-models` to refresh the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at its next scheduled run, through the events topic `inference-models.catalog-refresh`. In a backend that also runs the catalog module, the refresh is done when the answer comes; a location whose cluster cannot be read keeps its last entities, and the catalog module logs why. Needs the `inference.model.refresh` permission. (`POST /refresh`) */
   refreshModelEntities(
     request: {
       query: operations['RefreshModelEntities']['parameters']['query'];

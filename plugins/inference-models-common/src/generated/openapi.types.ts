@@ -96,7 +96,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Refreshes the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at the next scheduled run. Needs the `inference.model.refresh` permission and the catalog module `inference-models`. */
+    /** @description Asks the catalog module `inference-models` to refresh the catalog entities of one location now (full mutation of its cluster, gateway API and Model entities) instead of at its next scheduled run, through the events topic `inference-models.catalog-refresh`. In a backend that also runs the catalog module, the refresh is done when the answer comes; a location whose cluster cannot be read keeps its last entities, and the catalog module logs why. Needs the `inference.model.refresh` permission. */
     post: operations['RefreshModelEntities'];
     delete?: never;
     options?: never;
@@ -267,11 +267,9 @@ export interface components {
     OpenRouterListingResponse: {
       data: components['schemas']['OpenRouterModel'][];
     };
-    RefreshResult: {
+    RefreshRequest: {
+      /** @description The location whose catalog entities the catalog module refreshes. */
       location: string;
-      /** @description Entities in the full mutation (cluster, gateway API and one per Model). */
-      entities: number;
-      models: number;
     };
   };
   responses: {
@@ -438,13 +436,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description What the refresh applied. */
+      /** @description The refresh was requested. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['RefreshResult'];
+          'application/json': components['schemas']['RefreshRequest'];
         };
       };
       400: components['responses']['ErrorResponse'];

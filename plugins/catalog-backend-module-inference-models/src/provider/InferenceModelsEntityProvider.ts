@@ -18,7 +18,6 @@ import type {
 import { providerLocationKey } from '../mapping/common';
 import { toLocationEntities } from '../mapping/toLocationEntities';
 import { toModelEntity } from '../mapping/toModelEntity';
-import { kubeAiConfigOrUndefined } from '../services/kubeaiConfig';
 
 /** What one refresh applied. */
 export type RefreshResult = {
@@ -36,7 +35,9 @@ const validateEnvelope = entityEnvelopeSchemaValidator();
  * Every refresh lists the Models and applies a full mutation keyed
  * `inference-models:<location>`, so other locations are never touched. When
  * the cluster cannot be read, no mutation is applied: the catalog keeps the
- * location's last entities.
+ * location's last entities. Runs on its schedule and when the module
+ * receives a refresh request for its location (events topic
+ * `inference-models.catalog-refresh`).
  */
 export class InferenceModelsEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
@@ -67,19 +68,25 @@ export class InferenceModelsEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.options.taskRunner?.run({
       id: this.getTaskId(),
-      fn: async () => {
-        try {
-          await this.refresh();
-        } catch (error) {
-          // The one log line of a failed scheduled refresh.
-          this.options.logger.error(
-            `Catalog refresh of location ${
-              this.options.location.name
-            } failed, keeping its last entities: ${(error as Error).message}`,
-          );
-        }
-      },
+      fn: () => this.refreshOrLog(),
     });
+  }
+
+  /**
+   * Like `refresh`, for the scheduled and the requested refreshes that have
+   * no caller to answer: a failure is the one error log line naming the
+   * location and system.
+   */
+  async refreshOrLog(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.options.logger.error(
+        `Catalog refresh of location ${
+          this.options.location.name
+        } failed, keeping its last entities: ${(error as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -119,7 +126,9 @@ export class InferenceModelsEntityProvider implements EntityProvider {
     const kube = locations.kubeAi(location.name);
     const [models, kubeai] = await Promise.all([
       kube.listModels(),
-      kubeAiConfigOrUndefined(kube),
+      // Without the profiles (no RBAC on the ConfigMap, KubeAI under another
+      // release name) the entities only lack GPU counts.
+      kube.getSystemConfig().catch(() => undefined),
     ]);
 
     const entities: Entity[] = [...toLocationEntities(location, { owner })];

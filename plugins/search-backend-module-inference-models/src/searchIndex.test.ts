@@ -1,7 +1,15 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  type EntityProvider,
+} from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import type {
   DocumentCollatorFactory,
   DocumentDecoratorFactory,
@@ -9,14 +17,16 @@ import type {
 } from '@backstage/plugin-search-common';
 import { LunrSearchEngine } from '@backstage/plugin-search-backend-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
-import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
+import catalogModuleInferenceModels from '@internal/backstage-plugin-catalog-backend-module-inference-models';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin beside the module, as a backend does
+import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
+import type { ModelListResponse } from '@internal/backstage-plugin-inference-models-common';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InferenceModelsEntityProvider } from '../catalog/InferenceModelsEntityProvider';
-import { searchModuleInferenceModels } from '../searchModule';
-import { ModelService } from '../services/ModelService';
+import request from 'supertest';
+import { searchModuleInferenceModels } from './module';
 
 /**
  * The document the catalog collator writes for an entity: the default entity
@@ -83,38 +93,18 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
   });
   afterAll(() => Promise.all(sandboxes.map(s => s.close())));
 
-  /** The catalog's entities of every location, from the real entity provider. */
-  async function catalogEntities(): Promise<Entity[]> {
-    const locations = ConfigInferenceLocationsService.fromConfig(
-      new ConfigReader(config),
-    );
-    const entities: Entity[] = [];
-    for (const location of locations.list()) {
-      const provider = new InferenceModelsEntityProvider({
-        location,
-        locations,
-        owner: 'group:default/inference-admins',
-        logger: mockServices.logger.mock(),
-      });
-      await provider.connect({
-        applyMutation: async (mutation: any) => {
-          entities.push(...mutation.entities.map((e: any) => e.entity));
-        },
-        refresh: async () => {},
-      } as EntityProviderConnection);
-      await provider.refresh();
-    }
-    return entities;
-  }
-
   /**
    * Builds the index as the search backend does: the module's collator and
-   * decorators, next to the catalog collator's documents.
+   * decorators, next to the catalog collator's documents of what the
+   * catalog module provides. One backend runs the search module, the
+   * inference-models plugin it reads over HTTP and the catalog module.
    */
   async function buildIndex() {
     const collators: DocumentCollatorFactory[] = [];
     const decorators: DocumentDecoratorFactory[] = [];
-    await startTestBackend({
+    const providers: EntityProvider[] = [];
+    const events = mockServices.events();
+    const { server } = await startTestBackend({
       extensionPoints: [
         [
           searchIndexRegistryExtensionPoint,
@@ -128,16 +118,53 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
             }) => decorators.push(factory),
           },
         ],
+        [
+          catalogProcessingExtensionPoint,
+          {
+            addEntityProvider: (
+              ...added: Array<EntityProvider | EntityProvider[]>
+            ) => {
+              providers.push(...added.flat());
+            },
+          },
+        ],
       ],
       features: [
         searchModuleInferenceModels,
+        inferenceModelsPlugin,
+        catalogModuleInferenceModels,
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => events,
+        }),
         mockServices.rootConfig.factory({ data: config as any }),
       ],
     });
+
+    // The catalog's entities of every location, refreshed on request.
+    const entities = new Map<string, Entity[]>();
+    for (const provider of providers) {
+      await provider.connect({
+        applyMutation: async (mutation: any) => {
+          entities.set(
+            provider.getProviderName(),
+            mutation.entities.map((e: any) => e.entity),
+          );
+        },
+        refresh: async () => {},
+      });
+    }
+    for (const location of ['local', 'stalpeni']) {
+      await request(server)
+        .post(`/api/inference-models/refresh?location=${location}`)
+        .set('authorization', mockCredentials.user.header())
+        .expect(200);
+    }
     const catalog: DocumentCollatorFactory = {
       type: 'software-catalog',
       getCollator: async () =>
-        Readable.from((await catalogEntities()).map(catalogDocument)),
+        Readable.from([...entities.values()].flat().map(catalogDocument)),
     };
 
     const engine = new LunrSearchEngine({
@@ -155,7 +182,13 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
       await pipeline([await factory.getCollator(), ...applied, indexer]);
       await closed;
     }
-    return engine;
+    const models = (
+      await request(server)
+        .get('/api/inference-models/models?limit=1000')
+        .set('authorization', mockCredentials.user.header())
+        .expect(200)
+    ).body as ModelListResponse;
+    return { engine, models };
   }
 
   /** The fragments a highlighted field marks. */
@@ -171,10 +204,10 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
   }
 
   it('finds each Model deployment once per location, with the query marked', async () => {
-    const engine = await buildIndex();
-    const { items } = await new ModelService(
-      ConfigInferenceLocationsService.fromConfig(new ConfigReader(config)),
-    ).list({});
+    const {
+      engine,
+      models: { items },
+    } = await buildIndex();
     const qwenDeployments = items
       .filter(m => /qwen/i.test(`${m.name} ${m.title ?? ''}`))
       .map(m => `/catalog/${m.location}/resource/${m.name}`)
@@ -223,7 +256,7 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
   });
 
   it('filters by type and location', async () => {
-    const engine = await buildIndex();
+    const { engine } = await buildIndex();
     const { results } = await engine.query({
       term: 'qwen',
       types: ['inference-model'],

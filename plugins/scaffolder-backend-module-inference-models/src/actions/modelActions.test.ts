@@ -43,6 +43,12 @@ describe('perTokenPrice', () => {
   });
 });
 
+/** What the actions publish after a change (the catalog module subscribes). */
+const refreshRequest = (location: string) => ({
+  topic: 'inference-models.catalog-refresh',
+  eventPayload: { location },
+});
+
 describe('inference:model:* actions', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
@@ -59,20 +65,17 @@ describe('inference:model:* actions', () => {
     permissions.authorize.mockImplementation(async requests =>
       requests.map(() => ({ result })),
     );
-    const catalogRefresh = {
-      register: jest.fn(),
-      refresh: jest.fn().mockResolvedValue({ entities: 0 }),
-    };
+    const events = mockServices.events.mock();
     const [create, scale, remove] = createModelActions({
       locations: ConfigInferenceLocationsService.fromConfig(
         new ConfigReader(sandbox.config as any),
       ),
       permissions,
-      catalogRefresh: catalogRefresh as any,
+      events,
       pollIntervalMs: 20,
       now: () => 1700000000,
     });
-    return { create, scale, remove, permissions, catalogRefresh };
+    return { create, scale, remove, permissions, events };
   }
 
   const context = (input: object, isDryRun = false) =>
@@ -117,7 +120,7 @@ describe('inference:model:* actions', () => {
   });
 
   it('creates the Model CR with a valid listing, outputs and refreshes', async () => {
-    const { create, catalogRefresh, permissions } = actions();
+    const { create, events, permissions } = actions();
     const ctx = context(base);
     await create.handler(ctx);
     const created = model('test-qwen')!;
@@ -149,7 +152,7 @@ describe('inference:model:* actions', () => {
     expect(ctx.output).toHaveBeenCalledWith('promptPrice', '0.000008');
     expect(ctx.output).toHaveBeenCalledWith('completionPrice', '0.000024');
     expect(ctx.output).toHaveBeenCalledWith('changed', 'created');
-    expect(catalogRefresh.refresh).toHaveBeenCalledWith('local');
+    expect(events.publish).toHaveBeenCalledWith(refreshRequest('local'));
     expect(permissions.authorize.mock.calls[0][0]).toEqual([
       {
         permission: expect.objectContaining({ name: 'inference.model.create' }),
@@ -217,13 +220,13 @@ describe('inference:model:* actions', () => {
   });
 
   it('creates nothing in a dry run', async () => {
-    const { create, catalogRefresh } = actions();
+    const { create, events } = actions();
     const ctx = context(base, true);
     await create.handler(ctx);
     expect(model('test-qwen')).toBeUndefined();
     expect(ctx.output).toHaveBeenCalledWith('changed', 'none');
     expect(ctx.output).toHaveBeenCalledWith('promptPrice', '0.000008');
-    expect(catalogRefresh.refresh).not.toHaveBeenCalled();
+    expect(events.publish).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -390,30 +393,34 @@ describe('inference:model:* actions', () => {
   });
 
   it('deletes a model; a missing one is a no-op', async () => {
-    const { create, remove, catalogRefresh } = actions();
+    const { create, remove, events } = actions();
     await create.handler(context(base));
     const dry = context({ location: 'local', name: 'test-qwen' }, true);
     await remove.handler(dry);
     expect(model('test-qwen')).toBeDefined();
 
-    catalogRefresh.refresh.mockClear();
+    events.publish.mockClear();
     const ctx = context({ location: 'local', name: 'test-qwen' });
     await remove.handler(ctx);
     expect(model('test-qwen')).toBeUndefined();
     expect(ctx.output).toHaveBeenCalledWith('deleted', true);
-    expect(catalogRefresh.refresh).toHaveBeenCalledWith('local');
+    expect(events.publish).toHaveBeenCalledWith(refreshRequest('local'));
 
     const again = context({ location: 'local', name: 'test-qwen' });
     await remove.handler(again);
     expect(again.output).toHaveBeenCalledWith('deleted', false);
   });
 
-  it('keeps going when the catalog refresh fails', async () => {
-    const { create, catalogRefresh } = actions();
-    catalogRefresh.refresh.mockRejectedValue(new Error('no provider'));
-    const ctx = context(base);
+  it('keeps going when the catalog refresh cannot be requested', async () => {
+    const { create, events } = actions();
+    events.publish.mockRejectedValue(new Error('Service is shutting down'));
+    const logger = mockServices.logger.mock();
+    const ctx = { ...context(base), logger };
     await create.handler(ctx);
     expect(model('test-qwen')).toBeDefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Catalog refresh of location local could not be requested, the next scheduled run will pick up the change: Service is shutting down',
+    );
   });
 });
 

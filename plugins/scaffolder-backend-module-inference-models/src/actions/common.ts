@@ -9,29 +9,34 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
 import {
   AuthorizeResult,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   INFERENCE_MODEL_RESOURCE_TYPE,
+  MODEL_CATALOG_REFRESH_TOPIC,
   modelPermissionRef,
   DECIMAL_STRING,
+  type ModelCatalogRefreshEvent,
 } from '@internal/backstage-plugin-inference-models-common';
 import type {
   InferenceLocationsService,
   KubeAiClient,
   ModelResource,
 } from '@internal/backstage-plugin-inference-node';
-import type { ModelCatalogRefreshService } from '../catalog/refreshService';
 import { LOCATION_NAME, MODEL_NAME, MODEL_NAME_MAX } from './modelSpec';
 
 /** Dependencies of the inference-models scaffolder actions. */
 export interface ModelActionsOptions {
   locations: InferenceLocationsService;
   permissions: PermissionsService;
-  /** Refreshes a location's catalog entities after a change, when present. */
-  catalogRefresh?: ModelCatalogRefreshService;
+  /**
+   * Asks the catalog module inference-models to refresh a location's
+   * entities after a change (events topic `inference-models.catalog-refresh`).
+   */
+  events?: EventsService;
   /** Poll interval of `waitForReady`, ms (default 5000). */
   pollIntervalMs?: number;
   /** Clock in unix seconds, for the listing's `created` (tests). */
@@ -91,19 +96,28 @@ export async function findModel(
   }
 }
 
+/**
+ * Asks for the location's catalog entities to be refreshed now. A request
+ * that cannot be sent is a warning: the next scheduled run picks the change
+ * up. (How the refresh itself went, the catalog module logs.)
+ */
 export async function refreshCatalog(
   options: ModelActionsOptions,
   location: string,
   logger: LoggerService,
 ) {
-  if (!options.catalogRefresh) {
+  if (!options.events) {
     return;
   }
+  const request: ModelCatalogRefreshEvent = { location };
   try {
-    await options.catalogRefresh.refresh(location);
+    await options.events.publish({
+      topic: MODEL_CATALOG_REFRESH_TOPIC,
+      eventPayload: request,
+    });
   } catch (e) {
     logger.warn(
-      `Catalog refresh of location ${location} failed, the next scheduled run will pick up the change: ${
+      `Catalog refresh of location ${location} could not be requested, the next scheduled run will pick up the change: ${
         (e as Error).message
       }`,
     );

@@ -1,17 +1,48 @@
+/*
+ * What a KubeAI Model custom resource says about itself, read defensively:
+ * the one reading behind the plugin's Model summaries and the catalog
+ * module's model entities, so both show the same facts and warnings.
+ */
+import type { ModelKubeAiSpec } from './entities';
 import {
-  gpusPerReplica,
-  parseResourceProfileRef,
-  type KubeAiSystemConfig,
-  type ModelResource,
-} from '@internal/backstage-plugin-inference-node';
-import {
-  type ModelKubeAiSpec,
   OPENROUTER_ANNOTATION,
   parseOpenRouterAnnotation,
   type ParsedOpenRouterAnnotation,
-} from '@internal/backstage-plugin-inference-models-common';
+} from './openRouter';
 
-/** What a Model CR says about itself, read defensively. Pure. */
+/**
+ * A KubeAI Model object as the Kubernetes API returns it (inference-node's
+ * `ModelResource` is one). Only the shape is assumed: every field is checked
+ * before it is used.
+ */
+export interface KubeAiModelObject {
+  metadata?: {
+    name?: string;
+    creationTimestamp?: string;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  status?: {
+    replicas?: { ready?: number };
+    cache?: { loaded?: boolean };
+  };
+}
+
+/**
+ * The profiles a location's KubeAI defines (its ConfigMap `kubeai-config`),
+ * as the backend that read them resolves a Model's profiles against them.
+ */
+export interface KubeAiProfiles {
+  /**
+   * GPUs one replica of `<profile>:<count>` schedules; undefined when KubeAI
+   * defines no such profile.
+   */
+  gpusPerReplica(resourceProfile: string): number | undefined;
+  /** Whether KubeAI defines the cache profile. */
+  hasCacheProfile(name: string): boolean;
+}
+
+/** What a Model CR says about itself. */
 export interface ModelFacts {
   name: string;
   engine: string;
@@ -23,7 +54,7 @@ export interface ModelFacts {
   cacheProfile?: string;
   replicas: { desired: number; ready: number; min?: number; max?: number };
   /** Everything else of the spec, as KubeAI stores it. */
-  kubeai: ModelKubeAiFields;
+  kubeai: ModelKubeAiSpec;
   status: 'Ready' | 'Scaling' | 'ScaledToZero';
   createdAt?: string;
   /** The raw `openrouter.ai/json` annotation, when present. */
@@ -35,29 +66,22 @@ export interface ModelFacts {
   warnings: string[];
 }
 
-export type ModelKubeAiFields = ModelKubeAiSpec;
-
+/**
+ * `<profile>:<count>` with a DNS-label profile name and a count of at least
+ * one: what KubeAI accepts (exactly one `:`, a decimal count) and the portal
+ * also finds meaningful.
+ */
 const PROFILE = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?):([1-9]\d*)$/;
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : undefined;
 const int = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-
-/**
- * `<profile>:<count>` with a DNS-label profile name and a count of at least
- * one (what KubeAI accepts and the portal also finds meaningful). What the
- * profile schedules per count is in the location's KubeAI system config.
- */
-export function parseResourceProfile(
-  profile: string,
-): { name: string; count: number } | undefined {
-  const match = PROFILE.exec(profile);
-  return match ? { name: match[1], count: Number(match[3]) } : undefined;
-}
+const list = <T>(v: unknown): T[] | undefined =>
+  Array.isArray(v) && v.length > 0 ? (v as T[]) : undefined;
 
 /** `Qwen/Qwen2.5-0.5B-Instruct` from `hf://Qwen/Qwen2.5-0.5B-Instruct[:quant][?q]` or `ollama://hf.co/<org>/<repo>[:file]`. */
-export function huggingFaceRepoFromUrl(url: string): string | undefined {
+function huggingFaceRepoFromUrl(url: string): string | undefined {
   const match =
     /^hf:\/\/([^/?:]+\/[^/?:]+)/.exec(url) ??
     /^ollama:\/\/hf\.co\/([^/?:]+\/[^/?:]+)/.exec(url);
@@ -65,21 +89,23 @@ export function huggingFaceRepoFromUrl(url: string): string | undefined {
 }
 
 /** KubeAI's `<model>_<adapter>` id of an adapter (internal/apiutils/model.go). */
-export function adapterModelId(model: string, adapter: string): string {
+function adapterModelId(model: string, adapter: string): string {
   return `${model}_${adapter}`;
 }
 
+const utf8 = new TextEncoder();
+
 /**
- * `kubeai` is the location's KubeAI system config; without it the GPU count
- * is unknown.
+ * The facts of one Model CR. `kubeai` holds the profiles of the location's
+ * KubeAI; without it the GPU count is unknown and profiles are not checked.
+ * Never throws. Pure.
  */
 export function readModelFacts(
-  model: ModelResource,
-  kubeai?: KubeAiSystemConfig,
+  model: KubeAiModelObject,
+  kubeai?: KubeAiProfiles,
 ): ModelFacts {
-  const spec = (
-    model.spec && typeof model.spec === 'object' ? model.spec : {}
-  ) as Partial<ModelResource['spec']>;
+  const spec: Record<string, unknown> =
+    model.spec && typeof model.spec === 'object' ? model.spec : {};
   const warnings: string[] = [];
 
   const min = int(spec.minReplicas);
@@ -102,15 +128,12 @@ export function readModelFacts(
     warnings.push(
       'spec.resourceProfile is missing: KubeAI starts no Pod without one',
     );
-  } else if (
-    !parseResourceProfile(resourceProfile) ||
-    !parseResourceProfileRef(resourceProfile)
-  ) {
+  } else if (!PROFILE.test(resourceProfile)) {
     warnings.push(
       `spec.resourceProfile '${resourceProfile}' is not of the form <profile>:<count>`,
     );
   } else if (kubeai) {
-    gpuCount = gpusPerReplica(resourceProfile, kubeai);
+    gpuCount = kubeai.gpusPerReplica(resourceProfile);
     if (gpuCount === undefined) {
       warnings.push(
         `spec.resourceProfile: location's KubeAI defines no profile '${
@@ -120,7 +143,7 @@ export function readModelFacts(
     }
   }
   const cacheProfile = str(spec.cacheProfile);
-  if (cacheProfile && kubeai && !(cacheProfile in kubeai.cacheProfiles)) {
+  if (cacheProfile && kubeai && !kubeai.hasCacheProfile(cacheProfile)) {
     warnings.push(
       `spec.cacheProfile: location's KubeAI defines no cache profile '${cacheProfile}', so no Pod starts`,
     );
@@ -163,17 +186,15 @@ export function readModelFacts(
 }
 
 function kubeAiFields(
-  model: ModelResource,
-  spec: Partial<ModelResource['spec']>,
-): ModelKubeAiFields {
+  model: KubeAiModelObject,
+  spec: Record<string, unknown>,
+): ModelKubeAiSpec {
   const name = String(model.metadata?.name ?? '');
-  const list = <T>(v: unknown): T[] | undefined =>
-    Array.isArray(v) && v.length > 0 ? (v as T[]) : undefined;
   const adapters = list<{ name: string; url: string }>(spec.adapters);
   const files = list<{ path: string; content: string }>(spec.files);
   const env =
     spec.env && typeof spec.env === 'object' ? Object.keys(spec.env) : [];
-  const fields: ModelKubeAiFields = {
+  const fields: ModelKubeAiSpec = {
     adapters: adapters?.map(a => ({
       name: String(a.name),
       url: String(a.url),
@@ -185,7 +206,7 @@ function kubeAiFields(
     envFrom: list<Record<string, unknown>>(spec.envFrom),
     files: files?.map(f => ({
       path: String(f.path),
-      bytes: Buffer.byteLength(String(f.content ?? ''), 'utf8'),
+      bytes: utf8.encode(String(f.content ?? '')).length,
     })),
     autoscaling: {
       disabled: spec.autoscalingDisabled === true,
@@ -194,7 +215,7 @@ function kubeAiFields(
     },
     loadBalancing:
       spec.loadBalancing && typeof spec.loadBalancing === 'object'
-        ? spec.loadBalancing
+        ? (spec.loadBalancing as ModelKubeAiSpec['loadBalancing'])
         : undefined,
     priorityClassName: str(spec.priorityClassName),
     owner: str(spec.owner),

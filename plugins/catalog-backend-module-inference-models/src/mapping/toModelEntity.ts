@@ -6,9 +6,10 @@ import {
   managedByAnnotations,
   type MappingLocation,
 } from './common';
-import type {
-  KubeAiSystemConfig,
-  ModelResource,
+import {
+  gpusPerReplica,
+  type KubeAiSystemConfig,
+  type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 import {
   ANNOTATION_LOCATION,
@@ -19,9 +20,9 @@ import {
   VALIDATION_WARNING_TAG,
   gatewayApiEntityRef,
   locationEntityRef,
+  readModelFacts,
   type ModelEntitySpec,
 } from '@internal/backstage-plugin-inference-models-common';
-import { readModelFacts } from './modelFacts';
 
 export interface ModelEntityOptions {
   /** Entity ref of the owner of every model entity. */
@@ -56,7 +57,14 @@ export function toModelEntity(
   model: ModelResource,
   options: ModelEntityOptions,
 ): Entity {
-  const facts = readModelFacts(model, options.kubeai);
+  const { kubeai } = options;
+  const facts = readModelFacts(
+    model,
+    kubeai && {
+      gpusPerReplica: profile => gpusPerReplica(profile, kubeai),
+      hasCacheProfile: name => name in kubeai.cacheProfiles,
+    },
+  );
   const { fields } = facts.listing;
   const crNamespace = model.metadata?.namespace ?? location.kubeaiNamespace;
 

@@ -2,16 +2,18 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { createModelActions } from './actions/modelActions';
-import { modelCatalogRefreshServiceRef } from './catalog/refreshService';
 
 /**
  * Scaffolder actions `inference:model:create`, `inference:model:scale` and
- * `inference:model:delete`. After a change they refresh the location's
- * catalog entities through the catalog module inference-models, when it is
- * installed (a warning in the task log otherwise).
+ * `inference:model:delete`. They change KubeAI Models through the location's
+ * Kubernetes API (inference-node's KubeAiClient) and then ask for the
+ * location's catalog entities to be refreshed through the events topic
+ * `inference-models.catalog-refresh` (the catalog module inference-models
+ * subscribes to it).
  *
  * @public
  */
@@ -24,11 +26,11 @@ export const scaffolderModuleInferenceModels = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         locations: inferenceLocationsServiceRef,
         permissions: coreServices.permissions,
-        catalogRefresh: modelCatalogRefreshServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, locations, permissions, catalogRefresh }) {
+      async init({ scaffolder, locations, permissions, events }) {
         scaffolder.addActions(
-          ...createModelActions({ locations, permissions, catalogRefresh }),
+          ...createModelActions({ locations, permissions, events }),
         );
       },
     });

@@ -7,15 +7,15 @@ import { MODEL_ENTITY_TYPE } from '@internal/backstage-plugin-inference-models-c
 import {
   collatorTaskRunner,
   excludeCatalogDocuments,
-  inferenceLocationsServiceRef,
+  PluginApiCaller,
 } from '@internal/backstage-plugin-inference-node';
-import { ModelCollatorFactory } from './search/ModelCollatorFactory';
-import { ModelService } from './services/ModelService';
+import { ModelCollatorFactory } from './ModelCollatorFactory';
 
 /**
- * Search module: indexes the Models of every location every 10 minutes, and
- * drops the catalog collator's documents of `ai-model` Resources, so that a
- * search finds each Model deployment once.
+ * Search module: indexes the Models of every location every 10 minutes,
+ * read from the inference-models plugin's HTTP API, and drops the catalog
+ * collator's documents of `ai-model` Resources, so that a search finds each
+ * Model deployment once.
  *
  * @public
  */
@@ -27,13 +27,18 @@ export const searchModuleInferenceModels = createBackendModule({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
         scheduler: coreServices.scheduler,
-        locations: inferenceLocationsServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ indexRegistry, scheduler, locations }) {
+      async init({ indexRegistry, scheduler, auth, discovery }) {
         indexRegistry.addCollator({
           schedule: collatorTaskRunner(scheduler),
           factory: new ModelCollatorFactory(
-            new ModelService(locations, { cacheSeconds: 0 }),
+            new PluginApiCaller({
+              auth,
+              discovery,
+              pluginId: 'inference-models',
+            }),
           ),
         });
         indexRegistry.addDecorator({

@@ -1,6 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { scaffolderModuleInferenceModels } from './scaffolderModule';
+import { scaffolderModuleInferenceModels } from './module';
 
 describe('scaffolderModuleInferenceModels', () => {
   it('registers the three model actions with the scaffolder', async () => {

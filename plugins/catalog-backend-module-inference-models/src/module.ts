@@ -8,9 +8,13 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  MODEL_CATALOG_REFRESH_TOPIC,
+  type ModelCatalogRefreshEvent,
+} from '@internal/backstage-plugin-inference-models-common';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
-import { InferenceModelsEntityProvider } from './catalog/InferenceModelsEntityProvider';
-import { modelCatalogRefreshServiceRef } from './catalog/refreshService';
+import { InferenceModelsEntityProvider } from './provider/InferenceModelsEntityProvider';
 
 /** Owner of the entities when `inference.models.owner` is not set. */
 export const DEFAULT_MODELS_OWNER = 'group:default/inference-admins';
@@ -65,7 +69,9 @@ export function readModelsRefreshSchedule(
 /**
  * Catalog module: one entity provider per location (`inference-models:<location>`)
  * that puts the location's cluster, gateway API and KubeAI Models in the
- * catalog, on a schedule and on demand (`POST /api/inference-models/refresh`).
+ * catalog, on a schedule and when asked through the events topic
+ * `inference-models.catalog-refresh` (which the inference-models plugin's
+ * `POST /refresh` and the model scaffolder actions publish).
  *
  * @public
  */
@@ -80,23 +86,45 @@ export const catalogModuleInferenceModels = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         locations: inferenceLocationsServiceRef,
-        refresher: modelCatalogRefreshServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, locations, refresher }) {
+      async init({ catalog, config, logger, scheduler, locations, events }) {
         const owner = readModelsOwner(config);
         const schedule = readModelsRefreshSchedule(config);
-        const providers = locations.list().map(location => {
-          const provider = new InferenceModelsEntityProvider({
-            location,
-            locations,
-            owner,
-            logger,
-            taskRunner: scheduler.createScheduledTaskRunner(schedule),
-          });
-          refresher.register(location.name, () => provider.refresh());
-          return provider;
+        const providers = new Map(
+          locations.list().map(location => [
+            location.name,
+            new InferenceModelsEntityProvider({
+              location,
+              locations,
+              owner,
+              logger,
+              taskRunner: scheduler.createScheduledTaskRunner(schedule),
+            }),
+          ]),
+        );
+        catalog.addEntityProvider([...providers.values()]);
+        await events.subscribe({
+          id: 'inference-models-refresh',
+          topics: [MODEL_CATALOG_REFRESH_TOPIC],
+          async onEvent({ eventPayload }) {
+            const { location } = (eventPayload ??
+              {}) as Partial<ModelCatalogRefreshEvent>;
+            const provider =
+              typeof location === 'string'
+                ? providers.get(location)
+                : undefined;
+            if (!provider) {
+              logger.warn(
+                `Ignored a catalog refresh request for ${JSON.stringify(
+                  location,
+                )}: not a configured location`,
+              );
+              return;
+            }
+            await provider.refreshOrLog();
+          },
         });
-        catalog.addEntityProvider(providers);
       },
     });
   },

@@ -231,10 +231,7 @@ describe('inference:model:* actions: 1,000 generated inputs each', () => {
     actions = createModelActions({
       locations: ConfigInferenceLocationsService.fromConfig(config),
       permissions,
-      catalogRefresh: {
-        register: jest.fn(),
-        refresh: jest.fn().mockResolvedValue({ entities: 0 }),
-      } as any,
+      events: mockServices.events.mock(),
       pollIntervalMs: 5,
       now: () => 1700000000,
     });

@@ -5,10 +5,24 @@
  * autoscaler owns spec.replicas unless autoscalingDisabled, and it resolves
  * resourceProfile against the profiles its own system config defines.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import {
+  catalogProcessingExtensionPoint,
+  type EntityProvider,
+} from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import catalogModuleInferenceModels from '@internal/backstage-plugin-catalog-backend-module-inference-models';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin beside the module, as a backend does
+import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
 import {
   ConfigInferenceLocationsService,
   type ModelResource,
@@ -17,14 +31,15 @@ import {
   startKubernetesEmulator,
   type KubernetesEmulator,
 } from '@internal/test-emulators';
-import { toModelEntity } from '../mapping/toModelEntity';
-import { ModelService } from '../services/ModelService';
+import request from 'supertest';
 import { createModelActions } from './modelActions';
 
 describe('inference:model:* against KubeAI v0.22.1', () => {
   let kube: KubernetesEmulator;
   let locations: ConfigInferenceLocationsService;
   let actions: ReturnType<typeof createModelActions>;
+  let server: Parameters<typeof request>[0];
+  const applyMutation = jest.fn();
 
   beforeAll(async () => {
     kube = await startKubernetesEmulator({
@@ -47,37 +62,65 @@ describe('inference:model:* against KubeAI v0.22.1', () => {
         status: { allocatable: { 'nvidia.com/gpu': '2', cpu: '32' } },
       },
     ]);
+    const config = {
+      inference: {
+        locations: [
+          {
+            name: 'local',
+            domain: 'local.example.com',
+            countryCode: 'RO',
+            cluster: 'local',
+            bifrost: { baseUrl: 'http://127.0.0.1:1' },
+          },
+        ],
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'local',
+                url: kube.url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'kubeai-token',
+                skipTLSVerify: true,
+              },
+            ],
+          },
+        ],
+      },
+    };
     locations = ConfigInferenceLocationsService.fromConfig(
-      new ConfigReader({
-        inference: {
-          locations: [
-            {
-              name: 'local',
-              domain: 'local.example.com',
-              countryCode: 'RO',
-              cluster: 'local',
-              bifrost: { baseUrl: 'http://127.0.0.1:1' },
-            },
-          ],
-        },
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'local',
-                  url: kube.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'kubeai-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-      }),
+      new ConfigReader(config),
     );
+    // The catalogue of the same location: the plugin's HTTP API and the
+    // catalog module's entities, which a refresh request (events) updates.
+    const events = mockServices.events();
+    const providers: EntityProvider[] = [];
+    ({ server } = await startTestBackend({
+      extensionPoints: [
+        [
+          catalogProcessingExtensionPoint,
+          {
+            addEntityProvider: (...added) => {
+              providers.push(...added.flat());
+            },
+          },
+        ],
+      ],
+      features: [
+        inferenceModelsPlugin,
+        catalogModuleInferenceModels,
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => events,
+        }),
+        mockServices.rootConfig.factory({ data: config }),
+      ],
+    }));
+    await providers[0].connect({ applyMutation, refresh: jest.fn() });
     const permissions = mockServices.permissions.mock();
     permissions.authorize.mockImplementation(async requests =>
       requests.map(() => ({ result: AuthorizeResult.ALLOW })),
@@ -85,6 +128,7 @@ describe('inference:model:* against KubeAI v0.22.1', () => {
     actions = createModelActions({
       locations,
       permissions,
+      events,
       pollIntervalMs: 5,
       now: () => 1700000000,
     });
@@ -222,16 +266,20 @@ describe('inference:model:* against KubeAI v0.22.1', () => {
     const again = await create(input);
     expect(again.output).toHaveBeenCalledWith('changed', 'unchanged');
 
-    const kubeai = await locations.kubeAi('local').getSystemConfig();
-    const entity = toModelEntity(locations.get('local'), stored, {
-      owner: 'group:default/x',
-      kubeai,
-    });
-    const summary = await new ModelService(locations, { cacheSeconds: 0 }).get(
-      'local',
-      'everything',
-    );
-    for (const view of [entity.spec as any, summary]) {
+    // The plugin's route asks the catalog module for the location's entities.
+    const refreshed = await request(server)
+      .post('/api/inference-models/refresh?location=local')
+      .set('authorization', mockCredentials.user.header());
+    expect(refreshed.status).toBe(200);
+    const [{ entities }] = applyMutation.mock.calls.at(-1)!;
+    const entity = entities
+      .map((e: { entity: Entity }) => e.entity)
+      .find((e: Entity) => e.metadata.name === 'everything') as Entity;
+    const summary = await request(server)
+      .get('/api/inference-models/models/local/everything')
+      .set('authorization', mockCredentials.user.header());
+    expect(summary.status).toBe(200);
+    for (const view of [entity.spec as any, summary.body]) {
       expect(view).toMatchObject({
         engine: 'VLLM',
         url: input.source,
