@@ -5,3 +5,5 @@
  */
 export { LocationListPage } from './LocationListPage';
 export { PlainTable } from './PlainTable';
+export { ListToolbar, type ListFilter } from './ListToolbar';
+export { useUrlListState, type UrlListState } from './useUrlListState';

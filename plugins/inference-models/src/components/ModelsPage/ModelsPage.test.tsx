@@ -1,20 +1,41 @@
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
-import { screen } from '@testing-library/react';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { inferenceModelsApiRef } from '../../api';
 import { ModelsPage } from './ModelsPage';
 import { perMillionTokens } from './ModelsTable';
 
 type ModelList = Awaited<ReturnType<InferenceModelsApi['listModels']>>;
 
-/** The API ref mocked: listModels answers with `pages(request)`. */
+/** The API ref mocked: listModels answers with `listModels(request)`. */
 function mockApi(
   listModels: (
     request: Parameters<InferenceModelsApi['listModels']>[0],
   ) => Promise<ModelList>,
 ) {
-  const api = { listModels: jest.fn(listModels) };
+  const api = {
+    listModels: jest.fn(listModels),
+    listLocations: jest.fn(async () => ({
+      items: [
+        {
+          name: 'local',
+          title: 'Local sandbox',
+          domain: 'local.test',
+          countryCode: 'RO',
+          resourceProfiles: [],
+        },
+        {
+          name: 'pr',
+          title: 'Puerto Rico',
+          domain: 'pr.test',
+          countryCode: 'PR',
+          resourceProfiles: [],
+        },
+      ],
+    })),
+  };
   return {
     api,
     apis: [[inferenceModelsApiRef, api as unknown as InferenceModelsApi]] as [
@@ -36,6 +57,35 @@ describe('perMillionTokens', () => {
     expect(perMillionTokens(perToken)).toBe(perMillion);
   });
 });
+
+const model = (
+  name: string,
+  location = 'local',
+): ModelList['items'][number] => ({
+  location,
+  name,
+  engine: 'VLLM',
+  url: `hf://org/${name}`,
+  features: ['TextGeneration'],
+  replicas: { desired: 1, ready: 1 },
+  status: 'Ready',
+  warnings: [],
+});
+
+const page = (items: ModelList['items'], total = items.length): ModelList => ({
+  items,
+  errors: [],
+  total,
+  offset: 0,
+  limit: 25,
+});
+
+const render = (apis: ReturnType<typeof mockApi>['apis'], url = '/') =>
+  renderInTestApp(<ModelsPage />, {
+    apis,
+    initialRouteEntries: [url],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
 
 describe('ModelsPage', () => {
   it('lists models of every location and the locations that failed', async () => {
@@ -75,9 +125,9 @@ describe('ModelsPage', () => {
       ],
       total: 2,
       offset: 0,
-      limit: 1000,
+      limit: 25,
     }));
-    await renderInTestApp(<ModelsPage />, { apis });
+    await render(apis);
     expect(
       await screen.findByText('Qwen2.5-0.5B-Instruct'),
     ).toBeInTheDocument();
@@ -89,49 +139,97 @@ describe('ModelsPage', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('1 / 2')).toBeInTheDocument();
     expect(screen.getByText('Scaling')).toBeInTheDocument();
+    expect(screen.getByText('2 models')).toBeInTheDocument();
     expect(
       screen.getByText(
         'location stalpeni: kubernetes: list Models timed out after 10000 ms',
       ),
     ).toBeInTheDocument();
-    expect(api.listModels).toHaveBeenCalledWith({ query: { limit: 1000 } });
+    expect(api.listModels).toHaveBeenCalledWith(
+      { query: { limit: 25 } },
+      expect.objectContaining({ signal: expect.anything() }),
+    );
   });
 
-  it('reads a paged list to the end', async () => {
-    const model = (name: string): ModelList['items'][number] => ({
-      location: 'local',
-      name,
-      engine: 'VLLM',
-      url: `hf://org/${name}`,
-      features: ['TextGeneration'],
-      replicas: { desired: 1, ready: 1 },
-      status: 'Ready',
-      warnings: [],
-    });
-    const pages: ModelList[] = [
-      {
-        items: [model('alpha')],
-        errors: [],
-        total: 2,
-        offset: 0,
-        limit: 1,
-        nextOffset: 1,
-      },
-      { items: [model('beta')], errors: [], total: 2, offset: 1, limit: 1 },
-    ];
-    const { api, apis } = mockApi(
-      async request => pages[request?.query?.offset ?? 0],
+  it('links each row to the Model entity of its location', async () => {
+    const { apis } = mockApi(async () => page([model('gemma', 'pr')]));
+    await render(apis);
+    const cell = await screen.findByText('gemma');
+    expect(cell.closest('[data-href]')?.getAttribute('data-href')).toBe(
+      '/catalog/pr/resource/gemma',
     );
-    await renderInTestApp(<ModelsPage />, { apis });
+  });
+
+  it('asks the backend for the view the URL holds: search, location, engine, feature', async () => {
+    const { api, apis } = mockApi(async () => page([model('qwen-a', 'pr')]));
+    await render(
+      apis,
+      '/?q=qwen&location=pr&engine=VLLM&feature=TextGeneration',
+    );
+    expect(await screen.findByText('qwen-a')).toBeInTheDocument();
+    expect(api.listModels).toHaveBeenLastCalledWith(
+      {
+        query: {
+          limit: 25,
+          q: 'qwen',
+          location: 'pr',
+          engine: 'VLLM',
+          feature: 'TextGeneration',
+        },
+      },
+      expect.anything(),
+    );
+    expect(screen.getByText('1 model match')).toBeInTheDocument();
+  });
+
+  it('searches in the backend as the user types', async () => {
+    const { api, apis } = mockApi(async request =>
+      request?.query?.q
+        ? page([model('gemma3')])
+        : page([model('a'), model('b')]),
+    );
+    await render(apis);
+    expect(await screen.findByText('2 models')).toBeInTheDocument();
+    fireEvent.change(screen.getByRole('searchbox'), {
+      target: { value: 'gemma' },
+    });
+    expect(await screen.findByText('gemma3')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(api.listModels).toHaveBeenLastCalledWith(
+        { query: { limit: 25, q: 'gemma' } },
+        expect.anything(),
+      ),
+    );
+  });
+
+  it('pages in the backend: the next page asks for the next offset', async () => {
+    const { api, apis } = mockApi(async request =>
+      page([model(`m-${request?.query?.offset ?? 0}`)], 60),
+    );
+    await render(apis);
+    expect(await screen.findByText('m-0')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /next/i }));
+    expect(await screen.findByText('m-25')).toBeInTheDocument();
+    expect(api.listModels).toHaveBeenLastCalledWith(
+      { query: { limit: 25, offset: 25 } },
+      expect.anything(),
+    );
+  });
+
+  it('says what to do when there is nothing to show', async () => {
+    const { apis } = mockApi(async () => page([]));
+    await render(apis);
     expect(
-      await screen.findByText('2 models in 1 location(s)'),
+      await screen.findByText(/No Models in any location yet/),
     ).toBeInTheDocument();
-    expect(screen.getAllByText('alpha').length).toBeGreaterThan(0);
-    expect(screen.getAllByText('beta').length).toBeGreaterThan(0);
-    expect(api.listModels.mock.calls.map(c => c[0])).toEqual([
-      { query: { limit: 1000 } },
-      { query: { limit: 1000, offset: 1 } },
-    ]);
+  });
+
+  it('says how to get back when the filters match nothing', async () => {
+    const { apis } = mockApi(async () => page([]));
+    await render(apis, '/?engine=Infinity');
+    expect(
+      await screen.findByText(/No models match this search and these filters/),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the backend refuses', async () => {
@@ -148,10 +246,9 @@ describe('ModelsPage', () => {
         ),
       );
     });
-    await renderInTestApp(<ModelsPage />, { apis });
+    await render(apis);
     expect(
       await screen.findAllByText(/Permission inference.model.read is required/),
     ).not.toHaveLength(0);
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 });

@@ -1,5 +1,4 @@
 import { CellText, type ColumnConfig } from '@backstage/ui';
-import { PlainTable } from '@internal/backstage-plugin-inference-react';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 
 /**
@@ -24,12 +23,22 @@ const priceOf = ({ pricing }: ModelSummary) =>
       )}`
     : '-';
 
-const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
+/** A row of the Models table. */
+export type ModelRow = ModelSummary & { id: string };
+
+/** The Models table's columns. */
+export const modelColumns: ColumnConfig<ModelRow>[] = [
   {
     id: 'name',
     label: 'Model',
     isRowHeader: true,
-    cell: m => <CellText title={m.title ?? m.name} description={m.name} />,
+    // The name under the title only when they differ: one line otherwise.
+    cell: m => (
+      <CellText
+        title={m.title ?? m.name}
+        description={m.title && m.title !== m.name ? m.name : undefined}
+      />
+    ),
   },
   {
     id: 'location',
@@ -74,11 +83,3 @@ const columns: ColumnConfig<ModelSummary & { id: string }>[] = [
     ),
   },
 ];
-
-export const ModelsTable = ({ models }: { models: ModelSummary[] }) => (
-  <PlainTable
-    rows={models}
-    rowId={m => `${m.location}/${m.name}`}
-    columns={columns}
-  />
-);
