@@ -1,1 +1,2 @@
 export { inferenceBillingPlugin as default } from './plugin';
+export { inferenceBillingApiRef } from './api';

@@ -7,6 +7,7 @@ import {
   RiCheckboxCircleLine,
   RiFileList3Line,
 } from '@remixicon/react';
+import { inferenceBillingApi } from './api';
 import {
   approvalsRouteRef,
   customerRouteRef,
@@ -53,7 +54,7 @@ export const inferenceBillingPlugin = createFrontendPlugin({
   pluginId: 'inference-billing',
   title: 'Customers',
   icon: <RiBankCardLine />,
-  extensions: [customersPage, invoicesPage, approvalsPage],
+  extensions: [inferenceBillingApi, customersPage, invoicesPage, approvalsPage],
   routes: {
     root: rootRouteRef,
     customer: customerRouteRef,

@@ -1,9 +1,11 @@
-import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { backstageError } from '../../__testUtils__/responseError';
+import { inferenceBillingApiRef } from '../../api';
+import type { OnboardingRequest } from '../../api/types';
 import { ApprovalsPage } from './ApprovalsPage';
 
-const pending = {
+const pending: OnboardingRequest = {
   id: '11111111-1111-4111-8111-111111111111',
   status: 'pending',
   requestedBy: 'user:default/guest',
@@ -23,45 +25,43 @@ const pending = {
   provisioning: [],
 };
 
-function fakeFetch(
-  decision: { status: number; body: object },
-  items: object[] = [pending],
+/**
+ * The onboarding calls of the page: `decide` answers the decision, which
+ * the next list then holds.
+ */
+function fakeApi(
+  decide: () => Promise<OnboardingRequest>,
+  items: OnboardingRequest[] = [pending],
 ) {
+  let stored = items;
   return {
-    fetch: jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = String(input);
-      if (url.endsWith('/decision')) {
-        return new Response(JSON.stringify(decision.body), {
-          status: decision.status,
-          headers: { 'content-type': 'application/json' },
-        });
-      }
-      if (url.includes('/onboarding/reveals/')) {
-        return new Response(
-          JSON.stringify({
-            value: 'sk-bf-revealed-once',
-            location: 'local',
-            requestId: pending.id,
-          }),
-          { status: 200 },
-        );
-      }
-      void init;
-      return new Response(JSON.stringify({ items }), {
-        status: 200,
-      });
-    }),
+    listOnboardingRequests: jest.fn(async () => ({ items: stored })),
+    decideOnboardingRequest: jest.fn(
+      async (_: { path: { id: string }; body: object }) => {
+        const decided = await decide();
+        stored = stored.map(r => (r.id === decided.id ? decided : r));
+        return decided;
+      },
+    ),
+    revealOnboardingKey: jest.fn(async (_: { path: { revealId: string } }) => ({
+      value: 'sk-bf-revealed-once',
+      location: 'local',
+      requestId: pending.id,
+    })),
   };
 }
 
+const approved = (request: OnboardingRequest) => async () => ({
+  ...request,
+  status: 'approved' as const,
+  decidedBy: 'user:default/approver',
+});
+
 describe('ApprovalsPage', () => {
   it('shows a pending request with who asked, and sends an approval', async () => {
-    const fetchApi = fakeFetch({
-      status: 200,
-      body: { ...pending, status: 'approved' },
-    });
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    const api = fakeApi(approved(pending));
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
     });
     expect(await screen.findByText('Initech SRL')).toBeInTheDocument();
     expect(
@@ -70,32 +70,24 @@ describe('ApprovalsPage', () => {
     expect(screen.getByText('local: qwen25-05b-instruct')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
     await waitFor(() =>
-      expect(fetchApi.fetch).toHaveBeenCalledWith(
-        expect.stringMatching(
-          /\/onboarding\/requests\/11111111-1111-4111-8111-111111111111\/decision$/,
-        ),
-        expect.objectContaining({
-          method: 'POST',
-          body: JSON.stringify({ decision: 'approve' }),
-        }),
-      ),
+      expect(api.decideOnboardingRequest).toHaveBeenCalledWith({
+        path: { id: '11111111-1111-4111-8111-111111111111' },
+        body: { decision: 'approve' },
+      }),
     );
+    expect(
+      await screen.findByText('approved by user:default/approver'),
+    ).toBeInTheDocument();
   });
 
   it("shows the backend's refusal of a self-approval", async () => {
-    const fetchApi = fakeFetch({
-      status: 403,
-      body: {
-        error: {
-          name: 'NotAllowedError',
-          message:
-            'You cannot approve or reject your own onboarding request; another approver must decide',
-        },
-        response: { statusCode: 403 },
-      },
-    });
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    const refusal = await backstageError(
+      403,
+      'NotAllowedError',
+      'You cannot approve or reject your own onboarding request; another approver must decide',
+    );
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, fakeApi(() => Promise.reject(refusal))]],
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Approve' }));
     expect(
@@ -103,25 +95,46 @@ describe('ApprovalsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows the backend's message when the requests cannot be listed", async () => {
+    const api = fakeApi(approved(pending));
+    api.listOnboardingRequests.mockRejectedValue(
+      await backstageError(
+        403,
+        'NotAllowedError',
+        'Access to inference.customer.approve denied for user:default/guest',
+      ),
+    );
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
+    });
+    expect(
+      await screen.findByText(
+        'Access to inference.customer.approve denied for user:default/guest',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Initech SRL')).toBeNull();
+  });
+
   it('reveals a key only when asked', async () => {
-    const fetchApi = fakeFetch({ status: 200, body: pending });
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    const api = fakeApi(async () => pending);
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
       initialRouteEntries: ['/?reveal=22222222-2222-4222-8222-222222222222'],
     });
     const button = await screen.findByRole('button', {
       name: 'Reveal the key once',
     });
     expect(screen.queryByText('sk-bf-revealed-once')).not.toBeInTheDocument();
-    expect(
-      fetchApi.fetch.mock.calls.some(([u]) => String(u).includes('/reveals/')),
-    ).toBe(false);
+    expect(api.revealOnboardingKey).not.toHaveBeenCalled();
     fireEvent.click(button);
     expect(await screen.findByText('sk-bf-revealed-once')).toBeInTheDocument();
+    expect(api.revealOnboardingKey).toHaveBeenCalledWith({
+      path: { revealId: '22222222-2222-4222-8222-222222222222' },
+    });
   });
 
   it('shows the clash with an existing customer and approves only with an explicit link', async () => {
-    const acme = {
+    const acme: OnboardingRequest = {
       ...pending,
       companyName: 'Acme Robotics SRL',
       clashes: [
@@ -142,12 +155,9 @@ describe('ApprovalsPage', () => {
       ],
       clashCheckFailures: [],
     };
-    const fetchApi = fakeFetch(
-      { status: 200, body: { ...acme, status: 'approved' } },
-      [acme],
-    );
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    const api = fakeApi(approved(acme), [acme]);
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
     });
     expect(
       await screen.findByText(/Clashes with an existing customer/),
@@ -168,26 +178,27 @@ describe('ApprovalsPage', () => {
       }),
     );
     await waitFor(() =>
-      expect(fetchApi.fetch).toHaveBeenCalledWith(
-        expect.stringMatching(/\/decision$/),
-        expect.objectContaining({
-          body: JSON.stringify({
-            decision: 'approve',
-            linkToExisting: [
-              {
-                location: 'local',
-                bifrostCustomerId: 'cust-acme',
-                odooPartnerId: '7',
-              },
-            ],
-          }),
-        }),
-      ),
+      expect(api.decideOnboardingRequest).toHaveBeenCalledWith({
+        path: { id: acme.id },
+        body: {
+          decision: 'approve',
+          linkToExisting: [
+            {
+              location: 'local',
+              bifrostCustomerId: 'cust-acme',
+              odooPartnerId: '7',
+            },
+          ],
+        },
+      }),
     );
+    expect(
+      await screen.findByText('approved by user:default/approver'),
+    ).toBeInTheDocument();
   });
 
   it('offers no link when nothing clashes, and says when a system could not be checked', async () => {
-    const unchecked = {
+    const unchecked: OnboardingRequest = {
       ...pending,
       clashes: [],
       clashCheckFailures: [
@@ -198,8 +209,10 @@ describe('ApprovalsPage', () => {
         },
       ],
     };
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fakeFetch({ status: 200, body: {} }, [unchecked])]],
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [
+        [inferenceBillingApiRef, fakeApi(approved(unchecked), [unchecked])],
+      ],
     });
     expect(
       await screen.findByText(/Not checked for clashes in local \(odoo\)/),
@@ -212,7 +225,7 @@ describe('ApprovalsPage', () => {
   });
 
   it('shows a blocked request among those awaiting a decision, with why, and re-approves linking only the partner', async () => {
-    const blocked = {
+    const blocked: OnboardingRequest = {
       ...pending,
       status: 'blocked',
       decidedBy: 'user:default/approver',
@@ -238,12 +251,9 @@ describe('ApprovalsPage', () => {
       ],
       clashCheckFailures: [],
     };
-    const fetchApi = fakeFetch(
-      { status: 200, body: { ...blocked, status: 'approved' } },
-      [blocked],
-    );
-    await renderInTestApp(<ApprovalsPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    const api = fakeApi(approved(blocked), [blocked]);
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
     });
     expect(
       await screen.findByText('Pending or blocked (1)'),
@@ -263,15 +273,16 @@ describe('ApprovalsPage', () => {
       }),
     );
     await waitFor(() =>
-      expect(fetchApi.fetch).toHaveBeenCalledWith(
-        expect.stringMatching(/\/decision$/),
-        expect.objectContaining({
-          body: JSON.stringify({
-            decision: 'approve',
-            linkToExisting: [{ location: 'local', odooPartnerId: '9' }],
-          }),
-        }),
-      ),
+      expect(api.decideOnboardingRequest).toHaveBeenCalledWith({
+        path: { id: blocked.id },
+        body: {
+          decision: 'approve',
+          linkToExisting: [{ location: 'local', odooPartnerId: '9' }],
+        },
+      }),
     );
+    expect(
+      await screen.findByText('approved by user:default/approver'),
+    ).toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   Alert,
@@ -15,12 +16,15 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
+  errorMessage,
+  inferenceBillingApiRef,
   ONBOARDING_SIGNAL_CHANNEL,
-  useOnboardingClient,
-  type OnboardingClash,
-  type OnboardingLink,
-  type OnboardingRequest,
-} from '../../api/onboarding';
+} from '../../api';
+import type {
+  OnboardingClash,
+  OnboardingLink,
+  OnboardingRequest,
+} from '../../api/types';
 import { KeyReveal } from '../KeyReveal';
 
 const usd = (value: number) =>
@@ -110,7 +114,7 @@ function RequestCard(props: {
   onDecided: () => void;
 }) {
   const { request } = props;
-  const client = useOnboardingClient();
+  const api = useApi(inferenceBillingApiRef);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -123,15 +127,17 @@ function RequestCard(props: {
     setBusy(true);
     setError(undefined);
     try {
-      await client.decide(
-        request.id,
-        decision,
-        reason.trim() || undefined,
-        linkToExisting,
-      );
+      await api.decideOnboardingRequest({
+        path: { id: request.id },
+        body: {
+          decision,
+          ...(reason.trim() && { reason: reason.trim() }),
+          ...(linkToExisting && { linkToExisting }),
+        },
+      });
       props.onDecided();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -220,10 +226,10 @@ function RequestCard(props: {
 }
 
 function RequestList() {
-  const client = useOnboardingClient();
+  const api = useApi(inferenceBillingApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
-    () => client.list(),
-    [client],
+    () => api.listOnboardingRequests(),
+    [api],
   );
   // Live: any decision or new request (from any user) reloads the list.
   const { lastSignal } = useSignal(ONBOARDING_SIGNAL_CHANNEL);
@@ -234,7 +240,7 @@ function RequestList() {
 
   if (loading && !value) return <Progress />;
   if (error) {
-    return <ResponseErrorPanel error={error} />;
+    return <Alert status="danger" title={errorMessage(error)} />;
   }
   const items = value?.items ?? [];
   const pending = items.filter(awaitsDecision);

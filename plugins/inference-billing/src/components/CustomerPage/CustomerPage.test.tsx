@@ -1,4 +1,3 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
@@ -12,10 +11,16 @@ jest.mock('@backstage/plugin-permission-react', () => ({
 }));
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
+import {
+  backstageError,
+  responseError,
+} from '../../__testUtils__/responseError';
+import { inferenceBillingApiRef } from '../../api';
+import type { CustomerDetail, VirtualKey } from '../../api/types';
 import { CustomerPage } from './CustomerPage';
 import { toChartRows } from './UsageChart';
 
-const detail = {
+const detail: CustomerDetail = {
   location: 'local',
   id: 'c1',
   name: 'Acme Robotics SRL',
@@ -77,43 +82,53 @@ const detail = {
   ],
 };
 
-async function renderPage(result: AuthorizeResult) {
-  decision = result;
-  const fetchApi = {
-    fetch: jest.fn(async (_url: string, init?: RequestInit) =>
-      init?.method === 'PATCH'
-        ? new Response(JSON.stringify({ ...detail.keys[0], isActive: false }))
-        : new Response(JSON.stringify(detail)),
+/** The API calls the page makes: `detail`, with the key as last changed. */
+function mockApi() {
+  let key: VirtualKey = detail.keys[0];
+  return {
+    getCustomer: jest.fn(
+      async (_: { path: object }): Promise<CustomerDetail> => ({
+        ...detail,
+        keys: [key],
+      }),
+    ),
+    updateVirtualKey: jest.fn(
+      async (request: {
+        path: object;
+        body: { isActive?: boolean };
+      }): Promise<VirtualKey> => {
+        key = { ...key, ...request.body };
+        return key;
+      },
     ),
   };
-  await renderInTestApp(
+}
+
+function renderPage(result: AuthorizeResult, api = mockApi()) {
+  decision = result;
+  renderInTestApp(
     <Routes>
       <Route path="/:location/:id" element={<CustomerPage />} />
     </Routes>,
     {
       initialRouteEntries: ['/local/c1'],
-      apis: [
-        [fetchApiRef, fetchApi],
-        [
-          discoveryApiRef,
-          { getBaseUrl: async () => 'http://backend/api/inference-billing' },
-        ],
-      ],
-    } as any,
+      apis: [[inferenceBillingApiRef, api]],
+    },
   );
-  return fetchApi;
+  return api;
 }
 
 describe('CustomerPage', () => {
   it('offers no changes without the permission', async () => {
-    await renderPage(AuthorizeResult.DENY);
+    renderPage(AuthorizeResult.DENY);
     expect(await screen.findByText('acme-staging')).toBeInTheDocument();
     expect(screen.queryByText('Deactivate')).toBeNull();
     expect(screen.queryByText('Edit customer budget')).toBeNull();
   });
 
   it('shows keys, partner unknown with the Odoo error, and usage; deactivates a key with the permission', async () => {
-    const fetchApi = await renderPage(AuthorizeResult.ALLOW);
+    const api = mockApi();
+    renderPage(AuthorizeResult.ALLOW, api);
     expect(await screen.findByText('acme-staging')).toBeInTheDocument();
     expect(screen.getByText(/partner unknown/)).toBeInTheDocument();
     expect(screen.getByText('IB-local-c1-2026-10')).toBeInTheDocument();
@@ -125,20 +140,56 @@ describe('CustomerPage', () => {
     expect(
       screen.getByText('location local: odoo: timed out'),
     ).toBeInTheDocument();
-    expect(fetchApi.fetch).toHaveBeenCalledWith(
-      'http://backend/api/inference-billing/customers/local/c1',
-      undefined,
-    );
+    expect(api.getCustomer).toHaveBeenCalledWith({
+      path: { location: 'local', id: 'c1' },
+    });
     fireEvent.click(await screen.findByText('Deactivate'));
     await waitFor(() =>
-      expect(fetchApi.fetch).toHaveBeenCalledWith(
-        'http://backend/api/inference-billing/customers/local/c1/keys/k1',
-        expect.objectContaining({
-          method: 'PATCH',
-          body: JSON.stringify({ isActive: false }),
-        }),
+      expect(api.updateVirtualKey).toHaveBeenCalledWith({
+        path: { location: 'local', id: 'c1', keyId: 'k1' },
+        body: { isActive: false },
+      }),
+    );
+    expect(await screen.findByText('Activate')).toBeInTheDocument();
+    expect(screen.getByText('inactive')).toBeInTheDocument();
+  });
+
+  it("shows the backend's message when the customer cannot be read", async () => {
+    const api = mockApi();
+    // The body of the backend's 503 when a location's system is down.
+    api.getCustomer.mockRejectedValue(
+      await responseError(503, {
+        error: {
+          name: 'ServiceUnavailableError',
+          message: 'location local: bifrost: timed out',
+        },
+        location: 'local',
+        system: 'bifrost',
+      }),
+    );
+    renderPage(AuthorizeResult.ALLOW, api);
+    expect(
+      await screen.findByText('location local: bifrost: timed out'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('acme-staging')).toBeNull();
+  });
+
+  it("shows the backend's refusal of a key change", async () => {
+    const api = mockApi();
+    api.updateVirtualKey.mockRejectedValue(
+      await backstageError(
+        404,
+        'NotFoundError',
+        'virtual key k1 of customer c1 not found in local',
       ),
     );
+    renderPage(AuthorizeResult.ALLOW, api);
+    fireEvent.click(await screen.findByText('Deactivate'));
+    expect(
+      await screen.findByText(
+        'virtual key k1 of customer c1 not found in local',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('stacks tokens per day and model for the chart', () => {

@@ -1,4 +1,5 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Alert,
@@ -16,17 +17,28 @@ import { PlainTable } from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import {
-  useCustomersClient,
-  type Budget,
-  type BudgetInput,
-  type VirtualKey,
-} from '../../api/customers';
+import { errorMessage, inferenceBillingApiRef } from '../../api';
+import type {
+  Budget,
+  BudgetInput,
+  CustomerInvoice,
+  VirtualKey,
+} from '../../api/types';
 import { count, usd } from '../CustomersPage/CustomersPage';
 import { UsageChart } from './UsageChart';
 
 const budgetText = (b?: Budget) =>
   b ? `${usd(b.max_limit)} / ${b.reset_duration}` : 'none';
+
+/**
+ * The invoice's Odoo link: the spec leaves `odoo` of a customer's invoice
+ * open (any fields), so only string `url` and `name` are shown.
+ */
+function odooLink(invoice: CustomerInvoice) {
+  const { url, name } = invoice.odoo ?? {};
+  if (typeof url !== 'string') return undefined;
+  return { url, name: typeof name === 'string' ? name : 'open' };
+}
 
 /** Inline form: a budget (USD and reset duration), or none. */
 function BudgetForm(props: {
@@ -45,7 +57,7 @@ function BudgetForm(props: {
       setError(undefined);
       await props.onSave(budget);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
   return (
@@ -82,13 +94,13 @@ function BudgetForm(props: {
 /** One customer: budget, partner, usage chart, virtual keys. */
 export function CustomerPage() {
   const { location = '', id = '' } = useParams();
-  const client = useCustomersClient();
+  const api = useApi(inferenceBillingApiRef);
   const { allowed: canManage } = usePermission({
     permission: inferenceCustomerManagePermission,
   });
   const { value, loading, error, retry } = useAsyncRetry(
-    () => client.get(location, id),
-    [client, location, id],
+    () => api.getCustomer({ path: { location, id } }),
+    [api, location, id],
   );
   const [editing, setEditing] = useState<string>();
   const [actionError, setActionError] = useState<string>();
@@ -96,14 +108,17 @@ export function CustomerPage() {
   const toggle = async (key: VirtualKey) => {
     try {
       setActionError(undefined);
-      await client.updateKey(location, id, key.id, { isActive: !key.isActive });
+      await api.updateVirtualKey({
+        path: { location, id, keyId: key.id },
+        body: { isActive: !key.isActive },
+      });
       retry();
     } catch (e) {
-      setActionError((e as Error).message);
+      setActionError(errorMessage(e));
     }
   };
 
-  const keyColumns: ColumnConfig<VirtualKey & { id: string }>[] = [
+  const keyColumns: ColumnConfig<VirtualKey>[] = [
     {
       id: 'name',
       label: 'Key',
@@ -159,7 +174,7 @@ export function CustomerPage() {
           {
             id: 'actions',
             label: 'Actions',
-            cell: (k: VirtualKey & { id: string }) => (
+            cell: (k: VirtualKey) => (
               <Cell>
                 <Flex gap="2">
                   <Button size="small" onPress={() => toggle(k)}>
@@ -185,7 +200,7 @@ export function CustomerPage() {
   return (
     <Container>
       {loading && !value && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
+      {error && <Alert status="danger" title={errorMessage(error)} />}
       {value && (
         <Flex direction="column" gap="4">
           <Text as="h2" variant="title-medium">
@@ -225,7 +240,10 @@ export function CustomerPage() {
               current={value.budget}
               onCancel={() => setEditing(undefined)}
               onSave={async budget => {
-                await client.updateCustomerBudget(location, id, budget);
+                await api.updateCustomer({
+                  path: { location, id },
+                  body: { budget },
+                });
                 setEditing(undefined);
                 retry();
               }}
@@ -323,15 +341,14 @@ export function CustomerPage() {
                 {
                   id: 'odoo',
                   label: 'Odoo',
-                  cell: i =>
-                    i.odoo?.url ? (
-                      <CellText
-                        title={i.odoo.name ?? 'open'}
-                        href={i.odoo.url}
-                      />
+                  cell: i => {
+                    const link = odooLink(i);
+                    return link ? (
+                      <CellText title={link.name} href={link.url} />
                     ) : (
                       <CellText title="-" />
-                    ),
+                    );
+                  },
                 },
               ]}
             />
@@ -343,7 +360,10 @@ export function CustomerPage() {
               current={editedKey.budgets[0]}
               onCancel={() => setEditing(undefined)}
               onSave={async budget => {
-                await client.updateKey(location, id, editedKey.id, { budget });
+                await api.updateVirtualKey({
+                  path: { location, id, keyId: editedKey.id },
+                  body: { budget },
+                });
                 setEditing(undefined);
                 retry();
               }}

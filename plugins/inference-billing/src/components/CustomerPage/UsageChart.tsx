@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { DailyModelUsage } from '../../api/customers';
+import type { DailyModelUsage } from '../../api/types';
 
 const COLORS = [
   '#1f77b4',

@@ -1,41 +1,38 @@
-import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { InferenceBillingApi } from '@internal/backstage-plugin-inference-billing-common';
 import { screen } from '@testing-library/react';
+import { inferenceBillingApiRef } from '../../api';
 import { CustomersPage } from './CustomersPage';
 
 describe('CustomersPage', () => {
   it('lists customers with key counts and budgets, and failed locations', async () => {
-    const fetchApi = {
-      fetch: jest.fn(
-        async (_input: RequestInfo | URL, _init?: RequestInit) =>
-          new Response(
-            JSON.stringify({
-              items: [
-                {
-                  location: 'local',
-                  id: 'c1',
-                  name: 'Acme Robotics SRL',
-                  budgetUsd: 500,
-                  currentUsageUsd: 12.5,
-                  virtualKeys: 2,
-                  activeVirtualKeys: 1,
-                },
-              ],
-              errors: [
-                {
-                  location: 'pr',
-                  system: 'bifrost',
-                  message:
-                    'location pr: bifrost: list customers failed: HTTP 503',
-                },
-              ],
-            }),
-            { status: 200 },
-          ),
-      ),
+    const api = {
+      listCustomers: jest.fn<
+        ReturnType<InferenceBillingApi['listCustomers']>,
+        []
+      >(async () => ({
+        items: [
+          {
+            location: 'local',
+            id: 'c1',
+            name: 'Acme Robotics SRL',
+            budgetUsd: 500,
+            currentUsageUsd: 12.5,
+            virtualKeys: 2,
+            activeVirtualKeys: 1,
+          },
+        ],
+        errors: [
+          {
+            location: 'pr',
+            system: 'bifrost',
+            message: 'location pr: bifrost: list customers failed: HTTP 503',
+          },
+        ],
+      })),
     };
-    await renderInTestApp(<CustomersPage />, {
-      apis: [[fetchApiRef, fetchApi]],
+    renderInTestApp(<CustomersPage />, {
+      apis: [[inferenceBillingApiRef, api]],
     });
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
     expect(screen.getByText('2 (1)')).toBeInTheDocument();
@@ -44,8 +41,6 @@ describe('CustomersPage', () => {
     expect(
       screen.getByText('location pr: bifrost: list customers failed: HTTP 503'),
     ).toBeInTheDocument();
-    expect(fetchApi.fetch).toHaveBeenCalledWith(
-      'plugin://inference-billing/customers',
-    );
+    expect(api.listCustomers).toHaveBeenCalledTimes(1);
   });
 });

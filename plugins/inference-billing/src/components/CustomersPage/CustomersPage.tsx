@@ -1,11 +1,12 @@
-import { useRouteRef } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { CellText, Text, type ColumnConfig } from '@backstage/ui';
 import {
   LocationListPage,
   PlainTable,
 } from '@internal/backstage-plugin-inference-react';
 import { Route, Routes } from 'react-router-dom';
-import type { CustomerList, CustomerListItem } from '../../api/customers';
+import { inferenceBillingApiRef } from '../../api';
+import type { CustomerSummary } from '../../api/types';
 import { customerRouteRef } from '../../routes';
 import { CustomerPage } from '../CustomerPage';
 
@@ -22,8 +23,9 @@ export const count = (value?: number) =>
   value === undefined ? '-' : new Intl.NumberFormat('en-US').format(value);
 
 function CustomerListView() {
+  const api = useApi(inferenceBillingApiRef);
   const customerRoute = useRouteRef(customerRouteRef);
-  const columns: ColumnConfig<CustomerListItem & { id: string }>[] = [
+  const columns: ColumnConfig<CustomerSummary>[] = [
     {
       id: 'name',
       label: 'Customer',
@@ -86,7 +88,8 @@ function CustomerListView() {
     },
   ];
   return (
-    <LocationListPage<CustomerList> path="plugin://inference-billing/customers">
+    // One page: the customer list is not paged.
+    <LocationListPage load={() => api.listCustomers()} deps={[api]}>
       {value => (
         <>
           <Text as="p" variant="body-medium">

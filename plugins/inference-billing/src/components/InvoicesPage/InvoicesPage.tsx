@@ -1,4 +1,5 @@
 import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Alert,
@@ -6,6 +7,7 @@ import {
   Card,
   CardBody,
   CardHeader,
+  Cell,
   CellText,
   Container,
   Dialog,
@@ -21,13 +23,13 @@ import {
 import { inferenceInvoiceGeneratePermission } from '@internal/backstage-plugin-inference-billing-common';
 import { PlainTable } from '@internal/backstage-plugin-inference-react';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  useInvoicingClient,
-  type DryRun,
-  type InvoiceRunDetail,
-  type InvoiceRunList,
-  type InvoiceRunSummary,
-} from '../../api/invoicing';
+import { errorMessage, inferenceBillingApiRef } from '../../api';
+import type {
+  DryRun,
+  InvoiceRunDetail,
+  InvoiceRunList,
+  InvoiceRunSummary,
+} from '../../api/types';
 
 /** The last complete calendar month (UTC), YYYY-MM. */
 export function lastMonth(now = new Date()): string {
@@ -35,6 +37,14 @@ export function lastMonth(now = new Date()): string {
   return d.toISOString().slice(0, 7);
 }
 
+/** The `date` of a run that bills `month` (YYYY-MM): the first day of the next month. */
+export function billingDate(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+}
+
+// Amounts carry the currency of their run: invoices are issued in the
+// currency of the prices (USD), whatever the location's own currency.
 const money = (amount: string, currency: string) => `${amount} ${currency}`;
 
 const stateLabel: Record<InvoiceRunSummary['state'], string> = {
@@ -74,16 +84,16 @@ function InvoicesTable(props: { run: InvoiceRunDetail }) {
     },
     {
       id: 'amount',
-      label: `Amount (${run.currency})`,
+      label: 'Amount',
       cell: r =>
         r.line === undefined ? (
           <CellText
-            title={r.invoice.total}
+            title={money(r.invoice.total, run.currency)}
             description={`exact ${r.invoice.exactTotal}`}
           />
         ) : (
           <CellText
-            title={r.invoice.lines[r.line].amount}
+            title={money(r.invoice.lines[r.line].amount, run.currency)}
             description={`exact ${r.invoice.lines[r.line].exactAmount}${
               r.invoice.lines[r.line].unpriced ? ' (some usage unpriced)' : ''
             }`}
@@ -112,7 +122,9 @@ function InvoicesTable(props: { run: InvoiceRunDetail }) {
             title={r.invoice.odoo.name ?? `#${r.invoice.odoo.invoiceId}`}
             href={r.invoice.odoo.url}
             description={
-              r.invoice.odoo.total ? `total ${r.invoice.odoo.total}` : undefined
+              r.invoice.odoo.total
+                ? `total ${money(r.invoice.odoo.total, run.currency)}`
+                : undefined
             }
           />
         ) : (
@@ -171,9 +183,25 @@ function RunDetail(props: { run: InvoiceRunDetail }) {
   );
 }
 
+/** What to do next where a location has no invoices yet. */
+function noRunsYet(
+  location: InvoiceRunList['locations'][number] | undefined,
+  canGenerate: boolean,
+): string {
+  const month = lastMonth();
+  if (!location) return 'No invoices yet.';
+  if (!location.odoo) {
+    return `No invoices yet: ${location.title} has no Odoo configured, so invoicing can only be previewed: Preview (dry run) shows what last month (${month}) would bill.`;
+  }
+  if (canGenerate) {
+    return `No invoices yet: run invoicing for last month (${month}): Preview (dry run), then Generate invoices.`;
+  }
+  return `No invoices yet: the monthly run issues them on day ${location.invoiceDay} (00:00 UTC); Preview (dry run) shows what last month (${month}) would bill.`;
+}
+
 /** Per location: runs with their state, a preview (dry run) and, with the permission, generating the invoices. */
 export function InvoicesPage() {
-  const client = useInvoicingClient();
+  const api = useApi(inferenceBillingApiRef);
   const { allowed: canGenerate } = usePermission({
     permission: inferenceInvoiceGeneratePermission,
   });
@@ -188,16 +216,18 @@ export function InvoicesPage() {
   const refresh = useCallback(
     async (loc?: string) => {
       try {
-        const result = await client.listRuns(loc);
-        setList(result);
+        const result = await api.listInvoiceRuns({ query: { location: loc } });
         if (!loc && result.locations.length > 0) {
+          // Shows the first location: its runs come with the next load.
           setLocation(result.locations[0].name);
+          return;
         }
+        setList(result);
       } catch (e) {
-        setError((e as Error).message);
+        setError(errorMessage(e));
       }
     },
-    [client],
+    [api],
   );
 
   useEffect(() => {
@@ -209,21 +239,28 @@ export function InvoicesPage() {
     setBusy(true);
     setError(undefined);
     try {
-      setSelected(await client.generate({ location, month, dryRun }));
-      await refresh(location);
+      setSelected(
+        await api.generateInvoices({
+          query: { location, date: billingDate(month), dry_run: dryRun },
+        }),
+      );
     } catch (e) {
-      setError((e as Error).message);
+      // A run stopped by an outage (503) names the location and system; an
+      // issuing run is stored all the same, failed: the list shows it.
+      setSelected(undefined);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
+    await refresh(location);
   };
 
   const open = async (id: string) => {
     setError(undefined);
     try {
-      setSelected(await client.getRun(id));
+      setSelected(await api.getInvoiceRun({ path: { id } }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
 
@@ -260,12 +297,13 @@ export function InvoicesPage() {
     {
       id: 'open',
       label: '',
+      // Table rows render only Cell children: a bare Flex here is dropped.
       cell: r => (
-        <Flex>
+        <Cell>
           <Button size="small" variant="tertiary" onPress={() => open(r.id)}>
             Details
           </Button>
-        </Flex>
+        </Cell>
       ),
     },
   ];
@@ -314,14 +352,19 @@ export function InvoicesPage() {
         )}
         {current && (
           <Text as="p" variant="body-small">
-            {current.title}: invoices in {current.currency}, monthly run at
-            00:00 UTC on day {current.invoiceDay}
+            {current.title}: monthly run at 00:00 UTC on day{' '}
+            {current.invoiceDay}
             {current.odoo ? '' : ' (no Odoo configured: preview only)'}
           </Text>
         )}
         {busy && <Progress />}
         {selected && <RunDetail run={selected} />}
-        {list && (
+        {list && list.items.length === 0 && (
+          <Text as="p" variant="body-medium">
+            {noRunsYet(current, canGenerate)}
+          </Text>
+        )}
+        {list && list.items.length > 0 && (
           <PlainTable
             rows={list.items}
             rowId={r => r.id}

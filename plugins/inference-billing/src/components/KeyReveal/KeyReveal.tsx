@@ -1,6 +1,7 @@
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Button, Card, CardBody, Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
-import { useOnboardingClient } from '../../api/onboarding';
+import { errorMessage, inferenceBillingApiRef } from '../../api';
 
 /**
  * One-time reveal of a new customer's virtual key: nothing is fetched until
@@ -8,7 +9,7 @@ import { useOnboardingClient } from '../../api/onboarding';
  * answers, so a reload shows that it is gone.
  */
 export function KeyReveal(props: { revealId: string }) {
-  const client = useOnboardingClient();
+  const api = useApi(inferenceBillingApiRef);
   const [value, setValue] = useState<string>();
   const [location, setLocation] = useState<string>();
   const [error, setError] = useState<string>();
@@ -18,11 +19,13 @@ export function KeyReveal(props: { revealId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const revealed = await client.reveal(props.revealId);
+      const revealed = await api.revealOnboardingKey({
+        path: { revealId: props.revealId },
+      });
       setValue(revealed.value);
       setLocation(revealed.location);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
