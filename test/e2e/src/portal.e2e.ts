@@ -395,6 +395,37 @@ describe('portal started with ./portal start', () => {
     await page.getByText('llama-31-8b-instruct').first().waitFor();
     await shot('models');
 
+    // A filtered view is a URL, and shows exactly the Models the backend
+    // lists for the same filters.
+    const filteredUrl = `${FRONTEND}/inference/models?location=local&engine=OLlama`;
+    const expected = (await (
+      await fetch(
+        `${BACKEND}/api/inference-models/models?location=local&engine=OLlama`,
+        { headers: { authorization: `Bearer ${await guestToken()}` } },
+      )
+    ).json()) as { items: Array<{ name: string; title?: string }> };
+    assert.ok(
+      expected.items.length > 0,
+      'the sandbox has an Ollama Model in local',
+    );
+    await page.goto(filteredUrl);
+    await page
+      .getByText(
+        `${expected.items.length} ${
+          expected.items.length === 1 ? 'model' : 'models'
+        } match`,
+      )
+      .waitFor({ timeout: 60_000 });
+    // The first titled element of a row is the Model column's title.
+    const rowNames = await page
+      .locator('tbody tr')
+      .evaluateAll(rows =>
+        rows.map(r => r.querySelector('[title]')?.getAttribute('title') ?? ''),
+      );
+    const expectedTitles = expected.items.map(m => m.title ?? m.name);
+    assert.deepEqual(rowNames.sort(), expectedTitles.sort());
+    await shot('models-filtered');
+
     await page.getByRole('link', { name: 'Customers' }).first().click();
     await page.waitForURL('**/inference/customers');
     await page
