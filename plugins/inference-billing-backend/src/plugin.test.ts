@@ -76,6 +76,74 @@ describe('inference-billing backend', () => {
     }
   });
 
+  it('lists the configured locations for the filters, without secrets', async () => {
+    const server = await start();
+    const res = await get(server, '/api/inference-billing/locations');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((l: any) => Object.keys(l).sort())).toEqual(
+      res.body.items.map(() => ['countryCode', 'name', 'title']),
+    );
+    expect(res.body.items.map((l: any) => l.name)).toEqual(
+      (sandbox.config.inference as any).locations.map((l: any) => l.name),
+    );
+    const denied = await request(await start(true))
+      .get('/api/inference-billing/locations')
+      .set('authorization', mockCredentials.user.header());
+    expect(denied.status).toBe(403);
+  });
+
+  it('searches, sorts and pages the customers list in the backend', async () => {
+    const server = await start();
+    const names = (body: any) => body.items.map((c: any) => c.name);
+
+    const first = await get(
+      server,
+      '/api/inference-billing/customers?sort=name&order=desc&limit=2',
+    );
+    expect(first.status).toBe(200);
+    expect(names(first.body)).toEqual(['Initech Legal', 'Globex Analytics']);
+    expect(first.body).toMatchObject({
+      total: 3,
+      offset: 0,
+      limit: 2,
+      nextOffset: 2,
+    });
+
+    const second = await get(
+      server,
+      '/api/inference-billing/customers?sort=name&order=desc&limit=2&offset=2',
+    );
+    expect(names(second.body)).toEqual(['Acme Robotics SRL']);
+    expect(second.body.total).toBe(3);
+    expect(second.body.nextOffset).toBeUndefined();
+
+    // Case-insensitive, in the name or the id; total counts the matches.
+    const searched = await get(
+      server,
+      '/api/inference-billing/customers?q=GLOBEX',
+    );
+    expect(names(searched.body)).toEqual(['Globex Analytics']);
+    expect(searched.body.total).toBe(1);
+
+    const byKeys = await get(
+      server,
+      '/api/inference-billing/customers?sort=keys',
+    );
+    expect(byKeys.body.items.map((c: any) => c.virtualKeys)).toEqual([1, 2, 2]);
+
+    for (const bad of [
+      'sort=budget',
+      'order=up',
+      'limit=0',
+      'limit=1001',
+      'offset=-1',
+    ]) {
+      const res = await get(server, `/api/inference-billing/customers?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(bad.split('=')[0]);
+    }
+  });
+
   it('reports Bifrost failures per location, naming location and system, without the admin password', async () => {
     const server = await start();
     const fault = sandbox.bifrost.faults.inject({ kind: '5xx', status: 502 });

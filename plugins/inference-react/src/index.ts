@@ -7,3 +7,8 @@ export { LocationListPage } from './LocationListPage';
 export { PlainTable } from './PlainTable';
 export { ListToolbar, type ListFilter } from './ListToolbar';
 export { useUrlListState, type UrlListState } from './useUrlListState';
+export {
+  LocationTable,
+  type LocationTablePage,
+  type LocationTableQuery,
+} from './LocationTable';

@@ -10,7 +10,10 @@ import {
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
 import type { Router } from 'express';
 import type { CustomerManagementService } from '../services/CustomerManagementService';
-import type { CustomerService } from '../services/CustomerService';
+import type {
+  CustomerListQuery,
+  CustomerService,
+} from '../services/CustomerService';
 
 /** Who made a request, for audit events. */
 function actorOf(credentials: BackstageCredentials): string {
@@ -40,13 +43,33 @@ export function registerCustomerRoutes(
 ) {
   const { httpAuth, permissions, customers, management } = deps;
 
+  router.get('/locations', async (req, res) => {
+    await requirePermission(
+      { httpAuth, permissions },
+      req,
+      inferenceCustomerReadPermission,
+    );
+    res.json({ items: customers.billingLocations() });
+  });
+
   router.get('/customers', async (req, res) => {
     await requirePermission(
       { httpAuth, permissions },
       req,
       inferenceCustomerReadPermission,
     );
-    res.json(await customers.list(req.query as { location?: string }));
+    // The spec has checked every parameter (enums, ranges); numbers arrive as strings.
+    const query = req.query as Record<string, string | undefined>;
+    res.json(
+      await customers.list({
+        location: query.location,
+        q: query.q,
+        sort: query.sort as CustomerListQuery['sort'],
+        order: query.order as CustomerListQuery['order'],
+        limit: query.limit === undefined ? undefined : Number(query.limit),
+        offset: query.offset === undefined ? undefined : Number(query.offset),
+      }),
+    );
   });
 
   router.get('/customers/:location/:id', async (req, res) => {

@@ -52,10 +52,66 @@ export const spec = {
         }
       }
     },
+    "/locations": {
+      "get": {
+        "operationId": "ListBillingLocations",
+        "description": "The configured locations (name, title, country) for the billing pages' filters. No secrets.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every configured location.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "title",
+                          "countryCode"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "title": {
+                            "type": "string"
+                          },
+                          "countryCode": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/customers": {
       "get": {
         "operationId": "ListCustomers",
-        "description": "Bifrost customers of every location (or one), with their virtual key counts (never key values). Locations that cannot be reached are listed in `errors`.",
+        "description": "Bifrost customers of every location (or one), with their virtual key counts (never key values), searched, sorted and paged by the backend; the Odoo partner is looked up for the page only. Without `limit`, every matching customer. Locations that cannot be reached are listed in `errors`.",
         "security": [
           {
             "JWT": []
@@ -69,6 +125,64 @@ export const spec = {
             "schema": {
               "type": "string",
               "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          },
+          {
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Case-insensitive text search in the customer's name and id.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "Sort key (default location, then name).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "location",
+                "name",
+                "keys",
+                "usage"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Customers per page (default every matching customer).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "required": false,
+            "description": "Customers to skip (`nextOffset` of the previous page).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
             }
           }
         ],
@@ -2241,9 +2355,12 @@ export const spec = {
       },
       "CustomerListResponse": {
         "type": "object",
+        "description": "One page of the customers matching the query.",
         "required": [
           "items",
-          "errors"
+          "errors",
+          "total",
+          "offset"
         ],
         "properties": {
           "items": {
@@ -2257,6 +2374,20 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/LocationError"
             }
+          },
+          "total": {
+            "type": "integer",
+            "description": "Customers matching the query, in all pages."
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          },
+          "nextOffset": {
+            "type": "integer",
+            "description": "The offset of the next page, when there is one."
           }
         }
       },

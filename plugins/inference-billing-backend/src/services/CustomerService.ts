@@ -1,4 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
+import Decimal from 'decimal.js';
 import type { LocationError } from '@internal/backstage-plugin-inference-common';
 import {
   collectFromLocations,
@@ -31,9 +32,26 @@ export type CustomerListItem = CustomerSummary & {
   partner: PartnerView | null;
 };
 
+/** `GET /customers` query: what to list and which page. */
+export type CustomerListQuery = {
+  location?: string;
+  /** Case-insensitive, in the name and the id. */
+  q?: string;
+  sort?: 'location' | 'name' | 'keys' | 'usage';
+  order?: 'asc' | 'desc';
+  /** Absent: every matching customer. */
+  limit?: number;
+  offset?: number;
+};
+
 export type CustomerListResult = {
   items: CustomerListItem[];
   errors: LocationError[];
+  /** Matching customers, in all pages. */
+  total: number;
+  offset: number;
+  limit?: number;
+  nextOffset?: number;
 };
 
 /** Totals of one model over the range. */
@@ -103,6 +121,29 @@ export function customerUsageDays(
   });
 }
 
+/** Order of the customers list: by `sort`, then location and name. */
+function compareCustomers(
+  sort: CustomerListQuery['sort'] = 'location',
+  order: CustomerListQuery['order'] = 'asc',
+): (a: CustomerListItem, b: CustomerListItem) => number {
+  const byName = (a: CustomerListItem, b: CustomerListItem) =>
+    a.location.localeCompare(b.location) || a.name.localeCompare(b.name);
+  const key: Record<
+    NonNullable<CustomerListQuery['sort']>,
+    (a: CustomerListItem, b: CustomerListItem) => number
+  > = {
+    location: () => 0,
+    name: (a, b) => a.name.localeCompare(b.name),
+    keys: (a, b) => a.virtualKeys - b.virtualKeys,
+    usage: (a, b) =>
+      new Decimal(a.usageThisMonth?.cost ?? 0).comparedTo(
+        b.usageThisMonth?.cost ?? 0,
+      ),
+  };
+  const sign = order === 'desc' ? -1 : 1;
+  return (a, b) => sign * (key[sort](a, b) || byName(a, b));
+}
+
 /**
  * Reads customers live from each location's Bifrost, with their Odoo
  * partner and their usage from the ledger.
@@ -116,11 +157,25 @@ export class CustomerService {
     private readonly invoices?: Pick<InvoiceStore, 'customerInvoices'>,
   ) {}
 
-  async list(filter: { location?: string }): Promise<CustomerListResult> {
-    const targets = filter.location
-      ? [this.locations.get(filter.location)]
+  /** The configured locations as the billing pages show them (no secrets). */
+  billingLocations() {
+    return this.locations.list().map(l => ({
+      name: l.name,
+      title: l.title,
+      countryCode: l.countryCode,
+    }));
+  }
+
+  /**
+   * One page of the customers of every location (or one): Bifrost's list
+   * with key counts and this month's usage, searched and sorted here, and
+   * the Odoo partners of the page's customers only (one Odoo call per
+   * location of the page, however many customers a location has).
+   */
+  async list(query: CustomerListQuery = {}): Promise<CustomerListResult> {
+    const targets = query.location
+      ? [this.locations.get(query.location)]
       : this.locations.list();
-    const odooErrors: LocationError[] = [];
     const [result, month] = await Promise.all([
       collectFromLocations<CustomerListItem>(
         targets,
@@ -131,18 +186,13 @@ export class CustomerService {
             bifrost.listCustomers(),
             bifrost.listVirtualKeys(),
           ]);
-          const partners = await this.partners?.lookup(
-            location.name,
-            customers,
-          );
-          if (partners?.error) odooErrors.push(partners.error);
           return customers.map(c => ({
             ...toCustomerSummary(location.name, c, keys),
-            partner: partners?.byCustomerId.get(c.id) ?? null,
+            partner: null,
           }));
         },
       ),
-      this.usage?.thisMonth(filter.location),
+      this.usage?.thisMonth(query.location),
     ]);
     if (month) {
       for (const item of result.items) {
@@ -150,11 +200,55 @@ export class CustomerService {
           month.get(`${item.location}\u0000${item.id}`) ?? emptyUsage();
       }
     }
-    result.items.sort(
-      (a, b) =>
-        a.location.localeCompare(b.location) || a.name.localeCompare(b.name),
+    const needle = query.q?.trim().toLocaleLowerCase('en-US');
+    const matching = needle
+      ? result.items.filter(
+          c =>
+            c.name.toLocaleLowerCase('en-US').includes(needle) ||
+            c.id.toLocaleLowerCase('en-US').includes(needle),
+        )
+      : result.items;
+    matching.sort(compareCustomers(query.sort, query.order));
+    const offset = query.offset ?? 0;
+    const page =
+      query.limit === undefined
+        ? matching.slice(offset)
+        : matching.slice(offset, offset + query.limit);
+    const odooErrors = await this.attachPartners(page);
+    const next = offset + page.length;
+    return {
+      items: page,
+      errors: [...result.errors, ...odooErrors],
+      total: matching.length,
+      offset,
+      ...(query.limit !== undefined && { limit: query.limit }),
+      ...(next < matching.length && { nextOffset: next }),
+    };
+  }
+
+  /** Sets each item's Odoo partner; returns the locations whose Odoo failed. */
+  private async attachPartners(
+    items: CustomerListItem[],
+  ): Promise<LocationError[]> {
+    if (!this.partners) return [];
+    const byLocation = new Map<string, CustomerListItem[]>();
+    for (const item of items) {
+      byLocation.set(item.location, [
+        ...(byLocation.get(item.location) ?? []),
+        item,
+      ]);
+    }
+    const errors: LocationError[] = [];
+    await Promise.all(
+      [...byLocation].map(async ([location, customers]) => {
+        const found = await this.partners!.lookup(location, customers);
+        if (found.error) errors.push(found.error);
+        for (const c of customers) {
+          c.partner = found.byCustomerId.get(c.id) ?? null;
+        }
+      }),
     );
-    return { items: result.items, errors: [...result.errors, ...odooErrors] };
+    return errors;
   }
 
   /**

@@ -36,7 +36,23 @@ export class InferenceBillingApiClient {
     });
   }
 
-  /** Bifrost customers of every location (or one), with their virtual key counts (never key values). Locations that cannot be reached are listed in `errors`. (`GET /customers`) */
+  /** The configured locations (name, title, country) for the billing pages' filters. No secrets. (`GET /locations`) */
+  listBillingLocations(
+    request: Record<string, never> = {},
+    options?: PluginApiRequestOptions,
+  ): Promise<
+    operations['ListBillingLocations']['responses'][200]['content']['application/json']
+  > {
+    return callPluginApi(this.options, {
+      pluginId: 'inference-billing',
+      method: 'GET',
+      path: '/locations',
+      params: request,
+      options,
+    });
+  }
+
+  /** Bifrost customers of every location (or one), with their virtual key counts (never key values), searched, sorted and paged by the backend; the Odoo partner is looked up for the page only. Without `limit`, every matching customer. Locations that cannot be reached are listed in `errors`. (`GET /customers`) */
   listCustomers(
     request: {
       query?: operations['ListCustomers']['parameters']['query'];

@@ -19,6 +19,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/locations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The configured locations (name, title, country) for the billing pages' filters. No secrets. */
+    get: operations['ListBillingLocations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers': {
     parameters: {
       query?: never;
@@ -26,7 +43,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Bifrost customers of every location (or one), with their virtual key counts (never key values). Locations that cannot be reached are listed in `errors`. */
+    /** @description Bifrost customers of every location (or one), with their virtual key counts (never key values), searched, sorted and paged by the backend; the Odoo partner is looked up for the page only. Without `limit`, every matching customer. Locations that cannot be reached are listed in `errors`. */
     get: operations['ListCustomers'];
     put?: never;
     post?: never;
@@ -713,9 +730,16 @@ export interface components {
       system: string;
       message: string;
     };
+    /** @description One page of the customers matching the query. */
     CustomerListResponse: {
       items: components['schemas']['CustomerSummary'][];
       errors: components['schemas']['LocationError'][];
+      /** @description Customers matching the query, in all pages. */
+      total: number;
+      offset: number;
+      limit?: number;
+      /** @description The offset of the next page, when there is one. */
+      nextOffset?: number;
     };
     LocationUnavailable: {
       error: {
@@ -853,10 +877,47 @@ export interface operations {
       };
     };
   };
+  ListBillingLocations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every configured location. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              name: string;
+              title: string;
+              countryCode: string;
+            }[];
+          };
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+    };
+  };
   ListCustomers: {
     parameters: {
       query?: {
         location?: string;
+        /** @description Case-insensitive text search in the customer's name and id. */
+        q?: string;
+        /** @description Sort key (default location, then name). */
+        sort?: 'location' | 'name' | 'keys' | 'usage';
+        order?: 'asc' | 'desc';
+        /** @description Customers per page (default every matching customer). */
+        limit?: number;
+        /** @description Customers to skip (`nextOffset` of the previous page). */
+        offset?: number;
       };
       header?: never;
       path?: never;

@@ -1,46 +1,126 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { InferenceBillingApi } from '@internal/backstage-plugin-inference-billing-common';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { inferenceBillingApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { CustomersPage } from './CustomersPage';
+
+type CustomerList = Awaited<ReturnType<InferenceBillingApi['listCustomers']>>;
+
+const acme = {
+  location: 'local',
+  id: 'c1',
+  name: 'Acme Robotics SRL',
+  budgetUsd: 500,
+  currentUsageUsd: 12.5,
+  virtualKeys: 2,
+  activeVirtualKeys: 1,
+};
+
+function mockApi(list: CustomerList | ((query: any) => CustomerList)) {
+  const api = {
+    listCustomers: jest.fn(async (request?: { query?: object }) =>
+      typeof list === 'function' ? list(request?.query) : list,
+    ),
+    listBillingLocations: jest.fn(async () => ({
+      items: [
+        { name: 'local', title: 'Local sandbox', countryCode: 'RO' },
+        { name: 'pr', title: 'Puerto Rico', countryCode: 'PR' },
+      ],
+    })),
+  };
+  return {
+    api,
+    render: (url = '/') =>
+      renderInTestApp(<CustomersPage />, {
+        apis: [[inferenceBillingApiRef, api as unknown as InferenceBillingApi]],
+        initialRouteEntries: [url],
+        mountedRoutes: {
+          '/inference/customers': rootRouteRef,
+        },
+      }),
+  };
+}
+
+const page = (items: CustomerList['items'], total = items.length) => ({
+  items,
+  errors: [],
+  total,
+  offset: 0,
+});
 
 describe('CustomersPage', () => {
   it('lists customers with key counts and budgets, and failed locations', async () => {
-    const api = {
-      listCustomers: jest.fn<
-        ReturnType<InferenceBillingApi['listCustomers']>,
-        []
-      >(async () => ({
-        items: [
-          {
-            location: 'local',
-            id: 'c1',
-            name: 'Acme Robotics SRL',
-            budgetUsd: 500,
-            currentUsageUsd: 12.5,
-            virtualKeys: 2,
-            activeVirtualKeys: 1,
-          },
-        ],
-        errors: [
-          {
-            location: 'pr',
-            system: 'bifrost',
-            message: 'location pr: bifrost: list customers failed: HTTP 503',
-          },
-        ],
-      })),
-    };
-    renderInTestApp(<CustomersPage />, {
-      apis: [[inferenceBillingApiRef, api]],
+    const { api, render } = mockApi({
+      ...page([acme]),
+      errors: [
+        {
+          location: 'pr',
+          system: 'bifrost',
+          message: 'location pr: bifrost: list customers failed: HTTP 503',
+        },
+      ],
     });
+    await render();
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
     expect(screen.getByText('2 (1)')).toBeInTheDocument();
     expect(screen.getByText('$500.00')).toBeInTheDocument();
     expect(screen.getByText('$12.50')).toBeInTheDocument();
+    expect(screen.getByText('1 customer')).toBeInTheDocument();
     expect(
       screen.getByText('location pr: bifrost: list customers failed: HTTP 503'),
     ).toBeInTheDocument();
-    expect(api.listCustomers).toHaveBeenCalledTimes(1);
+    expect(api.listCustomers).toHaveBeenCalledWith(
+      { query: { limit: 25 } },
+      expect.objectContaining({ signal: expect.anything() }),
+    );
+  });
+
+  it('opens the customer page from its row', async () => {
+    const { render } = mockApi(page([acme]));
+    await render();
+    const cell = await screen.findByText('Acme Robotics SRL');
+    expect(cell.closest('[data-href]')?.getAttribute('data-href')).toBe(
+      '/inference/customers/local/c1',
+    );
+  });
+
+  it('asks the backend for the search, location and sort the URL holds', async () => {
+    const { api, render } = mockApi(page([acme]));
+    await render('/?q=acme&location=local&sort=spend&order=desc');
+    expect(await screen.findByText('1 customer match')).toBeInTheDocument();
+    expect(api.listCustomers).toHaveBeenLastCalledWith(
+      {
+        query: {
+          limit: 25,
+          q: 'acme',
+          location: 'local',
+          sort: 'usage',
+          order: 'desc',
+        },
+      },
+      expect.anything(),
+    );
+  });
+
+  it('sorts in the backend when a column header is pressed', async () => {
+    const { api, render } = mockApi(page([acme]));
+    await render();
+    await screen.findByText('Acme Robotics SRL');
+    fireEvent.click(screen.getByRole('columnheader', { name: /Virtual keys/ }));
+    await waitFor(() =>
+      expect(api.listCustomers).toHaveBeenLastCalledWith(
+        { query: { limit: 25, sort: 'keys', order: 'asc' } },
+        expect.anything(),
+      ),
+    );
+  });
+
+  it('says what to do when there are no customers', async () => {
+    const { render } = mockApi(page([]));
+    await render();
+    expect(
+      await screen.findByText(/No customers in any location yet/),
+    ).toBeInTheDocument();
   });
 });

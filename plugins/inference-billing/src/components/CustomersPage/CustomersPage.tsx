@@ -1,9 +1,10 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { CellText, Text, type ColumnConfig } from '@backstage/ui';
+import { CellText, Link, type ColumnConfig } from '@backstage/ui';
 import {
-  LocationListPage,
-  PlainTable,
+  LocationTable,
+  useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
+import useAsync from 'react-use/esm/useAsync';
 import { Route, Routes } from 'react-router-dom';
 import { inferenceBillingApiRef } from '../../api';
 import type { CustomerSummary } from '../../api/types';
@@ -22,24 +23,44 @@ export const usd = (value?: number | string) =>
 export const count = (value?: number) =>
   value === undefined ? '-' : new Intl.NumberFormat('en-US').format(value);
 
+/** A row: the table needs ids unique across locations; customer ids are per location. */
+type CustomerRow = CustomerSummary & { id: string; customerId: string };
+
+/** Columns the backend sorts by, and its name for each. */
+const SORTS: Record<string, 'name' | 'location' | 'keys' | 'usage'> = {
+  name: 'name',
+  location: 'location',
+  keys: 'keys',
+  spend: 'usage',
+};
+
+const FILTERS = ['location'] as const;
+
 function CustomerListView() {
   const api = useApi(inferenceBillingApiRef);
   const customerRoute = useRouteRef(customerRouteRef);
-  const columns: ColumnConfig<CustomerSummary>[] = [
+  const view = useUrlListState({ filters: FILTERS });
+  const locations = useAsync(
+    async () => (await api.listBillingLocations()).items,
+    [api],
+  );
+  const columns: ColumnConfig<CustomerRow>[] = [
     {
       id: 'name',
       label: 'Customer',
       isRowHeader: true,
+      isSortable: true,
       cell: c => (
         <CellText
           title={c.name}
-          href={customerRoute?.({ location: c.location, id: c.id })}
+          href={customerRoute?.({ location: c.location, id: c.customerId })}
         />
       ),
     },
     {
       id: 'location',
       label: 'Location',
+      isSortable: true,
       cell: c => <CellText title={c.location} />,
     },
     {
@@ -67,11 +88,13 @@ function CustomerListView() {
     {
       id: 'spend',
       label: 'Spend this month',
+      isSortable: true,
       cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
     },
     {
       id: 'keys',
       label: 'Virtual keys (active)',
+      isSortable: true,
       cell: c => (
         <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />
       ),
@@ -88,21 +111,60 @@ function CustomerListView() {
     },
   ];
   return (
-    // One page: the customer list is not paged.
-    <LocationListPage load={() => api.listCustomers()} deps={[api]}>
-      {value => (
-        <>
-          <Text as="p" variant="body-medium">
-            {value.items.length} customers
-          </Text>
-          <PlainTable
-            rows={value.items}
-            rowId={c => `${c.location}/${c.id}`}
-            columns={columns}
-          />
-        </>
-      )}
-    </LocationListPage>
+    <LocationTable<CustomerRow, (typeof FILTERS)[number]>
+      view={view}
+      load={async ({ offset, limit, search, filters, sort, signal }) => {
+        const page = await api.listCustomers(
+          {
+            query: {
+              limit,
+              ...(offset > 0 && { offset }),
+              ...(search && { q: search }),
+              ...(filters.location && { location: filters.location }),
+              ...(sort &&
+                SORTS[sort.column] && {
+                  sort: SORTS[sort.column],
+                  order: sort.order,
+                }),
+            },
+          },
+          { signal },
+        );
+        return {
+          ...page,
+          items: page.items.map(c => ({
+            ...c,
+            customerId: c.id,
+            id: `${c.location}/${c.id}`,
+          })),
+        };
+      }}
+      columns={columns}
+      rowHref={c => customerRoute?.({ location: c.location, id: c.customerId })}
+      searchLabel="Search customers by name or id"
+      filters={[
+        {
+          name: 'location',
+          label: 'Location',
+          options: (locations.value ?? []).map(l => ({
+            id: l.name,
+            label: `${l.title} (${l.name})`,
+          })),
+        },
+      ]}
+      actions={<Link href="/create">Onboard a customer</Link>}
+      noun={['customer', 'customers']}
+      empty={{
+        filtered:
+          'No customers match this search and these filters. Clear them to see every customer.',
+        none: (
+          <>
+            No customers in any location yet. Onboard one with the{' '}
+            <Link href="/create">Onboard a customer</Link> template.
+          </>
+        ),
+      }}
+    />
   );
 }
 
