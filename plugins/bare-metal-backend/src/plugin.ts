@@ -7,13 +7,16 @@ import { bareMetalPermissions } from '@internal/backstage-plugin-bare-metal-comm
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { registerListNodesAction } from './actions/listNodesAction';
 import { createRouter } from './router';
-import { readSshFactsSettings } from './k3s/settings';
 import { ServerService } from './services/ServerService';
+import { readSshFactsSettings } from './services/sshFactsSettings';
 import { SshFactsService } from './services/SshFactsService';
 import { Ssh2Connector } from './ssh/SshConnector';
 
 /**
- * The bare-metal backend plugin: servers, GPUs, K3s and Helm installation.
+ * The bare-metal backend plugin: `GET /nodes` (the servers of every
+ * location joined with their live Nodes, GPUs and SSH facts) and the MCP
+ * action `list-nodes`. The catalog, scaffolder and search modules of the
+ * bare-metal family are packages of their own.
  *
  * @public
  */

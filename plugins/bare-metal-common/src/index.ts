@@ -1,10 +1,13 @@
 /**
- * Types and permissions shared by the bare-metal frontend and backend.
+ * Types, permissions and entity conventions shared by the bare-metal
+ * frontend, backend plugin and its modules.
  *
  * @packageDocumentation
  */
 import { createPermission } from '@backstage/plugin-permission-common';
 import type { LocationListResponse } from '@internal/backstage-plugin-inference-common';
+
+export { SERVER_ENTITY_TYPE } from './entities';
 
 /** Read the servers and GPUs of any location. */
 export const bareMetalNodeReadPermission = createPermission({

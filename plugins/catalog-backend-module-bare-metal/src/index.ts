@@ -1,6 +1,7 @@
 /**
- * Catalog module: the bare-metal servers of every location.
+ * Catalog module: the bare-metal servers of every location, read from the
+ * bare-metal plugin's HTTP API.
  *
  * @packageDocumentation
  */
-export { catalogModuleBareMetal as default } from '@internal/backstage-plugin-bare-metal-backend';
+export { catalogModuleBareMetal as default } from './module';

@@ -1,6 +1,7 @@
 /**
- * Scaffolder actions for bare-metal servers: K3s install, Helm install, node cordon.
+ * Scaffolder actions for bare-metal servers: K3s install over SSH, Helm
+ * install, node cordon and uncordon.
  *
  * @packageDocumentation
  */
-export { scaffolderModuleBareMetal as default } from '@internal/backstage-plugin-bare-metal-backend';
+export { scaffolderModuleBareMetal as default } from './module';

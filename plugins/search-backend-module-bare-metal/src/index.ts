@@ -1,6 +1,7 @@
 /**
- * Search collator of the servers of every location.
+ * Search module: the servers of every location (from the bare-metal
+ * plugin's HTTP API), and no catalog duplicates of them.
  *
  * @packageDocumentation
  */
-export { searchModuleBareMetal as default } from '@internal/backstage-plugin-bare-metal-backend';
+export { searchModuleBareMetal as default } from './module';

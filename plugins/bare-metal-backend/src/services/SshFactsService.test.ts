@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   labLocations,
-  startK3sLab,
-  type K3sLab,
-} from '../__testUtils__/k3sNodes';
+  startSshLab,
+  type SshLab,
+} from '../__testUtils__/sshLab';
 import { sshdAvailable } from '../__testUtils__/sshd';
 import { Ssh2Connector } from '../ssh/SshConnector';
 import { parseFacts, SshFactsService } from './SshFactsService';
@@ -68,9 +68,9 @@ const describeSshd =
 
 describeSshd('SshFactsService over SSH', () => {
   const mockDir = createMockDirectory();
-  let lab: K3sLab;
+  let lab: SshLab;
   beforeAll(async () => {
-    lab = await startK3sLab(mockDir.path, ['gpu1', 'cpu1']);
+    lab = await startSshLab(mockDir.path, ['gpu1', 'cpu1']);
     fs.writeFileSync(
       path.join(lab.nodes.gpu1.nodeRoot, 'bin', 'nvidia-smi'),
       '#!/bin/sh\necho "NVIDIA A100-SXM4-80GB, 81920, 550.54.15"\n',

@@ -3,7 +3,7 @@ import type {
   SshFacts,
 } from '@internal/backstage-plugin-bare-metal-common';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
-import type { SshFactsSettings } from '../k3s/settings';
+import type { SshFactsSettings } from './sshFactsSettings';
 import type { SshConnector } from '../ssh/SshConnector';
 import { sshTargetFor } from '../ssh/targets';
 

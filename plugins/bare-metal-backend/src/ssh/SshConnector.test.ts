@@ -1,6 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import net from 'node:net';
-import { startK3sLab, type K3sLab } from '../__testUtils__/k3sNodes';
+import { startSshLab, type SshLab } from '../__testUtils__/sshLab';
 import { generateKey, sshdAvailable } from '../__testUtils__/sshd';
 import fs from 'node:fs';
 import { Ssh2Connector, type SshTarget } from './SshConnector';
@@ -54,10 +54,10 @@ describe('Ssh2Connector', () => {
 
 describeSshd('Ssh2Connector against sshd', () => {
   const mockDir = createMockDirectory();
-  let lab: K3sLab;
+  let lab: SshLab;
   let target: SshTarget;
   beforeAll(async () => {
-    lab = await startK3sLab(mockDir.path, ['n1']);
+    lab = await startSshLab(mockDir.path, ['n1']);
     const node = lab.nodes.n1;
     target = {
       location: 'lab',

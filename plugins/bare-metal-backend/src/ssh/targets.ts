@@ -8,25 +8,6 @@ import type { SshTarget } from './SshConnector';
 /** Default SSH handshake timeout when the location sets none. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The configured server of a location, or an InputError naming the field. */
-export function findServer(
-  location: InferenceLocation,
-  name: string,
-  field: string,
-): LocationServer {
-  const server = location.servers.find(s => s.name === name);
-  if (!server) {
-    throw new InputError(
-      `${field}: no server named '${name}' is configured in location ${
-        location.name
-      } (configured: ${
-        location.servers.map(s => s.name).join(', ') || 'none'
-      })`,
-    );
-  }
-  return server;
-}
-
 /** The SSH user of a server: its own, the location's, else root. */
 export function sshUserOf(
   location: InferenceLocation,

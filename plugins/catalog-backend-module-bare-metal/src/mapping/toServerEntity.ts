@@ -1,8 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
+import {
+  SERVER_ENTITY_TYPE,
+  type ServerSummary,
+} from '@internal/backstage-plugin-bare-metal-common';
 import { locationEntityRef } from '@internal/backstage-plugin-inference-common';
-import type { ServerSummary } from '@internal/backstage-plugin-bare-metal-common';
-
-export const SERVER_ENTITY_TYPE = 'bare-metal-server';
 
 /** `bare-metal:<location>`, the provider and location key of a location's servers. */
 export const serverProviderKey = (location: string) => `bare-metal:${location}`;

@@ -20,10 +20,12 @@ import {
 } from '@internal/test-emulators';
 import fc from 'fast-check';
 import { validate, type Schema } from 'jsonschema';
-import type { SshConnector } from '../ssh/SshConnector';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client's interface (see k3sInstall.ts)
+import type { SshConnector } from '@internal/backstage-plugin-bare-metal-backend';
 import { createHelmInstallAction } from './helmInstall';
 import { createK3sInstallAction } from './k3sInstall';
-import { createNodeCordonActions } from './nodeCordon';
+import { createNodeCordonAction } from './nodeCordon';
+import { createNodeUncordonAction } from './nodeUncordon';
 
 jest.setTimeout(300_000);
 
@@ -297,10 +299,9 @@ describe('baremetal actions: 1,000 generated inputs each', () => {
 
   it('baremetal:node:cordon and uncordon', async () => {
     const locations = ConfigInferenceLocationsService.fromConfig(config);
-    const [cordon, uncordon] = createNodeCordonActions({
-      locations,
-      permissions: permissions(),
-    });
+    const options = { locations, permissions: permissions() };
+    const cordon = createNodeCordonAction(options);
+    const uncordon = createNodeUncordonAction(options);
     for (const [name, action] of [
       ['baremetal:node:cordon', cordon],
       ['baremetal:node:uncordon', uncordon],

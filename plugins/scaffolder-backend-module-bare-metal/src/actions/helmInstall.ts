@@ -13,6 +13,7 @@ import {
 } from '@internal/backstage-plugin-inference-node';
 import type { V1Job } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
+import { helmInstallExamples } from './helmInstall.examples';
 import { parseHelmValues, VALUES_MAX_CHARS } from './helmValues';
 
 const LOCATION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -97,30 +98,7 @@ export function createHelmInstallAction(options: {
     description:
       "Installs or upgrades a Helm chart on a location's K3s cluster by applying a HelmChart (helm.cattle.io/v1) in kube-system, optionally waiting for the helm-install Job.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Install ingress-nginx on the stalpeni location',
-        example: [
-          'steps:',
-          '  - id: helm',
-          '    action: baremetal:helm:install',
-          '    input:',
-          '      location: stalpeni',
-          '      name: ingress-nginx',
-          '      repo: https://kubernetes.github.io/ingress-nginx',
-          '      chart: ingress-nginx',
-          '      version: 4.11.3',
-          '      targetNamespace: ingress-nginx',
-          '      createNamespace: true',
-          '      valuesYaml: |',
-          '        controller:',
-          '          replicaCount: 2',
-          '      wait: true',
-          '      timeoutSeconds: 600',
-          '',
-        ].join('\n'),
-      },
-    ],
+    examples: helmInstallExamples,
     schema: {
       input: {
         location: z =>

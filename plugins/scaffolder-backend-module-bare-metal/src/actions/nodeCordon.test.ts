@@ -5,7 +5,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import { validate, type Schema } from 'jsonschema';
-import { createNodeCordonActions } from './nodeCordon';
+import { createNodeCordonAction } from './nodeCordon';
+import { createNodeUncordonAction } from './nodeUncordon';
 
 describe('baremetal:node:cordon / uncordon', () => {
   let sandbox: Sandbox;
@@ -21,12 +22,14 @@ describe('baremetal:node:cordon / uncordon', () => {
   ) {
     const permissions = mockServices.permissions.mock();
     permissions.authorize.mockResolvedValue([{ result }]);
-    const [cordon, uncordon] = createNodeCordonActions({
+    const options = {
       locations: ConfigInferenceLocationsService.fromConfig(
         new ConfigReader(sandbox.config as any),
       ),
       permissions,
-    });
+    };
+    const cordon = createNodeCordonAction(options);
+    const uncordon = createNodeUncordonAction(options);
     return { cordon, uncordon, permissions };
   }
 
@@ -36,7 +39,7 @@ describe('baremetal:node:cordon / uncordon', () => {
 
   // createMockActionContext ignores isDryRun: set it on the result.
   type Context = Parameters<
-    ReturnType<typeof createNodeCordonActions>[0]['handler']
+    ReturnType<typeof createNodeCordonAction>['handler']
   >[0];
   const context = (
     input: { location: string; node: string },

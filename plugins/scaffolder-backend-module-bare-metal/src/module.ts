@@ -3,15 +3,21 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the one SSH client with the pinned host key check, shared with the plugin's SSH facts until it moves to a node library
+import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { createHelmInstallAction } from './actions/helmInstall';
 import { createK3sInstallAction } from './actions/k3sInstall';
-import { createNodeCordonActions } from './actions/nodeCordon';
+import { createNodeCordonAction } from './actions/nodeCordon';
+import { createNodeUncordonAction } from './actions/nodeUncordon';
 import { readK3sSettings } from './k3s/settings';
-import { Ssh2Connector } from './ssh/SshConnector';
 
 /**
- * Scaffolder actions of the bare-metal plugin.
+ * Scaffolder actions of bare-metal servers: `baremetal:node:cordon`,
+ * `baremetal:node:uncordon` and `baremetal:helm:install` reach a location's
+ * cluster through inference-node's KubeAiClient; `baremetal:k3s:install`
+ * reaches its configured servers over SSH (settings: `inference.bareMetal.k3s`,
+ * see config.d.ts). Each checks `baremetal.node.provision`.
  *
  * @public
  */
@@ -28,7 +34,8 @@ export const scaffolderModuleBareMetal = createBackendModule({
       },
       async init({ scaffolder, locations, permissions, config }) {
         scaffolder.addActions(
-          ...createNodeCordonActions({ locations, permissions }),
+          createNodeCordonAction({ locations, permissions }),
+          createNodeUncordonAction({ locations, permissions }),
           createHelmInstallAction({ locations, permissions }),
           createK3sInstallAction({
             locations,

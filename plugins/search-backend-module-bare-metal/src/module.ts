@@ -3,19 +3,19 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import { SERVER_ENTITY_TYPE } from '@internal/backstage-plugin-bare-metal-common';
 import {
   collatorTaskRunner,
   excludeCatalogDocuments,
-  inferenceLocationsServiceRef,
+  PluginApiCaller,
 } from '@internal/backstage-plugin-inference-node';
-import { SERVER_ENTITY_TYPE } from './mapping/toServerEntity';
-import { ServerCollatorFactory } from './search/ServerCollatorFactory';
-import { ServerService } from './services/ServerService';
+import { ServerCollatorFactory } from './ServerCollatorFactory';
 
 /**
- * Search module: indexes the servers of every location every 10 minutes, and
- * drops the catalog collator's documents of `bare-metal-server` Resources,
- * so that a search finds each server once.
+ * Search module: indexes the servers of every location every 10 minutes,
+ * read from the bare-metal plugin's HTTP API, and drops the catalog
+ * collator's documents of `bare-metal-server` Resources, so that a search
+ * finds each server once.
  *
  * @public
  */
@@ -27,12 +27,15 @@ export const searchModuleBareMetal = createBackendModule({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
         scheduler: coreServices.scheduler,
-        locations: inferenceLocationsServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ indexRegistry, scheduler, locations }) {
+      async init({ indexRegistry, scheduler, auth, discovery }) {
         indexRegistry.addCollator({
           schedule: collatorTaskRunner(scheduler),
-          factory: new ServerCollatorFactory(new ServerService(locations)),
+          factory: new ServerCollatorFactory(
+            new PluginApiCaller({ auth, discovery, pluginId: 'bare-metal' }),
+          ),
         });
         indexRegistry.addDecorator({
           factory: excludeCatalogDocuments({

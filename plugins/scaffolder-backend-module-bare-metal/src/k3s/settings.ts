@@ -15,13 +15,6 @@ export interface K3sSettings {
   commandTimeoutMs: number;
 }
 
-/** `inference.bareMetal.sshFacts`. */
-export interface SshFactsSettings {
-  enabled: boolean;
-  cacheSeconds: number;
-  timeoutMs: number;
-}
-
 const SCRIPT_URL =
   /^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?|file:\/\/)(\/[A-Za-z0-9._~%\/+-]*)?$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._\/+-]*$/;
@@ -65,14 +58,5 @@ export function readK3sSettings(config: Config): K3sSettings {
         }
       : undefined,
     commandTimeoutMs: seconds * 1000,
-  };
-}
-
-export function readSshFactsSettings(config: Config): SshFactsSettings {
-  const base = 'inference.bareMetal.sshFacts';
-  return {
-    enabled: config.getOptionalBoolean(`${base}.enabled`) ?? false,
-    cacheSeconds: config.getOptionalNumber(`${base}.cacheSeconds`) ?? 300,
-    timeoutMs: config.getOptionalNumber(`${base}.timeoutMs`) ?? 15_000,
   };
 }

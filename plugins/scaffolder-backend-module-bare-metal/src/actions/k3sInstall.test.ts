@@ -28,7 +28,8 @@ import {
 import { sshdAvailable } from '../__testUtils__/sshd';
 import { installCommand } from '../k3s/commands';
 import type { K3sSettings } from '../k3s/settings';
-import { Ssh2Connector } from '../ssh/SshConnector';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client (see k3sInstall.ts)
+import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
 import { createK3sInstallAction } from './k3sInstall';
 
 jest.setTimeout(60_000);

@@ -6,25 +6,29 @@ import type {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type { InferenceLocation } from '@internal/backstage-plugin-inference-node';
-import { ServerService } from '../services/ServerService';
+import type { ServerListResponse } from '@internal/backstage-plugin-bare-metal-common';
+import type { PluginApiCaller } from '@internal/backstage-plugin-inference-node';
 import { serverProviderKey, toServerEntity } from '../mapping/toServerEntity';
 
 /**
  * Provides the catalog entities of ONE location's configured servers
  * (`Resource`/`bare-metal-server`, namespace = location), with GPU facts from
- * the live Nodes. A full mutation keyed `bare-metal:<location>` per refresh;
- * when the cluster cannot be read, nothing is applied and the last entities
- * stay. (The location's kubernetes-cluster entity itself comes from the
- * inference-models provider: one owner per entity.)
+ * the live Nodes, read from the bare-metal plugin's `GET /nodes?location=`.
+ * A full mutation keyed `bare-metal:<location>` per refresh; when the
+ * location's cluster or the plugin cannot be read, nothing is applied and the
+ * last entities stay (the other locations' providers are not affected). (The
+ * location's kubernetes-cluster entity itself comes from the inference-models
+ * provider: one owner per entity.)
  */
 export class BareMetalEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
 
   constructor(
     private readonly options: {
-      location: InferenceLocation;
-      servers: ServerService;
+      /** Name of the location. */
+      location: string;
+      /** Calls the bare-metal plugin. */
+      api: PluginApiCaller;
       owner: string;
       logger: LoggerService;
       taskRunner: SchedulerServiceTaskRunner;
@@ -32,7 +36,7 @@ export class BareMetalEntityProvider implements EntityProvider {
   ) {}
 
   getProviderName(): string {
-    return serverProviderKey(this.options.location.name);
+    return serverProviderKey(this.options.location);
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
@@ -45,7 +49,7 @@ export class BareMetalEntityProvider implements EntityProvider {
         } catch (error) {
           this.options.logger.error(
             `Catalog refresh of the servers of location ${
-              this.options.location.name
+              this.options.location
             } failed, keeping their last entities: ${(error as Error).message}`,
           );
         }
@@ -53,18 +57,24 @@ export class BareMetalEntityProvider implements EntityProvider {
     });
   }
 
-  /** Applies a full mutation; rejects without applying when the cluster is down. */
+  /**
+   * Applies a full mutation; rejects without applying when the location's
+   * cluster or the plugin cannot be read.
+   */
   async refresh(): Promise<number> {
-    const { location, servers, owner } = this.options;
+    const { location, api, owner } = this.options;
     if (!this.connection) {
       throw new Error(`provider ${this.getProviderName()} is not connected`);
     }
-    const result = await servers.list({ location: location.name });
+    const result = await api.request<ServerListResponse>({
+      method: 'GET',
+      path: `/nodes?location=${encodeURIComponent(location)}`,
+    });
     if (result.errors.length > 0) {
       throw new Error(result.errors.map(e => e.message).join('; '));
     }
     const entities = result.items
-      .filter(s => s.membership !== 'unmanaged')
+      .filter(s => s.location === location && s.membership !== 'unmanaged')
       .map(s => toServerEntity(s, { owner }));
     await this.connection.applyMutation({
       type: 'full',

@@ -3,16 +3,20 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
-import { BareMetalEntityProvider } from './catalog/BareMetalEntityProvider';
-import { ServerService } from './services/ServerService';
+import {
+  inferenceLocationsServiceRef,
+  PluginApiCaller,
+} from '@internal/backstage-plugin-inference-node';
+import { BareMetalEntityProvider } from './provider/BareMetalEntityProvider';
 
 /** Owner of server entities when `inference.bareMetal.owner` is not set. */
 export const DEFAULT_SERVERS_OWNER = 'group:default/sre';
 
 /**
  * Catalog module: one provider per location for its bare-metal servers,
- * refreshed every `inference.bareMetal.refreshMinutes` (default 5).
+ * read from the bare-metal plugin's `GET /nodes` (discovery and a plugin
+ * request token, so the plugin may run in another backend), refreshed every
+ * `inference.bareMetal.refreshMinutes` (default 5).
  *
  * @public
  */
@@ -27,20 +31,34 @@ export const catalogModuleBareMetal = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         locations: inferenceLocationsServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ catalog, config, logger, scheduler, locations }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        locations,
+        auth,
+        discovery,
+      }) {
         const owner =
           config.getOptionalString('inference.bareMetal.owner') ??
           DEFAULT_SERVERS_OWNER;
         const minutes =
           config.getOptionalNumber('inference.bareMetal.refreshMinutes') ?? 5;
-        const servers = new ServerService(locations);
+        const api = new PluginApiCaller({
+          auth,
+          discovery,
+          pluginId: 'bare-metal',
+        });
         catalog.addEntityProvider(
           locations.list().map(
             location =>
               new BareMetalEntityProvider({
-                location,
-                servers,
+                location: location.name,
+                api,
                 owner,
                 logger,
                 taskRunner: scheduler.createScheduledTaskRunner({

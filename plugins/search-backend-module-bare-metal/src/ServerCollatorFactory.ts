@@ -2,9 +2,12 @@ import type {
   DocumentCollatorFactory,
   IndexableDocument,
 } from '@backstage/plugin-search-common';
-import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
+import {
+  bareMetalNodeReadPermission,
+  type ServerListResponse,
+} from '@internal/backstage-plugin-bare-metal-common';
+import type { PluginApiCaller } from '@internal/backstage-plugin-inference-node';
 import { Readable } from 'node:stream';
-import { ServerService } from '../services/ServerService';
 
 /** A search document of one server. */
 export type ServerDocument = IndexableDocument & {
@@ -17,17 +20,22 @@ export type ServerDocument = IndexableDocument & {
 export const SERVER_DOCUMENT_TYPE = 'bare-metal-server';
 
 /**
- * Search documents for the servers of every location (locations that cannot
- * be read are skipped until the next run), visible to whoever may read nodes.
+ * Search documents for the servers of every location, read from the
+ * bare-metal plugin's `GET /nodes` (locations that cannot be read are
+ * skipped until the next run), visible to whoever may read nodes.
  */
 export class ServerCollatorFactory implements DocumentCollatorFactory {
   readonly type = SERVER_DOCUMENT_TYPE;
   readonly visibilityPermission = bareMetalNodeReadPermission;
 
-  constructor(private readonly servers: ServerService) {}
+  /** `api` calls the bare-metal plugin. */
+  constructor(private readonly api: PluginApiCaller) {}
 
   async getCollator(): Promise<Readable> {
-    const { items } = await this.servers.list({});
+    const { items } = await this.api.request<ServerListResponse>({
+      method: 'GET',
+      path: '/nodes',
+    });
     const documents: ServerDocument[] = items.map(s => {
       const gpus = s.gpus
         .map(g => `${g.count} x ${g.product ?? g.vendor}`)

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { validate, type Schema } from 'jsonschema';
-import { Ssh2Connector } from '../ssh/SshConnector';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client (see k3sInstall.ts)
+import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
 import { createK3sInstallAction } from './k3sInstall';
 
 const TEMPLATE = path.resolve(

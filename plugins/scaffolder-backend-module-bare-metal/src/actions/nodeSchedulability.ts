@@ -1,7 +1,10 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
 import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 
@@ -9,12 +12,20 @@ const LOCATION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const NODE =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-function createAction(
-  options: {
-    locations: InferenceLocationsService;
-    permissions: PermissionsService;
-  },
+/** What `baremetal:node:cordon` and `baremetal:node:uncordon` need. */
+export interface NodeActionOptions {
+  locations: InferenceLocationsService;
+  permissions: PermissionsService;
+}
+
+/**
+ * `baremetal:node:cordon` (`cordon` true) or `baremetal:node:uncordon`: one
+ * implementation, the two actions are nodeCordon.ts and nodeUncordon.ts.
+ */
+export function createNodeSchedulabilityAction(
+  options: NodeActionOptions,
   cordon: boolean,
+  examples: TemplateExample[],
 ) {
   const verb = cordon ? 'cordon' : 'uncordon';
   return createTemplateAction({
@@ -23,12 +34,7 @@ function createAction(
       ? 'Marks a Kubernetes Node of a location unschedulable (kubectl cordon): running pods stay, no new ones are placed.'
       : 'Makes a cordoned Kubernetes Node of a location schedulable again (kubectl uncordon).',
     supportsDryRun: true,
-    examples: [
-      {
-        description: `${verb} node2 of the stalpeni location`,
-        example: `steps:\n  - id: ${verb}\n    action: baremetal:node:${verb}\n    input:\n      location: stalpeni\n      node: node2\n`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         location: z =>
@@ -91,12 +97,4 @@ function createAction(
       ctx.output('changed', !already && !ctx.isDryRun);
     },
   });
-}
-
-/** `baremetal:node:cordon` and `baremetal:node:uncordon`. */
-export function createNodeCordonActions(options: {
-  locations: InferenceLocationsService;
-  permissions: PermissionsService;
-}) {
-  return [createAction(options, true), createAction(options, false)];
 }

@@ -7,7 +7,7 @@ import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-back
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { searchModuleBareMetal } from '../searchModule';
+import { searchModuleBareMetal } from './module';
 
 describe('searchModuleBareMetal', () => {
   let sandbox: Sandbox;

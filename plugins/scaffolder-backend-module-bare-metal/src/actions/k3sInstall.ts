@@ -5,6 +5,14 @@ import type {
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the one SSH client with the pinned host key check, shared with the plugin's SSH facts until it moves to a node library
+import {
+  sshError,
+  sshTargetFor,
+  type SshConnector,
+  type SshSession,
+  type SshTarget,
+} from '@internal/backstage-plugin-bare-metal-backend';
 import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
 import type {
   InferenceLocation,
@@ -28,13 +36,8 @@ import {
   versionCommand,
 } from '../k3s/commands';
 import type { K3sSettings } from '../k3s/settings';
-import {
-  sshError,
-  type SshConnector,
-  type SshSession,
-  type SshTarget,
-} from '../ssh/SshConnector';
-import { findServer, sshTargetFor } from '../ssh/targets';
+import { findServer } from '../k3s/servers';
+import { k3sInstallExamples } from './k3sInstall.examples';
 
 const LOCATION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const SERVER = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -182,40 +185,7 @@ export function createK3sInstallAction(options: {
     description:
       "Installs K3s over SSH on a location's configured server: the first server with --cluster-init and the kube-vip address as TLS SAN, further servers and agents joining it. Idempotent: an installed node is left as it is.",
     supportsDryRun: true,
-    examples: [
-      {
-        description:
-          'Install the first server of stalpeni, pinned to a release',
-        example: [
-          'steps:',
-          '  - id: k3s',
-          '    action: baremetal:k3s:install',
-          '    input:',
-          '      location: stalpeni',
-          '      server: node1',
-          '      role: first-server',
-          '      version: v1.33.5+k3s1',
-          '',
-        ].join('\n'),
-      },
-      {
-        description:
-          'Join node3 as an agent, air-gapped, on the stable channel',
-        example: [
-          'steps:',
-          '  - id: k3s',
-          '    action: baremetal:k3s:install',
-          '    input:',
-          '      location: stalpeni',
-          '      server: node3',
-          '      role: agent',
-          '      firstServer: node1',
-          '      channel: stable',
-          '      airGapped: true',
-          '',
-        ].join('\n'),
-      },
-    ],
+    examples: k3sInstallExamples,
     schema: {
       input: {
         location: z =>
