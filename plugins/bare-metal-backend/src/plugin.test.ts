@@ -86,6 +86,57 @@ describe('bare-metal backend', () => {
     ]);
   });
 
+  it('searches, filters by GPU, sorts and pages the servers in the backend, summaries counting every server', async () => {
+    const server = await start();
+    const names = (body: any) => body.items.map((n: any) => n.name);
+
+    const first = await get(
+      server,
+      '/api/bare-metal/nodes?sort=name&order=desc&limit=2',
+    );
+    expect(first.status).toBe(200);
+    expect(names(first.body)).toEqual(['node3', 'node2']);
+    expect(first.body).toMatchObject({
+      total: 3,
+      offset: 0,
+      limit: 2,
+      nextOffset: 2,
+    });
+    const all = await get(server, '/api/bare-metal/nodes');
+    expect(first.body.summaries).toEqual(all.body.summaries);
+
+    const next = await get(
+      server,
+      '/api/bare-metal/nodes?sort=name&order=desc&limit=2&offset=2',
+    );
+    expect(names(next.body)).toEqual(['node1']);
+    expect(next.body.nextOffset).toBeUndefined();
+
+    const gpu = await get(
+      server,
+      '/api/bare-metal/nodes?gpu=NVIDIA-GeForce-RTX-3090',
+    );
+    expect(names(gpu.body)).toEqual(['node1']);
+    expect(gpu.body.total).toBe(1);
+    const none = await get(server, '/api/bare-metal/nodes?gpu=none');
+    expect(names(none.body)).toEqual(['node2', 'node3']);
+
+    const searched = await get(server, '/api/bare-metal/nodes?q=192.168.1.10');
+    expect(names(searched.body)).toEqual(['node1']);
+
+    const byGpus = await get(
+      server,
+      '/api/bare-metal/nodes?sort=gpus&order=desc',
+    );
+    expect(names(byGpus.body)[0]).toBe('node1');
+
+    for (const bad of ['sort=ram', 'order=up', 'limit=0', 'offset=-1']) {
+      const res = await get(server, `/api/bare-metal/nodes?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(bad.split('=')[0]);
+    }
+  });
+
   it('shows the Model pods on each node and the free GPUs of the location', async () => {
     const res = await get(await start(), '/api/bare-metal/nodes');
     const node1 = res.body.items.find((s: any) => s.name === 'node1');

@@ -2,7 +2,10 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
+import {
+  bareMetalNodeReadPermission,
+  type ServerListQuery,
+} from '@internal/backstage-plugin-bare-metal-common';
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
 import express from 'express';
 import { createOpenApiRouter } from './schema/openapi.generated';
@@ -26,7 +29,19 @@ export async function createRouter(options: {
       req,
       bareMetalNodeReadPermission,
     );
-    res.json(await servers.list(req.query));
+    // The spec has checked every parameter (enums, ranges); numbers arrive as strings.
+    const query = req.query as Record<string, string | undefined>;
+    res.json(
+      await servers.list({
+        location: query.location,
+        q: query.q,
+        gpu: query.gpu,
+        sort: query.sort as ServerListQuery['sort'],
+        order: query.order as ServerListQuery['order'],
+        limit: query.limit === undefined ? undefined : Number(query.limit),
+        offset: query.offset === undefined ? undefined : Number(query.offset),
+      }),
+    );
   });
 
   return router;

@@ -81,6 +81,8 @@ describe('ServerCollatorFactory', () => {
         },
       ],
       summaries: [],
+      total: 1,
+      offset: 0,
     };
     const api = { request: jest.fn(async () => response) };
     const documents = await documentsOf(

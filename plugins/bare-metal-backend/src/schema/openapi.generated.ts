@@ -55,7 +55,7 @@ export const spec = {
     "/nodes": {
       "get": {
         "operationId": "ListNodes",
-        "description": "Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs). Locations that cannot be reached are listed in `errors`.",
+        "description": "Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs), searched, filtered, sorted and paged by the backend (SSH facts are read for the page only). Without `limit`, every matching server. `summaries` count every server of the locations asked, whatever the filters. Locations that cannot be reached are listed in `errors`.",
         "security": [
           {
             "JWT": []
@@ -69,6 +69,73 @@ export const spec = {
             "schema": {
               "type": "string",
               "pattern": "^[a-z0-9-]{1,63}$"
+            }
+          },
+          {
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Case-insensitive text search in the server's name and address.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "gpu",
+            "in": "query",
+            "required": false,
+            "description": "Only servers with a GPU of this product (`none` for servers without GPUs).",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "Sort key (default location, then name).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "location",
+                "name",
+                "gpus",
+                "status"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Servers per page (default every matching server).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0
             }
           }
         ],
@@ -450,9 +517,24 @@ export const spec = {
         "required": [
           "items",
           "errors",
-          "summaries"
+          "summaries",
+          "total",
+          "offset"
         ],
         "properties": {
+          "total": {
+            "type": "integer",
+            "description": "Servers matching the query, in all pages."
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          },
+          "nextOffset": {
+            "type": "integer"
+          },
           "summaries": {
             "type": "array",
             "items": {

@@ -36,7 +36,7 @@ export class BareMetalApiClient {
     });
   }
 
-  /** Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs). Locations that cannot be reached are listed in `errors`. (`GET /nodes`) */
+  /** Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs), searched, filtered, sorted and paged by the backend (SSH facts are read for the page only). Without `limit`, every matching server. `summaries` count every server of the locations asked, whatever the filters. Locations that cannot be reached are listed in `errors`. (`GET /nodes`) */
   listNodes(
     request: { query?: operations['ListNodes']['parameters']['query'] } = {},
     options?: PluginApiRequestOptions,

@@ -26,7 +26,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs). Locations that cannot be reached are listed in `errors`. */
+    /** @description Configured servers of every location (or one) joined with the live Kubernetes Nodes (readiness, versions, capacity and GPUs), searched, filtered, sorted and paged by the backend (SSH facts are read for the page only). Without `limit`, every matching server. `summaries` count every server of the locations asked, whatever the filters. Locations that cannot be reached are listed in `errors`. */
     get: operations['ListNodes'];
     put?: never;
     post?: never;
@@ -129,6 +129,11 @@ export interface components {
       message: string;
     };
     ServerListResponse: {
+      /** @description Servers matching the query, in all pages. */
+      total: number;
+      offset: number;
+      limit?: number;
+      nextOffset?: number;
       summaries: components['schemas']['LocationGpuSummary'][];
       items: components['schemas']['ServerSummary'][];
       errors: components['schemas']['LocationError'][];
@@ -179,6 +184,16 @@ export interface operations {
     parameters: {
       query?: {
         location?: string;
+        /** @description Case-insensitive text search in the server's name and address. */
+        q?: string;
+        /** @description Only servers with a GPU of this product (`none` for servers without GPUs). */
+        gpu?: string;
+        /** @description Sort key (default location, then name). */
+        sort?: 'location' | 'name' | 'gpus' | 'status';
+        order?: 'asc' | 'desc';
+        /** @description Servers per page (default every matching server). */
+        limit?: number;
+        offset?: number;
       };
       header?: never;
       path?: never;

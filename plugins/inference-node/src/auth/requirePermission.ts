@@ -17,7 +17,9 @@ import type { Request } from 'express';
  */
 export async function requirePermission(
   deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
-  req: Request,
+  // Any route's request: the OpenAPI routers type params, body and query
+  // from the spec; credentials only need the headers.
+  req: Request<any, any, any, any>,
   permission: BasicPermission,
 ): Promise<BackstageCredentials> {
   const credentials = await deps.httpAuth.credentials(req, {

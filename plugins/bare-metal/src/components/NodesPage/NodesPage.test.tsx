@@ -1,6 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { BareMetalApi } from '@internal/backstage-plugin-bare-metal-common';
-import { screen } from '@testing-library/react';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { screen, waitFor } from '@testing-library/react';
 import { bareMetalApiRef } from '../../api';
 import { formatMemory, NodesPage } from './NodesPage';
 
@@ -64,10 +65,16 @@ describe('NodesPage', () => {
             gpus: [{ product: 'NVIDIA-GeForce-RTX-3090', total: 2, free: 1 }],
           },
         ],
+        total: 3,
+        offset: 0,
       })),
     };
     await renderInTestApp(<NodesPage />, {
       apis: [[bareMetalApiRef, api as unknown as BareMetalApi]],
+      initialRouteEntries: [
+        '/?gpu=NVIDIA-GeForce-RTX-3090&sort=gpus&order=desc',
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
     expect(await screen.findByText('node1')).toBeInTheDocument();
     expect(
@@ -80,7 +87,28 @@ describe('NodesPage', () => {
     expect(screen.getByText('32 CPU / 126 GiB')).toBeInTheDocument();
     expect(screen.getByText('Not in cluster')).toBeInTheDocument();
     expect(screen.getByText('Ready, cordoned (unmanaged)')).toBeInTheDocument();
-    expect(screen.getByText('3 servers, 2 GPUs')).toBeInTheDocument();
+    expect(screen.getByText('3 servers match')).toBeInTheDocument();
+    // The view in the URL is what the backend is asked for.
+    await waitFor(() =>
+      expect(api.listNodes).toHaveBeenCalledWith(
+        {
+          query: {
+            limit: 25,
+            gpu: 'NVIDIA-GeForce-RTX-3090',
+            sort: 'gpus',
+            order: 'desc',
+          },
+        },
+        expect.anything(),
+      ),
+    );
+    // Each row opens the server's entity page.
+    expect(
+      screen
+        .getAllByText('node1')[0]
+        .closest('[data-href]')
+        ?.getAttribute('data-href'),
+    ).toBe('/catalog/local/resource/node1');
   });
 
   it('formats Kubernetes memory quantities', () => {

@@ -1,13 +1,16 @@
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type {
-  ServerListResponse,
+  LocationGpuSummary,
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
-  LocationListPage,
-  PlainTable,
+  LocationTable,
+  useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { bareMetalApiRef } from '../../api';
 
 export const statusOf = (s: ServerSummary) => {
@@ -37,21 +40,26 @@ export const formatMemory = (quantity?: string) => {
     : quantity ?? '?';
 };
 
-const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
+type ServerRow = ServerSummary & { id: string };
+
+const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'name',
     label: 'Server',
     isRowHeader: true,
+    isSortable: true,
     cell: s => <CellText title={s.name} description={s.address} />,
   },
   {
     id: 'location',
     label: 'Location',
+    isSortable: true,
     cell: s => <CellText title={s.location} />,
   },
   {
     id: 'status',
     label: 'Status',
+    isSortable: true,
     cell: s => <CellText title={statusOf(s)} />,
   },
   {
@@ -59,7 +67,12 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
     label: 'Roles',
     cell: s => <CellText title={s.roles.join(', ')} />,
   },
-  { id: 'gpus', label: 'GPUs', cell: s => <CellText title={gpusOf(s)} /> },
+  {
+    id: 'gpus',
+    label: 'GPUs',
+    isSortable: true,
+    cell: s => <CellText title={gpusOf(s)} />,
+  },
   {
     id: 'capacity',
     label: 'CPU / memory',
@@ -89,40 +102,90 @@ const columns: ColumnConfig<ServerSummary & { id: string }>[] = [
   },
 ];
 
+const FILTERS = ['location', 'gpu'] as const;
+const SORTS = ['name', 'location', 'gpus', 'status'] as const;
+
+/** The servers of every location, with their GPUs and the Model pods on them. */
 export const NodesPage = () => {
   const api = useApi(bareMetalApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
+  const view = useUrlListState({ filters: FILTERS });
+  // The per-location GPU totals of the locations asked (whatever the search).
+  const [summaries, setSummaries] = useState<LocationGpuSummary[]>([]);
+  // The filters' choices: every location and GPU product of the fleet.
+  const fleet = useAsync(
+    async () => (await api.listNodes({ query: { limit: 1 } })).summaries,
+    [api],
+  );
+  const products = [
+    ...new Set((fleet.value ?? []).flatMap(l => l.gpus.map(g => g.product))),
+  ].sort();
   return (
-    <LocationListPage<ServerListResponse>
-      load={() => api.listNodes()}
-      deps={[api]}
-    >
-      {value => (
-        <>
-          <Text as="p" variant="body-medium">
-            {value.items.length} servers,{' '}
-            {value.items.reduce(
-              (n, s) => n + s.gpus.reduce((m, g) => m + g.count, 0),
-              0,
-            )}{' '}
-            GPUs
-          </Text>
-          {value.summaries.map(summary => (
-            <Text as="p" variant="body-small" key={summary.location}>
-              {summary.location}:{' '}
-              {summary.gpus.length === 0
-                ? 'no GPUs'
-                : summary.gpus
-                    .map(g => `${g.product} ${g.free} free of ${g.total}`)
-                    .join('; ')}
-            </Text>
-          ))}
-          <PlainTable
-            rows={value.items}
-            rowId={s => `${s.location}/${s.name}`}
-            columns={columns}
-          />
-        </>
-      )}
-    </LocationListPage>
+    <LocationTable<ServerRow, (typeof FILTERS)[number]>
+      view={view}
+      load={async ({ offset, limit, search, filters, sort, signal }) => {
+        const page = await api.listNodes(
+          {
+            query: {
+              limit,
+              ...(offset > 0 && { offset }),
+              ...(search && { q: search }),
+              ...(filters.location && { location: filters.location }),
+              ...(filters.gpu && { gpu: filters.gpu }),
+              ...(sort &&
+                (SORTS as readonly string[]).includes(sort.column) && {
+                  sort: sort.column as (typeof SORTS)[number],
+                  order: sort.order,
+                }),
+            },
+          },
+          { signal },
+        );
+        setSummaries(page.summaries);
+        return {
+          ...page,
+          items: page.items.map(s => ({ ...s, id: `${s.location}/${s.name}` })),
+        };
+      }}
+      columns={columns}
+      rowHref={s =>
+        entityRoute?.({ namespace: s.location, kind: 'resource', name: s.name })
+      }
+      searchLabel="Search servers by name or address"
+      filters={[
+        {
+          name: 'location',
+          label: 'Location',
+          options: (fleet.value ?? []).map(l => ({
+            id: l.location,
+            label: l.location,
+          })),
+        },
+        {
+          name: 'gpu',
+          label: 'GPU',
+          options: [
+            ...products.map(p => ({ id: p, label: p })),
+            { id: 'none', label: 'No GPU' },
+          ],
+        },
+      ]}
+      noun={['server', 'servers']}
+      above={summaries.map(summary => (
+        <Text as="p" variant="body-small" key={summary.location}>
+          {summary.location}:{' '}
+          {summary.gpus.length === 0
+            ? 'no GPUs'
+            : summary.gpus
+                .map(g => `${g.product} ${g.free} free of ${g.total}`)
+                .join('; ')}
+        </Text>
+      ))}
+      empty={{
+        filtered:
+          'No servers match this search and these filters. Clear them to see every server.',
+        none: 'No servers configured in any location: add them to inference.locations[].servers and install K3s with the Install K3s template.',
+      }}
+    />
   );
 };
