@@ -3,12 +3,9 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import type { Request } from 'express';
+import { authorize } from './authorize';
 
 /**
  * Authenticates a request (user or service) and checks a basic permission.
@@ -25,11 +22,10 @@ export async function requirePermission(
   const credentials = await deps.httpAuth.credentials(req, {
     allow: ['user', 'service'],
   });
-  const [decision] = await deps.permissions.authorize([{ permission }], {
+  await authorize({
+    permissions: deps.permissions,
     credentials,
+    checks: [{ permission }],
   });
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`Permission ${permission.name} is required`);
-  }
   return credentials;
 }
