@@ -22,12 +22,12 @@ import {
 } from '@internal/test-emulators';
 import request from 'supertest';
 import { policyUsers, startPolicyBackend } from './__testUtils__/policyBackend';
-import { BACKSTAGE_PERMISSIONS } from './permissions/backstagePermissions';
 import {
+  BACKSTAGE_PERMISSIONS,
   DEFAULT_ROLE_MEMBERS,
   InferencePermissionPolicy,
   rolesFor,
-} from './permissions/InferencePermissionPolicy';
+} from '@internal/backstage-plugin-permission-backend-module-inference-policy';
 
 jest.setTimeout(180_000);
 

@@ -1,11 +1,12 @@
 /*
  * The split deployment of infra/kubernetes/base (deployment.yaml and
- * billing.yaml): the portal backend (PORTAL_BACKEND_ROLE=portal) and the
- * billing backend (PORTAL_BACKEND_ROLE=billing), each started from
- * src/index.ts in a process of its own on the sandbox's emulators, with the
- * discovery config of app-config.portal.yaml and app-config.billing.yaml
- * (their Service URLs pointed at the two local ports). It shows that each
- * backend runs only its own plugins, that the billing backend accepts a
+ * billing.yaml): the portal backend (this package) and the billing backend
+ * (packages/backend-billing), each started from its src/index.ts in a
+ * process of its own on the sandbox's emulators, with the discovery config
+ * of app-config.portal.yaml and app-config.billing.yaml (their Service URLs
+ * pointed at the two local ports). It shows that each backend runs only its
+ * own plugins (the portal leaves the billing plugin out because its
+ * discovery routes it to the other backend), that the billing backend accepts a
  * user token the portal's auth plugin issued, and that a scaffolder task in
  * the portal reaches the billing plugin in the other process (a service
  * token on behalf of the user, checked by the billing backend against the
@@ -60,12 +61,15 @@ interface Started {
 
 const configDirs: string[] = [];
 
-async function startRole(
-  role: 'portal' | 'billing',
+/** `packages/<backendPackage>` started from its sources, as `package start` would. */
+async function startBackend(
+  backendPackage: 'backend' | 'backend-billing',
   port: number,
   config: object,
 ): Promise<Started> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `split-${role}-`));
+  const dir = fs.mkdtempSync(
+    path.join(os.tmpdir(), `split-${backendPackage}-`),
+  );
   configDirs.push(dir);
   const file = path.join(dir, 'app-config.test.yaml');
   fs.writeFileSync(file, JSON.stringify(config));
@@ -74,18 +78,17 @@ async function startRole(
     [
       '--import',
       'tsx',
-      path.join(__dirname, 'index.ts'),
+      path.join(root, 'packages', backendPackage, 'src/index.ts'),
       '--config',
       path.join(root, 'app-config.yaml'),
       '--config',
       file,
     ],
     {
-      cwd: path.join(root, 'packages/backend'),
+      cwd: path.join(root, 'packages', backendPackage),
       env: {
         ...process.env,
         NODE_ENV: 'development',
-        PORTAL_BACKEND_ROLE: role,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,11 +157,11 @@ describe('split deployment: portal and billing backends', () => {
         database: { client: 'better-sqlite3', connection: ':memory:' },
       },
     });
-    portal = await startRole('portal', portalPort, {
+    portal = await startBackend('backend', portalPort, {
       ...common(portalPort),
       discovery: discoveryOf('app-config.portal.yaml', services),
     });
-    billing = await startRole('billing', billingPort, {
+    billing = await startBackend('backend-billing', billingPort, {
       ...common(billingPort),
       discovery: discoveryOf('app-config.billing.yaml', services),
     });

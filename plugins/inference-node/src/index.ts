@@ -61,3 +61,11 @@ export {
   type PluginApiCallerOptions,
   type PluginApiRequest,
 } from './http/PluginApiCaller';
+export {
+  inferenceRootHttpRouterServiceFactory,
+  rejectOversizedBodies,
+  restoreTooLargeBodies,
+  INFERENCE_BODY_LIMIT_BYTES,
+  OPENAPI_PLUGINS,
+  BODY_TOO_LARGE_MESSAGE,
+} from './http/rootHttpRouter';

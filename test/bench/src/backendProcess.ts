@@ -64,8 +64,11 @@ export async function productionWorkingDir(): Promise<string> {
     path.join(repoRoot, 'node_modules/@backstage'),
     path.join(dir, 'node_modules/@backstage'),
   );
+  // Each package's dependencies are walked too (loadConfigSchema): the
+  // module packages' schemas come with the backends'.
   const workspaceSchemas = [
     'packages/backend',
+    'packages/backend-billing',
     'plugins/inference-node',
     'plugins/inference-models-backend',
     'plugins/inference-billing-backend',
@@ -82,7 +85,10 @@ export async function productionWorkingDir(): Promise<string> {
   // Only the workspace packages' own schemas: published dependencies ship
   // theirs as JSON already and are found through `dependencies` below.
   const own = schemas.filter(
-    s => s.packageName === 'backend' || s.packageName.startsWith('@internal/'),
+    s =>
+      s.packageName === 'backend' ||
+      s.packageName === 'backend-billing' ||
+      s.packageName.startsWith('@internal/'),
   );
   for (const [i, s] of own.entries()) {
     const name = `@bench-config-schema/schema-${i}`;
@@ -99,14 +105,16 @@ export async function productionWorkingDir(): Promise<string> {
     );
     dependencies[name] = '0.0.0';
   }
-  const backendPkg = JSON.parse(
-    fs.readFileSync(
-      path.join(repoRoot, 'packages/backend/package.json'),
-      'utf8',
-    ),
-  );
-  for (const name of Object.keys(backendPkg.dependencies)) {
-    if (name.startsWith('@backstage/')) dependencies[name] = '*';
+  for (const backendPackage of ['backend', 'backend-billing']) {
+    const backendPkg = JSON.parse(
+      fs.readFileSync(
+        path.join(repoRoot, 'packages', backendPackage, 'package.json'),
+        'utf8',
+      ),
+    );
+    for (const name of Object.keys(backendPkg.dependencies)) {
+      if (name.startsWith('@backstage/')) dependencies[name] = '*';
+    }
   }
   fs.writeFileSync(
     path.join(dir, 'package.json'),

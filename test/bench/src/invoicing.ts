@@ -9,11 +9,12 @@
  * through an index, half-open ranges.
  * The runs are triggered over HTTP (static API key) in compiled backends of
  * their own, production-shaped (see backendProcess.ts): the billing backend
- * of the split deployment (PORTAL_BACKEND_ROLE=billing with the NODE_OPTIONS
+ * of the split deployment (packages/backend-billing with the NODE_OPTIONS
  * of infra/kubernetes/base/billing.yaml), which is the backend that runs
  * invoice runs in production, and, for comparison, the single backend with
- * every plugin (PORTAL_BACKEND_ROLE=all, the dev sandbox's). Each backend's
- * peak RSS (VmHWM) includes its startup.
+ * every plugin (packages/backend without a discovery endpoint for the
+ * billing plugin, as the dev sandbox runs it). Each backend's peak RSS
+ * (VmHWM) includes its startup.
  */
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { UsageLedgerStore } from '@internal/backstage-plugin-inference-billing-backend/src/database/UsageLedgerStore';
@@ -113,7 +114,7 @@ export async function generate(
 }
 
 /**
- * Starts the portal backend (compiled) on the bench database with a `bench`
+ * Starts a backend package of the portal (compiled) on the bench database with a `bench`
  * location (Kubernetes and Bifrost emulators without data: the run's
  * ledger catch-up finds nothing new), lets it settle, then triggers 3
  * `dry_run=all` runs over HTTP with a static API key, as the control API's
@@ -123,7 +124,11 @@ async function runInBackend(
   admin: Knex,
   database: string,
   name: string,
-  backendSpec: { role: string; nodeOptions: string },
+  backendSpec: {
+    /** The package under packages/: `backend` or `backend-billing`. */
+    backendPackage: string;
+    nodeOptions: string;
+  },
 ) {
   const kube = await startKubernetesEmulator({ controller: false });
   kube.seed([
@@ -199,16 +204,18 @@ async function runInBackend(
   );
   const backend = await startBackendProcess({
     bundlePath: await bundle(
-      path.join(repoRoot, 'packages/backend/src/index.ts'),
-      'backend',
+      path.join(
+        repoRoot,
+        'packages',
+        backendSpec.backendPackage,
+        'src/index.ts',
+      ),
+      backendSpec.backendPackage,
     ),
     cwd: await productionWorkingDir(),
     configFiles: [path.join(repoRoot, 'app-config.yaml'), configFile],
     port,
-    env: {
-      PORTAL_BACKEND_ROLE: backendSpec.role,
-      NODE_OPTIONS: backendSpec.nodeOptions,
-    },
+    env: { NODE_OPTIONS: backendSpec.nodeOptions },
   });
   try {
     // Startup work (catalog processing, first ingestion, search indexing).
@@ -322,15 +329,16 @@ export async function invoicing(events: number, customers = 1000, models = 20) {
     }
 
     // The runs over HTTP in a compiled backend of its own: the portal's
-    // (packages/backend, every plugin) and the billing plugin's alone (a
-    // split deployment). Their peak RSS is the backend's.
+    // (packages/backend, every plugin) and the billing plugin's alone
+    // (packages/backend-billing, a split deployment). Their peak RSS is the
+    // backend's.
     const benchDb = (db.knex.client.config.connection as any).database;
     const portal = await runInBackend(db.knex, benchDb, 'portal-backend', {
-      role: 'all',
+      backendPackage: 'backend',
       nodeOptions: '',
     });
     const measured = await runInBackend(db.knex, benchDb, 'billing-backend', {
-      role: 'billing',
+      backendPackage: 'backend-billing',
       nodeOptions: billingNodeOptions(),
     });
     const runTimes = measured.times;

@@ -1,8 +1,10 @@
 /*
  * The production Dockerfile, parsed with dockerfile-ast (no Docker engine
  * here): multi-stage, Node 22/24 base, npm (not yarn) from the lockfile, the
- * backstage-cli build output (skeleton + bundle) in the final stage, a
- * non-root user, and a CMD that reads app-config.production.yaml.
+ * backstage-cli build output (skeleton + bundle) of every backend package
+ * of the repo (packages/backend and packages/backend-billing, which the
+ * two Deployments run: kustomize.test.ts) in the final stage, a non-root
+ * user, and a CMD that reads app-config.production.yaml.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,6 +55,32 @@ const fromFlag = (i: Instruction) =>
 const of = (stage: Stage, keyword: string) =>
   stage.instructions.filter(i => i.getKeyword() === keyword);
 
+/** The directories under packages/ whose package has the `backend` role. */
+const backendPackages = fs
+  .readdirSync(path.join(repoRoot, 'packages'))
+  .filter(dir => {
+    const file = path.join(repoRoot, 'packages', dir, 'package.json');
+    return (
+      fs.existsSync(file) &&
+      JSON.parse(fs.readFileSync(file, 'utf8')).backstage?.role === 'backend'
+    );
+  });
+
+/**
+ * The file a COPY of `source` writes, relative to the stage's WORKDIR
+ * (`./` keeps the source's name).
+ */
+function copiedAs(copy: Instruction, source: string): string | undefined {
+  const args = text(copy)
+    .split(/\s+/)
+    .filter(a => !a.startsWith('--'));
+  if (!args.slice(0, -1).includes(source)) return undefined;
+  const dest = args[args.length - 1];
+  return dest.endsWith('/')
+    ? path.basename(source)
+    : path.normalize(dest).replace(/^\.\//, '');
+}
+
 describe('packages/backend/Dockerfile', () => {
   const dockerfile = DockerfileParser.parse(
     fs.readFileSync(dockerfilePath, 'utf8'),
@@ -71,7 +99,9 @@ describe('packages/backend/Dockerfile', () => {
   it('builds with npm workspaces from the lockfile and backstage-cli, never yarn', () => {
     const build = stages.find(s =>
       of(s, 'RUN').some(r =>
-        /build:backend|backstage-cli (repo|package) build/.test(text(r)),
+        /build:backend|backstage-cli (repo|package) build|npm run build -w/.test(
+          text(r),
+        ),
       ),
     );
     expect(build).toBeDefined();
@@ -110,6 +140,64 @@ describe('packages/backend/Dockerfile', () => {
     expect(
       of(final, 'RUN').some(r => /tar xzf bundle\.tar\.gz/.test(text(r))),
     ).toBe(true);
+  });
+
+  it('builds every backend package and unpacks its skeleton and bundle', () => {
+    expect(backendPackages).toEqual(
+      expect.arrayContaining(['backend', 'backend-billing']),
+    );
+    const all = stages.flatMap(s => s.instructions);
+    const runs = all.filter(i => i.getKeyword() === 'RUN').map(text);
+    for (const dir of backendPackages) {
+      const name = JSON.parse(
+        fs.readFileSync(
+          path.join(repoRoot, 'packages', dir, 'package.json'),
+          'utf8',
+        ),
+      ).name;
+      // Built: `npm run build -w <name>` (or the root's build:backend).
+      expect([
+        dir,
+        runs.some(
+          r =>
+            new RegExp(`-w ${name}(\\s|$)`).test(r) ||
+            (name === 'backend' && /build:backend/.test(r)),
+        ),
+      ]).toEqual([dir, true]);
+      // Its manifest is there for the install layer.
+      expect([
+        dir,
+        all.some(
+          i =>
+            i.getKeyword() === 'COPY' &&
+            text(i).includes(`packages/${dir}/package.json`),
+        ),
+      ]).toEqual([dir, true]);
+      for (const [archive, stage, alsoRun] of [
+        [
+          'skeleton',
+          stages.find(s => s.name === 'deps')!,
+          /npm install --omit=dev/,
+        ],
+        ['bundle', final, /./],
+      ] as const) {
+        const source = `/app/packages/${dir}/dist/${archive}.tar.gz`;
+        const copy = of(stage, 'COPY').find(i => copiedAs(i, source));
+        expect([dir, archive, copy && fromFlag(copy)]).toEqual([
+          dir,
+          archive,
+          'build',
+        ]);
+        const file = copiedAs(copy!, source)!;
+        expect([
+          dir,
+          archive,
+          of(stage, 'RUN').some(
+            r => text(r).includes(`tar xzf ${file}`) && alsoRun.test(text(r)),
+          ),
+        ]).toEqual([dir, archive, true]);
+      }
+    }
   });
 
   it('runs with NODE_ENV=production, so that error bodies carry no stack trace', () => {

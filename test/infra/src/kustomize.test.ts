@@ -373,7 +373,7 @@ describe.each(overlayNames())('overlay %s', location => {
     },
   );
 
-  it('runs the billing plugin in a Deployment of its own, with the same image, secrets and ServiceAccount', () => {
+  it('runs the billing backend package in a Deployment of its own, with the same image and secrets', () => {
     const billing = findObject(
       objects,
       'Deployment',
@@ -383,8 +383,21 @@ describe.each(overlayNames())('overlay %s', location => {
     const [b] = billing.spec.template.spec.containers;
     const envOf = (c: any, name: string) =>
       c.env.find((e: any) => e.name === name)?.value;
-    expect(envOf(p, 'PORTAL_BACKEND_ROLE')).toBe('portal');
-    expect(envOf(b, 'PORTAL_BACKEND_ROLE')).toBe('billing');
+    // Each runs its own backend package of the image (packages/backend and
+    // packages/backend-billing, both bundled by the Dockerfile: see
+    // dockerfile.test.ts); which plugins run is theirs to say, no
+    // environment variable picks them.
+    expect(p.args.slice(0, 2)).toEqual(['node', 'packages/backend']);
+    expect(b.args.slice(0, 2)).toEqual(['node', 'packages/backend-billing']);
+    for (const c of [p, b]) {
+      const backendPackage = JSON.parse(
+        fs.readFileSync(path.join(repoRoot, c.args[1], 'package.json'), 'utf8'),
+      );
+      expect([c.args[1], backendPackage.backstage?.role]).toEqual([
+        c.args[1],
+        'backend',
+      ]);
+    }
     expect(b.image).toBe(p.image);
     // Not the portal's ServiceAccount: billing only lists Models.
     expect(billing.spec.template.spec.serviceAccountName).toBe(
@@ -393,19 +406,17 @@ describe.each(overlayNames())('overlay %s', location => {
     expect(deployment.spec.template.spec.serviceAccountName).toBe(
       'inference-portal',
     );
-    // The same environment (secrets included) but for the role and Node's options.
+    // The same environment (secrets included) but for Node's options.
     const rest = (c: any) =>
-      c.env.filter(
-        (e: any) => !['PORTAL_BACKEND_ROLE', 'NODE_OPTIONS'].includes(e.name),
-      );
+      c.env.filter((e: any) => e.name !== 'NODE_OPTIONS');
     expect(rest(b)).toEqual(rest(p));
     expect(b.envFrom).toEqual(p.envFrom);
-    // Each reads its own discovery file after the common ones.
+    // Each reads the same config files, then its own discovery file.
     expect(p.args.slice(-2)).toEqual([
       '--config',
       '/app/config/app-config.portal.yaml',
     ]);
-    expect(b.args.slice(0, -2)).toEqual(p.args.slice(0, -2));
+    expect(b.args.slice(2, -2)).toEqual(p.args.slice(2, -2));
     expect(b.args.slice(-2)).toEqual([
       '--config',
       '/app/config/app-config.billing.yaml',

@@ -18,7 +18,7 @@ import {
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { kubernetesModuleTabReads } from '../kubernetes/tabReadsModule';
-import { permissionModuleInferencePolicy } from '../permissions/module';
+import permissionModuleInferencePolicy from '@internal/backstage-plugin-permission-backend-module-inference-policy';
 
 /** The portal's users in tests, by role, with the groups of catalog/org.yaml. */
 export const policyUsers = {

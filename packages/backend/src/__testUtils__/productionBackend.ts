@@ -7,20 +7,17 @@
  * routers. Prints `PORT <port>` once it serves on PRODUCTION_BACKEND_PORT.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { inferenceRootHttpRouterServiceFactory } from '@internal/backstage-plugin-inference-node';
 
 async function main() {
   const backend = createBackend();
-  // As startBackend (../backends.ts) wires every backend of the portal.
-  backend.add(
-    import('../rootHttpRouter').then(m => ({
-      default: m.portalRootHttpRouterServiceFactory,
-    })),
-  );
+  // As ../index.ts and packages/backend-billing wire every backend of the portal.
+  backend.add(inferenceRootHttpRouterServiceFactory);
   backend.add(import('@backstage/plugin-permission-backend'));
   backend.add(
-    import('../permissions/module').then(m => ({
-      default: m.permissionModuleInferencePolicy,
-    })),
+    import(
+      '@internal/backstage-plugin-permission-backend-module-inference-policy'
+    ),
   );
   backend.add(import('@internal/backstage-plugin-inference-models-backend'));
   await backend.start();

@@ -95,3 +95,6 @@ export const authModuleSandboxUsers = createBackendModule({
     });
   },
 });
+
+/** Default export: `backend.add(import(...))` in ../index.ts. */
+export default authModuleSandboxUsers;

@@ -179,3 +179,6 @@ export const kubernetesModuleTabReads = createBackendModule({
     });
   },
 });
+
+/** Default export: `backend.add(import(...))` in ../index.ts. */
+export default kubernetesModuleTabReads;

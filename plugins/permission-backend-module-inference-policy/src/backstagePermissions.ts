@@ -6,7 +6,8 @@
  * signals, techdocs, user-settings, app, proxy and MCP actions plugins
  * declare none (search filters its results by each document type's read
  * permission, decided like any other read). Kept as plain names so that the
- * policy does not depend on those packages; permissionCoverage.test.ts checks
+ * policy does not depend on those packages;
+ * packages/backend/src/permissionCoverage.test.ts checks
  * this table against what a running backend's plugins register.
  */
 import type { InferenceRole } from './InferencePermissionPolicy';
@@ -29,7 +30,7 @@ export const BACKSTAGE_PERMISSIONS: Record<string, BackstageRule> = {
   // such changes anyway get it. The permission carries no HTTP method; the
   // tab's pod logs and events in the Models' namespaces are answered before
   // the proxy under kubernetes.resources.read instead
-  // (../kubernetes/tabReadsModule.ts).
+  // (packages/backend/src/kubernetes/tabReadsModule.ts).
   'kubernetes.proxy': ['sre'],
 
   'catalog.entity.read': 'everyone',

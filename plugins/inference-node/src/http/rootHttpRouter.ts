@@ -1,5 +1,6 @@
 /*
- * The root HTTP router of every backend of the portal: Backstage's own
+ * The root HTTP router of every backend of the portal (packages/backend and
+ * packages/backend-billing add it with `backend.add`): Backstage's own
  * (rootHttpRouterServiceFactory with its defaults: helmet, CORS, error
  * handler without stack traces unless NODE_ENV is development), plus a 413
  * for request bodies over what the inference plugins' JSON parser accepts.
@@ -120,10 +121,15 @@ export function restoreTooLargeBodies(limit = INFERENCE_BODY_LIMIT_BYTES) {
   };
 }
 
-export const portalRootHttpRouterServiceFactory = rootHttpRouterServiceFactory({
-  configure({ app, applyDefaults }) {
-    app.use(rejectOversizedBodies());
-    app.use(restoreTooLargeBodies());
-    applyDefaults();
-  },
-});
+/**
+ * Backstage's root HTTP router service (its defaults) with both checks in
+ * front of every route.
+ */
+export const inferenceRootHttpRouterServiceFactory =
+  rootHttpRouterServiceFactory({
+    configure({ app, applyDefaults }) {
+      app.use(rejectOversizedBodies());
+      app.use(restoreTooLargeBodies());
+      applyDefaults();
+    },
+  });
