@@ -10,7 +10,7 @@ import { createRouter } from './router';
 import { ServerService } from './services/ServerService';
 import { readSshFactsSettings } from './services/sshFactsSettings';
 import { SshFactsService } from './services/SshFactsService';
-import { Ssh2Connector } from './ssh/SshConnector';
+import { Ssh2Connector } from '@internal/backstage-plugin-inference-node';
 
 /**
  * The bare-metal backend plugin: `GET /nodes` (the servers of every

@@ -69,3 +69,16 @@ export {
   OPENAPI_PLUGINS,
   BODY_TOO_LARGE_MESSAGE,
 } from './http/rootHttpRouter';
+
+// SSH to a location's configured servers, host keys pinned: the bare-metal
+// plugin reads hardware facts with it, its scaffolder module installs K3s.
+export {
+  Ssh2Connector,
+  sshError,
+  type ExecOptions,
+  type ExecResult,
+  type SshConnector,
+  type SshSession,
+  type SshTarget,
+} from './ssh/SshConnector';
+export { sshTargetFor } from './ssh/targets';

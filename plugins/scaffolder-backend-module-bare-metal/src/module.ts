@@ -3,8 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the one SSH client with the pinned host key check, shared with the plugin's SSH facts until it moves to a node library
-import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
+import { Ssh2Connector } from '@internal/backstage-plugin-inference-node';
 import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
 import { createHelmInstallAction } from './actions/helmInstall';
 import { createK3sInstallAction } from './actions/k3sInstall';

@@ -15,3 +15,12 @@ export {
   type ListenOptions,
 } from './shared/server';
 export { recordTestFigures, testFiguresDir } from './shared/testFigures';
+export {
+  SSHD,
+  sshdAvailable,
+  generateKey,
+  fingerprint,
+  startSshd,
+  type TestSshd,
+} from './sshd/sshd';
+export { startSshLab, labLocationConfig, type SshLab } from './sshd/sshLab';

@@ -1,79 +1,16 @@
 /*
- * A location whose servers are local sshd instances (see ./sshd.ts): the
- * SSH connector's and the SSH facts' tests against a real OpenSSH server.
+ * The SSH facts' tests against real OpenSSH servers: the lab of
+ * @internal/test-emulators as the plugin's locations service.
  */
 import { ConfigReader } from '@backstage/config';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
-import fs from 'node:fs';
-import path from 'node:path';
-import { generateKey, startSshd, type TestSshd } from './sshd';
+import { labLocationConfig } from '@internal/test-emulators';
 
-export interface SshLab {
-  dir: string;
-  clientKey: string;
-  nodes: Record<string, TestSshd>;
-  close(): Promise<void>;
-}
-
-/** Starts one sshd per node name, all accepting one client key. */
-export async function startSshLab(
-  dir: string,
-  names: string[],
-): Promise<SshLab> {
-  const clientKey = generateKey(path.join(dir, 'client_key'));
-  const nodes: Record<string, TestSshd> = {};
-  for (const name of names) {
-    nodes[name] = await startSshd({
-      dir,
-      name,
-      authorizedKey: `${clientKey}.pub`,
-    });
-  }
-  return {
-    dir,
-    clientKey: fs.readFileSync(clientKey, 'utf8'),
-    nodes,
-    close: async () => {
-      await Promise.all(Object.values(nodes).map(n => n.close()));
-    },
-  };
-}
+export { startSshLab, type SshLab } from '@internal/test-emulators';
 
 /** A location `lab` whose servers are the lab's sshd instances. */
-export function labLocations(
-  lab: { nodes: Record<string, TestSshd> },
-  options: {
-    roles: Record<string, Array<'server' | 'agent' | 'gpu'>>;
-    kubeVip?: string;
-    privateKey?: string;
-    hostKeys?: Record<string, string>;
-  },
-) {
+export function labLocations(...args: Parameters<typeof labLocationConfig>) {
   return ConfigInferenceLocationsService.fromConfig(
-    new ConfigReader({
-      inference: {
-        locations: [
-          {
-            name: 'lab',
-            domain: 'lab.example.com',
-            countryCode: 'RO',
-            cluster: 'lab',
-            bifrost: { baseUrl: 'http://127.0.0.1:1' },
-            servers: Object.entries(lab.nodes).map(([name, node]) => ({
-              name,
-              address: '127.0.0.1',
-              sshPort: node.port,
-              roles: options.roles[name] ?? ['server'],
-              sshUser: node.user,
-              hostKeySha256: options.hostKeys?.[name] ?? node.hostKeySha256,
-            })),
-            ...(options.privateKey
-              ? { ssh: { privateKey: options.privateKey } }
-              : {}),
-            network: options.kubeVip ? { kubeVip: options.kubeVip } : {},
-          },
-        ],
-      },
-    }),
+    new ConfigReader(labLocationConfig(...args)),
   );
 }

@@ -8,8 +8,8 @@ import {
   startSshLab,
   type SshLab,
 } from '../__testUtils__/sshLab';
-import { sshdAvailable } from '../__testUtils__/sshd';
-import { Ssh2Connector } from '../ssh/SshConnector';
+import { sshdAvailable } from '@internal/test-emulators';
+import { Ssh2Connector } from '@internal/backstage-plugin-inference-node';
 import { parseFacts, SshFactsService } from './SshFactsService';
 
 jest.setTimeout(60_000);

@@ -4,8 +4,8 @@ import type {
 } from '@internal/backstage-plugin-bare-metal-common';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import type { SshFactsSettings } from './sshFactsSettings';
-import type { SshConnector } from '../ssh/SshConnector';
-import { sshTargetFor } from '../ssh/targets';
+import type { SshConnector } from '@internal/backstage-plugin-inference-node';
+import { sshTargetFor } from '@internal/backstage-plugin-inference-node';
 
 /** Read-only commands; each section starts with a marker line. */
 export const FACTS_COMMAND = [

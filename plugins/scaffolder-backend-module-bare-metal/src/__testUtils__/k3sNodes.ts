@@ -8,7 +8,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateKey, startSshd, type TestSshd } from './sshd';
+import {
+  generateKey,
+  labLocationConfig,
+  startSshd,
+  type TestSshd,
+} from '@internal/test-emulators';
 
 /** Version the stand-in k3s reports when INSTALL_K3S_VERSION is not set. */
 export const STANDIN_DEFAULT_VERSION = 'v1.33.5+k3s1';
@@ -123,41 +128,9 @@ export function wipeNode(node: TestSshd) {
 }
 
 /** A location `lab` whose servers are the lab's sshd instances. */
-export function labLocations(
-  lab: { nodes: Record<string, TestSshd> },
-  options: {
-    roles: Record<string, Array<'server' | 'agent' | 'gpu'>>;
-    kubeVip?: string;
-    privateKey?: string;
-    hostKeys?: Record<string, string>;
-  },
-) {
+export function labLocations(...args: Parameters<typeof labLocationConfig>) {
   return ConfigInferenceLocationsService.fromConfig(
-    new ConfigReader({
-      inference: {
-        locations: [
-          {
-            name: 'lab',
-            domain: 'lab.example.com',
-            countryCode: 'RO',
-            cluster: 'lab',
-            bifrost: { baseUrl: 'http://127.0.0.1:1' },
-            servers: Object.entries(lab.nodes).map(([name, node]) => ({
-              name,
-              address: '127.0.0.1',
-              sshPort: node.port,
-              roles: options.roles[name] ?? ['server'],
-              sshUser: node.user,
-              hostKeySha256: options.hostKeys?.[name] ?? node.hostKeySha256,
-            })),
-            ...(options.privateKey
-              ? { ssh: { privateKey: options.privateKey } }
-              : {}),
-            network: options.kubeVip ? { kubeVip: options.kubeVip } : {},
-          },
-        ],
-      },
-    }),
+    new ConfigReader(labLocationConfig(...args)),
   );
 }
 

@@ -20,8 +20,7 @@ import {
 } from '@internal/test-emulators';
 import fc from 'fast-check';
 import { validate, type Schema } from 'jsonschema';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client's interface (see k3sInstall.ts)
-import type { SshConnector } from '@internal/backstage-plugin-bare-metal-backend';
+import type { SshConnector } from '@internal/backstage-plugin-inference-node';
 import { createHelmInstallAction } from './helmInstall';
 import { createK3sInstallAction } from './k3sInstall';
 import { createNodeCordonAction } from './nodeCordon';

@@ -25,11 +25,10 @@ import {
   wipeNode,
   type K3sLab,
 } from '../__testUtils__/k3sNodes';
-import { sshdAvailable } from '../__testUtils__/sshd';
+import { sshdAvailable } from '@internal/test-emulators';
 import { installCommand } from '../k3s/commands';
 import type { K3sSettings } from '../k3s/settings';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client (see k3sInstall.ts)
-import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
+import { Ssh2Connector } from '@internal/backstage-plugin-inference-node';
 import { createK3sInstallAction } from './k3sInstall';
 
 jest.setTimeout(60_000);

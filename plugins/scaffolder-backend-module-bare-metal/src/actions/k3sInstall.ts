@@ -5,14 +5,13 @@ import type {
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the one SSH client with the pinned host key check, shared with the plugin's SSH facts until it moves to a node library
 import {
   sshError,
   sshTargetFor,
   type SshConnector,
   type SshSession,
   type SshTarget,
-} from '@internal/backstage-plugin-bare-metal-backend';
+} from '@internal/backstage-plugin-inference-node';
 import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
 import type {
   InferenceLocation,

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { validate, type Schema } from 'jsonschema';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the SSH client (see k3sInstall.ts)
-import { Ssh2Connector } from '@internal/backstage-plugin-bare-metal-backend';
+import { Ssh2Connector } from '@internal/backstage-plugin-inference-node';
 import { createK3sInstallAction } from './k3sInstall';
 
 const TEMPLATE = path.resolve(

@@ -1,4 +1,4 @@
-import { ExternalSystemError } from '@internal/backstage-plugin-inference-node';
+import { ExternalSystemError } from '../errors';
 import { createHash } from 'node:crypto';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 

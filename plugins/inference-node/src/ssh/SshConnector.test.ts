@@ -1,7 +1,11 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import net from 'node:net';
-import { startSshLab, type SshLab } from '../__testUtils__/sshLab';
-import { generateKey, sshdAvailable } from '../__testUtils__/sshd';
+import {
+  generateKey,
+  sshdAvailable,
+  startSshLab,
+  type SshLab,
+} from '@internal/test-emulators';
 import fs from 'node:fs';
 import { Ssh2Connector, type SshTarget } from './SshConnector';
 

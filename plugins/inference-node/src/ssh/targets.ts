@@ -1,8 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type {
-  InferenceLocation,
-  LocationServer,
-} from '@internal/backstage-plugin-inference-node';
+import type { InferenceLocation, LocationServer } from '../locations/types';
 import type { SshTarget } from './SshConnector';
 
 /** Default SSH handshake timeout when the location sets none. */

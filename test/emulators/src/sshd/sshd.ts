@@ -1,5 +1,6 @@
 /*
- * A real OpenSSH server for tests: /usr/sbin/sshd on a free loopback port,
+ * A real OpenSSH server for tests (the servers of the K3s install and of the
+ * SSH facts): /usr/sbin/sshd on a free loopback port,
  * with a throwaway host key and the test's client key in authorized_keys, as
  * the current user. Each instance gets its own "node root" (PATH and
  * NODE_ROOT are set for its sessions), so one machine plays several nodes.
