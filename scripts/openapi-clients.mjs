@@ -80,7 +80,9 @@ function clientSource({ specRel, pluginId, className, ops }) {
     }
     if (op.hasBody) {
       fields.push(
-        `body${op.bodyRequired ? '' : '?'}: NonNullable<${t}['requestBody']>['content']['application/json']`,
+        `body${
+          op.bodyRequired ? '' : '?'
+        }: NonNullable<${t}['requestBody']>['content']['application/json']`,
       );
     }
     const required = op.hasPath || op.queryRequired || op.bodyRequired;
@@ -92,7 +94,10 @@ function clientSource({ specRel, pluginId, className, ops }) {
         ? `${t}['responses'][${op.ok}]['content']['application/json']`
         : 'void';
     const doc = op.doc
-      ? `  /** ${op.doc.replace(/\*\//g, '*\\/').replace(/\n+/g, ' ').trim()} (\`${op.method} ${op.route}\`) */\n`
+      ? `  /** ${op.doc
+          .replace(/\*\//g, '*\\/')
+          .replace(/\n+/g, ' ')
+          .trim()} (\`${op.method} ${op.route}\`) */\n`
       : `  /** \`${op.method} ${op.route}\` */\n`;
     return `${doc}  ${camel(op.id)}(
     ${request},
@@ -168,7 +173,9 @@ export async function generateClients({ root, check, format }) {
     ]) {
       const target = path.join(outDir, name);
       const formatted = await format(text, target);
-      const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+      const current = fs.existsSync(target)
+        ? fs.readFileSync(target, 'utf8')
+        : '';
       if (current === formatted) continue;
       if (check) {
         stale.push(path.relative(root, target));
