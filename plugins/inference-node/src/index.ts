@@ -44,6 +44,7 @@ export * from './kubernetes/kubeaiSystemConfig';
 export * from './bifrost/BifrostClient';
 export * from './odoo/OdooClient';
 export { requirePermission } from './auth/requirePermission';
+export { authorize, type PermissionCheck } from './auth/authorize';
 export { collectFromLocations, toLocationError } from './locations/collect';
 export {
   modelPricing,

@@ -1,7 +1,7 @@
+import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
 import type { ServerService } from '../services/ServerService';
 
@@ -80,15 +80,11 @@ export function registerListNodesAction(options: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const [decision] = await permissions.authorize(
-        [{ permission: bareMetalNodeReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${bareMetalNodeReadPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: permissions,
+        credentials,
+        checks: [{ permission: bareMetalNodeReadPermission }],
+      });
       if (!LOCATION.test(input.location)) {
         throw new InputError('location: must be a location name ([a-z0-9-])');
       }

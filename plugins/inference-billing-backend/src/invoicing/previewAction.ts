@@ -1,7 +1,6 @@
+import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { inferenceInvoiceReadPermission } from '@internal/backstage-plugin-inference-billing-common';
 import type { InvoiceRunService } from './InvoiceRunService';
 
@@ -67,15 +66,11 @@ export function registerInvoicePreviewAction(deps: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const [decision] = await deps.permissions.authorize(
-        [{ permission: inferenceInvoiceReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${inferenceInvoiceReadPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: deps.permissions,
+        credentials,
+        checks: [{ permission: inferenceInvoiceReadPermission }],
+      });
       const preview = await deps.invoiceRuns.preview(input);
       return {
         output: {

@@ -1,7 +1,6 @@
+import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { inferenceUsageReadPermission } from '@internal/backstage-plugin-inference-billing-common';
 import type { UsageService } from './UsageService';
 
@@ -69,15 +68,11 @@ export function registerCustomerUsageAction(deps: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const [decision] = await deps.permissions.authorize(
-        [{ permission: inferenceUsageReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${inferenceUsageReadPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: deps.permissions,
+        credentials,
+        checks: [{ permission: inferenceUsageReadPermission }],
+      });
       const result = await deps.usage.totals({
         location: input.location,
         customer: input.customerId,

@@ -1,7 +1,6 @@
+import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   inferenceModelReadPermission,
   type ModelListResponse,
@@ -82,15 +81,11 @@ export function registerListModelsAction(deps: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const [decision] = await deps.permissions.authorize(
-        [{ permission: inferenceModelReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${inferenceModelReadPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: deps.permissions,
+        credentials,
+        checks: [{ permission: inferenceModelReadPermission }],
+      });
       const { limit, ...filter } = input;
       const list: ModelListResponse = await deps.models.list(filter);
       return {

@@ -1,9 +1,9 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { bareMetalNodeProvisionPermission } from '@internal/backstage-plugin-bare-metal-common';
 import {
+  authorize,
   HELM_NAMESPACE,
   publicUrlProblem,
   type HelmChartResource,
@@ -178,15 +178,11 @@ export function createHelmInstallAction(options: {
       },
     },
     async handler(ctx) {
-      const [decision] = await options.permissions.authorize(
-        [{ permission: bareMetalNodeProvisionPermission }],
-        { credentials: await ctx.getInitiatorCredentials() },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${bareMetalNodeProvisionPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: options.permissions,
+        credentials: await ctx.getInitiatorCredentials(),
+        checks: [{ permission: bareMetalNodeProvisionPermission }],
+      });
       const { location, name, chart } = ctx.input;
       const desired: DesiredSpec = {
         repo: ctx.input.repo,

@@ -2,10 +2,10 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  authorize,
   sshError,
   sshTargetFor,
   type SshConnector,
@@ -247,15 +247,11 @@ export function createK3sInstallAction(options: {
       },
     },
     async handler(ctx) {
-      const [decision] = await options.permissions.authorize(
-        [{ permission: bareMetalNodeProvisionPermission }],
-        { credentials: await ctx.getInitiatorCredentials() },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${bareMetalNodeProvisionPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: options.permissions,
+        credentials: await ctx.getInitiatorCredentials(),
+        checks: [{ permission: bareMetalNodeProvisionPermission }],
+      });
       const { input } = ctx;
       checkInput(input);
       const role: K3sRole = input.role;

@@ -1,6 +1,6 @@
+import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
   type TemplateExample,
@@ -56,15 +56,11 @@ export function createNodeSchedulabilityAction(
       },
     },
     async handler(ctx) {
-      const [decision] = await options.permissions.authorize(
-        [{ permission: bareMetalNodeProvisionPermission }],
-        { credentials: await ctx.getInitiatorCredentials() },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Permission ${bareMetalNodeProvisionPermission.name} is required`,
-        );
-      }
+      await authorize({
+        permissions: options.permissions,
+        credentials: await ctx.getInitiatorCredentials(),
+        checks: [{ permission: bareMetalNodeProvisionPermission }],
+      });
       const { location, node } = ctx.input;
       let kube;
       try {

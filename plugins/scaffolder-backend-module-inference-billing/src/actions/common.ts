@@ -2,16 +2,13 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   describeClash,
   type OnboardingClash,
   type OnboardingRequest,
 } from '@internal/backstage-plugin-inference-billing-common';
+import { authorize as authorizeChecks } from '@internal/backstage-plugin-inference-node';
 import type { BillingApiClient } from '../BillingApiClient';
 
 export interface OnboardingActionsOptions {
@@ -25,17 +22,13 @@ export interface OnboardingActionsOptions {
   pollSeconds?: number;
 }
 
+/** The task's user must hold `permission` (the one check of inference-node). */
 export async function authorize(
   permissions: PermissionsService,
   credentials: BackstageCredentials,
   permission: BasicPermission,
 ) {
-  const [decision] = await permissions.authorize([{ permission }], {
-    credentials,
-  });
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`Permission ${permission.name} is required`);
-  }
+  await authorizeChecks({ permissions, credentials, checks: [{ permission }] });
 }
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

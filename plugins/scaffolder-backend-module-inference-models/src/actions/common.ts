@@ -8,12 +8,9 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   INFERENCE_MODEL_RESOURCE_TYPE,
   MODEL_CATALOG_REFRESH_TOPIC,
@@ -21,10 +18,11 @@ import {
   DECIMAL_STRING,
   type ModelCatalogRefreshEvent,
 } from '@internal/backstage-plugin-inference-models-common';
-import type {
-  InferenceLocationsService,
-  KubeAiClient,
-  ModelResource,
+import {
+  authorize as authorizeChecks,
+  type InferenceLocationsService,
+  type KubeAiClient,
+  type ModelResource,
 } from '@internal/backstage-plugin-inference-node';
 import { LOCATION_NAME, MODEL_NAME, MODEL_NAME_MAX } from './modelSpec';
 
@@ -61,16 +59,10 @@ export async function authorize(
   model: { location: string; name: string },
 ) {
   const resourceRef = modelPermissionRef(model.location, model.name);
-  const decisions = await options.permissions.authorize(
-    permissions.map(permission => ({ permission, resourceRef })),
-    { credentials },
-  );
-  decisions.forEach((decision, i) => {
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Permission ${permissions[i].name} is required`,
-      );
-    }
+  await authorizeChecks({
+    permissions: options.permissions,
+    credentials,
+    checks: permissions.map(permission => ({ permission, resourceRef })),
   });
 }
 
