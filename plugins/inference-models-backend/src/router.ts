@@ -31,12 +31,10 @@ export async function createRouter(options: {
     options;
   const router = await createOpenApiRouter();
 
-  // The typed router's requests carry coerced query values (numbers for
-  // `limit`/`offset`); credentials only need the headers.
-  const authorize = (req: { headers: express.Request['headers'] }) =>
+  const authorize = (req: Parameters<typeof requirePermission>[1]) =>
     requirePermission(
       { httpAuth, permissions },
-      req as express.Request,
+      req,
       inferenceModelReadPermission,
     );
 
