@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { inferenceBillingPermissions } from '@internal/backstage-plugin-inference-billing-common';
-import { inferenceLocationsServiceRef } from '@internal/backstage-plugin-inference-node';
+import {
+  inferenceLocationsServiceRef,
+  reportedTask,
+} from '@internal/backstage-plugin-inference-node';
 import { createRouter } from './router';
 import { CustomerService } from './services/CustomerService';
 import { UsageLedgerStore } from './database/UsageLedgerStore';
@@ -75,15 +78,11 @@ export const inferenceBillingPlugin = createBackendPlugin({
             frequency: { minutes },
             timeout: { minutes: 15 },
             initialDelay: { seconds: 15 },
-            fn: async () => {
-              try {
-                await ingestor.ingest(location.name);
-              } catch (error) {
-                logger.error(
-                  `usage ingestion failed: ${(error as Error).message}`,
-                );
-              }
-            },
+            fn: reportedTask({
+              logger,
+              what: `usage ingestion of location ${location.name}`,
+              fn: () => ingestor.ingest(location.name),
+            }),
           });
         }
         const usage = new UsageService({ locations, store });

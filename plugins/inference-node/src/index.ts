@@ -83,3 +83,4 @@ export {
   type SshTarget,
 } from './ssh/SshConnector';
 export { sshTargetFor } from './ssh/targets';
+export { reportedTask } from './scheduling/reportedTask';

@@ -7,7 +7,10 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type { ServerListResponse } from '@internal/backstage-plugin-bare-metal-common';
-import type { PluginApiCaller } from '@internal/backstage-plugin-inference-node';
+import {
+  type PluginApiCaller,
+  reportedTask,
+} from '@internal/backstage-plugin-inference-node';
 import { serverProviderKey, toServerEntity } from '../mapping/toServerEntity';
 
 /**
@@ -43,17 +46,11 @@ export class BareMetalEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.options.taskRunner.run({
       id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
-        try {
-          await this.refresh();
-        } catch (error) {
-          this.options.logger.error(
-            `Catalog refresh of the servers of location ${
-              this.options.location
-            } failed, keeping their last entities: ${(error as Error).message}`,
-          );
-        }
-      },
+      fn: reportedTask({
+        logger: this.options.logger,
+        what: `Catalog refresh of the servers of location ${this.options.location} (their last entities are kept)`,
+        fn: () => this.refresh(),
+      }),
     });
   }
 

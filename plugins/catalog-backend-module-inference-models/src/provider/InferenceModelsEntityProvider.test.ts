@@ -185,19 +185,22 @@ describe('InferenceModelsEntityProvider', () => {
     const down = await connected('down');
     const local = await connected('local');
 
-    await down.scheduledRun();
+    // The scheduled run fails (the scheduler records it) after one log line.
+    await expect(down.scheduledRun()).rejects.toThrow(
+      /^location down: kubernetes: list Models in namespace kubeai failed/,
+    );
     await local.scheduledRun();
 
     expect(down.connection.applyMutation).not.toHaveBeenCalled();
     expect(down.logger.error).toHaveBeenCalledTimes(1);
     expect(down.logger.error.mock.calls[0][0]).toMatch(
-      /^Catalog refresh of location down failed, keeping its last entities: location down: kubernetes: list Models in namespace kubeai failed/,
+      /^Catalog refresh of location down \(its last entities are kept\) failed: location down: kubernetes: list Models in namespace kubeai failed/,
     );
     expect(local.connection.applyMutation).toHaveBeenCalledTimes(1);
     expect(appliedEntities(local.connection)).toHaveLength(10);
     expect(local.logger.error).not.toHaveBeenCalled();
 
-    await down.scheduledRun();
+    await expect(down.scheduledRun()).rejects.toThrow();
     expect(down.logger.error).toHaveBeenCalledTimes(2);
   });
 
@@ -213,7 +216,7 @@ describe('InferenceModelsEntityProvider', () => {
       status: 503,
     });
     try {
-      await scheduledRun();
+      await expect(scheduledRun()).rejects.toThrow();
       await expect(provider.refresh()).rejects.toThrow(
         /^location local: kubernetes: list Models in namespace kubeai failed/,
       );

@@ -11,9 +11,10 @@ import type {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type {
-  InferenceLocation,
-  InferenceLocationsService,
+import {
+  type InferenceLocation,
+  type InferenceLocationsService,
+  reportedTask,
 } from '@internal/backstage-plugin-inference-node';
 import { providerLocationKey } from '../mapping/common';
 import { toLocationEntities } from '../mapping/toLocationEntities';
@@ -68,7 +69,11 @@ export class InferenceModelsEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.options.taskRunner?.run({
       id: this.getTaskId(),
-      fn: () => this.refreshOrLog(),
+      fn: reportedTask({
+        logger: this.options.logger,
+        what: `Catalog refresh of location ${this.options.location.name} (its last entities are kept)`,
+        fn: () => this.refresh(),
+      }),
     });
   }
 

@@ -82,9 +82,10 @@ export async function setupInvoicing(deps: {
           triggeredBy: 'schedule',
         });
         if (run.state === 'failed') {
-          deps.logger.error(
-            `location ${location.name}: monthly invoice run ${run.id} failed: ${run.error}`,
-          );
+          // Logged, and thrown so that the scheduler records the failed run.
+          const message = `location ${location.name}: monthly invoice run ${run.id} failed: ${run.error}`;
+          deps.logger.error(message);
+          throw new Error(message);
         }
       },
     });

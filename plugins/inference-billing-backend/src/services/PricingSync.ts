@@ -6,6 +6,7 @@ import {
   ExternalSystemError,
   type BifrostPricingOverride,
   type InferenceLocationsService,
+  reportedTask,
 } from '@internal/backstage-plugin-inference-node';
 import type { BifrostPricingOverrideBody } from '@internal/backstage-plugin-inference-billing-common';
 import type { PricingSheetService } from './PricingSheetService';
@@ -127,15 +128,11 @@ export async function schedulePricingSync(options: {
       timeout: { minutes: 5 },
       // pricing_url prices the gateway from its start; this one is not urgent.
       initialDelay: { minutes: 2 },
-      fn: async () => {
-        try {
-          await sync.sync(location.name);
-        } catch (error) {
-          logger.error(
-            `bifrost pricing sync failed: ${(error as Error).message}`,
-          );
-        }
-      },
+      fn: reportedTask({
+        logger,
+        what: `bifrost pricing sync of location ${location.name}`,
+        fn: () => sync.sync(location.name),
+      }),
     });
   }
   return sync;
