@@ -26,7 +26,11 @@ type Schema = Awaited<ReturnType<typeof loadConfigSchema>>;
 let schema: Schema;
 
 beforeAll(async () => {
-  schema = await loadConfigSchema({ dependencies: ['backend', 'app'] });
+  // Both backend packages of the image (the billing one's plugins are the
+  // portal's too today) and the frontend.
+  schema = await loadConfigSchema({
+    dependencies: ['backend', 'backend-billing', 'app'],
+  });
 });
 
 async function load(files: string[], env: Record<string, string>) {
