@@ -12,17 +12,18 @@ export interface UrlListState<F extends string> {
   setSort(value: SortDescriptor): void;
 }
 
-/**
- * Keeps a list view in the URL (`?q=...&location=pr&sort=name&order=desc`)
- * so that a filtered, sorted view can be bookmarked and shared, and Back
- * returns to it. Typing replaces the history entry rather than adding one
- * per keystroke. Unknown parameters are left as they are.
- */
 function setOrDelete(next: URLSearchParams, key: string, value?: string) {
   if (value) next.set(key, value);
   else next.delete(key);
 }
 
+/**
+ * Keeps a list view in the URL (`?q=...&location=pr&sort=name&order=desc`)
+ * so that a filtered, sorted view can be bookmarked and shared, and coming
+ * back to the page finds it as it was left. Changes replace the history
+ * entry rather than adding one per keystroke. Unknown parameters are left
+ * as they are.
+ */
 export function useUrlListState<F extends string>(options: {
   filters: readonly F[];
   defaultSort?: SortDescriptor;
