@@ -13,6 +13,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { chromium, Browser, Page } from 'playwright-core';
 import { createModelFlow } from './createModel.flow';
+import { kubernetesTabFlow } from './kubernetesTab.flow';
 import { onboardingFlow } from './onboarding.flow';
 
 const root = path.resolve(__dirname, '../../..');
@@ -496,6 +497,16 @@ describe('portal started with ./portal start', () => {
       artifacts,
       kubernetesUrl: emulatorUrls.kubernetes,
       token: guestToken,
+    });
+  });
+
+  it("shows a Model's Kubernetes tab: its Pods counted, its Model resource, no error", async () => {
+    await kubernetesTabFlow({
+      page,
+      frontend: FRONTEND,
+      root,
+      artifacts,
+      kubernetesUrl: emulatorUrls.kubernetes,
     });
   });
 

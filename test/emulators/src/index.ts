@@ -7,7 +7,11 @@
 export * from './kubernetes';
 export * from './bifrost';
 export * from './odoo';
-export { startSandbox, type Sandbox } from './sandbox/startSandbox';
+export {
+  SANDBOX_NAMESPACE,
+  startSandbox,
+  type Sandbox,
+} from './sandbox/startSandbox';
 export { FaultInjector, type FaultKind, type FaultSpec } from './shared/faults';
 export {
   startEmulatorServer,

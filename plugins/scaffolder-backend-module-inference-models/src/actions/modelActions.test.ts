@@ -124,6 +124,8 @@ describe('inference:model:* actions', () => {
     const ctx = context(base);
     await create.handler(ctx);
     const created = model('test-qwen')!;
+    // The label the entity's Kubernetes tab selects the Model by.
+    expect(created.metadata.labels).toMatchObject({ model: 'test-qwen' });
     expect(created.spec).toMatchObject({
       url: 'hf://Qwen/Qwen2.5-0.5B-Instruct',
       engine: 'VLLM',

@@ -342,6 +342,9 @@ export function buildModel(
     kind: 'Model',
     metadata: {
       name: input.name,
+      // The entity's Kubernetes tab selects model=<name>: KubeAI puts that
+      // label on the Model's Pods but not on the Model itself.
+      labels: { model: input.name },
       annotations: {
         [OPENROUTER_ANNOTATION]: JSON.stringify(listing, null, 2),
       },

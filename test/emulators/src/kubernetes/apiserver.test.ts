@@ -4,7 +4,13 @@
  * managedFields and apply conflicts, the kinds the plugin lists.
  */
 import { KubernetesEmulator, startKubernetesEmulator } from './index';
-import { model, node, raw } from './testUtils';
+import {
+  BACKSTAGE_PLUGIN_KINDS,
+  model,
+  node,
+  pluginListPath,
+  raw,
+} from './testUtils';
 import { humanDuration } from './table';
 
 type Obj = Record<string, any>;
@@ -79,24 +85,36 @@ describe('kubernetes emulator: what kubectl and Backstage read', () => {
     });
 
     it("lists the Backstage Kubernetes plugin's kinds by label selector", async () => {
-      for (const path of [
-        '/api/v1/namespaces/kubeai/services',
-        '/api/v1/namespaces/kubeai/limitranges',
-        '/api/v1/namespaces/kubeai/resourcequotas',
-        '/apis/apps/v1/namespaces/kubeai/deployments',
-        '/apis/apps/v1/namespaces/kubeai/replicasets',
-        '/apis/apps/v1/namespaces/kubeai/statefulsets',
-        '/apis/apps/v1/namespaces/kubeai/daemonsets',
-        '/apis/autoscaling/v2/namespaces/kubeai/horizontalpodautoscalers',
-        '/apis/batch/v1/namespaces/kubeai/cronjobs',
-        '/apis/networking.k8s.io/v1/namespaces/kubeai/ingresses',
-      ]) {
-        const res = await raw(
-          emu,
-          `${path}?labelSelector=${encodeURIComponent('model=qwen')}`,
-        );
-        expect({ path, status: res.status }).toEqual({ path, status: 200 });
-        expect((res.json() as Obj).items).toEqual([]);
+      const qwen = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'qwen',
+          namespace: 'kubeai',
+          labels: { model: 'qwen' },
+        },
+        spec: { ports: [{ port: 80 }] },
+      };
+      emu.seed([
+        qwen,
+        { ...qwen, metadata: { ...qwen.metadata, name: 'other', labels: {} } },
+      ]);
+      for (const kind of BACKSTAGE_PLUGIN_KINDS) {
+        // With the entity's namespace annotation, and without (all namespaces).
+        for (const ns of ['kubeai', undefined]) {
+          const path = pluginListPath(kind, 'model=qwen', ns);
+          const res = await raw(emu, path);
+          expect({ path, status: res.status }).toEqual({ path, status: 200 });
+          const body = res.json() as Obj;
+          expect(body).toMatchObject({
+            kind: kind[2],
+            apiVersion: kind[0].replace(/^\/apis?\//, ''),
+            metadata: { resourceVersion: expect.stringMatching(/^\d+$/) },
+          });
+          expect(body.items.map((i: Obj) => i.metadata.name)).toEqual(
+            kind[1] === 'services' ? ['qwen'] : [],
+          );
+        }
       }
     });
   });

@@ -98,6 +98,7 @@ export class SimulatedControllers {
       models: this.models,
       pods: this.pods,
       configMaps: this.configMaps,
+      services: reg.mustByKind('v1', 'Service'),
       kubeai,
       readyDelay: options.modelReadyDelayMs ?? 1500,
       kubelet: this.kubelet,
@@ -120,7 +121,7 @@ export class SimulatedControllers {
       enqueue,
     });
     this.unsubscribe = api.store.subscribe(e => this.onEvent(e));
-    this.model.ensureKubeAiConfigMap();
+    this.model.ensureKubeAiInstall();
     if (options.autoscaler) {
       this.autoscaler = new ModelAutoscaler(
         api,
@@ -194,7 +195,7 @@ export class SimulatedControllers {
       }
       case '/namespaces':
         if (o.metadata.name === this.kubeaiNamespace)
-          this.model.ensureKubeAiConfigMap();
+          this.model.ensureKubeAiInstall();
         break;
       case resourceKey(this.configMaps):
         if (o.metadata.name === KUBEAI_CONFIG_MAP) {

@@ -7,7 +7,16 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { KubernetesEmulator, startKubernetesEmulator } from './index';
 import { defaultKubeAiConfig, mulQuantity } from './kubeai';
-import { MODELS, clients, mergePatch, model, node } from './testUtils';
+import {
+  BACKSTAGE_PLUGIN_KINDS,
+  MODELS,
+  clients,
+  mergePatch,
+  model,
+  node,
+  pluginListPath,
+  raw,
+} from './testUtils';
 
 type Obj = Record<string, any>;
 
@@ -124,6 +133,51 @@ describe('KubeAI v0.22.1 model controller and autoscaler', () => {
       'nvidia.com/gpu': '2',
     });
     expect(system.cacheProfiles.storage.sharedFilesystem).toBeDefined();
+  });
+
+  it("creates a Model's Pods, no Deployment or Service; only the Pods carry model=<name>", async () => {
+    // With a file, so its ConfigMap stays (without files KubeAI creates it
+    // and deletes it again on the next reconcile, files.go).
+    await create(
+      model('tab', {
+        minReplicas: 1,
+        files: [{ path: '/config/chat.jinja', content: '{{ messages }}' }],
+      }),
+    );
+    await emu.waitFor(() => (pods('tab').length === 1 ? true : undefined));
+    const listed: Record<string, string[]> = {};
+    for (const kind of BACKSTAGE_PLUGIN_KINDS) {
+      const res = await raw(emu, pluginListPath(kind, 'model=tab', ns));
+      expect({ kind: kind[1], status: res.status }).toEqual({
+        kind: kind[1],
+        status: 200,
+      });
+      const items = (res.json() as Obj).items as Obj[];
+      if (items.length > 0) listed[kind[1]] = items.map(i => i.metadata.name);
+    }
+    expect(listed).toEqual({ pods: [pods('tab')[0].metadata.name] });
+    // What the namespace holds besides: the Model's files ConfigMap (no
+    // labels, owned by the Model) and the chart's one Service, which selects
+    // KubeAI's own Pod.
+    const owned = emu
+      .list('v1', 'ConfigMap', { namespace: ns })
+      .filter(cm => cm.metadata.ownerReferences?.[0]?.name === 'tab');
+    expect(owned.map(cm => [cm.metadata.name, cm.metadata.labels])).toEqual([
+      ['model-tab-files', undefined],
+    ]);
+    const services = emu.list('v1', 'Service', { namespace: ns }) as Obj[];
+    expect(services.map(x => [x.metadata.name, x.spec.selector])).toEqual([
+      [
+        'kubeai',
+        {
+          'app.kubernetes.io/name': 'kubeai',
+          'app.kubernetes.io/instance': 'kubeai',
+        },
+      ],
+    ]);
+    for (const kind of ['Deployment', 'ReplicaSet', 'StatefulSet']) {
+      expect(emu.list('apps/v1', kind, { namespace: ns })).toEqual([]);
+    }
   });
 
   it('labels a Model with its features, and drops labels of removed features', async () => {

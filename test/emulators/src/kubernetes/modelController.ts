@@ -27,13 +27,50 @@ import {
   selfLabels,
 } from './kubeai';
 
+/** The chart's Service in front of KubeAI's OpenAI-compatible API. */
+export const KUBEAI_SERVICE = 'kubeai';
+
+/**
+ * `charts/kubeai/templates/service.yaml` rendered with the chart's values
+ * (release `kubeai`): one Service for every Model, selecting KubeAI's own
+ * Pod, not the model Pods, so it carries no `model` label.
+ */
+export function kubeAiService(namespace: string): KubeObject {
+  const selector = {
+    'app.kubernetes.io/name': 'kubeai',
+    'app.kubernetes.io/instance': 'kubeai',
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: KUBEAI_SERVICE,
+      namespace,
+      labels: {
+        'helm.sh/chart': 'kubeai-0.22.1',
+        ...selector,
+        'app.kubernetes.io/version': 'v0.22.1',
+        'app.kubernetes.io/managed-by': 'Helm',
+      },
+    },
+    spec: {
+      type: 'ClusterIP',
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      selector,
+    },
+  };
+}
+
 /** The KubeAI install the model controller stands for. */
 export interface KubeAiOptions {
   /** KubeAI's namespace: it reconciles Models there only (default `kubeai`). */
   namespace?: string;
   /** Its system config (Helm values); default: the chart's plus the seeds' profiles. */
   config?: KubeAiSystemConfig;
-  /** Create the `kubeai-config` ConfigMap Helm renders (default true). */
+  /**
+   * Create what the Helm chart renders that clients read: the `kubeai-config`
+   * ConfigMap and the `kubeai` Service (default true).
+   */
   installConfigMap?: boolean;
 }
 
@@ -43,6 +80,7 @@ export interface ModelControllerHost {
   models: ResourceDef;
   pods: ResourceDef;
   configMaps: ResourceDef;
+  services: ResourceDef;
   kubeai: { namespace: string; config: KubeAiSystemConfig; install: boolean };
   /** Time from Pod creation to Running/Ready. */
   readyDelay: number;
@@ -63,6 +101,7 @@ export class KubeAiModelController {
   private readonly models: ResourceDef;
   private readonly pods: ResourceDef;
   private readonly configMaps: ResourceDef;
+  private readonly services: ResourceDef;
   private readonly kubeai: ModelControllerHost['kubeai'];
   private readonly readyDelay: number;
   private readonly kubelet: SimulatedKubelet;
@@ -76,6 +115,7 @@ export class KubeAiModelController {
     this.models = host.models;
     this.pods = host.pods;
     this.configMaps = host.configMaps;
+    this.services = host.services;
     this.kubeai = host.kubeai;
     this.readyDelay = host.readyDelay;
     this.kubelet = host.kubelet;
@@ -105,23 +145,32 @@ export class KubeAiModelController {
     return (cm && parseKubeAiConfig(cm)) ?? this.kubeai.config;
   }
 
-  /** Helm installed KubeAI: its ConfigMap exists once its namespace does. */
-  ensureKubeAiConfigMap(): void {
+  /**
+   * Helm installed KubeAI: its ConfigMap and its Service exist once its
+   * namespace does (the chart's Deployment is not emulated: KubeAI's own Pod
+   * is this controller).
+   */
+  ensureKubeAiInstall(): void {
     const ns = this.kubeai.namespace;
     if (
       !this.kubeai.install ||
       !this.api.store.has('/namespaces', undefined, ns)
     )
       return;
-    if (this.api.store.has(resourceKey(this.configMaps), ns, KUBEAI_CONFIG_MAP))
-      return;
-    this.safely(() =>
-      this.api.create(
-        this.configMaps,
-        ns,
-        kubeAiConfigMap(ns, this.kubeai.config),
-      ),
-    );
+    if (
+      !this.api.store.has(resourceKey(this.configMaps), ns, KUBEAI_CONFIG_MAP)
+    ) {
+      this.safely(() =>
+        this.api.create(
+          this.configMaps,
+          ns,
+          kubeAiConfigMap(ns, this.kubeai.config),
+        ),
+      );
+    }
+    if (!this.api.store.has(resourceKey(this.services), ns, KUBEAI_SERVICE)) {
+      this.safely(() => this.api.create(this.services, ns, kubeAiService(ns)));
+    }
   }
 
   /** `ensureModelFilesConfigMap` (files.go): `model-<name>-files`, owned by the Model. */

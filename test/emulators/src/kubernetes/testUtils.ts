@@ -17,6 +17,44 @@ export const HELMCHARTS = {
   plural: 'helmcharts',
 } as const;
 
+/**
+ * The lists the Backstage Kubernetes plugin makes for an entity
+ * (`DEFAULT_OBJECTS` of @backstage/plugin-kubernetes-backend 0.21.11's
+ * KubernetesFanOutHandler): the path under `/api` or `/apis`, with
+ * `/namespaces/<ns>` before the plural when the entity names a namespace.
+ */
+export const BACKSTAGE_PLUGIN_KINDS = [
+  ['/api/v1', 'pods', 'PodList'],
+  ['/api/v1', 'services', 'ServiceList'],
+  ['/api/v1', 'configmaps', 'ConfigMapList'],
+  ['/api/v1', 'limitranges', 'LimitRangeList'],
+  ['/api/v1', 'resourcequotas', 'ResourceQuotaList'],
+  ['/apis/apps/v1', 'deployments', 'DeploymentList'],
+  ['/apis/apps/v1', 'replicasets', 'ReplicaSetList'],
+  [
+    '/apis/autoscaling/v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscalerList',
+  ],
+  ['/apis/batch/v1', 'jobs', 'JobList'],
+  ['/apis/batch/v1', 'cronjobs', 'CronJobList'],
+  ['/apis/networking.k8s.io/v1', 'ingresses', 'IngressList'],
+  ['/apis/apps/v1', 'statefulsets', 'StatefulSetList'],
+  ['/apis/apps/v1', 'daemonsets', 'DaemonSetList'],
+] as const;
+
+/** The path the plugin lists `kind` at (KubernetesConnection.buildResourcePath). */
+export function pluginListPath(
+  [prefix, plural]: (typeof BACKSTAGE_PLUGIN_KINDS)[number],
+  labelSelector: string,
+  namespace?: string,
+): string {
+  const ns = namespace ? `/namespaces/${namespace}` : '';
+  return `${prefix}${ns}/${plural}?labelSelector=${encodeURIComponent(
+    labelSelector,
+  )}`;
+}
+
 export function clients(emu: KubernetesEmulator, token?: string) {
   const kc = new k8s.KubeConfig();
   const cfg = emu.kubeconfig();

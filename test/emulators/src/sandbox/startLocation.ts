@@ -89,7 +89,15 @@ export async function startSandboxLocation(options: {
         metadata: { name: SANDBOX_NAMESPACE },
       },
       ...spec.nodes(),
-      ...models,
+      // The Kubernetes tab lists the Model custom resource with the entity's
+      // selector `model=<name>`, which KubeAI puts on a Model's Pods only.
+      ...models.map(m => ({
+        ...m,
+        metadata: {
+          ...m.metadata,
+          labels: { ...m.metadata.labels, model: m.metadata.name },
+        },
+      })),
     ]);
 
     const customerIds = spec.customers.map(c =>

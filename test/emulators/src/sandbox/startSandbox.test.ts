@@ -129,6 +129,24 @@ describe('sandbox with three locations', () => {
     );
   });
 
+  it("labels each Model model=<name>, the Kubernetes tab's selector, as its Pods are", () => {
+    for (const name of SANDBOX_LOCATIONS) {
+      const k = loc(name).kubernetes;
+      for (const m of k.list('kubeai.org/v1', 'Model', {})) {
+        const selector = `model=${m.metadata.name}`;
+        expect([name, m.metadata.labels?.model]).toEqual([
+          name,
+          m.metadata.name,
+        ]);
+        expect(
+          k
+            .list('kubeai.org/v1', 'Model', { labelSelector: selector })
+            .map(x => x.metadata.name),
+        ).toEqual([m.metadata.name]);
+      }
+    }
+  });
+
   it('seeds 60 days of usage per location, priced wherever it is invoiced from stalpeni and pr', () => {
     for (const name of SANDBOX_LOCATIONS) {
       const l = loc(name);
