@@ -27,12 +27,13 @@ export const searchModuleBareMetal = createBackendModule({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
         scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
       },
-      async init({ indexRegistry, scheduler, auth, discovery }) {
+      async init({ indexRegistry, scheduler, config, auth, discovery }) {
         indexRegistry.addCollator({
-          schedule: collatorTaskRunner(scheduler),
+          schedule: collatorTaskRunner(scheduler, config),
           factory: new ServerCollatorFactory(
             new PluginApiCaller({ auth, discovery, pluginId: 'bare-metal' }),
           ),

@@ -20,13 +20,21 @@ export const searchModuleInferenceCustomers = createBackendModule({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
         scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         logger: coreServices.logger,
       },
-      async init({ indexRegistry, scheduler, auth, discovery, logger }) {
+      async init({
+        indexRegistry,
+        scheduler,
+        config,
+        auth,
+        discovery,
+        logger,
+      }) {
         indexRegistry.addCollator({
-          schedule: collatorTaskRunner(scheduler),
+          schedule: collatorTaskRunner(scheduler, config),
           factory: new CustomerCollatorFactory({ auth, discovery, logger }),
         });
       },

@@ -1,6 +1,9 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { DocumentCollatorFactory } from '@backstage/plugin-search-common';
-import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import {
+  searchEngineRegistryExtensionPoint,
+  searchIndexRegistryExtensionPoint,
+} from '@backstage/plugin-search-backend-node/alpha';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin beside the module, as a backend does
 import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
@@ -10,6 +13,7 @@ import {
   ModelCollatorFactory,
   PAGE_SIZE,
   type ModelDocument,
+  withLocation,
 } from './ModelCollatorFactory';
 import { searchModuleInferenceModels } from './module';
 
@@ -34,6 +38,7 @@ describe('ModelCollatorFactory', () => {
     const collators: DocumentCollatorFactory[] = [];
     await startTestBackend({
       extensionPoints: [
+        [searchEngineRegistryExtensionPoint, { setSearchEngine: () => {} }],
         [
           searchIndexRegistryExtensionPoint,
           {
@@ -107,5 +112,25 @@ describe('ModelCollatorFactory', () => {
       '/catalog/local/resource/b',
       '/catalog/pr/resource/c',
     ]);
+  });
+
+  it('titles a deployment with its location once, whether or not its display name says it', () => {
+    expect(withLocation('Qwen2.5-0.5B-Instruct', 'pr')).toBe(
+      'Qwen2.5-0.5B-Instruct (pr)',
+    );
+    expect(withLocation('Qwen2.5-0.5B-Instruct (pr)', 'pr')).toBe(
+      'Qwen2.5-0.5B-Instruct (pr)',
+    );
+    expect(withLocation('Qwen2.5 (Ollama, Q4_K_M, PR)', 'pr')).toBe(
+      'Qwen2.5 (Ollama, Q4_K_M, PR)',
+    );
+    // A word that only contains the location's name does not count.
+    expect(withLocation('Sprite', 'pr')).toBe('Sprite (pr)');
+    expect(withLocation('Llama (eu-west.1)', 'eu-west.1')).toBe(
+      'Llama (eu-west.1)',
+    );
+    expect(withLocation('Llama (eu-westx1)', 'eu-west.1')).toBe(
+      'Llama (eu-westx1) (eu-west.1)',
+    );
   });
 });

@@ -67,7 +67,7 @@ export class ModelCollatorFactory implements DocumentCollatorFactory {
 function toDocument(m: ModelSummary): ModelDocument {
   return {
     kind: 'model',
-    title: m.title ? `${m.title} (${m.location})` : `${m.name} (${m.location})`,
+    title: withLocation(m.title ?? m.name, m.location),
     text: [
       `Model ${m.name} in location ${m.location}`,
       `${m.engine} serving ${m.url}`,
@@ -83,4 +83,18 @@ function toDocument(m: ModelSummary): ModelDocument {
     inferenceLocation: m.location,
     engine: m.engine,
   };
+}
+
+/**
+ * A title that tells the deployments of one model apart: the location in
+ * parentheses, unless the title names it already (display names may say
+ * where the same model runs elsewhere, e.g. "Qwen2.5-0.5B-Instruct (pr)").
+ */
+export function withLocation(title: string, location: string): string {
+  const escaped = location.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(
+    `(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`,
+    'iu',
+  );
+  return named.test(title) ? title : `${title} (${location})`;
 }

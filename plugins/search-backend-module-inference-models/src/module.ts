@@ -2,13 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import {
+  searchEngineRegistryExtensionPoint,
+  searchIndexRegistryExtensionPoint,
+} from '@backstage/plugin-search-backend-node/alpha';
 import { MODEL_ENTITY_TYPE } from '@internal/backstage-plugin-inference-models-common';
 import {
   collatorTaskRunner,
   excludeCatalogDocuments,
   PluginApiCaller,
 } from '@internal/backstage-plugin-inference-node';
+import { FilteredLunrSearchEngine } from './FilteredLunrSearchEngine';
 import { ModelCollatorFactory } from './ModelCollatorFactory';
 
 /**
@@ -16,6 +20,11 @@ import { ModelCollatorFactory } from './ModelCollatorFactory';
  * read from the inference-models plugin's HTTP API, and drops the catalog
  * collator's documents of `ai-model` Resources, so that a search finds each
  * Model deployment once.
+ *
+ * Without PostgreSQL (whose engine plugin-search-backend-module-pg
+ * registers), the search engine is Lunr with filters that narrow the
+ * term's results (FilteredLunrSearchEngine): the search page's location
+ * filter over Models, customers and servers.
  *
  * @public
  */
@@ -26,13 +35,32 @@ export const searchModuleInferenceModels = createBackendModule({
     env.registerInit({
       deps: {
         indexRegistry: searchIndexRegistryExtensionPoint,
+        searchEngineRegistry: searchEngineRegistryExtensionPoint,
+        database: coreServices.database,
+        logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
       },
-      async init({ indexRegistry, scheduler, auth, discovery }) {
+      async init({
+        indexRegistry,
+        searchEngineRegistry,
+        database,
+        logger,
+        scheduler,
+        config,
+        auth,
+        discovery,
+      }) {
+        const client = (await database.getClient()).client.config.client;
+        if (client !== 'pg') {
+          searchEngineRegistry.setSearchEngine(
+            new FilteredLunrSearchEngine({ logger }),
+          );
+        }
         indexRegistry.addCollator({
-          schedule: collatorTaskRunner(scheduler),
+          schedule: collatorTaskRunner(scheduler, config),
           factory: new ModelCollatorFactory(
             new PluginApiCaller({
               auth,

@@ -15,8 +15,11 @@ import type {
   DocumentDecoratorFactory,
   IndexableDocument,
 } from '@backstage/plugin-search-common';
-import { LunrSearchEngine } from '@backstage/plugin-search-backend-node';
-import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import type { SearchEngine } from '@backstage/plugin-search-backend-node';
+import {
+  searchEngineRegistryExtensionPoint,
+  searchIndexRegistryExtensionPoint,
+} from '@backstage/plugin-search-backend-node/alpha';
 import catalogModuleInferenceModels from '@internal/backstage-plugin-catalog-backend-module-inference-models';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin beside the module, as a backend does
 import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models-backend';
@@ -103,9 +106,14 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
     const collators: DocumentCollatorFactory[] = [];
     const decorators: DocumentDecoratorFactory[] = [];
     const providers: EntityProvider[] = [];
+    const engines: SearchEngine[] = [];
     const events = mockServices.events();
     const { server } = await startTestBackend({
       extensionPoints: [
+        [
+          searchEngineRegistryExtensionPoint,
+          { setSearchEngine: (e: SearchEngine) => engines.push(e) },
+        ],
         [
           searchIndexRegistryExtensionPoint,
           {
@@ -167,9 +175,9 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
         Readable.from([...entities.values()].flat().map(catalogDocument)),
     };
 
-    const engine = new LunrSearchEngine({
-      logger: mockServices.logger.mock(),
-    });
+    // The engine the module sets without PostgreSQL (SQLite here).
+    expect(engines).toHaveLength(1);
+    const [engine] = engines;
     // The catalog collator runs after the models' one, as it can at startup.
     for (const factory of [...collators, catalog]) {
       const applied = await Promise.all(
@@ -253,6 +261,25 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
       'title',
     );
     expect(title).toEqual(['Qwen2']);
+
+    // A model deployed in two locations: two results, one per location.
+    const { results: nomic } = await engine.query({
+      term: 'nomic',
+      pageLimit: 100,
+    });
+    expect(
+      nomic.map(r => `${r.type} ${(r.document as any).inferenceLocation}`),
+    ).toEqual(
+      expect.arrayContaining([
+        'inference-model local',
+        'inference-model stalpeni',
+      ]),
+    );
+    expect(nomic).toHaveLength(2);
+    expect(nomic.map(r => r.document.title).sort()).toEqual([
+      'Nomic Embed Text v1.5 (local)',
+      'Nomic Embed Text v1.5 (stalpeni)',
+    ]);
   });
 
   it('filters by type and location', async () => {
@@ -271,6 +298,35 @@ describe('search index of Models (Lunr, as with SQLite)', () => {
           (r.document as any).inferenceLocation === 'stalpeni',
       ),
     ).toBe(true);
+    // The filter narrows the term's results: only what matches both.
+    const { results: nomic, numberOfResults } = await engine.query({
+      term: 'nomic',
+      filters: { inferenceLocation: 'stalpeni' },
+    });
+    expect(nomic.map(r => r.document.location)).toEqual([
+      '/catalog/stalpeni/resource/nomic-embed-text',
+    ]);
+    expect(numberOfResults).toBe(1);
+    expect(nomic[0].highlight?.fields.title).toContain('Nomic');
+    // Pages of what is left.
+    const first = await engine.query({
+      term: 'qwen',
+      filters: { inferenceLocation: ['stalpeni'] },
+      pageLimit: 1,
+    });
+    expect(first.results).toHaveLength(1);
+    const second = await engine.query({
+      term: 'qwen',
+      filters: { inferenceLocation: ['stalpeni'] },
+      pageLimit: 1,
+      pageCursor: first.nextPageCursor,
+    });
+    expect(second.results[0].rank).toBe(2);
+    expect(second.results[0].document.location).not.toBe(
+      first.results[0].document.location,
+    );
+    expect(second.previousPageCursor).toBeDefined();
+
     // The catalog still indexes what no inference collator does: the locations.
     const { results: clusters } = await engine.query({
       term: 'stalpeni',
