@@ -33,7 +33,11 @@ function resolve(spec, item) {
   return parts.reduce((node, key) => node?.[key], spec);
 }
 
-function operationsOf(spec) {
+/**
+ * The operations of a spec, with what the generated client and server types
+ * index in openapi-typescript's `operations` (also used by openapi.mjs).
+ */
+export function operationsOf(spec) {
   const ops = [];
   for (const [route, item] of Object.entries(spec.paths ?? {})) {
     for (const method of METHODS) {
@@ -48,6 +52,12 @@ function operationsOf(spec) {
       const ok = Object.keys(op.responses ?? {})
         .filter(s => /^2\d\d$/.test(s))
         .sort()[0];
+      // Every status (2xx first, `default` last) that answers JSON.
+      const jsonStatuses = Object.keys(op.responses ?? {})
+        .filter(
+          s => resolve(spec, op.responses[s])?.content?.['application/json'],
+        )
+        .sort();
       const okResponse = ok ? resolve(spec, op.responses[ok]) : undefined;
       const body = op.requestBody ? resolve(spec, op.requestBody) : undefined;
       ops.push({
@@ -62,6 +72,7 @@ function operationsOf(spec) {
         bodyRequired: Boolean(body?.required),
         ok,
         okJson: Boolean(okResponse?.content?.['application/json']),
+        jsonStatuses,
       });
     }
   }

@@ -2,11 +2,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { bareMetalNodeReadPermission } from '@internal/backstage-plugin-bare-metal-common';
 import {
-  bareMetalNodeReadPermission,
-  type ServerListQuery,
-} from '@internal/backstage-plugin-bare-metal-common';
-import { requirePermission } from '@internal/backstage-plugin-inference-node';
+  externalSystemErrorHandler,
+  requirePermission,
+} from '@internal/backstage-plugin-inference-node';
 import express from 'express';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import { ServerService } from './services/ServerService';
@@ -29,20 +29,16 @@ export async function createRouter(options: {
       req,
       bareMetalNodeReadPermission,
     );
-    // The spec has checked every parameter (enums, ranges); numbers arrive as strings.
-    const query = req.query as Record<string, string | undefined>;
+    // The spec has checked every parameter (enums, ranges) and made numbers
+    // of `limit` and `offset`.
+    const { location, q, gpu, sort, order, limit, offset } = req.query;
     res.json(
-      await servers.list({
-        location: query.location,
-        q: query.q,
-        gpu: query.gpu,
-        sort: query.sort as ServerListQuery['sort'],
-        order: query.order as ServerListQuery['order'],
-        limit: query.limit === undefined ? undefined : Number(query.limit),
-        offset: query.offset === undefined ? undefined : Number(query.offset),
-      }),
+      await servers.list({ location, q, gpu, sort, order, limit, offset }),
     );
   });
+
+  // A location's system is down: 503 naming location and system.
+  router.use(externalSystemErrorHandler());
 
   return router;
 }

@@ -10,6 +10,7 @@ import {
 import { createRouter } from './router';
 import { CustomerService } from './services/CustomerService';
 import { UsageLedgerStore } from './database/UsageLedgerStore';
+import { applyDatabaseMigrations } from './database/migrations';
 import { UsageIngestor } from './services/UsageIngestor';
 import { UsageService } from './services/UsageService';
 import { PricingSheetService } from './services/PricingSheetService';
@@ -22,6 +23,9 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createOnboarding } from './onboarding/createOnboarding';
 import { setupInvoicing } from './invoicing/setupInvoicing';
+import { BillingOverviewService } from './services/BillingOverviewService';
+import { UsageDailyTotalsStore } from './database/UsageDailyTotalsStore';
+import { OnboardingStore } from './onboarding/OnboardingStore';
 
 /**
  * The inference-billing backend plugin: customers, keys, usage and invoices.
@@ -65,7 +69,8 @@ export const inferenceBillingPlugin = createBackendPlugin({
         cache,
       }) {
         permissionsRegistry.addPermissions(inferenceBillingPermissions);
-        const store = await UsageLedgerStore.create(database);
+        const db = await applyDatabaseMigrations(database);
+        const store = new UsageLedgerStore(db);
         const ingestor = new UsageIngestor({ locations, store, logger });
         const minutes =
           config.getOptionalNumber(
@@ -87,7 +92,7 @@ export const inferenceBillingPlugin = createBackendPlugin({
         }
         const usage = new UsageService({ locations, store });
         const invoicing = await setupInvoicing({
-          database,
+          db,
           scheduler,
           locations,
           ledger: store,
@@ -121,10 +126,17 @@ export const inferenceBillingPlugin = createBackendPlugin({
             usage,
             pricingSheets,
             invoicing,
+            overview: new BillingOverviewService({
+              locations,
+              permissions,
+              usage: new UsageDailyTotalsStore(db),
+              invoices: invoicing.invoiceStore,
+              onboarding: new OnboardingStore(db),
+            }),
             onboarding: {
               auditor,
               onboarding: await createOnboarding({
-                database,
+                db,
                 scheduler,
                 locations,
                 logger,

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { inferenceUsageReadPermission } from '@internal/backstage-plugin-inference-billing-common';
 import {
-  ExternalSystemError,
+  externalSystemErrorHandler,
   requirePermission,
 } from '@internal/backstage-plugin-inference-node';
 import express from 'express';
@@ -22,6 +22,8 @@ import { registerCustomerRoutes } from './routes/customers';
 import type { CustomerManagementService } from './services/CustomerManagementService';
 import { PricingSheetService } from './services/PricingSheetService';
 import { UsageService } from './services/UsageService';
+import { registerOverviewRoute } from './routes/overview';
+import type { BillingOverviewService } from './services/BillingOverviewService';
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -35,6 +37,8 @@ export async function createRouter(options: {
   onboarding?: Omit<OnboardingRoutesOptions, 'httpAuth' | 'permissions'>;
   /** Invoice runs. */
   invoicing?: Omit<InvoicingRoutesOptions, 'httpAuth' | 'permissions'>;
+  /** The home page's figures (`GET /overview`). */
+  overview?: BillingOverviewService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, customers, usage, pricingSheets } = options;
   const router = await createOpenApiRouter();
@@ -43,7 +47,7 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  registerCustomerRoutes(router as unknown as express.Router, {
+  registerCustomerRoutes(router, {
     httpAuth,
     permissions,
     customers,
@@ -66,9 +70,15 @@ export async function createRouter(options: {
     res.json(await pricingSheets.get(req.query.location));
   });
 
+  if (options.overview)
+    registerOverviewRoute(router, {
+      httpAuth,
+      permissions,
+      overview: options.overview,
+    });
+
   if (options.onboarding) {
-    // Plain express typing: the spec's types are too deep for one more file.
-    registerOnboardingRoutes(router as unknown as express.Router, {
+    registerOnboardingRoutes(router, {
       httpAuth,
       permissions,
       ...options.onboarding,
@@ -76,7 +86,7 @@ export async function createRouter(options: {
   }
 
   if (options.invoicing) {
-    registerInvoicingRoutes(router as unknown as express.Router, {
+    registerInvoicingRoutes(router, {
       httpAuth,
       permissions,
       ...options.invoicing,
@@ -84,24 +94,7 @@ export async function createRouter(options: {
   }
 
   // A location's external system is down: 503 naming location and system.
-  router.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (!(error instanceof ExternalSystemError) || res.headersSent) {
-        next(error);
-        return;
-      }
-      res.status(503).json({
-        error: { name: 'ServiceUnavailableError', message: error.message },
-        location: error.location,
-        system: error.system,
-      });
-    },
-  );
+  router.use(externalSystemErrorHandler());
 
   return router;
 }

@@ -192,6 +192,65 @@ describe('inference-models routes on the sandbox', () => {
       expect(byName.get('nomic-embed-text').gpuCount).toBe(0);
     });
 
+    it('filters by status and sorts by price in both orders, unpriced last', async () => {
+      const get = (query: string) =>
+        request(server)
+          .get(`/api/inference-models/models?location=local&${query}`)
+          .set('authorization', mockCredentials.user.header());
+      const all = (await get('limit=1000')).body.items as Array<{
+        name: string;
+        status: string;
+        pricing?: { prompt: string };
+      }>;
+      // The sandbox holds Models in more than one state (Pods still
+      // starting move some from Scaling to Ready between two requests).
+      expect(new Set(all.map(m => m.status)).size).toBeGreaterThan(1);
+      const seen: string[] = [];
+      for (const status of ['Ready', 'Scaling', 'ScaledToZero']) {
+        const res = await get(`status=${status}`);
+        expect(res.status).toBe(200);
+        for (const m of res.body.items) {
+          expect([m.name, m.status]).toEqual([m.name, status]);
+          seen.push(m.name);
+        }
+      }
+      expect(seen.sort()).toEqual(all.map(m => m.name).sort());
+      const priced = all.filter(m => m.pricing);
+      expect(priced.length).toBeGreaterThan(1);
+      const byPrice = [...priced].sort(
+        (a, b) =>
+          Number(a.pricing!.prompt) - Number(b.pricing!.prompt) ||
+          (a.name < b.name ? -1 : 1),
+      );
+      const unpriced = all.filter(m => !m.pricing).map(m => m.name);
+      const asc = await get('sort=price');
+      expect(asc.body.items.map((m: { name: string }) => m.name)).toEqual([
+        ...byPrice.map(m => m.name),
+        ...unpriced,
+      ]);
+      const desc = await get('sort=price&order=desc');
+      expect(
+        desc.body.items
+          .slice(0, priced.length)
+          .map((m: { pricing: { prompt: string } }) => m.pricing.prompt),
+      ).toEqual([...byPrice].reverse().map(m => m.pricing!.prompt));
+      expect(
+        desc.body.items.slice(priced.length).map((m: any) => m.name),
+      ).toEqual(unpriced);
+    });
+
+    it.each([
+      ['sort=cost', 'sort'],
+      ['order=up', 'order'],
+      ['status=Running', 'status'],
+    ])('refuses %s with a 400 naming %s', async (query, field) => {
+      const res = await request(server)
+        .get(`/api/inference-models/models?${query}`)
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    });
+
     it('answers 503 for one Model of a location whose cluster is down', async () => {
       const res = await request(server)
         .get('/api/inference-models/models/down/anything')

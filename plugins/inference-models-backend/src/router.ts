@@ -5,6 +5,7 @@ import {
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
+  externalSystemErrorHandler,
   requirePermission,
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
@@ -18,6 +19,17 @@ import express from 'express';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import { ModelService } from './services/ModelService';
 import type { LocationInfoService } from './services/LocationInfoService';
+import { registerOverviewRoute } from './routes/overview';
+import { ModelsOverviewService } from './services/ModelsOverviewService';
+
+/**
+ * Sends a ModelListResponse that ModelService.listJson serialised (and
+ * caches as text): the typed router's `res.json` takes the object, not its
+ * JSON, so this sends through express's untyped response.
+ */
+function sendSerialisedJson(res: express.Response, json: string) {
+  res.type('application/json').send(json);
+}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -42,6 +54,12 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
+  registerOverviewRoute(router, {
+    httpAuth,
+    permissions,
+    overview: new ModelsOverviewService({ locations, models }),
+  });
+
   router.get('/locations', async (req, res) => {
     await authorize(req);
     res.json(await locationInfo.listLive());
@@ -49,10 +67,7 @@ export async function createRouter(options: {
 
   router.get('/models', async (req, res) => {
     await authorize(req);
-    // A ModelListResponse, sent pre-serialised (see ModelService.listJson).
-    (res as express.Response)
-      .type('application/json')
-      .send(await models.listJson(req.query));
+    sendSerialisedJson(res, await models.listJson(req.query));
   });
 
   router.get('/models/:location/:name', async (req, res) => {
@@ -92,6 +107,9 @@ export async function createRouter(options: {
     }
     res.json(request);
   });
+
+  // A location's cluster is down: 503 naming location and system.
+  router.use(externalSystemErrorHandler());
 
   return router;
 }

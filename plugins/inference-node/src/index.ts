@@ -19,6 +19,10 @@ export { callExternal, type CallExternalOptions } from './http/callExternal';
 export { publicUrlProblem, specialHostReason } from './http/publicUrl';
 export { strictQueryNumbers } from './http/strictQueryNumbers';
 export {
+  asUnavailable,
+  externalSystemErrorHandler,
+} from './http/externalSystemErrors';
+export {
   parseDateParam,
   DATE_PARAM_MIN,
   DATE_PARAM_MAX,
@@ -44,6 +48,7 @@ export * from './kubernetes/kubeaiSystemConfig';
 export * from './bifrost/BifrostClient';
 export * from './odoo/OdooClient';
 export { requirePermission } from './auth/requirePermission';
+export { audited, type AuditedOptions } from './audit/audited';
 export { authorize, type PermissionCheck } from './auth/authorize';
 export { collectFromLocations, toLocationError } from './locations/collect';
 export {
@@ -51,7 +56,10 @@ export {
   OPENROUTER_ANNOTATION,
   type ModelPricing,
 } from './pricing/modelPricing';
-export { collatorTaskRunner } from './search/collatorTaskRunner';
+export {
+  collatorSchedule,
+  collatorTaskRunner,
+} from './search/collatorTaskRunner';
 export {
   excludeCatalogDocuments,
   CATALOG_DOCUMENT_TYPE,

@@ -13,8 +13,10 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { chromium, Browser, Page } from 'playwright-core';
 import { createModelFlow } from './createModel.flow';
+import { homeFlow } from './home.flow';
 import { kubernetesTabFlow } from './kubernetesTab.flow';
 import { onboardingFlow } from './onboarding.flow';
+import { searchFlow } from './search.flow';
 
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test/e2e/artifacts');
@@ -508,6 +510,20 @@ describe('portal started with ./portal start', () => {
       artifacts,
       kubernetesUrl: emulatorUrls.kubernetes,
     });
+  });
+
+  it("shows the business at a glance at /: each location's card as the backends report it", async () => {
+    await homeFlow({
+      page,
+      frontend: FRONTEND,
+      backend: BACKEND,
+      artifacts,
+      token: guestToken,
+    });
+  });
+
+  it('searches a model of two locations: one result per location, the query marked, filtered by location', async () => {
+    await searchFlow({ page, frontend: FRONTEND, artifacts });
   });
 
   it('collects the secrets the sandbox handed out (scanned for after stop)', async () => {

@@ -7,10 +7,13 @@ import { fetchApiRef } from '@backstage/frontend-plugin-api';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import homePlugin from '@backstage/plugin-home/alpha';
+import bareMetalPlugin from '@internal/backstage-plugin-bare-metal';
+import inferenceBillingPlugin from '@internal/backstage-plugin-inference-billing';
 import inferenceModelsPlugin from '@internal/backstage-plugin-inference-models';
 import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import { navModule } from '../modules/nav';
+import { homeModule } from '../modules/home';
 
 /**
  * The `app` section of the repository's app-config.yaml, as the app gets it
@@ -57,6 +60,31 @@ async function backend(input: RequestInfo | URL): Promise<Response> {
       status: 200,
       headers: { 'content-type': 'application/json' },
     });
+  if (url.includes('inference-models/overview')) {
+    return json({
+      items: [
+        {
+          location: 'local',
+          title: 'Local',
+          cluster: { system: 'kubernetes', reachable: true, latencyMs: 3 },
+          models: {
+            total: 1,
+            ready: 1,
+            scaledToZero: 0,
+            notReady: [],
+            notReadyCount: 0,
+            replicas: { ready: 1, desired: 1 },
+          },
+        },
+      ],
+    });
+  }
+  if (url.includes('inference-billing/overview')) {
+    return json({ items: [] });
+  }
+  if (url.includes('bare-metal/nodes')) {
+    return json({ items: [], errors: [], summaries: [], total: 0, offset: 0 });
+  }
   if (url.includes('inference-models/models')) {
     return json({ items: [model], errors: [], total: 1, offset: 0, limit: 25 });
   }
@@ -92,9 +120,12 @@ export function renderAt(path: string) {
       catalogPlugin,
       homePlugin,
       inferenceModelsPlugin,
+      inferenceBillingPlugin,
+      bareMetalPlugin,
       notificationsPlugin,
       searchPlugin,
       navModule,
+      homeModule,
     ],
     config: {
       app: appConfig.app as any,

@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { UsageTotal } from '@internal/backstage-plugin-inference-billing-common';
 import { Knex } from 'knex';
 import { Readable } from 'node:stream';
@@ -10,17 +7,13 @@ import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { toIsoUtc } from '../mapping/toUsageRecord';
 import { copyValue, CopyTextChunks } from './copyText';
+import { applyDatabaseMigrations } from './migrations';
 import {
   Money,
   rollupKey,
   toRollupDeltas,
   type RollupDelta,
 } from '../mapping/toRollupDeltas';
-
-const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-inference-billing-backend',
-  'migrations',
-);
 
 /** One Bifrost request in the ledger. */
 export interface UsageRecord {
@@ -84,12 +77,9 @@ const normalizeCost = (cost: string | number | null | undefined) =>
 
 /** The usage ledger tables, on SQLite or PostgreSQL through knex. */
 export class UsageLedgerStore {
+  /** The store on a migrated database (for tests and tools; the plugin migrates once in init). */
   static async create(database: DatabaseService): Promise<UsageLedgerStore> {
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new UsageLedgerStore(client);
+    return new UsageLedgerStore(await applyDatabaseMigrations(database));
   }
 
   private readonly postgres: boolean;

@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  audited,
   ExternalSystemError,
   type InferenceLocationsService,
   type OdooClient,
@@ -217,46 +218,62 @@ export class InvoiceRunService {
   async generate(
     input: GenerateInput,
   ): Promise<InvoiceRunDetail & { aborted: boolean }> {
-    const { location, dryRun, billed } = this.validate(input);
-    const { store, logger } = this.deps;
-    const audit = await this.deps.auditor?.createEvent({
-      eventId: 'invoice-run',
-      severityLevel: dryRun === 'none' ? 'high' : 'low',
-      request: input.request,
-      meta: {
-        location: location.name,
-        month: billed.month,
-        dryRun,
-        triggeredBy: input.triggeredBy,
+    const checked = this.validate(input);
+    const { location, dryRun, billed } = checked;
+    return audited(
+      {
+        auditor: this.deps.auditor,
+        eventId: 'invoice-run',
+        severityLevel: dryRun === 'none' ? 'high' : 'low',
+        request: input.request,
+        meta: {
+          location: location.name,
+          month: billed.month,
+          dryRun,
+          triggeredBy: input.triggeredBy,
+        },
+        resultMeta: detail => ({
+          runId: detail.id,
+          state: detail.state,
+          invoices: detail.invoiceCount,
+          total: detail.total,
+        }),
+        failure: detail => (detail.error ? new Error(detail.error) : undefined),
       },
-    });
+      () => this.run({ ...checked, triggeredBy: input.triggeredBy }),
+    );
+  }
+
+  private async run({
+    location,
+    dryRun,
+    billed,
+    triggeredBy,
+  }: ReturnType<InvoiceRunService['validate']> & {
+    triggeredBy: string;
+  }): Promise<InvoiceRunDetail & { aborted: boolean }> {
+    const { store, logger } = this.deps;
     // Only runs that issue invoices are stored (and take the lock): a dry
     // run's answer is its record.
     const stored = dryRun === 'none';
-    let run: InvoiceRunSummary;
-    try {
-      const started = {
-        location: location.name,
-        month: billed.month,
-        dryRun,
-        triggeredBy: input.triggeredBy,
-        currency: INVOICE_CURRENCY,
-      };
-      run = stored
-        ? await store.startRun(started)
-        : {
-            ...started,
-            id: randomUUID(),
-            state: 'running',
-            startedAt: this.now().toISOString(),
-            invoiceCount: 0,
-            total: '0.00',
-            exactTotal: '0',
-          };
-    } catch (error) {
-      await audit?.fail({ error: error as Error });
-      throw error;
-    }
+    const started = {
+      location: location.name,
+      month: billed.month,
+      dryRun,
+      triggeredBy,
+      currency: INVOICE_CURRENCY,
+    };
+    const run: InvoiceRunSummary = stored
+      ? await store.startRun(started)
+      : {
+          ...started,
+          id: randomUUID(),
+          state: 'running',
+          startedAt: this.now().toISOString(),
+          invoiceCount: 0,
+          total: '0.00',
+          exactTotal: '0',
+        };
     const records = new RunRecords({
       runId: run.id,
       store: stored ? store : undefined,
@@ -344,17 +361,6 @@ export class InvoiceRunService {
         finishedAt: this.now().toISOString(),
         invoices: records.list(),
       };
-    }
-    const meta = {
-      runId: run.id,
-      state: detail.state,
-      invoices: detail.invoiceCount,
-      total: detail.total,
-    };
-    if (error) {
-      await audit?.fail({ meta, error: new Error(error) });
-    } else {
-      await audit?.success({ meta });
     }
     return { ...detail, aborted: fatal !== undefined };
   }

@@ -1,11 +1,11 @@
 import type {
   AuditorService,
-  DatabaseService,
   LoggerService,
   PermissionsService,
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { InvoiceStore } from '../database/InvoiceStore';
@@ -37,13 +37,14 @@ export function readMinimumTotal(config: RootConfigService): string {
 }
 
 /**
- * Invoicing: the store (its tables come with the ledger's migrations), the
+ * Invoicing: the store (on the plugin's migrated database), the
  * run service, a global scheduled task `invoicing:<location>` per location
  * with Odoo (00:00 UTC on `billing.invoiceDay`, billing the previous month
  * with dry_run=none) and the read-only preview action.
  */
 export async function setupInvoicing(deps: {
-  database: DatabaseService;
+  /** The plugin's database, migrated (`applyDatabaseMigrations`). */
+  db: Knex;
   scheduler: SchedulerService;
   locations: InferenceLocationsService;
   ledger: UsageLedgerStore;
@@ -54,7 +55,7 @@ export async function setupInvoicing(deps: {
   actionsRegistry: ActionsRegistryService;
   config: RootConfigService;
 }) {
-  const invoiceStore = new InvoiceStore(await deps.database.getClient());
+  const invoiceStore = new InvoiceStore(deps.db);
   const minimumTotal = readMinimumTotal(deps.config);
   const invoiceRuns = new InvoiceRunService({
     minimumTotal,

@@ -1,27 +1,22 @@
 import {
   CacheService,
-  DatabaseService,
   LoggerService,
   RootConfigService,
   SchedulerService,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { Knex } from 'knex';
 import type { InferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { KeySealer } from './KeySealer';
 import { OdooPartnerDirectory } from './OdooPartnerDirectory';
 import { DEFAULT_APPROVERS, OnboardingService } from './OnboardingService';
 import { OnboardingStore } from './OnboardingStore';
 
-const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-inference-billing-backend',
-  'migrations',
-);
-
 /** The onboarding service of the billing plugin, from its config (`inference.billing.onboarding`). */
 export async function createOnboarding(options: {
-  database: DatabaseService;
+  /** The plugin's database, migrated (`applyDatabaseMigrations`). */
+  db: Knex;
   scheduler?: SchedulerService;
   locations: InferenceLocationsService;
   logger: LoggerService;
@@ -31,11 +26,7 @@ export async function createOnboarding(options: {
   /** Keeps the clash report of a polled request for a short time. */
   cache?: CacheService;
 }): Promise<OnboardingService> {
-  const { database, scheduler, locations, logger, config } = options;
-  const client = await database.getClient();
-  if (!database.migrations?.skip) {
-    await client.migrate.latest({ directory: migrationsDir });
-  }
+  const { db, scheduler, locations, logger, config } = options;
   const settings = config.getOptionalConfig('inference.billing.onboarding');
   const secret = settings?.getOptionalString('revealSecret');
   if (!secret) {
@@ -44,7 +35,7 @@ export async function createOnboarding(options: {
     );
   }
   const service = new OnboardingService({
-    store: new OnboardingStore(client),
+    store: new OnboardingStore(db),
     locations,
     partners: new OdooPartnerDirectory(locations),
     notifications: options.notifications,

@@ -32,6 +32,7 @@ jest.setTimeout(180_000);
 type Event = {
   eventId: string;
   meta?: Record<string, unknown>;
+  withRequest: boolean;
   status: 'initiated' | 'succeeded' | 'failed';
   error?: string;
 };
@@ -52,6 +53,8 @@ describe('customer routes', () => {
         const event: Event = {
           eventId: options.eventId,
           meta: options.meta as Record<string, unknown>,
+          // The auditor reads who acted from the request's credentials.
+          withRequest: options.request !== undefined,
           status: 'initiated',
         };
         events.push(event);
@@ -284,8 +287,8 @@ describe('customer routes', () => {
       {
         eventId: 'virtual-key-update',
         status: 'succeeded',
+        withRequest: true,
         meta: {
-          actor: 'user:default/mock',
           location: 'local',
           customerId: acme.id,
           keyId: key.id,

@@ -1,5 +1,4 @@
 import type {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -7,33 +6,20 @@ import {
   inferenceCustomerManagePermission,
   inferenceCustomerReadPermission,
 } from '@internal/backstage-plugin-inference-billing-common';
+import type { TypedRouter } from '@backstage/backend-openapi-utils';
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
-import type { Router } from 'express';
+import type { EndpointHandler, EndpointMap } from '../schema/openapi.generated';
 import type { CustomerManagementService } from '../services/CustomerManagementService';
-import type {
-  CustomerListQuery,
-  CustomerService,
-} from '../services/CustomerService';
-
-/** Who made a request, for audit events. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? principal.subject ?? principal.type;
-}
+import type { CustomerService } from '../services/CustomerService';
 
 /**
  * The customer routes: list, detail, and the staff changes to keys and
  * budgets. Permissions are checked before anything else is looked at.
- * `router` is the plugin's OpenAPI router (it has validated params, query
- * and body against the spec), taken as a plain express Router: its typed
- * form over the whole spec is too deep for tsc (TS2589).
+ * `router` is the plugin's OpenAPI router: it has validated params, query
+ * and body against the spec, whose types the handlers get.
  */
 export function registerCustomerRoutes(
-  router: Router,
+  router: TypedRouter<EndpointMap>,
   deps: {
     httpAuth: HttpAuthService;
     permissions: PermissionsService;
@@ -58,18 +44,10 @@ export function registerCustomerRoutes(
       req,
       inferenceCustomerReadPermission,
     );
-    // The spec has checked every parameter (enums, ranges); numbers arrive as strings.
-    const query = req.query as Record<string, string | undefined>;
-    res.json(
-      await customers.list({
-        location: query.location,
-        q: query.q,
-        sort: query.sort as CustomerListQuery['sort'],
-        order: query.order as CustomerListQuery['order'],
-        limit: query.limit === undefined ? undefined : Number(query.limit),
-        offset: query.offset === undefined ? undefined : Number(query.offset),
-      }),
-    );
+    // The spec has checked every parameter (enums, ranges) and made numbers
+    // of `limit` and `offset`.
+    const { location, q, sort, order, limit, offset } = req.query;
+    res.json(await customers.list({ location, q, sort, order, limit, offset }));
   });
 
   router.get('/customers/:location/:id', async (req, res) => {
@@ -83,8 +61,13 @@ export function registerCustomerRoutes(
     );
   });
 
-  router.patch('/customers/:location/:id', async (req, res) => {
-    const credentials = await requirePermission(
+  // PATCH: handlers typed with EndpointHandler (TypedRouter types no
+  // `patch`); the router's validator has checked them like every route.
+  const updateCustomer: EndpointHandler<
+    '/customers/{location}/{id}',
+    'patch'
+  > = async (req, res) => {
+    await requirePermission(
       { httpAuth, permissions },
       req,
       inferenceCustomerManagePermission,
@@ -95,13 +78,16 @@ export function registerCustomerRoutes(
         customerId: req.params.id,
         body: req.body,
         request: req,
-        actor: actorOf(credentials),
       }),
     );
-  });
+  };
+  router.patch('/customers/:location/:id', updateCustomer);
 
-  router.patch('/customers/:location/:id/keys/:keyId', async (req, res) => {
-    const credentials = await requirePermission(
+  const updateKey: EndpointHandler<
+    '/customers/{location}/{id}/keys/{keyId}',
+    'patch'
+  > = async (req, res) => {
+    await requirePermission(
       { httpAuth, permissions },
       req,
       inferenceCustomerManagePermission,
@@ -113,8 +99,8 @@ export function registerCustomerRoutes(
         keyId: req.params.keyId,
         body: req.body,
         request: req,
-        actor: actorOf(credentials),
       }),
     );
-  });
+  };
+  router.patch('/customers/:location/:id/keys/:keyId', updateKey);
 }

@@ -7,8 +7,9 @@ import {
   inferenceInvoiceGeneratePermission,
   inferenceInvoiceReadPermission,
 } from '@internal/backstage-plugin-inference-billing-common';
+import type { TypedRouter } from '@backstage/backend-openapi-utils';
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
-import type { Request, Response, Router } from 'express';
+import type { EndpointHandler, EndpointMap } from '../schema/openapi.generated';
 import type { InvoiceStore } from '../database/InvoiceStore';
 import type { InvoiceRunService } from '../invoicing/InvoiceRunService';
 
@@ -32,19 +33,20 @@ export interface InvoicingRoutesOptions {
 
 /**
  * `/invoicing/generate` (POST, and GET as the seed's control API had it),
- * `/invoicing/runs` and `/invoicing/runs/{id}`.
- */
-/**
- * Takes the plugin's OpenAPI router as a plain express Router: the typed
- * router's type over the whole spec is too deep for tsc here (TS2589).
+ * `/invoicing/runs` and `/invoicing/runs/{id}`, on the plugin's OpenAPI
+ * router (which has validated every request).
  */
 export function registerInvoicingRoutes(
-  router: Router,
+  router: TypedRouter<EndpointMap>,
   deps: InvoicingRoutesOptions,
 ) {
   const { httpAuth, permissions, invoiceRuns, invoiceStore } = deps;
 
-  const generate = async (req: Request, res: Response) => {
+  // GET has the same parameters and answers as POST (one handler for both).
+  const generate: EndpointHandler<'/invoicing/generate', 'post'> = async (
+    req,
+    res,
+  ) => {
     // Users with the permission and service principals (static external
     // API keys, other plugins): the policy allows services.
     const credentials = await requirePermission(
@@ -52,11 +54,10 @@ export function registerInvoicingRoutes(
       req,
       inferenceInvoiceGeneratePermission,
     );
-    const query = req.query as Record<string, string | undefined>;
     const run = await invoiceRuns.generate({
-      location: query.location,
-      date: query.date,
-      dryRun: query.dry_run,
+      location: req.query.location,
+      date: req.query.date,
+      dryRun: req.query.dry_run,
       triggeredBy: actorOf(credentials),
       request: req,
     });
@@ -76,7 +77,6 @@ export function registerInvoicingRoutes(
     }
     res.json(body);
   };
-  // The OpenAPI router (an express Router) has validated every request.
   router.post('/invoicing/generate', generate);
   router.get('/invoicing/generate', generate);
 
@@ -88,7 +88,7 @@ export function registerInvoicingRoutes(
     );
     res.json({
       items: await invoiceStore.listRuns({
-        location: req.query.location as string | undefined,
+        location: req.query.location,
         limit: 100,
       }),
       locations: invoiceRuns.billingLocations(),

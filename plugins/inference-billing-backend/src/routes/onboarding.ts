@@ -10,11 +10,13 @@ import {
   inferenceCustomerApprovePermission,
   inferenceCustomerOnboardPermission,
   PROVISION_STEPS,
-  type OnboardingStatus,
-  type ProvisionStep,
 } from '@internal/backstage-plugin-inference-billing-common';
-import { requirePermission } from '@internal/backstage-plugin-inference-node';
-import type { Request, Router } from 'express';
+import type { TypedRouter } from '@backstage/backend-openapi-utils';
+import {
+  audited,
+  requirePermission,
+} from '@internal/backstage-plugin-inference-node';
+import type { EndpointMap } from '../schema/openapi.generated';
 import type { OnboardingService } from '../onboarding/OnboardingService';
 import { OnboardingClashError } from '../onboarding/clashes';
 
@@ -33,31 +35,6 @@ function userOf(credentials: BackstageCredentials, what: string): string {
   return (principal as BackstageUserPrincipal).userEntityRef;
 }
 
-/** Runs `fn` inside an audit event (success or failure, never with secrets). */
-async function audited<T>(
-  auditor: AuditorService | undefined,
-  eventId: string,
-  req: Request,
-  meta: Record<string, string>,
-  fn: () => Promise<T>,
-  resultMeta?: (result: T) => Record<string, string>,
-): Promise<T> {
-  const event = await auditor?.createEvent({
-    eventId,
-    severityLevel: 'medium',
-    request: req,
-    meta,
-  });
-  try {
-    const result = await fn();
-    await event?.success(resultMeta ? { meta: resultMeta(result) } : {});
-    return result;
-  } catch (error) {
-    await event?.fail({ error: error as Error });
-    throw error;
-  }
-}
-
 /**
  * `/onboarding/*` (on the validating OpenAPI router, which checks paths,
  * parameters and bodies against openapi.yaml first): requests from the onboard-customer template, the
@@ -65,7 +42,7 @@ async function audited<T>(
  * the one-time key reveal.
  */
 export function registerOnboardingRoutes(
-  router: Router,
+  router: TypedRouter<EndpointMap>,
   options: OnboardingRoutesOptions,
 ) {
   const { httpAuth, permissions, auditor, onboarding } = options;
@@ -73,8 +50,7 @@ export function registerOnboardingRoutes(
 
   router.get('/onboarding/requests', async (req, res) => {
     await requirePermission(deps, req, inferenceCustomerApprovePermission);
-    const status = req.query.status as OnboardingStatus | undefined;
-    res.json({ items: await onboarding.listRequests(status) });
+    res.json({ items: await onboarding.listRequests(req.query.status) });
   });
 
   router.post('/onboarding/requests', async (req, res) => {
@@ -108,84 +84,92 @@ export function registerOnboardingRoutes(
       inferenceCustomerApprovePermission,
     );
     const decidedBy = userOf(credentials, 'decide an onboarding request');
-    if (!['approve', 'reject'].includes(req.body?.decision)) {
+    // Not required by the spec: its absence gets this message.
+    const decision = req.body?.decision;
+    if (decision !== 'approve' && decision !== 'reject') {
       throw new InputError('decision: must be approve or reject');
     }
     const decided = await audited(
-      auditor,
-      'onboarding-decision',
-      req,
       {
-        requestId: req.params.id,
-        decision: req.body.decision,
-        decidedBy,
-        // Ids only: who may be billed for whose customer is what auditors ask.
-        ...(req.body.linkToExisting !== undefined && {
-          linkToExisting: JSON.stringify(req.body.linkToExisting),
+        auditor,
+        eventId: 'onboarding-decision',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          requestId: req.params.id,
+          decision,
+          // Ids only: who may be billed for whose customer is what auditors ask.
+          ...(req.body.linkToExisting !== undefined && {
+            linkToExisting: JSON.stringify(req.body.linkToExisting),
+          }),
+        },
+        resultMeta: result => ({
+          status: result.status,
+          requestedBy: result.requestedBy,
+          ...(req.body.linkToExisting !== undefined && {
+            linkToExisting: JSON.stringify(req.body.linkToExisting),
+          }),
         }),
       },
       () =>
         onboarding.decide({
           id: req.params.id,
           decidedBy,
-          decision: req.body.decision,
+          decision,
           reason: req.body.reason,
           linkToExisting: req.body.linkToExisting,
         }),
-      result => ({
-        status: result.status,
-        requestedBy: result.requestedBy,
-        ...(req.body.linkToExisting !== undefined && {
-          linkToExisting: JSON.stringify(req.body.linkToExisting),
-        }),
-      }),
     );
     res.json(decided);
   });
 
   router.post('/onboarding/requests/:id/provision', async (req, res) => {
     await requirePermission(deps, req, inferenceCustomerOnboardPermission);
-    if (typeof req.body?.location !== 'string') {
+    // Neither is required by the spec: their absence gets these messages.
+    const location = req.body?.location;
+    if (typeof location !== 'string') {
       throw new InputError('location: required');
     }
-    if (!PROVISION_STEPS.includes(req.body?.step as ProvisionStep)) {
+    const step = req.body?.step;
+    if (step === undefined || !PROVISION_STEPS.includes(step)) {
       throw new InputError(
         `step: must be one of ${PROVISION_STEPS.join(', ')}`,
       );
     }
-    const meta = {
-      requestId: req.params.id,
-      location: req.body.location,
-      step: req.body.step,
-    };
+    const meta = { requestId: req.params.id, location, step };
     const result = await audited(
-      auditor,
-      'onboarding-provision',
-      req,
-      meta,
-      () =>
-        onboarding.provision(req.params.id, req.body.location, req.body.step),
-      r => ({ existed: String(r.existed) }),
+      {
+        auditor,
+        eventId: 'onboarding-provision',
+        severityLevel: 'medium',
+        request: req,
+        meta,
+        resultMeta: r => ({ existed: String(r.existed) }),
+      },
+      () => onboarding.provision(req.params.id, location, step),
     ).catch(async error => {
       if (error instanceof OnboardingClashError) {
         // The request moved to `blocked`: its own event, with what it clashed with (ids).
-        const event = await auditor?.createEvent({
-          eventId: 'onboarding-blocked',
-          severityLevel: 'high',
-          request: req,
-          meta: {
-            ...meta,
-            clashes: JSON.stringify(
-              error.clashes.map(c => ({
-                location: c.location,
-                system: c.system,
-                id: c.id,
-                matchedOn: c.matchedOn,
-              })),
-            ),
+        await audited(
+          {
+            auditor,
+            eventId: 'onboarding-blocked',
+            severityLevel: 'high',
+            request: req,
+            meta: {
+              ...meta,
+              clashes: JSON.stringify(
+                error.clashes.map(c => ({
+                  location: c.location,
+                  system: c.system,
+                  id: c.id,
+                  matchedOn: c.matchedOn,
+                })),
+              ),
+            },
           },
-        });
-        await event?.success();
+          async () => undefined,
+        );
       }
       throw error;
     });
@@ -207,12 +191,15 @@ export function registerOnboardingRoutes(
     );
     const user = userOf(credentials, 'reveal a key');
     const revealed = await audited(
-      auditor,
-      'onboarding-key-reveal',
-      req,
-      { revealId: req.params.revealId, user },
+      {
+        auditor,
+        eventId: 'onboarding-key-reveal',
+        severityLevel: 'medium',
+        request: req,
+        meta: { revealId: req.params.revealId },
+        resultMeta: r => ({ requestId: r.requestId, location: r.location }),
+      },
       () => onboarding.reveal(req.params.revealId, user),
-      r => ({ requestId: r.requestId, location: r.location }),
     );
     res.setHeader('cache-control', 'no-store');
     res.json(revealed);

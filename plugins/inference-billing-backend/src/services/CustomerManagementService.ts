@@ -2,6 +2,7 @@ import type { AuditorService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import {
+  audited,
   ExternalSystemError,
   type BifrostVirtualKeySummary,
   type InferenceLocationsService,
@@ -83,9 +84,8 @@ export class CustomerManagementService {
     customerId: string;
     keyId: string;
     body: unknown;
+    /** The caller's request: the auditor reads who acted from it. */
     request: Request;
-    /** Who asks: a user entity ref or a service subject. */
-    actor: string;
   }): Promise<VirtualKeyView> {
     const { location, customerId, keyId } = options;
     const patch = parseKeyPatch(options.body);
@@ -112,38 +112,32 @@ export class CustomerManagementService {
     if (Object.keys(update).length === 0) {
       return toVirtualKeyView(current);
     }
-    const event = await this.deps.auditor.createEvent({
-      eventId: 'virtual-key-update',
-      severityLevel: 'medium',
-      request: options.request,
-      meta: {
-        actor: options.actor,
-        location,
-        customerId,
-        keyId,
-        keyName: current.name,
-        changes,
+    const updated = await audited(
+      {
+        auditor: this.deps.auditor,
+        eventId: 'virtual-key-update',
+        severityLevel: 'medium',
+        request: options.request,
+        meta: {
+          location,
+          customerId,
+          keyId,
+          keyName: current.name,
+          changes,
+        },
       },
-    });
-    try {
-      const updated = await this.deps.locations
-        .bifrost(location)
-        .updateVirtualKey(current, update);
-      await event.success();
-      return toVirtualKeyView(updated);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      () =>
+        this.deps.locations.bifrost(location).updateVirtualKey(current, update),
+    );
+    return toVirtualKeyView(updated);
   }
 
   async updateCustomer(options: {
     location: string;
     customerId: string;
     body: unknown;
+    /** The caller's request: the auditor reads who acted from it. */
     request: Request;
-    /** Who asks: a user entity ref or a service subject. */
-    actor: string;
   }): Promise<{ id: string; name: string; budget?: BudgetView }> {
     const { location, customerId } = options;
     const patch = parseCustomerPatch(options.body);
@@ -161,29 +155,23 @@ export class CustomerManagementService {
     if (sameBudget(budgetOf(oldBudget), budgetOf(patch.budget))) {
       return result(current);
     }
-    const event = await this.deps.auditor.createEvent({
-      eventId: 'customer-budget-update',
-      severityLevel: 'medium',
-      request: options.request,
-      meta: {
-        actor: options.actor,
-        location,
-        customerId,
-        customerName: current.name,
-        changes: {
-          budget: { old: budgetOf(oldBudget), new: budgetOf(patch.budget) },
+    const updated = await audited(
+      {
+        auditor: this.deps.auditor,
+        eventId: 'customer-budget-update',
+        severityLevel: 'medium',
+        request: options.request,
+        meta: {
+          location,
+          customerId,
+          customerName: current.name,
+          changes: {
+            budget: { old: budgetOf(oldBudget), new: budgetOf(patch.budget) },
+          },
         },
       },
-    });
-    try {
-      const updated = await bifrost.updateCustomer(customerId, {
-        budget: patch.budget ?? {},
-      });
-      await event.success();
-      return result(updated);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      () => bifrost.updateCustomer(customerId, { budget: patch.budget ?? {} }),
+    );
+    return result(updated);
   }
 }

@@ -382,6 +382,22 @@ export class InferenceBillingApiClient {
       options,
     });
   }
+
+  /** The home page's figures of every location, computed here: whether its Bifrost and Odoo answer and how fast; requests, tokens and revenue of this UTC month to date against the same days of last month, with daily values for a chart; pending onboarding approvals with their age (with `inference.customer.approve`); the last invoice run and its state (with `inference.invoice.read`). Needs `inference.usage.read`. A system that does not answer has `reachable: false` and an error naming location and system; the other figures and locations stay. (`GET /overview`) */
+  getBillingOverview(
+    request: Record<string, never> = {},
+    options?: PluginApiRequestOptions,
+  ): Promise<
+    operations['GetBillingOverview']['responses'][200]['content']['application/json']
+  > {
+    return callPluginApi(this.options, {
+      pluginId: 'inference-billing',
+      method: 'GET',
+      path: '/overview',
+      params: request,
+      options,
+    });
+  }
 }
 
 /** The client's methods: what an API ref holds and what tests mock. */

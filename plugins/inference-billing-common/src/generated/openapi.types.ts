@@ -434,6 +434,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The home page's figures of every location, computed here: whether its Bifrost and Odoo answer and how fast; requests, tokens and revenue of this UTC month to date against the same days of last month, with daily values for a chart; pending onboarding approvals with their age (with `inference.customer.approve`); the last invoice run and its state (with `inference.invoice.read`). Needs `inference.usage.read`. A system that does not answer has `reachable: false` and an error naming location and system; the other figures and locations stay. */
+    get: operations['GetBillingOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -729,6 +746,75 @@ export interface components {
       location: string;
       system: string;
       message: string;
+    };
+    /** @description One call to a location's external system, timed. */
+    SystemProbe: {
+      /** @enum {string} */
+      system: 'kubernetes' | 'bifrost' | 'odoo';
+      reachable: boolean;
+      /** @description Milliseconds the call took (when it answered). */
+      latencyMs?: number;
+      /** @description Why it is not reachable, naming location and system. */
+      error?: string;
+    };
+    UsageFigures: {
+      requests: number;
+      /** @description Prompt and completion tokens. */
+      tokens: number;
+      revenue: components['schemas']['Decimal'];
+    };
+    UsagePeriod: components['schemas']['UsageFigures'] & {
+      /**
+       * Format: date
+       * @description First UTC day.
+       */
+      from: string;
+      /**
+       * Format: date
+       * @description Last UTC day (inclusive).
+       */
+      to: string;
+    };
+    UsageDay: components['schemas']['UsageFigures'] & {
+      /** Format: date */
+      day: string;
+    };
+    UsageComparison: {
+      /** @description Currency of the revenue (that of the Models' prices). */
+      currency: string;
+      thisMonth: components['schemas']['UsagePeriod'];
+      lastMonth: components['schemas']['UsagePeriod'];
+      /** @description Every day of this month to date, oldest first. */
+      daily: components['schemas']['UsageDay'][];
+      /** @description The same days of last month, oldest first. */
+      lastMonthDaily: components['schemas']['UsageDay'][];
+    };
+    PendingApprovals: {
+      count: number;
+      /** @description The oldest pending requests (at most 5). */
+      items: {
+        id: string;
+        companyName: string;
+        /** Format: date-time */
+        createdAt: string;
+        ageHours: number;
+      }[];
+    };
+    LocationBillingOverview: {
+      location: string;
+      title: string;
+      bifrost: components['schemas']['SystemProbe'];
+      odoo?: components['schemas']['SystemProbe'];
+      usage?: components['schemas']['UsageComparison'];
+      approvals?: components['schemas']['PendingApprovals'];
+      lastInvoiceRun?: components['schemas']['InvoiceRunSummary'];
+      /** @description What could not be read, each naming location and system. */
+      errors?: components['schemas']['LocationError'][];
+    };
+    BillingOverviewResponse: {
+      items: components['schemas']['LocationBillingOverview'][];
+      /** @description Pending onboarding requests of the company, each once whatever its locations (with `inference.customer.approve`). */
+      pendingApprovals?: number;
     };
     /** @description One page of the customers matching the query. */
     CustomerListResponse: {
@@ -1472,6 +1558,28 @@ export interface operations {
       401: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+    };
+  };
+  GetBillingOverview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One entry per configured location. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BillingOverviewResponse'];
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
 }

@@ -16,8 +16,8 @@ import type {
 } from '@internal/backstage-plugin-inference-models-common';
 import { NotFoundError } from '@backstage/errors';
 import { toModelSummary } from '../mapping/toModelSummary';
+import { toModelOrder, type ModelSortColumn } from '../mapping/toModelOrder';
 import { toOpenRouterListing } from '../mapping/toOpenRouterListing';
-import { asUnavailable } from './errors';
 import { ModelListCache } from './ModelListCache';
 
 type LocationRead = { items?: ModelSummary[]; error?: LocationError };
@@ -28,11 +28,6 @@ const PAGE_CACHE_CHARS = 16 * 1024 * 1024;
 /** Page size of `GET /models` when the request sets no `limit`. */
 export const DEFAULT_PAGE_SIZE = 100;
 
-function compare(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
 export interface ModelPage {
   limit?: number;
   offset?: number;
@@ -42,7 +37,11 @@ export interface ModelFilter {
   location?: string;
   feature?: string;
   engine?: string;
+  status?: ModelSummary['status'];
   q?: string;
+  /** Order of the list (default location, then name). */
+  sort?: ModelSortColumn;
+  order?: 'asc' | 'desc';
 }
 
 /**
@@ -143,14 +142,12 @@ export class ModelService {
         (m: ModelSummary) =>
           (!filter.feature || m.features.includes(filter.feature)) &&
           (!filter.engine || m.engine === filter.engine) &&
+          (!filter.status || m.status === filter.status) &&
           (!q ||
             m.name.toLocaleLowerCase('en-US').includes(q) ||
             m.url.toLocaleLowerCase('en-US').includes(q)),
       )
-      // Names and locations are DNS labels: plain code-unit order is exact.
-      .sort(
-        (a, b) => compare(a.location, b.location) || compare(a.name, b.name),
-      );
+      .sort(toModelOrder(filter.sort, filter.order));
     return {
       items,
       errors: reads.flatMap(r => (r.error ? [r.error] : [])),
@@ -167,7 +164,7 @@ export class ModelService {
 
   /**
    * One page of the list, serialised (`GET /models`): `limit` Models from
-   * `offset` (default 100 from 0) in (location, name) order, with `total`
+   * `offset` (default 100 from 0) in the filter's order, with `total`
    * and, when more follow, `nextOffset`.
    */
   async listJson(filter: ModelFilter & ModelPage): Promise<string> {
@@ -176,7 +173,10 @@ export class ModelService {
       filter.location,
       filter.feature,
       filter.engine,
+      filter.status,
       filter.q,
+      filter.sort,
+      filter.order,
     ]);
     const errors = JSON.stringify(reads.map(r => r.error ?? null));
     let entry = this.assembled.get(key);
@@ -238,28 +238,20 @@ export class ModelService {
       if (error instanceof ExternalSystemError && error.status === 404) {
         throw new NotFoundError(`No Model '${name}' in location ${location}`);
       }
-      throw asUnavailable(error);
+      throw error;
     }
   }
 
   /**
    * The location's public OpenRouter provider listing: only Models whose
    * annotation validates. NotFoundError for an unknown location,
-   * ServiceUnavailableError when its cluster cannot be read.
+   * ExternalSystemError (the router's 503) when its cluster cannot be read.
    */
   async openRouterListing(
     location: string,
   ): Promise<OpenRouterListingResponse> {
     const target = this.locations.get(location);
-    try {
-      const models = await this.cache.get(location);
-      return toOpenRouterListing(
-        target,
-        models,
-        this.kubeAiConfigs.get(models),
-      );
-    } catch (error) {
-      throw asUnavailable(error);
-    }
+    const models = await this.cache.get(location);
+    return toOpenRouterListing(target, models, this.kubeAiConfigs.get(models));
   }
 }

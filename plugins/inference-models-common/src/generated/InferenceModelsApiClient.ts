@@ -119,6 +119,22 @@ export class InferenceModelsApiClient {
       options,
     });
   }
+
+  /** The home page's figures of every location's cluster: whether its Kubernetes API answers and how fast, and its Models (total, ready, scaled to zero, the names of those not ready, ready and desired replicas). Computed here from the cached Model lists; a location whose cluster cannot be read has `error` and no `models`. (`GET /overview`) */
+  getModelsOverview(
+    request: Record<string, never> = {},
+    options?: PluginApiRequestOptions,
+  ): Promise<
+    operations['GetModelsOverview']['responses'][200]['content']['application/json']
+  > {
+    return callPluginApi(this.options, {
+      pluginId: 'inference-models',
+      method: 'GET',
+      path: '/overview',
+      params: request,
+      options,
+    });
+  }
 }
 
 /** The client's methods: what an API ref holds and what tests mock. */

@@ -104,6 +104,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The home page's figures of every location's cluster: whether its Kubernetes API answers and how fast, and its Models (total, ready, scaled to zero, the names of those not ready, ready and desired replicas). Computed here from the cached Model lists; a location whose cluster cannot be read has `error` and no `models`. */
+    get: operations['GetModelsOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -190,6 +207,39 @@ export interface components {
       system: string;
       message: string;
     };
+    /** @description One call to a location's external system, timed. */
+    SystemProbe: {
+      /** @enum {string} */
+      system: 'kubernetes' | 'bifrost' | 'odoo';
+      reachable: boolean;
+      /** @description Milliseconds the call took (when it answered). */
+      latencyMs?: number;
+      /** @description Why it is not reachable, naming location and system. */
+      error?: string;
+    };
+    ModelsOverview: {
+      total: number;
+      /** @description Models with every desired replica ready (and at least one desired). */
+      ready: number;
+      scaledToZero: number;
+      /** @description Names of the Models still short of their desired replicas (at most 20, by name). */
+      notReady: string[];
+      notReadyCount: number;
+      replicas: {
+        ready: number;
+        desired: number;
+      };
+    };
+    LocationModelsOverview: {
+      location: string;
+      title: string;
+      cluster: components['schemas']['SystemProbe'];
+      models?: components['schemas']['ModelsOverview'];
+      error?: components['schemas']['LocationError'];
+    };
+    ModelsOverviewResponse: {
+      items: components['schemas']['LocationModelsOverview'][];
+    };
     LocationInfoResponse: {
       items: {
         name: string;
@@ -251,7 +301,10 @@ export interface components {
         | 'fp32';
       context_length: number;
       max_output_length: number;
-      pricing: components['schemas']['Pricing'] & Record<string, never>;
+      pricing: components['schemas']['Pricing'] & {
+        prompt: string;
+        completion: string;
+      };
       supported_sampling_parameters: string[];
       supported_features: string[];
       description?: string;
@@ -347,6 +400,11 @@ export interface operations {
         engine?: 'OLlama' | 'VLLM' | 'FasterWhisper' | 'Infinity';
         /** @description Case-insensitive text search in name and URL. */
         q?: string;
+        /** @description Only Models in this state. */
+        status?: 'Ready' | 'Scaling' | 'ScaledToZero';
+        /** @description Order of the list (default location, then name): by location, name, engine, status, ready replicas, or prompt price per token (Models without a price last). Ties are broken by location and name. */
+        sort?: 'location' | 'name' | 'engine' | 'status' | 'replicas' | 'price';
+        order?: 'asc' | 'desc';
         /** @description Models per page (default 100). */
         limit?: number;
         /** @description Models to skip (`nextOffset` of the previous page). */
@@ -450,6 +508,28 @@ export interface operations {
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       503: components['responses']['ErrorResponse'];
+    };
+  };
+  GetModelsOverview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One entry per configured location. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelsOverviewResponse'];
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
 }

@@ -5,7 +5,8 @@
  * handler without stack traces unless NODE_ENV is development), plus a 413
  * for request bodies over what the inference plugins' JSON parser accepts.
  *
- * Why: those plugins' routers come from createValidatedOpenApiRouter
+ * Why: those plugins' routers come from
+ * createValidatedOpenApiRouterFromGeneratedEndpointMap
  * (@backstage/backend-openapi-utils 0.7), whose error transformer turns
  * every error before the handler, the body parser's PayloadTooLargeError
  * included, into an InputError (400) with the same message and nothing
@@ -34,7 +35,7 @@ interface RequestLike {
 /** express.json()'s default limit, which the inference plugins' routers use. */
 export const INFERENCE_BODY_LIMIT_BYTES = 100 * 1024;
 
-/** Plugins whose routers come from createValidatedOpenApiRouter. */
+/** Plugins whose routers come from the OpenAPI router factory above. */
 export const OPENAPI_PLUGINS = [
   'inference-models',
   'inference-billing',

@@ -182,6 +182,36 @@ describe('ModelsPage', () => {
     expect(screen.getByText('1 model match')).toBeInTheDocument();
   });
 
+  it('asks the backend for the status filter and the sort the URL holds', async () => {
+    const { api, apis } = mockApi(async () => page([model('qwen-a', 'pr')]));
+    await render(apis, '/?status=Scaling&sort=price&order=desc');
+    expect(await screen.findByText('qwen-a')).toBeInTheDocument();
+    expect(api.listModels).toHaveBeenLastCalledWith(
+      {
+        query: {
+          limit: 25,
+          status: 'Scaling',
+          sort: 'price',
+          order: 'desc',
+        },
+      },
+      expect.anything(),
+    );
+  });
+
+  it('sorts in the backend when a column header is pressed', async () => {
+    const { api, apis } = mockApi(async () => page([model('a'), model('b')]));
+    await render(apis);
+    expect(await screen.findByText('2 models')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('columnheader', { name: /Engine/ }));
+    await waitFor(() =>
+      expect(api.listModels).toHaveBeenLastCalledWith(
+        { query: { limit: 25, sort: 'engine', order: 'asc' } },
+        expect.anything(),
+      ),
+    );
+  });
+
   it('searches in the backend as the user types', async () => {
     const { api, apis } = mockApi(async request =>
       request?.query?.q

@@ -14,7 +14,20 @@ type ListModelsQuery = NonNullable<
   NonNullable<Parameters<InferenceModelsApi['listModels']>[0]>['query']
 >;
 
-const FILTERS = ['location', 'engine', 'feature'] as const;
+const FILTERS = ['location', 'engine', 'feature', 'status'] as const;
+const SORTS = [
+  'location',
+  'name',
+  'engine',
+  'status',
+  'replicas',
+  'price',
+] as const;
+const STATUSES = [
+  { id: 'Ready', label: 'Ready' },
+  { id: 'Scaling', label: 'Scaling (not all replicas ready)' },
+  { id: 'ScaledToZero', label: 'Scaled to zero' },
+];
 const ENGINES = ['VLLM', 'OLlama', 'FasterWhisper', 'Infinity'];
 const FEATURES = [
   'TextGeneration',
@@ -39,7 +52,7 @@ export const ModelsPage = () => {
     <LocationTable<ModelRow, (typeof FILTERS)[number]>
       view={view}
       pageSize={MODELS_PAGE_SIZE}
-      load={async ({ offset, limit, search, filters, signal }) => {
+      load={async ({ offset, limit, search, filters, sort, signal }) => {
         const page = await api.listModels(
           {
             query: {
@@ -53,6 +66,14 @@ export const ModelsPage = () => {
               ...(filters.feature && {
                 feature: filters.feature as ListModelsQuery['feature'],
               }),
+              ...(filters.status && {
+                status: filters.status as ListModelsQuery['status'],
+              }),
+              ...(sort &&
+                (SORTS as readonly string[]).includes(sort.column) && {
+                  sort: sort.column as ListModelsQuery['sort'],
+                  order: sort.order,
+                }),
             },
           },
           { signal },
@@ -86,6 +107,7 @@ export const ModelsPage = () => {
           label: 'Feature',
           options: FEATURES.map(f => ({ id: f, label: f })),
         },
+        { name: 'status', label: 'Status', options: STATUSES },
       ]}
       actions={<Link href="/create">Create a Model</Link>}
       noun={['model', 'models']}

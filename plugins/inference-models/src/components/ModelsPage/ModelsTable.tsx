@@ -26,10 +26,11 @@ const priceOf = ({ pricing }: ModelSummary) =>
 /** A row of the Models table. */
 export type ModelRow = ModelSummary & { id: string };
 
-/** The Models table's columns. */
+/** The Models table's columns; the sortable ones are sorted by the backend. */
 export const modelColumns: ColumnConfig<ModelRow>[] = [
   {
     id: 'name',
+    isSortable: true,
     label: 'Model',
     isRowHeader: true,
     // The name under the title only when they differ: one line otherwise.
@@ -42,11 +43,13 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
   },
   {
     id: 'location',
+    isSortable: true,
     label: 'Location',
     cell: m => <CellText title={m.location} />,
   },
   {
     id: 'engine',
+    isSortable: true,
     label: 'Engine',
     cell: m => <CellText title={m.engine} />,
   },
@@ -62,11 +65,13 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
   },
   {
     id: 'price',
+    isSortable: true,
     label: 'USD per 1M tokens (in / out)',
     cell: m => <CellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
+    isSortable: true,
     label: 'Ready / desired',
     cell: m => (
       <CellText title={`${m.replicas.ready} / ${m.replicas.desired}`} />
@@ -74,6 +79,7 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
   },
   {
     id: 'status',
+    isSortable: true,
     label: 'Status',
     cell: m => (
       <CellText

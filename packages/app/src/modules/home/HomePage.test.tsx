@@ -1,0 +1,142 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { bareMetalApiRef } from '@internal/backstage-plugin-bare-metal';
+import { inferenceBillingApiRef } from '@internal/backstage-plugin-inference-billing';
+import { inferenceModelsApiRef } from '@internal/backstage-plugin-inference-models';
+import { screen, within } from '@testing-library/react';
+import { billing, models, servers, tasks } from './fixtures';
+import { HomePage } from './HomePage';
+
+function render(options: { modelsFail?: boolean } = {}) {
+  const fetched: string[] = [];
+  const apis = [
+    [
+      inferenceModelsApiRef,
+      {
+        getModelsOverview: jest.fn(async () => {
+          if (options.modelsFail) throw new Error('HTTP 503');
+          return { items: models };
+        }),
+      },
+    ],
+    [
+      inferenceBillingApiRef,
+      {
+        getBillingOverview: jest.fn(async () => ({
+          items: billing,
+          pendingApprovals: 1,
+        })),
+      },
+    ],
+    [
+      bareMetalApiRef,
+      {
+        listNodes: jest.fn(async () => ({
+          ...servers,
+          items: [],
+          total: 3,
+          offset: 0,
+        })),
+      },
+    ],
+    [
+      discoveryApiRef,
+      { getBaseUrl: async (id: string) => `http://backend/api/${id}` },
+    ],
+    [
+      fetchApiRef,
+      {
+        fetch: async (url: string) => {
+          fetched.push(url);
+          const pluginTasks = url.includes('/catalog/')
+            ? tasks.filter(t => t.pluginId === 'catalog')
+            : tasks.filter(t => t.pluginId !== 'catalog');
+          return new Response(JSON.stringify({ tasks: pluginTasks }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      },
+    ],
+  ] as any;
+  return { fetched, rendered: renderInTestApp(<HomePage />, { apis }) };
+}
+
+const figure = (scope: HTMLElement, name: string) =>
+  scope.querySelector(`[data-figure="${name}"]`);
+
+describe('HomePage', () => {
+  it('shows the company totals, one card per location, each figure a link to its page', async () => {
+    const { fetched } = render();
+    const company = await screen.findByLabelText('Company totals');
+    expect(figure(company, 'locations-up')).toHaveTextContent('1/2');
+    expect(figure(company, 'models-ready')).toHaveTextContent('6/8');
+    expect(figure(company, 'gpus')).toHaveTextContent('1/2');
+    expect(figure(company, 'requests')).toHaveTextContent('1,205');
+    expect(figure(company, 'revenue:USD')).toHaveTextContent('12.60 USD');
+    expect(figure(company, 'revenue:USD')).toHaveAttribute(
+      'data-exact',
+      '12.6 USD',
+    );
+    expect(figure(company, 'approvals')).toHaveTextContent('1');
+    expect(figure(company, 'failed-count')).toHaveTextContent('2');
+
+    const local = screen.getByLabelText('Location local');
+    expect(figure(local, 'cluster')).toHaveTextContent('up, 4 ms');
+    expect(figure(local, 'bifrost')).toHaveTextContent('up, 7 ms');
+    expect(figure(local, 'models-ready')).toHaveTextContent('6/8');
+    expect(figure(local, 'models-ready')).toHaveAttribute(
+      'href',
+      '/inference/models?location=local',
+    );
+    expect(figure(local, 'gpus:NVIDIA RTX 4090')).toHaveAttribute(
+      'href',
+      '/inference/nodes?location=local&gpu=NVIDIA+RTX+4090',
+    );
+    expect(figure(local, 'requests')).toHaveTextContent('1,200');
+    expect(figure(local, 'revenue')).toHaveTextContent('12.50 USD');
+    expect(figure(local, 'revenue')).toHaveAttribute('title', '12.5 USD');
+    expect(figure(local, 'approvals')).toHaveAttribute(
+      'href',
+      '/inference/approvals',
+    );
+    expect(figure(local, 'invoice-run')).toHaveTextContent('2026-11 failed');
+    expect(within(local).getByText('deepseek-r1')).toHaveAttribute(
+      'href',
+      '/inference/models?location=local&q=deepseek-r1',
+    );
+    expect(figure(local, 'failed-tasks')).toHaveTextContent(
+      'usage-ingestion:local',
+    );
+    expect(
+      within(local).getByRole('img', { name: /Daily requests in local/ }),
+    ).toBeInTheDocument();
+    expect(fetched).toEqual([
+      'http://backend/api/inference-billing/.backstage/scheduler/v1/tasks',
+      'http://backend/api/catalog/.backstage/scheduler/v1/tasks',
+    ]);
+  });
+
+  it('shows a location that is down as an error and leaves the others intact', async () => {
+    render();
+    const pr = await screen.findByLabelText('Location pr');
+    expect(
+      within(pr).getByText('Puerto Rico is down: none of its systems answers'),
+    ).toBeInTheDocument();
+    expect(
+      within(pr).getByText('location pr: bifrost: connect ECONNREFUSED'),
+    ).toBeInTheDocument();
+    expect(figure(pr, 'cluster')).toHaveTextContent('down');
+    const local = screen.getByLabelText('Location local');
+    expect(within(local).queryByText(/is down/)).not.toBeInTheDocument();
+    expect(figure(local, 'models-ready')).toHaveTextContent('6/8');
+  });
+
+  it('keeps the other figures when one backend cannot be read', async () => {
+    render({ modelsFail: true });
+    expect(await screen.findByText('Models: HTTP 503')).toBeInTheDocument();
+    const local = screen.getByLabelText('Location local');
+    expect(figure(local, 'models-ready')).toBeNull();
+    expect(figure(local, 'requests')).toHaveTextContent('1,200');
+  });
+});

@@ -1,0 +1,26 @@
+import {
+  createFrontendModule,
+  createRouteRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { RiHome5Line } from '@remixicon/react';
+
+/**
+ * The home page at `/`, the business at a glance. It replaces the page of
+ * the home plugin (`page:home`, same plugin and name), whose template
+ * widgets say nothing about inference, and keeps its sidebar item.
+ */
+export const homePage = PageBlueprint.make({
+  params: {
+    path: '/',
+    title: 'Home',
+    routeRef: createRouteRef(),
+    icon: <RiHome5Line />,
+    loader: () => import('./HomePage').then(m => <m.HomePage />),
+  },
+});
+
+export const homeModule = createFrontendModule({
+  pluginId: 'home',
+  extensions: [homePage],
+});
