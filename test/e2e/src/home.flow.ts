@@ -15,6 +15,8 @@ export interface HomeFlowContext {
   backend: string;
   artifacts: string;
   token: () => Promise<string>;
+  /** Each sandbox location's Bifrost emulator (faults over `__emulator/faults`). */
+  bifrostUrls: Record<string, string>;
 }
 
 const LOCATIONS = ['local', 'stalpeni', 'pr'];
@@ -128,6 +130,7 @@ export async function homeFlow(ctx: HomeFlowContext) {
       0,
     );
     await page.screenshot({ path: path.join(ctx.artifacts, 'home.png') });
+    await bifrostDownFlow(ctx);
   } catch (e) {
     await page.screenshot({
       path: path.join(ctx.artifacts, 'home-failure.png'),
@@ -136,5 +139,52 @@ export async function homeFlow(ctx: HomeFlowContext) {
     throw e;
   } finally {
     if (viewport) await page.setViewportSize(viewport);
+  }
+}
+
+/**
+ * pr's Bifrost fails (every call answers 503): only pr's card shows Bifrost
+ * down, the other cards stay up, and the Customers page shows pr's error
+ * above the other locations' rows. The fault is cleared however it ends.
+ */
+async function bifrostDownFlow(ctx: HomeFlowContext) {
+  const { page } = ctx;
+  const faults = `${ctx.bifrostUrls.pr}/__emulator/faults`;
+  const injected = await fetch(faults, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: '5xx', status: 503 }),
+  });
+  assert.ok(injected.ok, `fault injected: ${injected.status}`);
+  try {
+    await page.goto(`${ctx.frontend}/`);
+    const bifrost = (name: string) =>
+      page.locator(`[data-location="${name}"] [data-figure="bifrost"]`).first();
+    await bifrost('pr')
+      .filter({ hasText: /^down$/ })
+      .waitFor({ timeout: 60_000 });
+    for (const name of ['local', 'stalpeni']) {
+      assert.match((await bifrost(name).textContent()) ?? '', /^up, \d+ ms$/);
+    }
+    await page.screenshot({
+      path: path.join(ctx.artifacts, 'home-pr-bifrost-down.png'),
+    });
+    await page.goto(`${ctx.frontend}/inference/customers`);
+    await page
+      .getByText(/location pr: bifrost/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.equal(
+      await page.getByText(/location (local|stalpeni): bifrost/).count(),
+      0,
+      'only pr is in error',
+    );
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'local' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+  } finally {
+    await fetch(faults, { method: 'DELETE' });
   }
 }

@@ -512,13 +512,18 @@ describe('portal started with ./portal start', () => {
     });
   });
 
-  it("shows the business at a glance at /: each location's card as the backends report it", async () => {
+  it("shows the business at a glance at /: each location's card as the backends report it; pr's Bifrost failing turns only pr into an error", async () => {
     await homeFlow({
       page,
       frontend: FRONTEND,
       backend: BACKEND,
       artifacts,
       token: guestToken,
+      bifrostUrls: Object.fromEntries(
+        Object.entries(
+          emulatorUrls.locations as Record<string, Record<string, string>>,
+        ).map(([name, urls]) => [name, urls.bifrost]),
+      ),
     });
   });
 
