@@ -59,7 +59,8 @@ export const inferenceModelsPlugin = createBackendPlugin({
           rules: [isInLocationRule],
           getResources: getModelPermissionResources,
         });
-        const models = new ModelService(locations, {
+        const models = new ModelService({
+          locations,
           cacheSeconds: config.getOptionalNumber(
             'inference.models.listCacheSeconds',
           ),

@@ -19,9 +19,9 @@ export async function modelsList(
   const emulators = await startModelClusters(locations, modelsPerLocation);
   try {
     const config = new ConfigReader(locationsConfig(emulators));
-    const service = new ModelService(
-      ConfigInferenceLocationsService.fromConfig(config),
-    );
+    const service = new ModelService({
+      locations: ConfigInferenceLocationsService.fromConfig(config),
+    });
     await service.list({});
     const latencies: number[] = [];
     const rssBefore = process.memoryUsage().rss;

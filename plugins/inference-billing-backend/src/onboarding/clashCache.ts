@@ -1,5 +1,4 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
-import type { JsonValue } from '@backstage/types';
 import crypto from 'node:crypto';
 import type {
   ClashCheckFailure,
@@ -49,8 +48,13 @@ export class ClashReportCache {
     if (!cache) return compute();
     const key = this.key(request);
     try {
-      const hit = await cache.get<JsonValue>(key);
-      if (hit) return hit as unknown as ClashReport;
+      // Stored as its JSON text: the cache takes JsonValue, which the
+      // generated interfaces are not assignable to without a cast.
+      const hit = await cache.get<string>(key);
+      if (typeof hit === 'string') {
+        const report: ClashReport = JSON.parse(hit);
+        return report;
+      }
     } catch (e) {
       this.options.logger.warn(
         `onboarding clash cache unavailable: ${(e as Error).message}`,
@@ -58,7 +62,7 @@ export class ClashReportCache {
     }
     const report = await compute();
     try {
-      await cache.set(key, report as unknown as JsonValue, {
+      await cache.set(key, JSON.stringify(report), {
         ttl: this.options.ttlMs ?? CLASH_CACHE_TTL_MS,
       });
     } catch {

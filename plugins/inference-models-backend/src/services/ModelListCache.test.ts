@@ -1,8 +1,6 @@
-import type { ModelResource } from '@internal/backstage-plugin-inference-node';
 import { ModelListCache } from './ModelListCache';
 
-const model = (name: string) =>
-  ({ metadata: { name } } as unknown as ModelResource);
+const model = (name: string) => ({ metadata: { name } });
 
 describe('ModelListCache', () => {
   let now = 0;
@@ -10,15 +8,17 @@ describe('ModelListCache', () => {
   let fail = false;
   let release: (() => void) | undefined;
   const cache = () =>
-    new ModelListCache(
-      async location => {
+    new ModelListCache({
+      read: async location => {
         reads += 1;
         if (release) await new Promise<void>(r => (release = r));
         if (fail) throw new Error(`location ${location}: kubernetes: down`);
         return [model(`m${reads}`)];
       },
-      { freshMs: 5000, maxStaleMs: 60000, now: () => now },
-    );
+      freshMs: 5000,
+      maxStaleMs: 60000,
+      now: () => now,
+    });
 
   beforeEach(() => {
     now = 0;
@@ -60,10 +60,14 @@ describe('ModelListCache', () => {
     await expect(c.get('b')).rejects.toThrow('location b: kubernetes: down');
   });
 
-  it('reads again after invalidate', async () => {
+  it('serves the same object while fresh and a new one after a refresh', async () => {
     const c = cache();
-    await c.get('a');
-    c.invalidate('a');
-    expect((await c.get('a'))[0].metadata.name).toBe('m2');
+    const first = await c.get('a');
+    now = 4999;
+    expect(await c.get('a')).toBe(first);
+    now = 70_000;
+    const second = await c.get('a');
+    expect(second).not.toBe(first);
+    expect(second[0].metadata.name).toBe('m2');
   });
 });

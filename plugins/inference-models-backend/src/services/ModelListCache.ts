@@ -1,59 +1,59 @@
-import type { ModelResource } from '@internal/backstage-plugin-inference-node';
-
 /**
- * The Model lists of each location, read through to the cluster at most once
- * at a time (concurrent readers share one request) and served from memory
- * while fresh. A stale list (older than `freshMs`, younger than
- * `maxStaleMs`) is served at once while a refresh runs in the background;
- * older lists and failures wait for, or report, a live read.
+ * What was read from each location's cluster (its Models and what is derived
+ * from them), read through at most once at a time (concurrent readers share
+ * one request) and served from memory while fresh. A stale read (older than
+ * `freshMs`, younger than `maxStaleMs`) is served at once while a refresh
+ * runs in the background; older reads and failures wait for, or report, a
+ * live read.
+ *
+ * Why not Backstage's cache service: it stores JSON by key and TTL, so every
+ * hit would parse thousands of Models again, and it neither shares one
+ * in-flight read between concurrent callers nor serves a stale entry while
+ * refreshing. Each read is a new object, so what callers derive from it can
+ * be memoised by identity and goes stale with it.
  */
-export class ModelListCache {
-  private readonly entries = new Map<
-    string,
-    { at: number; models: ModelResource[] }
-  >();
-  private readonly inFlight = new Map<string, Promise<ModelResource[]>>();
+export class ModelListCache<T extends object> {
+  private readonly entries = new Map<string, { at: number; value: T }>();
+  private readonly inFlight = new Map<string, Promise<T>>();
+  private readonly read: (location: string) => Promise<T>;
+  private readonly freshMs: number;
+  private readonly maxStaleMs: number;
+  private readonly clock: () => number;
 
-  constructor(
-    private readonly read: (location: string) => Promise<ModelResource[]>,
-    private readonly options: {
-      freshMs: number;
-      maxStaleMs: number;
-      now?: () => number;
-    },
-  ) {}
-
-  private now() {
-    return this.options.now?.() ?? Date.now();
+  constructor(options: {
+    read: (location: string) => Promise<T>;
+    freshMs: number;
+    maxStaleMs: number;
+    now?: () => number;
+  }) {
+    this.read = options.read;
+    this.freshMs = options.freshMs;
+    this.maxStaleMs = options.maxStaleMs;
+    this.clock = options.now ?? Date.now;
   }
 
-  async get(location: string): Promise<ModelResource[]> {
+  async get(location: string): Promise<T> {
     const entry = this.entries.get(location);
-    const age = entry ? this.now() - entry.at : Number.POSITIVE_INFINITY;
-    if (entry && age < this.options.freshMs) {
-      return entry.models;
+    const age = entry ? this.clock() - entry.at : Number.POSITIVE_INFINITY;
+    if (entry && age < this.freshMs) {
+      return entry.value;
     }
-    if (entry && age < this.options.maxStaleMs) {
+    if (entry && age < this.maxStaleMs) {
       this.refresh(location).catch(() => {
         // the next reader past maxStaleMs sees the failure
       });
-      return entry.models;
+      return entry.value;
     }
     return this.refresh(location);
   }
 
-  /** Forgets a location's list, e.g. after a Model was changed. */
-  invalidate(location: string): void {
-    this.entries.delete(location);
-  }
-
-  private refresh(location: string): Promise<ModelResource[]> {
+  private refresh(location: string): Promise<T> {
     let pending = this.inFlight.get(location);
     if (!pending) {
       pending = this.read(location)
-        .then(models => {
-          this.entries.set(location, { at: this.now(), models });
-          return models;
+        .then(value => {
+          this.entries.set(location, { at: this.clock(), value });
+          return value;
         })
         .finally(() => this.inFlight.delete(location));
       this.inFlight.set(location, pending);

@@ -44,29 +44,44 @@ export interface ModelFilter {
   order?: 'asc' | 'desc';
 }
 
+/** One read of a location's cluster: its Models, the KubeAI system config
+ * read with them, and their summaries (computed once per read). */
+interface LocationSnapshot {
+  models: ModelResource[];
+  config: KubeAiSystemConfig | undefined;
+  summaries: ModelSummary[];
+}
+
+export interface ModelServiceOptions {
+  locations: InferenceLocationsService;
+  /** How long a location's read is served without asking its cluster (default 5). */
+  cacheSeconds?: number;
+}
+
 /**
- * Reads Models from every location (through a short-lived cache, see
- * ModelListCache); one location failing never hides the others.
+ * Reads Models from every location (through a short-lived cache of each
+ * location's read, see ModelListCache); one location failing never hides the
+ * others.
  */
 export class ModelService {
-  private readonly cache: ModelListCache;
+  private readonly locations: InferenceLocationsService;
+  private readonly snapshots: ModelListCache<LocationSnapshot>;
 
-  constructor(
-    private readonly locations: InferenceLocationsService,
-    options: { cacheSeconds?: number } = {},
-  ) {
+  constructor(options: ModelServiceOptions) {
+    this.locations = options.locations;
     const freshMs = (options.cacheSeconds ?? 5) * 1000;
-    this.cache = new ModelListCache(location => this.load(location), {
+    this.snapshots = new ModelListCache({
+      read: location => this.load(location),
       freshMs,
       maxStaleMs: freshMs === 0 ? 0 : Math.max(60_000, freshMs),
     });
   }
 
   /**
-   * Filtered, sorted lists per filter, and serialised pages per filter and
-   * page, reused while every location's list is the one the cache held last
-   * time (sorting and serialising thousands of Models per request would
-   * dominate the route's latency).
+   * Serialised pages per filter and page, derived from the snapshots they
+   * were computed from and recomputed as soon as any location's snapshot is
+   * a new one (sorting and serialising thousands of Models per request
+   * would dominate the route's latency).
    */
   private readonly assembled = new Map<
     string,
@@ -81,33 +96,17 @@ export class ModelService {
   /** Characters of serialised pages held in `assembled`. */
   private pageCacheChars = 0;
 
-  /** The KubeAI system config read with each list the cache holds. */
-  private readonly kubeAiConfigs = new WeakMap<
-    object,
-    KubeAiSystemConfig | undefined
-  >();
-
-  private async load(location: string): Promise<ModelResource[]> {
+  private async load(location: string): Promise<LocationSnapshot> {
     const kube = this.locations.kubeAi(location);
     const [models, config] = await Promise.all([
       kube.listModels(),
       kubeAiConfigOrUndefined(kube),
     ]);
-    this.kubeAiConfigs.set(models, config);
-    return models;
-  }
-
-  /** Summaries are computed once per list the cache holds. */
-  private readonly summaryCache = new WeakMap<object, ModelSummary[]>();
-
-  private summaries(location: string, models: ModelResource[]): ModelSummary[] {
-    let summaries = this.summaryCache.get(models);
-    if (!summaries) {
-      const config = this.kubeAiConfigs.get(models);
-      summaries = models.map(m => toModelSummary(location, m, config));
-      this.summaryCache.set(models, summaries);
-    }
-    return summaries;
+    return {
+      models,
+      config,
+      summaries: models.map(m => toModelSummary(location, m, config)),
+    };
   }
 
   /** Each target location's summaries (shared arrays from the cache) or its error. */
@@ -119,10 +118,7 @@ export class ModelService {
       targets.map(async (location): Promise<LocationRead> => {
         try {
           return {
-            items: this.summaries(
-              location.name,
-              await this.cache.get(location.name),
-            ),
+            items: (await this.snapshots.get(location.name)).summaries,
           };
         } catch (error) {
           return { error: toLocationError(location.name, 'kubernetes', error) };
@@ -251,7 +247,7 @@ export class ModelService {
     location: string,
   ): Promise<OpenRouterListingResponse> {
     const target = this.locations.get(location);
-    const models = await this.cache.get(location);
-    return toOpenRouterListing(target, models, this.kubeAiConfigs.get(models));
+    const { models, config } = await this.snapshots.get(location);
+    return toOpenRouterListing(target, models, config);
   }
 }

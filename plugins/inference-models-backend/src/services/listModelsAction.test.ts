@@ -28,7 +28,7 @@ describe('actions registry: inference-models list-models', () => {
     registerListModelsAction({
       actionsRegistry,
       permissions,
-      models: new ModelService(locations, { cacheSeconds: 0 }),
+      models: new ModelService({ locations, cacheSeconds: 0 }),
     });
     return { actionsRegistry, permissions };
   }
