@@ -43,14 +43,14 @@ export const bareMetalPlugin = createBackendPlugin({
         actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(bareMetalPermissions);
-        const servers = new ServerService(
+        const servers = new ServerService({
           locations,
-          new SshFactsService(
+          facts: new SshFactsService({
             locations,
-            readSshFactsSettings(config),
-            new Ssh2Connector(),
-          ),
-        );
+            settings: readSshFactsSettings(config),
+            connector: new Ssh2Connector(),
+          }),
+        });
         registerListNodesAction({ actionsRegistry, permissions, servers });
         httpRouter.use(
           await createRouter({

@@ -115,13 +115,13 @@ export const inferenceBillingPlugin = createBackendPlugin({
           await createRouter({
             httpAuth,
             permissions,
-            customers: new CustomerService(
+            customers: new CustomerService({
               locations,
               usage,
-              new PartnerService(locations),
+              partners: new PartnerService(locations),
               store,
-              invoicing.invoiceStore,
-            ),
+              invoices: invoicing.invoiceStore,
+            }),
             management: new CustomerManagementService({ locations, auditor }),
             usage,
             pricingSheets,

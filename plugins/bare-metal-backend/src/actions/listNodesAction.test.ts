@@ -28,7 +28,7 @@ describe('actions registry: bare-metal list-nodes', () => {
     registerListNodesAction({
       actionsRegistry,
       permissions,
-      servers: new ServerService(locations),
+      servers: new ServerService({ locations }),
     });
     return { actionsRegistry, permissions };
   }

@@ -12,11 +12,17 @@ import type { SshFactsService } from './SshFactsService';
 
 /** Configured servers joined with live Kubernetes Nodes and pods, per location. */
 export class ServerService {
-  constructor(
-    private readonly locations: InferenceLocationsService,
+  private readonly locations: InferenceLocationsService;
+  private readonly facts?: SshFactsService;
+
+  constructor(options: {
+    locations: InferenceLocationsService;
     /** Joins SSH hardware facts into the items when enabled. */
-    private readonly facts?: SshFactsService,
-  ) {}
+    facts?: SshFactsService;
+  }) {
+    this.locations = options.locations;
+    this.facts = options.facts;
+  }
 
   /**
    * One page of the servers of every location (or one). The GPU summaries

@@ -91,15 +91,15 @@ describeSshd('SshFactsService over SSH', () => {
     } as ServerSummary);
 
   function service(hostKeys?: Record<string, string>, enabled = true) {
-    return new SshFactsService(
-      labLocations(lab, {
+    return new SshFactsService({
+      locations: labLocations(lab, {
         roles: {},
         privateKey: lab.clientKey,
         hostKeys,
       }),
-      { enabled, cacheSeconds: 300, timeoutMs: 10_000 },
-      new Ssh2Connector(),
-    );
+      settings: { enabled, cacheSeconds: 300, timeoutMs: 10_000 },
+      connector: new Ssh2Connector(),
+    });
   }
 
   it('joins each server its facts, and a failing server gets its own error', async () => {
@@ -135,11 +135,11 @@ describeSshd('SshFactsService over SSH', () => {
       { nodes: { ...lab.nodes, gone: { ...lab.nodes.cpu1, port: 1 } } },
       { roles: {}, privateKey: lab.clientKey },
     );
-    const facts = new SshFactsService(
-      dead,
-      { enabled: true, cacheSeconds: 300, timeoutMs: 5_000 },
-      new Ssh2Connector(),
-    );
+    const facts = new SshFactsService({
+      locations: dead,
+      settings: { enabled: true, cacheSeconds: 300, timeoutMs: 5_000 },
+      connector: new Ssh2Connector(),
+    });
     const [gone, cpu1] = await facts.join([summary('gone'), summary('cpu1')]);
     expect(gone.sshFactsError).toMatch(
       /^location lab: ssh: gone \(127\.0\.0\.1:1\): connect failed: ECONNREFUSED/,

@@ -95,12 +95,22 @@ export class SshFactsService {
     { at: number; result: Promise<Result> }
   >();
 
-  constructor(
-    private readonly locations: InferenceLocationsService,
-    private readonly settings: SshFactsSettings,
-    private readonly connector: SshConnector,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly locations: InferenceLocationsService;
+  private readonly settings: SshFactsSettings;
+  private readonly connector: SshConnector;
+  private readonly now: () => number;
+
+  constructor(options: {
+    locations: InferenceLocationsService;
+    settings: SshFactsSettings;
+    connector: SshConnector;
+    now?: () => number;
+  }) {
+    this.locations = options.locations;
+    this.settings = options.settings;
+    this.connector = options.connector;
+    this.now = options.now ?? Date.now;
+  }
 
   get enabled() {
     return this.settings.enabled;

@@ -148,14 +148,32 @@ function compareCustomers(
  * Reads customers live from each location's Bifrost, with their Odoo
  * partner and their usage from the ledger.
  */
+export interface CustomerServiceOptions {
+  locations: InferenceLocationsService;
+  /** This month's usage per customer (left out of the list without it). */
+  usage?: UsageService;
+  /** Odoo partners of the customers shown. */
+  partners?: PartnerService;
+  /** The usage ledger, for a customer's daily usage. */
+  store?: UsageLedgerStore;
+  /** A customer's invoices. */
+  invoices?: Pick<InvoiceStore, 'customerInvoices'>;
+}
+
 export class CustomerService {
-  constructor(
-    private readonly locations: InferenceLocationsService,
-    private readonly usage?: UsageService,
-    private readonly partners?: PartnerService,
-    private readonly store?: UsageLedgerStore,
-    private readonly invoices?: Pick<InvoiceStore, 'customerInvoices'>,
-  ) {}
+  private readonly locations: InferenceLocationsService;
+  private readonly usage?: UsageService;
+  private readonly partners?: PartnerService;
+  private readonly store?: UsageLedgerStore;
+  private readonly invoices?: Pick<InvoiceStore, 'customerInvoices'>;
+
+  constructor(options: CustomerServiceOptions) {
+    this.locations = options.locations;
+    this.usage = options.usage;
+    this.partners = options.partners;
+    this.store = options.store;
+    this.invoices = options.invoices;
+  }
 
   /** The configured locations as the billing pages show them (no secrets). */
   billingLocations() {
