@@ -357,11 +357,11 @@ describe('emulator contracts', () => {
     };
     expect(
       cited(
-        'crud.test.ts `a`, `b …` (before: `not a title`); kubectl.test.ts `c`',
+        'crud.models.test.ts `a`, `b …` (before: `not a title`); kubectl.test.ts `c`',
       ),
     ).toEqual([
-      ['crud.test.ts', 'a'],
-      ['crud.test.ts', 'b …'],
+      ['crud.models.test.ts', 'a'],
+      ['crud.models.test.ts', 'b …'],
       ['kubectl.test.ts', 'c'],
     ]);
     expect(

@@ -1,6 +1,7 @@
 /**
- * Emulators of the external systems the portal talks to, for tests and for
- * the `local` sandbox location. Plugin code never imports this package.
+ * Emulators of the external systems the portal talks to, and the seeded
+ * sandbox locations on them, for tests and for `./portal start`
+ * (`@internal/sandbox`). Plugin code never imports this package.
  *
  * @packageDocumentation
  */
@@ -8,10 +9,13 @@ export * from './kubernetes';
 export * from './bifrost';
 export * from './odoo';
 export {
+  SANDBOX_LOCATIONS,
   SANDBOX_NAMESPACE,
   startSandbox,
   type Sandbox,
+  type SandboxLocation,
 } from './sandbox/startSandbox';
+export { sandboxPrices } from './sandbox/models';
 export { FaultInjector, type FaultKind, type FaultSpec } from './shared/faults';
 export {
   startEmulatorServer,

@@ -7,7 +7,8 @@ import { FieldError, fieldErr, fieldErrorString, statusErrors } from './errors';
 import { KubeObject, getPath } from './json';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta';
 import { ResourceDef, groupKind } from './resources';
-import { isRatcheted, validateValue } from './schema';
+import { isRatcheted } from './schema';
+import { validateValue } from './schemaValidation';
 
 function blockingError(errs: FieldError[]): boolean {
   return errs.some(e =>

@@ -2,7 +2,8 @@
  * A small ORM with Odoo's semantics: typed fields, defaults, x2many
  * commands, `read` formatting and the error messages the real ORM and
  * PostgreSQL constraints produce. Domains and ordering live in domain.ts,
- * shared types in orm-types.ts, model definitions in models.ts.
+ * writing rows in orm-write.ts, `read` formatting and `fields_get` in
+ * orm-read.ts, shared types in orm-types.ts, model definitions in models.ts.
  */
 import type {
   OdooFieldType,
@@ -18,8 +19,9 @@ import {
   validationError,
   valueError,
 } from './errors';
-import { Env, FieldDef, ModelDef, nowDatetime } from './orm-types';
+import { Env, ModelDef, nowDatetime } from './orm-types';
 import { applyX2many, checkRow, convert, foreignKeyMessage } from './orm-write';
+import { fieldsFor, fieldsGet, formatRecord } from './orm-read';
 import {
   DomainNode,
   OrderTerm,
@@ -361,26 +363,7 @@ export class Orm {
   // ---------------------------------------------------------------- read
 
   fieldsFor(model: string, fields: unknown): string[] {
-    const def = this.mustModel(model);
-    if (
-      fields === undefined ||
-      fields === null ||
-      fields === false ||
-      (Array.isArray(fields) && fields.length === 0)
-    ) {
-      return Object.keys(def.fields);
-    }
-    if (!Array.isArray(fields))
-      throw valueError(`Invalid field list ${pyRepr(fields)}`);
-    const invalid = fields.filter(
-      f => typeof f !== 'string' || (f !== 'id' && !def.fields[f]),
-    );
-    if (invalid.length > 0) {
-      throw valueError(
-        `Invalid field ${pyRepr(invalid[0])} on model ${pyRepr(model)}`,
-      );
-    }
-    return fields as string[];
+    return fieldsFor(this, model, fields);
   }
 
   /** One record formatted like `read()`: many2one as `[id, display_name]`, x2many as id lists. */
@@ -390,24 +373,7 @@ export class Orm {
     rec: OdooRecord,
     fields: string[],
   ): Record<string, OdooValue> {
-    const def = this.mustModel(model);
-    const out: Record<string, OdooValue> = { id: rec.id };
-    for (const name of fields) {
-      if (name === 'id') continue;
-      const f = def.fields[name];
-      const v = this.value(env, model, rec, name);
-      if (f.type === 'many2one') {
-        out[name] =
-          typeof v === 'number' && this.exists(f.relation!, v)
-            ? [v, this.displayName(env, f.relation!, v)]
-            : false;
-      } else if (f.type === 'one2many' || f.type === 'many2many') {
-        out[name] = Array.isArray(v) ? (v as number[]) : [];
-      } else {
-        out[name] = (v === undefined || v === null ? false : v) as OdooValue;
-      }
-    }
-    return out;
+    return formatRecord(this, env, model, rec, fields);
   }
 
   read(
@@ -495,37 +461,7 @@ export class Orm {
     allfields?: unknown,
     attributes?: unknown,
   ): Record<string, Record<string, OdooValue>> {
-    const def = this.mustModel(model);
-    const names =
-      Array.isArray(allfields) && allfields.length > 0
-        ? (allfields as string[])
-        : ['id', ...Object.keys(def.fields)];
-    const out: Record<string, Record<string, OdooValue>> = {};
-    for (const name of names) {
-      const f =
-        name === 'id'
-          ? ({ type: 'integer', string: 'ID' } as FieldDef)
-          : def.fields[name];
-      if (!f) continue;
-      const desc: Record<string, OdooValue> = {
-        type: f.type,
-        string: f.string,
-        required: Boolean(f.required),
-        readonly: Boolean(f.compute) || name === 'id',
-        store: !f.compute && f.type !== 'one2many',
-        sortable: !f.compute && f.type !== 'one2many' && f.type !== 'many2many',
-        searchable: true,
-      };
-      if (f.relation) desc.relation = f.relation;
-      if (f.inverseName) desc.relation_field = f.inverseName;
-      if (f.selection) desc.selection = f.selection.map(s => [s[0], s[1]]);
-      if (Array.isArray(attributes) && attributes.length > 0) {
-        for (const key of Object.keys(desc))
-          if (!attributes.includes(key)) delete desc[key];
-      }
-      out[name] = desc;
-    }
-    return out;
+    return fieldsGet(this, model, allfields, attributes);
   }
 
   /** Raises the exception type a failed check in business code raises. */

@@ -5,7 +5,7 @@
  * a context per location.
  */
 import yaml from 'js-yaml';
-import type { Sandbox } from './startSandbox';
+import type { Sandbox } from '@internal/test-emulators';
 
 export interface SandboxEmulatorUrls {
   kubernetes: string;

@@ -11,12 +11,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import {
+  SANDBOX_LOCATIONS,
+  startSandbox,
+  type Sandbox,
+} from '@internal/test-emulators';
 import { baseConfigFiles, configuresLocations } from './configFiles';
-import { SANDBOX_LOCATIONS, startSandbox, Sandbox } from './startSandbox';
 import { mergeKubeconfigs, sandboxState } from './state';
 
 // eslint-disable-next-line no-restricted-syntax -- runs from src with tsx, never bundled
-const root = path.resolve(__dirname, '../../../..');
+const root = path.resolve(__dirname, '../../..');
 const dataDir = path.join(root, '.data');
 
 function log(message: string) {

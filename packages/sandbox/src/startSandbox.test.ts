@@ -1,11 +1,11 @@
 import yaml from 'js-yaml';
 import {
   SANDBOX_LOCATIONS,
-  Sandbox,
-  SandboxLocation,
+  type Sandbox,
+  type SandboxLocation,
+  sandboxPrices,
   startSandbox,
-} from './startSandbox';
-import { sandboxPrices } from './models';
+} from '@internal/test-emulators';
 import { mergeKubeconfigs, sandboxState } from './state';
 
 const NOW = new Date('2026-12-05T09:00:00Z');

@@ -41,7 +41,7 @@ describe('sandbox config decision', () => {
 
   it('the repository app-config.yaml starts the sandbox', () => {
     // eslint-disable-next-line no-restricted-syntax -- test of this repo's own config
-    const root = path.resolve(__dirname, '../../../..');
+    const root = path.resolve(__dirname, '../../..');
     expect(configuresLocations(baseConfigFiles(root).slice(0, 1))).toBe(false);
   });
 });
