@@ -1,10 +1,19 @@
+import type { Entity } from '@backstage/catalog-model';
 import {
+  coreExtensionData,
+  createExtensionInput,
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { RiRobot2Line } from '@remixicon/react';
-import { MODEL_ENTITY_TYPE } from '@internal/backstage-plugin-inference-models-common';
+import {
+  LOCATION_ENTITY_TYPE,
+  MODEL_ENTITY_TYPE,
+} from '@internal/backstage-plugin-inference-models-common';
 import { inferenceModelsApi } from './api';
 import { rootRouteRef } from './routes';
 import {
@@ -37,6 +46,43 @@ export const modelEntityContent = EntityContentBlueprint.make({
   },
 });
 
+const isLocationEntity = (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+  entity.spec?.type === LOCATION_ENTITY_TYPE;
+
+/**
+ * The "Location" tab of a location's cluster entity (`kubernetes-cluster`):
+ * its gateway and cluster, its Models, then the cards other plugins attach
+ * to its `cards` input (`entity-content:inference-models/location`), such as
+ * the bare-metal plugin's servers, so one tab shows the whole location
+ * without this plugin depending on theirs.
+ */
+export const locationEntityContent = EntityContentBlueprint.makeWithOverrides({
+  name: 'location',
+  inputs: {
+    cards: createExtensionInput([
+      coreExtensionData.reactElement,
+      EntityCardBlueprint.dataRefs.filterFunction.optional(),
+    ]),
+  },
+  factory: (originalFactory, { inputs }) =>
+    originalFactory({
+      path: '/location',
+      title: 'Location',
+      filter: isLocationEntity,
+      loader: async () => {
+        const { LocationEntityContent } = await import(
+          './components/LocationEntityContent'
+        );
+        const cards = inputs.cards.map(card => ({
+          element: card.get(coreExtensionData.reactElement),
+          filter: card.get(EntityCardBlueprint.dataRefs.filterFunction),
+        }));
+        return <LocationEntityContent cards={cards} />;
+      },
+    }),
+});
+
 /** The model catalogue: KubeAI Models of every location. */
 export const inferenceModelsPlugin = createFrontendPlugin({
   pluginId: 'inference-models',
@@ -46,6 +92,7 @@ export const inferenceModelsPlugin = createFrontendPlugin({
     inferenceModelsApi,
     modelsPage,
     modelEntityContent,
+    locationEntityContent,
     inferenceLocationPickerField,
     resourceProfilePickerField,
     modelPricePreviewField,

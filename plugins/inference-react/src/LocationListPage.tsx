@@ -1,14 +1,15 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { Alert, Container, Flex } from '@backstage/ui';
 import type { LocationListResponse } from '@internal/backstage-plugin-inference-common';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { SectionSkeleton } from './PageSkeleton';
 
 /**
  * Loads a cross-location list with `load` (a call of the plugin's API
  * client) and renders it with `children`, under one alert per location that
  * could not be read. Paged lists (responses with `nextOffset`) are read page
- * by page to the end. Shows progress, and the backend's error when a
+ * by page to the end. Shows skeletons while loading, and the backend's error when a
  * request fails. `deps` reload the list when they change (like useEffect's).
  */
 export function LocationListPage<
@@ -38,7 +39,7 @@ export function LocationListPage<
 
   return (
     <Container>
-      {loading && <Progress />}
+      {loading && <SectionSkeleton />}
       {error && <ResponseErrorPanel error={error} />}
       {value && (
         <Flex direction="column" gap="4">

@@ -10,7 +10,8 @@ import {
   type SortDescriptor,
 } from '@backstage/ui';
 import type { LocationError } from '@internal/backstage-plugin-inference-common';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { formatCount } from './format';
 import { ListToolbar, type ListFilter } from './ListToolbar';
 import type { UrlListState } from './useUrlListState';
 
@@ -63,13 +64,19 @@ export function LocationTable<
   pageSize?: number;
   /** Shown between the count and the table (e.g. per-location totals). */
   above?: ReactNode;
+  /** Shown under the search box and filters, before the count. */
+  intro?: ReactNode;
+  /** A change of this value reloads the current page (after an action). */
+  reloadKey?: unknown;
+  /** How a failed load is told (default: Backstage's error panel). */
+  describeError?: (error: Error) => string;
 }) {
   const { view } = props;
   const pageSize = props.pageSize ?? 25;
   const [errors, setErrors] = useState<LocationError[]>([]);
   const [total, setTotal] = useState<number>();
 
-  const { tableProps } = useTable<T, Partial<Record<F, string>>>({
+  const { tableProps, reload } = useTable<T, Partial<Record<F, string>>>({
     mode: 'offset',
     search: view.search,
     onSearchChange: view.setSearch,
@@ -100,6 +107,13 @@ export function LocationTable<
     },
   });
 
+  const lastKey = useRef(props.reloadKey);
+  useEffect(() => {
+    if (lastKey.current === props.reloadKey) return;
+    lastKey.current = props.reloadKey;
+    reload();
+  }, [props.reloadKey, reload]);
+
   const filtered = Boolean(view.search || Object.keys(view.filters).length);
   const [one, many] = props.noun;
   return (
@@ -119,13 +133,22 @@ export function LocationTable<
           }))}
           actions={props.actions}
         />
-        {tableProps.error && <ResponseErrorPanel error={tableProps.error} />}
+        {tableProps.error &&
+          (props.describeError ? (
+            <Alert
+              status="danger"
+              title={props.describeError(tableProps.error)}
+            />
+          ) : (
+            <ResponseErrorPanel error={tableProps.error} />
+          ))}
         {errors.map(e => (
           <Alert key={e.location} status="danger" title={e.message} />
         ))}
+        {props.intro}
         {total !== undefined && (
           <Text as="p" variant="body-medium" aria-live="polite">
-            {total} {total === 1 ? one : many}
+            {formatCount(total)} {total === 1 ? one : many}
             {filtered ? ' match' : ''}
           </Text>
         )}

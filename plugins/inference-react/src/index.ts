@@ -12,3 +12,13 @@ export {
   type LocationTablePage,
   type LocationTableQuery,
 } from './LocationTable';
+export { PageHeading } from './PageHeading';
+export { SectionSkeleton } from './PageSkeleton';
+export {
+  formatAge,
+  formatCount,
+  formatDateTime,
+  formatMoney,
+  formatPricePerMillion,
+  perMillionTokens,
+} from './format';

@@ -7,7 +7,13 @@ import { screen, within } from '@testing-library/react';
 import { billing, models, servers, tasks } from './fixtures';
 import { HomePage } from './HomePage';
 
-function render(options: { modelsFail?: boolean } = {}) {
+function render(
+  options: {
+    modelsFail?: boolean;
+    /** What the billing backend answers (default: the fixtures). */
+    billingOverview?: () => Promise<unknown>;
+  } = {},
+) {
   const fetched: string[] = [];
   const apis = [
     [
@@ -22,10 +28,13 @@ function render(options: { modelsFail?: boolean } = {}) {
     [
       inferenceBillingApiRef,
       {
-        getBillingOverview: jest.fn(async () => ({
-          items: billing,
-          pendingApprovals: 1,
-        })),
+        getBillingOverview: jest.fn(
+          options.billingOverview ??
+            (async () => ({
+              items: billing,
+              pendingApprovals: 1,
+            })),
+        ),
       },
     ],
     [
@@ -73,7 +82,7 @@ describe('HomePage', () => {
     expect(figure(company, 'models-ready')).toHaveTextContent('6/8');
     expect(figure(company, 'gpus')).toHaveTextContent('1/2');
     expect(figure(company, 'requests')).toHaveTextContent('1,205');
-    expect(figure(company, 'revenue:USD')).toHaveTextContent('12.60 USD');
+    expect(figure(company, 'revenue:USD')).toHaveTextContent('$12.60');
     expect(figure(company, 'revenue:USD')).toHaveAttribute(
       'data-exact',
       '12.6 USD',
@@ -94,13 +103,17 @@ describe('HomePage', () => {
       '/inference/nodes?location=local&gpu=NVIDIA+RTX+4090',
     );
     expect(figure(local, 'requests')).toHaveTextContent('1,200');
-    expect(figure(local, 'revenue')).toHaveTextContent('12.50 USD');
+    expect(figure(local, 'revenue')).toHaveTextContent('$12.50');
     expect(figure(local, 'revenue')).toHaveAttribute('title', '12.5 USD');
     expect(figure(local, 'approvals')).toHaveAttribute(
       'href',
-      '/inference/approvals',
+      '/inference/approvals?location=local',
     );
     expect(figure(local, 'invoice-run')).toHaveTextContent('2026-11 failed');
+    expect(figure(local, 'invoice-run')).toHaveAttribute(
+      'href',
+      '/inference/invoices?location=local&run=run-1',
+    );
     expect(within(local).getByText('deepseek-r1')).toHaveAttribute(
       'href',
       '/inference/models?location=local&q=deepseek-r1',
@@ -115,6 +128,57 @@ describe('HomePage', () => {
       'http://backend/api/inference-billing/.backstage/scheduler/v1/tasks',
       'http://backend/api/catalog/.backstage/scheduler/v1/tasks',
     ]);
+  });
+
+  it('says what the Models that are not ready are: scaled to zero or short of replicas', async () => {
+    render();
+    const company = await screen.findByLabelText('Company totals');
+    // 6 ready + 1 scaled to zero + 1 not ready = 8.
+    expect(figure(company, 'models-ready')).toHaveTextContent('6/8');
+    expect(
+      within(company).getByText('1 scaled to zero, 1 not ready'),
+    ).toBeInTheDocument();
+    const local = screen.getByLabelText('Location local');
+    expect(
+      within(local).getByText('1 scaled to zero, 1 not ready; 6/7 replicas'),
+    ).toBeInTheDocument();
+  });
+
+  it('says where to start when a location has no invoice run yet, and nothing when billing did not answer', async () => {
+    render();
+    const pr = await screen.findByLabelText('Location pr');
+    expect(figure(pr, 'invoice-run')).toBeNull();
+    expect(within(pr).getByText(/No invoice run yet/)).toBeInTheDocument();
+    expect(
+      within(pr).getByRole('link', { name: 'preview or generate one' }),
+    ).toHaveAttribute('href', '/inference/invoices?location=pr');
+    const local = screen.getByLabelText('Location local');
+    expect(within(local).queryByText(/No invoice run yet/)).toBeNull();
+  });
+
+  it('does not claim there is no invoice run when billing could not be read', async () => {
+    render({
+      billingOverview: async () => {
+        throw new Error('HTTP 503');
+      },
+    });
+    expect(await screen.findByText('Billing: HTTP 503')).toBeInTheDocument();
+    expect(screen.queryByText(/No invoice run yet/)).toBeNull();
+  });
+
+  it('shows the page header and skeletons until every backend answered', async () => {
+    let answer: (value: unknown) => void = () => {};
+    render({
+      billingOverview: () => new Promise(resolve => (answer = resolve)),
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'The business at a glance' }),
+    ).toBeInTheDocument();
+    expect(document.querySelector('[aria-busy="true"]')).not.toBeNull();
+    expect(screen.queryByLabelText('Company totals')).toBeNull();
+    answer({ items: billing, pendingApprovals: 1 });
+    expect(await screen.findByLabelText('Company totals')).toBeInTheDocument();
+    expect(document.querySelector('[aria-busy="true"]')).toBeNull();
   });
 
   it('shows a location that is down as an error and leaves the others intact', async () => {

@@ -1,10 +1,5 @@
 import { billing, models, servers, tasks } from './fixtures';
-import {
-  addDecimals,
-  toCents,
-  toFailedTasks,
-  toHomeFigures,
-} from './toHomeFigures';
+import { addDecimals, toFailedTasks, toHomeFigures } from './toHomeFigures';
 
 describe('addDecimals', () => {
   it('adds decimal strings exactly', () => {
@@ -17,18 +12,6 @@ describe('addDecimals', () => {
       '100000000000000000000',
     );
     expect(addDecimals('0.5', '0.5')).toBe('1');
-  });
-});
-
-describe('toCents', () => {
-  it('rounds exact amounts half-up to cents without binary floats', () => {
-    expect(toCents('1.96860581')).toBe('1.97');
-    expect(toCents('1.005')).toBe('1.01');
-    expect(toCents('1.00499999')).toBe('1.00');
-    expect(toCents('0')).toBe('0.00');
-    expect(toCents('0.004')).toBe('0.00');
-    expect(toCents('12.5')).toBe('12.50');
-    expect(toCents('99.995')).toBe('100.00');
   });
 });
 
@@ -96,7 +79,7 @@ describe('toHomeFigures', () => {
     expect(company).toEqual({
       locations: 2,
       locationsUp: 1,
-      models: { total: 8, ready: 6, notReady: 1 },
+      models: { total: 8, ready: 6, scaledToZero: 1, notReady: 1 },
       gpus: { total: 2, busy: 1 },
       usage: [
         {

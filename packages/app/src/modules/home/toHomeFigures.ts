@@ -32,6 +32,8 @@ export interface LocationFigures {
   usage?: UsageComparison;
   approvals?: BillingLocation['approvals'];
   lastInvoiceRun?: InvoiceRun;
+  /** The billing backend answered for this location (its runs are known). */
+  billingRead: boolean;
   failedTasks: FailedTask[];
   /** What could not be read, each naming location and system. */
   errors: string[];
@@ -42,7 +44,13 @@ export interface LocationFigures {
 export interface CompanyFigures {
   locations: number;
   locationsUp: number;
-  models: { total: number; ready: number; notReady: number };
+  /** Every Model is one of ready, scaled to zero (on purpose) or not ready. */
+  models: {
+    total: number;
+    ready: number;
+    scaledToZero: number;
+    notReady: number;
+  };
   gpus: { total: number; busy: number };
   /** Per currency: amounts are only added up in one currency. */
   usage: Array<{
@@ -70,23 +78,10 @@ export function addDecimals(a: string, b: string): string {
   return frac ? `${int}.${frac}` : int;
 }
 
-/**
- * A non-negative exact decimal string rounded half-up to cents, as the page
- * shows money ("1.96860581" -> "1.97"); the exact amount goes in a tooltip.
- */
-export function toCents(amount: string): string {
-  const [int, frac = ''] = amount.split('.');
-  const cents =
-    BigInt(int + frac.padEnd(2, '0').slice(0, 2)) +
-    (Number(frac[2] ?? '0') >= 5 ? 1n : 0n);
-  const digits = cents.toString().padStart(3, '0');
-  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
-
 /** The page behind a scheduled task's work. */
 function taskHref(taskId: string, location?: string): string {
   const q = location ? `?location=${encodeURIComponent(location)}` : '';
-  if (taskId.startsWith('invoicing')) return '/inference/invoices';
+  if (taskId.startsWith('invoicing')) return `/inference/invoices${q}`;
   if (taskId.startsWith('usage-ingestion') || taskId.startsWith('bifrost-'))
     return `/inference/customers${q}`;
   if (taskId.startsWith('bare-metal')) return `/inference/nodes${q}`;
@@ -172,6 +167,7 @@ export function toHomeFigures(input: {
       usage: billing?.usage,
       approvals: billing?.approvals,
       lastInvoiceRun: billing?.lastInvoiceRun,
+      billingRead: billing !== undefined,
       failedTasks: failed.filter(t => t.location === name),
       errors: [...new Set(errors)],
       down: probes.length > 0 && probes.every(p => !p.reachable),
@@ -206,6 +202,7 @@ export function toHomeFigures(input: {
       models: {
         total: sum(locations.map(l => l.models?.total ?? 0)),
         ready: sum(locations.map(l => l.models?.ready ?? 0)),
+        scaledToZero: sum(locations.map(l => l.models?.scaledToZero ?? 0)),
         notReady: sum(locations.map(l => l.models?.notReadyCount ?? 0)),
       },
       gpus: {

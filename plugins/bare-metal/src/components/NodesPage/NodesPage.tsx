@@ -1,12 +1,13 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { CellText, Text, type ColumnConfig } from '@backstage/ui';
+import { ButtonLink, CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   LocationGpuSummary,
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
   LocationTable,
+  PageHeading,
   useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
@@ -121,71 +122,89 @@ export const NodesPage = () => {
     ...new Set((fleet.value ?? []).flatMap(l => l.gpus.map(g => g.product))),
   ].sort();
   return (
-    <LocationTable<ServerRow, (typeof FILTERS)[number]>
-      view={view}
-      load={async ({ offset, limit, search, filters, sort, signal }) => {
-        const page = await api.listNodes(
-          {
-            query: {
-              limit,
-              ...(offset > 0 && { offset }),
-              ...(search && { q: search }),
-              ...(filters.location && { location: filters.location }),
-              ...(filters.gpu && { gpu: filters.gpu }),
-              ...(sort &&
-                (SORTS as readonly string[]).includes(sort.column) && {
-                  sort: sort.column as (typeof SORTS)[number],
-                  order: sort.order,
-                }),
+    <>
+      <PageHeading
+        title="Servers"
+        description="The bare-metal servers of every location: K3s status, GPUs in use and the Model pods on them."
+        actions={
+          <ButtonLink href="/create" variant="secondary">
+            Install K3s on a server
+          </ButtonLink>
+        }
+      />
+      <LocationTable<ServerRow, (typeof FILTERS)[number]>
+        view={view}
+        load={async ({ offset, limit, search, filters, sort, signal }) => {
+          const page = await api.listNodes(
+            {
+              query: {
+                limit,
+                ...(offset > 0 && { offset }),
+                ...(search && { q: search }),
+                ...(filters.location && { location: filters.location }),
+                ...(filters.gpu && { gpu: filters.gpu }),
+                ...(sort &&
+                  (SORTS as readonly string[]).includes(sort.column) && {
+                    sort: sort.column as (typeof SORTS)[number],
+                    order: sort.order,
+                  }),
+              },
             },
+            { signal },
+          );
+          setSummaries(page.summaries);
+          return {
+            ...page,
+            items: page.items.map(s => ({
+              ...s,
+              id: `${s.location}/${s.name}`,
+            })),
+          };
+        }}
+        columns={columns}
+        rowHref={s =>
+          entityRoute?.({
+            namespace: s.location,
+            kind: 'resource',
+            name: s.name,
+          })
+        }
+        searchLabel="Search servers by name or address"
+        filters={[
+          {
+            name: 'location',
+            label: 'Location',
+            options: (fleet.value ?? []).map(l => ({
+              id: l.location,
+              label: l.location,
+            })),
           },
-          { signal },
-        );
-        setSummaries(page.summaries);
-        return {
-          ...page,
-          items: page.items.map(s => ({ ...s, id: `${s.location}/${s.name}` })),
-        };
-      }}
-      columns={columns}
-      rowHref={s =>
-        entityRoute?.({ namespace: s.location, kind: 'resource', name: s.name })
-      }
-      searchLabel="Search servers by name or address"
-      filters={[
-        {
-          name: 'location',
-          label: 'Location',
-          options: (fleet.value ?? []).map(l => ({
-            id: l.location,
-            label: l.location,
-          })),
-        },
-        {
-          name: 'gpu',
-          label: 'GPU',
-          options: [
-            ...products.map(p => ({ id: p, label: p })),
-            { id: 'none', label: 'No GPU' },
-          ],
-        },
-      ]}
-      noun={['server', 'servers']}
-      above={summaries.map(summary => (
-        <Text as="p" variant="body-small" key={summary.location}>
-          {summary.location}:{' '}
-          {summary.gpus.length === 0
-            ? 'no GPUs'
-            : summary.gpus
-                .map(g => `${g.product} ${g.free} free of ${g.total}`)
-                .join('; ')}
-        </Text>
-      ))}
-      empty={{
-        filtered:
-          'No servers match this search and these filters. Clear them to see every server.',
-        none: 'No servers configured in any location: add them to inference.locations[].servers and install K3s with the Install K3s template.',
-      }}
-    />
+          {
+            name: 'gpu',
+            label: 'GPU',
+            options: [
+              ...products.map(p => ({ id: p, label: p })),
+              { id: 'none', label: 'No GPU' },
+            ],
+          },
+        ]}
+        noun={['server', 'servers']}
+        above={summaries.map(summary => (
+          <Text as="p" variant="body-small" key={summary.location}>
+            {summary.location}:{' '}
+            {summary.gpus.length === 0
+              ? 'no GPUs'
+              : summary.gpus
+                  .map(g => `${g.product} ${g.free} free of ${g.total}`)
+                  .join('; ')}
+          </Text>
+        ))}
+        empty={{
+          filtered:
+            'No servers match this search and these filters. Clear them to see every server.',
+          none: 'No servers configured in any location: add them to inference.locations[].servers and install K3s with the Install K3s template.',
+        }}
+      />
+    </>
   );
 };

@@ -1,8 +1,9 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { backstageError } from '../../__testUtils__/responseError';
 import { inferenceBillingApiRef } from '../../api';
 import type { OnboardingRequest } from '../../api/types';
+import { rootRouteRef } from '../../routes';
 import { ApprovalsPage } from './ApprovalsPage';
 
 const pending: OnboardingRequest = {
@@ -283,6 +284,104 @@ describe('ApprovalsPage', () => {
     );
     expect(
       await screen.findByText('approved by user:default/approver'),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('ApprovalsPage list', () => {
+  const provisioned: OnboardingRequest = {
+    ...pending,
+    id: '33333333-3333-4333-8333-333333333333',
+    status: 'provisioned',
+    companyName: 'Vandelay Industries',
+    contactEmail: 'art@vandelay.example',
+    locations: ['stalpeni', 'pr'],
+    allowedModels: { stalpeni: ['qwen'], pr: ['qwen'] },
+    decidedBy: 'user:default/approver',
+    decidedAt: '2026-11-23T09:30:00.000Z',
+    provisioning: [
+      { location: 'stalpeni', bifrostCustomerId: 'cust-v1' },
+      { location: 'pr', bifrostCustomerId: 'cust-v2' },
+    ],
+  };
+  const rejected: OnboardingRequest = {
+    ...pending,
+    id: '44444444-4444-4444-8444-444444444444',
+    status: 'rejected',
+    companyName: 'Globex Corporation',
+    decidedBy: 'user:default/approver',
+    decisionReason: 'No VAT registration',
+  };
+
+  function render(url: string, items: OnboardingRequest[]) {
+    const api = {
+      ...fakeApi(async () => pending, items),
+      listBillingLocations: jest.fn(async () => ({
+        items: [
+          { name: 'local', title: 'Local', countryCode: 'RO' },
+          { name: 'pr', title: 'Puerto Rico', countryCode: 'PR' },
+        ],
+      })),
+    };
+    renderInTestApp(<ApprovalsPage />, {
+      apis: [[inferenceBillingApiRef, api]],
+      initialRouteEntries: [url],
+      mountedRoutes: { '/inference/customers': rootRouteRef },
+    });
+    return api;
+  }
+
+  it('lists decided requests in a table whose rows open the request', async () => {
+    render('/', [pending, provisioned, rejected]);
+    expect(
+      await screen.findByText('Pending or blocked (1)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('2 decided requests')).toBeInTheDocument();
+    expect(
+      screen.getByText('Vandelay Industries').closest('[data-href]'),
+    ).toHaveAttribute('data-href', `/?request=${provisioned.id}`);
+    expect(screen.getByText('23 Nov 2026, 09:30 UTC')).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Approvals' }),
+    ).toBeInTheDocument();
+  });
+
+  it('narrows both the waiting requests and the decided ones to the location and search of the URL', async () => {
+    render('/?location=pr&q=vandelay', [pending, provisioned, rejected]);
+    expect(
+      await screen.findByText('Pending or blocked (0)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 decided request match')).toBeInTheDocument();
+    expect(screen.getByText('Vandelay Industries')).toBeInTheDocument();
+    expect(screen.queryByText('Initech SRL')).toBeNull();
+    expect(screen.queryByText('Globex Corporation')).toBeNull();
+  });
+
+  it('opens the request the URL names, with links to the customers it created', async () => {
+    render(`/?request=${provisioned.id}`, [provisioned]);
+    const card = await screen.findByLabelText(
+      'Onboarding request Vandelay Industries',
+    );
+    expect(
+      within(card).getByText('provisioned by user:default/approver'),
+    ).toBeInTheDocument();
+    expect(within(card).getByRole('link', { name: 'pr' })).toHaveAttribute(
+      'href',
+      '/inference/customers/pr/cust-v2',
+    );
+    expect(within(card).getByRole('link', { name: 'Close' })).toHaveAttribute(
+      'href',
+      '/',
+    );
+  });
+
+  it('says what to do when nothing waits and nothing was decided', async () => {
+    render('/', []);
+    expect(
+      await screen.findByText(/No onboarding request is waiting/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No request has been decided yet/),
     ).toBeInTheDocument();
   });
 });

@@ -1,290 +1,271 @@
-import { Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   Alert,
-  Badge,
-  Button,
-  Card,
-  CardBody,
-  Container,
+  ButtonLink,
+  CellText,
   Flex,
+  Link,
   Text,
-  TextField,
+  type ColumnConfig,
 } from '@backstage/ui';
-import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  formatDateTime,
+  LocationTable,
+  PageHeading,
+  SectionSkeleton,
+  useUrlListState,
+} from '@internal/backstage-plugin-inference-react';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import {
   errorMessage,
   inferenceBillingApiRef,
   ONBOARDING_SIGNAL_CHANNEL,
 } from '../../api';
-import type {
-  OnboardingClash,
-  OnboardingLink,
-  OnboardingRequest,
-} from '../../api/types';
+import type { OnboardingRequest } from '../../api/types';
+import { customerRouteRef } from '../../routes';
 import { KeyReveal } from '../KeyReveal';
+import { selectRequests, REQUEST_SORTS } from './requests';
+import { awaitsDecision, RequestCard } from './RequestCard';
 
-const usd = (value: number) =>
-  new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: 'USD',
-    maximumFractionDigits: 0,
-  }).format(value);
+export { linksFor } from './RequestCard';
 
-const describe = (c: OnboardingClash) =>
-  `${c.location}: ${
-    c.system === 'bifrost' ? 'Bifrost customer' : 'Odoo partner'
-  } ${c.name} (${c.id}), same ${c.matchedOn.join(' and ')}`;
+type Row = OnboardingRequest & { id: string };
+
+const FILTERS = ['location', 'status'] as const;
+const DECIDED = [
+  { id: 'provisioned', label: 'provisioned' },
+  { id: 'approved', label: 'approved (not provisioned yet)' },
+  { id: 'rejected', label: 'rejected' },
+  { id: 'expired', label: 'expired' },
+];
+
+const columns: ColumnConfig<Row>[] = [
+  {
+    id: 'company',
+    label: 'Company',
+    isRowHeader: true,
+    isSortable: true,
+    cell: r => <CellText title={r.companyName} description={r.contactEmail} />,
+  },
+  {
+    id: 'status',
+    label: 'Decision',
+    isSortable: true,
+    cell: r => (
+      <CellText
+        title={r.status}
+        description={r.decidedBy && `by ${r.decidedBy}`}
+      />
+    ),
+  },
+  {
+    id: 'locations',
+    label: 'Locations',
+    cell: r => <CellText title={r.locations.join(', ')} />,
+  },
+  {
+    id: 'requested',
+    label: 'Asked',
+    isSortable: true,
+    cell: r => (
+      <CellText
+        title={formatDateTime(r.createdAt)}
+        description={r.requestedBy}
+      />
+    ),
+  },
+  {
+    id: 'decided',
+    label: 'Decided',
+    isSortable: true,
+    cell: r => (
+      <CellText
+        title={formatDateTime(r.decidedAt)}
+        description={r.decisionReason}
+      />
+    ),
+  },
+];
 
 /**
- * The links an approver may confirm: in each location with clashes, the one
- * clashing Bifrost customer and at most one clashing Odoo partner; where the
- * request already holds its own customer (blocked at the partner step), the
- * one clashing partner alone. Undefined when that is ambiguous (several
- * customers or partners, or only a partner clashes for a request without a
- * customer).
+ * Onboarding approvals: requests awaiting a decision as cards to act on
+ * (approve or reject with a reason, `inference.customer.approve`, never
+ * one's own request), then the decided ones as a table. The view is in the
+ * URL: location, search, the decision filter and sort; `?request=<id>`
+ * opens a request, `?reveal=<id>` the requester's one-time key reveal. The
+ * backend lists the 200 newest requests: they are searched here.
  */
-export function linksFor(
-  clashes: OnboardingClash[],
-  provisioning: OnboardingRequest['provisioning'] = [],
-): OnboardingLink[] | undefined {
-  const locations = [...new Set(clashes.map(c => c.location))];
-  const links: OnboardingLink[] = [];
-  for (const location of locations) {
-    const here = clashes.filter(c => c.location === location);
-    const customers = here.filter(c => c.system === 'bifrost');
-    const partners = here.filter(c => c.system === 'odoo');
-    const held = provisioning.find(p => p.location === location);
-    if (partners.length > 1) return undefined;
-    if (held?.bifrostCustomerId) {
-      if (customers.length || !partners.length) return undefined;
-      links.push({ location, odooPartnerId: partners[0].id });
-      continue;
-    }
-    if (customers.length !== 1) return undefined;
-    links.push({
-      location,
-      bifrostCustomerId: customers[0].id,
-      ...(partners[0] && { odooPartnerId: partners[0].id }),
-    });
-  }
-  return links.length ? links : undefined;
-}
-
-/** Requests an approver acts on: new ones, and approved ones stopped by a clash. */
-const awaitsDecision = (r: OnboardingRequest) =>
-  r.status === 'pending' || r.status === 'blocked';
-
-function Clashes(props: { request: OnboardingRequest }) {
-  const { clashes = [], clashCheckFailures = [] } = props.request;
-  if (!clashes.length && !clashCheckFailures.length) return null;
-  return (
-    <Flex direction="column" gap="1">
-      {clashes.length > 0 && (
-        <Alert
-          status="warning"
-          title="Clashes with an existing customer: approving needs an explicit link to it, else reject"
-        />
-      )}
-      {clashes.map(c => (
-        <Text
-          as="p"
-          variant="body-medium"
-          key={`${c.location}-${c.system}-${c.id}`}
-        >
-          {describe(c)}
-        </Text>
-      ))}
-      {clashCheckFailures.map(f => (
-        <Alert
-          key={`${f.location}-${f.system}`}
-          status="danger"
-          title={`Not checked for clashes in ${f.location} (${f.system}): ${f.message}`}
-        />
-      ))}
-    </Flex>
-  );
-}
-
-function RequestCard(props: {
-  request: OnboardingRequest;
-  onDecided: () => void;
-}) {
-  const { request } = props;
+export const ApprovalsPage = () => {
   const api = useApi(inferenceBillingApiRef);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const links = linksFor(request.clashes ?? [], request.provisioning);
-  const decide = async (
-    decision: 'approve' | 'reject',
-    linkToExisting?: OnboardingLink[],
-  ) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.decideOnboardingRequest({
-        path: { id: request.id },
-        body: {
-          decision,
-          ...(reason.trim() && { reason: reason.trim() }),
-          ...(linkToExisting && { linkToExisting }),
-        },
-      });
-      props.onDecided();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Card aria-label={`Onboarding request ${request.companyName}`}>
-      <CardBody>
-        <Flex direction="column" gap="2">
-          <Flex gap="2" align="center">
-            <Text as="h3" variant="title-small">
-              {request.companyName}
-            </Text>
-            <Badge>{request.status}</Badge>
-          </Flex>
-          <Text as="p" variant="body-medium">
-            Asked by {request.requestedBy} on{' '}
-            {new Date(request.createdAt).toLocaleString()}; decide before{' '}
-            {new Date(request.expiresAt).toLocaleString()}.
-          </Text>
-          <Text as="p" variant="body-medium">
-            {request.contactEmail}, VAT {request.vatId}, {request.country},
-            billed in {request.currency}
-          </Text>
-          <Text as="p" variant="body-medium">
-            Budget {usd(request.budgetUsd)}/month, {request.requestsPerMinute}{' '}
-            requests/min, {request.tokensPerMinute} tokens/min
-          </Text>
-          {Object.entries(request.allowedModels).map(([location, models]) => (
-            <Text as="p" variant="body-medium" key={location}>
-              {location}: {models.join(', ')}
-            </Text>
-          ))}
-          {request.notes && (
-            <Text as="p" variant="body-medium">
-              Notes: {request.notes}
-            </Text>
-          )}
-          {request.status === 'blocked' && (
-            <Alert
-              status="danger"
-              title={`Provisioning stopped at the ${request.blockedReason}. Reject it, or approve it again linked to the existing customer; then retry the onboarding task.`}
-            />
-          )}
-          {awaitsDecision(request) && <Clashes request={request} />}
-          {awaitsDecision(request) ? (
-            <Flex gap="2" align="end">
-              <TextField
-                label="Reason (required to reject)"
-                value={reason}
-                onChange={setReason}
-              />
-              <Button isDisabled={busy} onPress={() => decide('approve')}>
-                {request.status === 'blocked' ? 'Approve again' : 'Approve'}
-              </Button>
-              {links && (
-                <Button
-                  variant="secondary"
-                  isDisabled={busy}
-                  onPress={() => decide('approve', links)}
-                >
-                  {links.some(l => !l.bifrostCustomerId)
-                    ? 'Approve, linked to the existing partner'
-                    : 'Approve, linked to the existing customer'}
-                </Button>
-              )}
-              <Button
-                variant="secondary"
-                isDisabled={busy}
-                onPress={() => decide('reject')}
-              >
-                Reject
-              </Button>
-            </Flex>
-          ) : (
-            <Text as="p" variant="body-medium">
-              {request.status} by {request.decidedBy ?? '-'}
-              {request.decisionReason ? `: ${request.decisionReason}` : ''}
-            </Text>
-          )}
-          {error && <Alert status="danger" title={error} />}
-        </Flex>
-      </CardBody>
-    </Card>
-  );
-}
-
-function RequestList() {
-  const api = useApi(inferenceBillingApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listOnboardingRequests(),
+  const customerRoute = useRouteRef(customerRouteRef);
+  const view = useUrlListState({ filters: FILTERS });
+  const [params, setParams] = useSearchParams();
+  const { pathname } = useLocation();
+  const revealId = params.get('reveal');
+  const openId = params.get('request');
+  const [requests, setRequests] = useState<OnboardingRequest[]>();
+  const [failed, setFailed] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
+  const locations = useAsync(
+    async () => (await api.listBillingLocations()).items,
     [api],
   );
+
+  // One request per reload; paging and sorting reuse it.
+  const cache = useRef<{ key: number; list: Promise<OnboardingRequest[]> }>();
+  const listRequests = () => {
+    if (cache.current?.key !== reloadKey) {
+      const list = api.listOnboardingRequests().then(r => r.items);
+      cache.current = { key: reloadKey, list };
+    }
+    return cache.current.list;
+  };
+
   // Live: any decision or new request (from any user) reloads the list.
   const { lastSignal } = useSignal(ONBOARDING_SIGNAL_CHANNEL);
   useEffect(() => {
-    if (lastSignal) retry();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (lastSignal) setReloadKey(k => k + 1);
   }, [lastSignal]);
 
-  if (loading && !value) return <Progress />;
-  if (error) {
-    return <Alert status="danger" title={errorMessage(error)} />;
-  }
-  const items = value?.items ?? [];
-  const pending = items.filter(awaitsDecision);
-  const decided = items.filter(r => !awaitsDecision(r));
-  return (
-    <Flex direction="column" gap="4">
-      <Text as="h2" variant="title-medium">
-        Pending or blocked ({pending.length})
-      </Text>
-      {pending.length === 0 && (
-        <Text as="p" variant="body-medium">
-          No onboarding request is waiting.
-        </Text>
-      )}
-      {pending.map(r => (
-        <RequestCard key={r.id} request={r} onDecided={retry} />
-      ))}
-      <Text as="h2" variant="title-medium">
-        Decided
-      </Text>
-      {decided.map(r => (
-        <RequestCard key={r.id} request={r} onDecided={retry} />
-      ))}
-    </Flex>
-  );
-}
+  const hrefWith = (change: (next: URLSearchParams) => void) => {
+    const next = new URLSearchParams(params);
+    change(next);
+    const query = next.toString();
+    return `${pathname}${query ? `?${query}` : ''}`;
+  };
+  // The decided request stays open, so the approver sees the outcome.
+  const onDecided = (id: string) => {
+    setParams(
+      current => {
+        const next = new URLSearchParams(current);
+        next.set('request', id);
+        return next;
+      },
+      { replace: true },
+    );
+    setReloadKey(k => k + 1);
+  };
+  const customerHref = (location: string, id: string) =>
+    customerRoute?.({ location, id });
 
-/**
- * Onboarding approvals: pending requests with their details and who asked,
- * approve or reject with a reason (`inference.customer.approve`, never one's
- * own request). With `?reveal=<id>`, the requester's one-time key reveal.
- */
-export const ApprovalsPage = () => {
-  const [params] = useSearchParams();
-  const revealId = params.get('reveal');
+  const pending = requests
+    ? selectRequests(requests, {
+        search: view.search,
+        location: view.filters.location,
+        sort: null,
+      }).filter(awaitsDecision)
+    : undefined;
+  const open = requests?.find(r => r.id === openId);
+  const openSeparately = open && !pending?.some(r => r.id === open.id);
+
   return (
-    <Container>
-      <Flex direction="column" gap="4">
-        <Text as="h1" variant="title-large">
-          Onboarding approvals
-        </Text>
-        {revealId && <KeyReveal revealId={revealId} />}
-        <RequestList />
-      </Flex>
-    </Container>
+    <>
+      <PageHeading
+        title="Approvals"
+        description="Onboarding requests for new customers: approve or reject each before it is provisioned in its locations."
+        actions={
+          <ButtonLink href="/create" variant="secondary">
+            Onboard a customer
+          </ButtonLink>
+        }
+      />
+      <LocationTable<Row, (typeof FILTERS)[number]>
+        view={view}
+        reloadKey={reloadKey}
+        describeError={errorMessage}
+        load={async ({ offset, limit, search, filters, sort }) => {
+          let all: OnboardingRequest[];
+          try {
+            all = await listRequests();
+          } catch (e) {
+            cache.current = undefined;
+            setFailed(true);
+            throw e;
+          }
+          setFailed(false);
+          setRequests(all);
+          const decided = selectRequests(all, {
+            search,
+            location: filters.location,
+            status: filters.status,
+            sort: sort && REQUEST_SORTS.includes(sort.column) ? sort : null,
+          }).filter(r => !awaitsDecision(r));
+          return {
+            items: decided.slice(offset, offset + limit),
+            errors: [],
+            total: decided.length,
+          };
+        }}
+        columns={columns}
+        rowHref={r => hrefWith(next => next.set('request', r.id))}
+        searchLabel="Search requests by company, e-mail, VAT or requester"
+        filters={[
+          {
+            name: 'location',
+            label: 'Location',
+            options: (locations.value ?? []).map(l => ({
+              id: l.name,
+              label: `${l.title} (${l.name})`,
+            })),
+          },
+          { name: 'status', label: 'Decision', options: DECIDED },
+        ]}
+        noun={['decided request', 'decided requests']}
+        intro={
+          <Flex direction="column" gap="4">
+            {revealId && <KeyReveal revealId={revealId} />}
+            {openId && requests && !open && (
+              <Alert
+                status="warning"
+                title="This request is not among the 200 newest: it is no longer listed here."
+              />
+            )}
+            {open && openSeparately && (
+              <RequestCard
+                key={`${open.id}:${open.status}`}
+                request={open}
+                onDecided={onDecided}
+                customerHref={customerHref}
+                closeHref={hrefWith(next => next.delete('request'))}
+              />
+            )}
+            {!pending && !failed && <SectionSkeleton rows={3} height={48} />}
+            {pending && (
+              <>
+                <Text as="h2" variant="title-medium">
+                  Pending or blocked ({pending.length})
+                </Text>
+                {pending.length === 0 && (
+                  <Text as="p" variant="body-medium">
+                    No onboarding request is waiting. New customers are
+                    requested with the{' '}
+                    <Link href="/create">Onboard a customer</Link> template.
+                  </Text>
+                )}
+                {pending.map(r => (
+                  <RequestCard
+                    key={r.id}
+                    request={r}
+                    onDecided={onDecided}
+                    customerHref={customerHref}
+                  />
+                ))}
+                <Text as="h2" variant="title-medium">
+                  Decided
+                </Text>
+              </>
+            )}
+          </Flex>
+        }
+        empty={{
+          filtered:
+            'No decided requests match this search and these filters. Clear them to see every request.',
+          none: 'No request has been decided yet: the pending ones above wait for an approver.',
+        }}
+      />
+    </>
   );
 };

@@ -132,7 +132,7 @@ describe('CustomerPage', () => {
     expect(await screen.findByText('acme-staging')).toBeInTheDocument();
     expect(screen.getByText(/partner unknown/)).toBeInTheDocument();
     expect(screen.getByText('IB-local-c1-2026-10')).toBeInTheDocument();
-    expect(screen.getByText('12.34 USD')).toBeInTheDocument();
+    expect(screen.getByText('$12.34')).toBeInTheDocument();
     expect(screen.getByText('INV/2026/00001').closest('a')).toHaveAttribute(
       'href',
       'http://odoo/web#id=1',

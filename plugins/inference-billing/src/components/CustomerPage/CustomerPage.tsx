@@ -1,4 +1,3 @@
-import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -13,7 +12,13 @@ import {
   type ColumnConfig,
 } from '@backstage/ui';
 import { inferenceCustomerManagePermission } from '@internal/backstage-plugin-inference-billing-common';
-import { PlainTable } from '@internal/backstage-plugin-inference-react';
+import {
+  formatCount as count,
+  formatMoney,
+  PageHeading,
+  PlainTable,
+  SectionSkeleton,
+} from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -24,8 +29,10 @@ import type {
   CustomerInvoice,
   VirtualKey,
 } from '../../api/types';
-import { count, usd } from '../CustomersPage/CustomersPage';
 import { UsageChart } from './UsageChart';
+
+/** Budgets and usage costs are in USD, the currency of the prices. */
+const usd = (value?: number | string) => formatMoney(value, 'USD');
 
 const budgetText = (b?: Budget) =>
   b ? `${usd(b.max_limit)} / ${b.reset_duration}` : 'none';
@@ -198,179 +205,184 @@ export function CustomerPage() {
   const editedKey = value?.keys.find(k => `key:${k.id}` === editing);
 
   return (
-    <Container>
-      {loading && !value && <Progress />}
-      {error && <Alert status="danger" title={errorMessage(error)} />}
-      {value && (
-        <Flex direction="column" gap="4">
-          <Text as="h2" variant="title-medium">
-            {value.name} ({value.location})
-          </Text>
-          {value.errors.map(e => (
-            <Alert key={e.message} status="warning" title={e.message} />
-          ))}
-          {actionError && <Alert status="danger" title={actionError} />}
-          <Text as="p" variant="body-medium">
-            Odoo partner:{' '}
-            {value.partner
-              ? `${value.partner.name}${
-                  value.partner.email ? ` <${value.partner.email}>` : ''
-                }`
-              : 'partner unknown'}
-          </Text>
-          <Flex gap="2" align="center">
+    <>
+      <PageHeading
+        title={value?.name ?? 'Customer'}
+        description={`Customer ${id} in ${location}: budget, Odoo partner, usage, virtual keys and invoices.`}
+      />
+      <Container>
+        {loading && !value && <SectionSkeleton rows={4} />}
+        {error && <Alert status="danger" title={errorMessage(error)} />}
+        {value && (
+          <Flex direction="column" gap="4">
+            {value.errors.map(e => (
+              <Alert key={e.message} status="warning" title={e.message} />
+            ))}
+            {actionError && <Alert status="danger" title={actionError} />}
             <Text as="p" variant="body-medium">
-              Budget: {budgetText(value.budget)}
-              {value.budget?.current_usage !== undefined &&
-                ` (spent ${usd(value.budget.current_usage)})`}
+              Odoo partner:{' '}
+              {value.partner
+                ? `${value.partner.name}${
+                    value.partner.email ? ` <${value.partner.email}>` : ''
+                  }`
+                : 'partner unknown'}
             </Text>
-            {canManage && (
-              <Button
-                size="small"
-                variant="secondary"
-                onPress={() => setEditing('customer')}
-              >
-                Edit customer budget
-              </Button>
+            <Flex gap="2" align="center">
+              <Text as="p" variant="body-medium">
+                Budget: {budgetText(value.budget)}
+                {value.budget?.current_usage !== undefined &&
+                  ` (spent ${usd(value.budget.current_usage)})`}
+              </Text>
+              {canManage && (
+                <Button
+                  size="small"
+                  variant="secondary"
+                  onPress={() => setEditing('customer')}
+                >
+                  Edit customer budget
+                </Button>
+              )}
+            </Flex>
+            {canManage && editing === 'customer' && (
+              <BudgetForm
+                label={`Budget of ${value.name}`}
+                current={value.budget}
+                onCancel={() => setEditing(undefined)}
+                onSave={async budget => {
+                  await api.updateCustomer({
+                    path: { location, id },
+                    body: { budget },
+                  });
+                  setEditing(undefined);
+                  retry();
+                }}
+              />
             )}
-          </Flex>
-          {canManage && editing === 'customer' && (
-            <BudgetForm
-              label={`Budget of ${value.name}`}
-              current={value.budget}
-              onCancel={() => setEditing(undefined)}
-              onSave={async budget => {
-                await api.updateCustomer({
-                  path: { location, id },
-                  body: { budget },
-                });
-                setEditing(undefined);
-                retry();
-              }}
-            />
-          )}
-          <Text as="h3" variant="title-small">
-            Usage {value.usage.start_date} to {value.usage.end_date}{' '}
-            (exclusive): {count(value.usage.totals.requests)} requests,{' '}
-            {count(
-              value.usage.totals.promptTokens +
-                value.usage.totals.completionTokens,
-            )}{' '}
-            tokens, {usd(value.usage.totals.cost)}
-          </Text>
-          <UsageChart days={value.usage.days} />
-          <PlainTable
-            rows={value.usage.models}
-            rowId={m => m.model}
-            columns={[
-              {
-                id: 'model',
-                label: 'Model',
-                isRowHeader: true,
-                cell: m => <CellText title={m.model} />,
-              },
-              {
-                id: 'requests',
-                label: 'Requests',
-                cell: m => <CellText title={count(m.requests)} />,
-              },
-              {
-                id: 'tokens',
-                label: 'Tokens (prompt / completion)',
-                cell: m => (
-                  <CellText
-                    title={`${count(m.promptTokens)} / ${count(
-                      m.completionTokens,
-                    )}`}
-                  />
-                ),
-              },
-              {
-                id: 'cost',
-                label: 'Cost',
-                cell: m => <CellText title={usd(m.cost)} />,
-              },
-            ]}
-          />
-          <Text as="h3" variant="title-small">
-            Virtual keys
-          </Text>
-          <PlainTable
-            rows={value.keys}
-            rowId={k => k.id}
-            columns={keyColumns}
-          />
-          <Text as="h3" variant="title-small">
-            Invoices
-          </Text>
-          {value.invoices.length === 0 ? (
-            <Text as="p" variant="body-medium">
-              No invoice yet: the monthly run (or Invoices, Generate) issues
-              them.
+            <Text as="h3" variant="title-small">
+              Usage {value.usage.start_date} to {value.usage.end_date}{' '}
+              (exclusive): {count(value.usage.totals.requests)} requests,{' '}
+              {count(
+                value.usage.totals.promptTokens +
+                  value.usage.totals.completionTokens,
+              )}{' '}
+              tokens, {usd(value.usage.totals.cost)}
             </Text>
-          ) : (
+            <UsageChart days={value.usage.days} />
             <PlainTable
-              rows={value.invoices}
-              rowId={i => i.ref}
+              rows={value.usage.models}
+              rowId={m => m.model}
               columns={[
                 {
-                  id: 'month',
-                  label: 'Month',
+                  id: 'model',
+                  label: 'Model',
                   isRowHeader: true,
-                  cell: i => <CellText title={i.month} />,
+                  cell: m => <CellText title={m.model} />,
                 },
                 {
-                  id: 'ref',
-                  label: 'Reference',
-                  cell: i => <CellText title={i.ref} />,
+                  id: 'requests',
+                  label: 'Requests',
+                  cell: m => <CellText title={count(m.requests)} />,
                 },
                 {
-                  id: 'state',
-                  label: 'State',
-                  cell: i => (
+                  id: 'tokens',
+                  label: 'Tokens (prompt / completion)',
+                  cell: m => (
                     <CellText
-                      title={i.error ? `${i.state}: ${i.error}` : i.state}
+                      title={`${count(m.promptTokens)} / ${count(
+                        m.completionTokens,
+                      )}`}
                     />
                   ),
                 },
                 {
-                  id: 'total',
-                  label: 'Total',
-                  cell: i => <CellText title={`${i.total} ${i.currency}`} />,
-                },
-                {
-                  id: 'odoo',
-                  label: 'Odoo',
-                  cell: i => {
-                    const link = odooLink(i);
-                    return link ? (
-                      <CellText title={link.name} href={link.url} />
-                    ) : (
-                      <CellText title="-" />
-                    );
-                  },
+                  id: 'cost',
+                  label: 'Cost',
+                  cell: m => <CellText title={usd(m.cost)} />,
                 },
               ]}
             />
-          )}
-          {canManage && editedKey && (
-            <BudgetForm
-              key={editedKey.id}
-              label={`Budget of key ${editedKey.name}`}
-              current={editedKey.budgets[0]}
-              onCancel={() => setEditing(undefined)}
-              onSave={async budget => {
-                await api.updateVirtualKey({
-                  path: { location, id, keyId: editedKey.id },
-                  body: { budget },
-                });
-                setEditing(undefined);
-                retry();
-              }}
+            <Text as="h3" variant="title-small">
+              Virtual keys
+            </Text>
+            <PlainTable
+              rows={value.keys}
+              rowId={k => k.id}
+              columns={keyColumns}
             />
-          )}
-        </Flex>
-      )}
-    </Container>
+            <Text as="h3" variant="title-small">
+              Invoices
+            </Text>
+            {value.invoices.length === 0 ? (
+              <Text as="p" variant="body-medium">
+                No invoice yet: the monthly run (or Invoices, Generate) issues
+                them.
+              </Text>
+            ) : (
+              <PlainTable
+                rows={value.invoices}
+                rowId={i => i.ref}
+                columns={[
+                  {
+                    id: 'month',
+                    label: 'Month',
+                    isRowHeader: true,
+                    cell: i => <CellText title={i.month} />,
+                  },
+                  {
+                    id: 'ref',
+                    label: 'Reference',
+                    cell: i => <CellText title={i.ref} />,
+                  },
+                  {
+                    id: 'state',
+                    label: 'State',
+                    cell: i => (
+                      <CellText
+                        title={i.error ? `${i.state}: ${i.error}` : i.state}
+                      />
+                    ),
+                  },
+                  {
+                    id: 'total',
+                    label: 'Total',
+                    cell: i => (
+                      <CellText title={formatMoney(i.total, i.currency)} />
+                    ),
+                  },
+                  {
+                    id: 'odoo',
+                    label: 'Odoo',
+                    cell: i => {
+                      const link = odooLink(i);
+                      return link ? (
+                        <CellText title={link.name} href={link.url} />
+                      ) : (
+                        <CellText title="-" />
+                      );
+                    },
+                  },
+                ]}
+              />
+            )}
+            {canManage && editedKey && (
+              <BudgetForm
+                key={editedKey.id}
+                label={`Budget of key ${editedKey.name}`}
+                current={editedKey.budgets[0]}
+                onCancel={() => setEditing(undefined)}
+                onSave={async budget => {
+                  await api.updateVirtualKey({
+                    path: { location, id, keyId: editedKey.id },
+                    body: { budget },
+                  });
+                  setEditing(undefined);
+                  retry();
+                }}
+              />
+            )}
+          </Flex>
+        )}
+      </Container>
+    </>
   );
 }

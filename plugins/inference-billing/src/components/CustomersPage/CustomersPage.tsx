@@ -1,7 +1,10 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { CellText, Link, type ColumnConfig } from '@backstage/ui';
+import { ButtonLink, CellText, Link, type ColumnConfig } from '@backstage/ui';
 import {
+  formatCount as count,
+  formatMoney,
   LocationTable,
+  PageHeading,
   useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
 import useAsync from 'react-use/esm/useAsync';
@@ -11,17 +14,8 @@ import type { CustomerSummary } from '../../api/types';
 import { customerRouteRef } from '../../routes';
 import { CustomerPage } from '../CustomerPage';
 
-export const usd = (value?: number | string) =>
-  value === undefined
-    ? '-'
-    : new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency: 'USD',
-        maximumFractionDigits: 2,
-      }).format(Number(value));
-
-export const count = (value?: number) =>
-  value === undefined ? '-' : new Intl.NumberFormat('en-US').format(value);
+/** Customers' budgets and spend are kept in USD, the currency of the prices. */
+const usd = (value?: number | string) => formatMoney(value, 'USD');
 
 /** A row: the table needs ids unique across locations; customer ids are per location. */
 type CustomerRow = CustomerSummary & { id: string; customerId: string };
@@ -111,60 +105,72 @@ function CustomerListView() {
     },
   ];
   return (
-    <LocationTable<CustomerRow, (typeof FILTERS)[number]>
-      view={view}
-      load={async ({ offset, limit, search, filters, sort, signal }) => {
-        const page = await api.listCustomers(
-          {
-            query: {
-              limit,
-              ...(offset > 0 && { offset }),
-              ...(search && { q: search }),
-              ...(filters.location && { location: filters.location }),
-              ...(sort &&
-                SORTS[sort.column] && {
-                  sort: SORTS[sort.column],
-                  order: sort.order,
-                }),
+    <>
+      <PageHeading
+        title="Customers"
+        description="The customers of every location's Bifrost, with their usage this month, virtual keys and budgets."
+        actions={
+          <ButtonLink href="/create" variant="secondary">
+            Onboard a customer
+          </ButtonLink>
+        }
+      />
+      <LocationTable<CustomerRow, (typeof FILTERS)[number]>
+        view={view}
+        load={async ({ offset, limit, search, filters, sort, signal }) => {
+          const page = await api.listCustomers(
+            {
+              query: {
+                limit,
+                ...(offset > 0 && { offset }),
+                ...(search && { q: search }),
+                ...(filters.location && { location: filters.location }),
+                ...(sort &&
+                  SORTS[sort.column] && {
+                    sort: SORTS[sort.column],
+                    order: sort.order,
+                  }),
+              },
             },
+            { signal },
+          );
+          return {
+            ...page,
+            items: page.items.map(c => ({
+              ...c,
+              customerId: c.id,
+              id: `${c.location}/${c.id}`,
+            })),
+          };
+        }}
+        columns={columns}
+        rowHref={c =>
+          customerRoute?.({ location: c.location, id: c.customerId })
+        }
+        searchLabel="Search customers by name or id"
+        filters={[
+          {
+            name: 'location',
+            label: 'Location',
+            options: (locations.value ?? []).map(l => ({
+              id: l.name,
+              label: `${l.title} (${l.name})`,
+            })),
           },
-          { signal },
-        );
-        return {
-          ...page,
-          items: page.items.map(c => ({
-            ...c,
-            customerId: c.id,
-            id: `${c.location}/${c.id}`,
-          })),
-        };
-      }}
-      columns={columns}
-      rowHref={c => customerRoute?.({ location: c.location, id: c.customerId })}
-      searchLabel="Search customers by name or id"
-      filters={[
-        {
-          name: 'location',
-          label: 'Location',
-          options: (locations.value ?? []).map(l => ({
-            id: l.name,
-            label: `${l.title} (${l.name})`,
-          })),
-        },
-      ]}
-      actions={<Link href="/create">Onboard a customer</Link>}
-      noun={['customer', 'customers']}
-      empty={{
-        filtered:
-          'No customers match this search and these filters. Clear them to see every customer.',
-        none: (
-          <>
-            No customers in any location yet. Onboard one with the{' '}
-            <Link href="/create">Onboard a customer</Link> template.
-          </>
-        ),
-      }}
-    />
+        ]}
+        noun={['customer', 'customers']}
+        empty={{
+          filtered:
+            'No customers match this search and these filters. Clear them to see every customer.',
+          none: (
+            <>
+              No customers in any location yet. Onboard one with the{' '}
+              <Link href="/create">Onboard a customer</Link> template.
+            </>
+          ),
+        }}
+      />
+    </>
   );
 }
 

@@ -17,6 +17,8 @@ import type {
   InvoiceRunList,
   InvoiceRunSummary,
 } from '../../api/types';
+import { rootRouteRef } from '../../routes';
+import { compareDecimals, selectRuns } from './invoiceRuns';
 import { billingDate, InvoicesPage, lastMonth } from './InvoicesPage';
 
 // A location billed in EUR: its invoices are still issued in USD.
@@ -81,9 +83,10 @@ function fakeApi(items: InvoiceRunSummary[] = [summary]) {
   };
 }
 
-function renderPage(api: ReturnType<typeof fakeApi>) {
+function renderPage(api: ReturnType<typeof fakeApi>, url = '/') {
   renderInTestApp(<InvoicesPage />, {
     apis: [[inferenceBillingApiRef, api]],
+    initialRouteEntries: [url],
   });
 }
 
@@ -92,23 +95,70 @@ describe('InvoicesPage', () => {
     decision = AuthorizeResult.ALLOW;
   });
 
-  it("shows each run and invoice in its own currency, not the location's", async () => {
+  it("shows each run in its own currency, not the location's, for the location the URL names", async () => {
     const api = fakeApi();
-    renderPage(api);
-    expect(await screen.findByText('12.34 USD')).toBeInTheDocument();
+    renderPage(api, '/?location=pr');
+    expect(await screen.findByText('$12.34')).toBeInTheDocument();
     expect(
       screen.getByText(/Praha: monthly run at 00:00 UTC on day 2/),
     ).toBeInTheDocument();
-    expect(screen.queryByText(/EUR/)).toBeNull();
-    await waitFor(() =>
-      expect(api.listInvoiceRuns).toHaveBeenCalledWith({
-        query: { location: 'pr' },
-      }),
+    expect(screen.queryByText(/EUR|€/)).toBeNull();
+    expect(screen.getByText('2 Nov 2026, 00:00 UTC')).toBeInTheDocument();
+    expect(api.listInvoiceRuns).toHaveBeenCalledWith({
+      query: { location: 'pr' },
+    });
+    // The row opens the run: a link that keeps the view.
+    expect(screen.getByText('2026-10').closest('[data-href]')).toHaveAttribute(
+      'data-href',
+      '/?location=pr&run=r1',
     );
-    fireEvent.click(screen.getByText('Details'));
+    expect(
+      screen.getByRole('heading', { name: 'Invoices' }),
+    ).toBeInTheDocument();
+  });
+
+  it('lists the runs of every location when the URL names none', async () => {
+    const api = fakeApi();
+    renderPage(api);
+    expect(await screen.findByText('$12.34')).toBeInTheDocument();
+    expect(api.listInvoiceRuns).toHaveBeenCalledWith({ query: {} });
+    expect(screen.getByText('1 invoice run')).toBeInTheDocument();
+  });
+
+  it('opens the run the URL names, with its invoices and links to the customers', async () => {
+    const api = fakeApi();
+    renderInTestApp(<InvoicesPage />, {
+      apis: [[inferenceBillingApiRef, api]],
+      initialRouteEntries: ['/?run=r1'],
+      mountedRoutes: { '/inference/customers': rootRouteRef },
+    });
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
     expect(api.getInvoiceRun).toHaveBeenCalledWith({ path: { id: 'r1' } });
-    expect(screen.getAllByText('12.34 USD').length).toBeGreaterThan(1);
+    expect(screen.getByText('Acme Robotics SRL').closest('a')).toHaveAttribute(
+      'href',
+      '/inference/customers/pr/c1',
+    );
+    expect(screen.getAllByText('$12.34').length).toBeGreaterThan(1);
+    expect(screen.getByRole('link', { name: 'Close' })).toHaveAttribute(
+      'href',
+      '/',
+    );
+  });
+
+  it('searches and filters the listed runs as the URL says', async () => {
+    const failed: InvoiceRunSummary = {
+      ...summary,
+      id: 'r0',
+      month: '2026-09',
+      state: 'failed',
+      total: '100.5',
+      error: 'location pr: odoo: timed out',
+    };
+    const api = fakeApi([summary, failed]);
+    renderPage(api, '/?state=failed&q=odoo');
+    expect(await screen.findByText('1 invoice run match')).toBeInTheDocument();
+    expect(screen.getByText('2026-09')).toBeInTheDocument();
+    expect(screen.queryByText('2026-10')).toBeNull();
   });
 
   it('says what to do next where there are no invoices yet', async () => {
@@ -134,8 +184,10 @@ describe('InvoicesPage', () => {
   it('previews the month before the run date', async () => {
     const api = fakeApi();
     renderPage(api);
-    await screen.findByText('12.34 USD');
+    await screen.findByText('$12.34');
+    const listed = api.listInvoiceRuns.mock.calls.length;
     fireEvent.click(screen.getByRole('button', { name: 'Preview (dry run)' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
     await waitFor(() =>
       expect(api.generateInvoices).toHaveBeenCalledWith({
         query: {
@@ -147,7 +199,9 @@ describe('InvoicesPage', () => {
     );
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
     // And the runs are listed again (a dry run adds none).
-    await waitFor(() => expect(api.listInvoiceRuns).toHaveBeenCalledTimes(3));
+    await waitFor(() =>
+      expect(api.listInvoiceRuns.mock.calls.length).toBeGreaterThan(listed),
+    );
   });
 
   it("shows the backend's message when a run is stopped by an outage, and the stored failed run", async () => {
@@ -175,12 +229,15 @@ describe('InvoicesPage', () => {
       });
     });
     renderPage(api);
-    await screen.findByText('12.34 USD');
+    await screen.findByText('$12.34');
     fireEvent.click(screen.getByRole('button', { name: 'Generate invoices' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Generate' }));
-    expect(
-      await screen.findAllByText('location pr: odoo: timed out'),
-    ).toHaveLength(2);
+    // The error above the table, and the stored failed run listed again.
+    await waitFor(() =>
+      expect(screen.getAllByText('location pr: odoo: timed out')).toHaveLength(
+        2,
+      ),
+    );
     expect(screen.getByText(lastMonth())).toBeInTheDocument();
     expect(api.generateInvoices).toHaveBeenCalledWith({
       query: {
@@ -195,5 +252,38 @@ describe('InvoicesPage', () => {
     expect(billingDate('2026-10')).toBe('2026-11-01');
     expect(billingDate('2026-12')).toBe('2027-01-01');
     expect(lastMonth(new Date('2026-01-15T00:00:00Z'))).toBe('2025-12');
+  });
+});
+
+describe('selectRuns', () => {
+  const run = (id: string, total: string, month = '2026-10') => ({
+    ...summary,
+    id,
+    total,
+    month,
+  });
+
+  it('sorts totals as exact decimals, not as text or floats', () => {
+    const runs = [run('a', '9.99'), run('b', '100.01'), run('c', '10')];
+    expect(
+      selectRuns(runs, {
+        search: '',
+        sort: { column: 'total', order: 'desc' },
+      }).map(r => r.id),
+    ).toEqual(['b', 'c', 'a']);
+    expect(compareDecimals('0.30', '0.3')).toBe(0);
+    expect(compareDecimals('12345678901234567.01', '12345678901234567')).toBe(
+      1,
+    );
+  });
+
+  it('keeps the listed order (newest first) without a sort, and matches every word', () => {
+    const runs = [run('a', '1', '2026-11'), run('b', '1', '2026-10')];
+    expect(selectRuns(runs, { search: '', sort: null }).map(r => r.id)).toEqual(
+      ['a', 'b'],
+    );
+    expect(
+      selectRuns(runs, { search: '2026-10 GUEST', sort: null }).map(r => r.id),
+    ).toEqual(['b']);
   });
 });

@@ -132,7 +132,9 @@ describe('ModelsPage', () => {
       await screen.findByText('Qwen2.5-0.5B-Instruct'),
     ).toBeInTheDocument();
     expect(screen.getByText('qwen25-05b-instruct')).toBeInTheDocument();
-    expect(screen.getByText('$8 / $24')).toBeInTheDocument();
+    // Per 1M tokens, in the currency of the prices.
+    expect(screen.getByText('$8.00 / $24.00')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Models' })).toBeInTheDocument();
     expect(screen.getByText('Ready (warning)')).toBeInTheDocument();
     expect(
       screen.getByText('annotation openrouter.ai/json is missing'),

@@ -1,9 +1,10 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { Link } from '@backstage/ui';
+import { ButtonLink, Link } from '@backstage/ui';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import {
   LocationTable,
+  PageHeading,
   useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
 import useAsync from 'react-use/esm/useAsync';
@@ -49,78 +50,95 @@ export const ModelsPage = () => {
     [api],
   );
   return (
-    <LocationTable<ModelRow, (typeof FILTERS)[number]>
-      view={view}
-      pageSize={MODELS_PAGE_SIZE}
-      load={async ({ offset, limit, search, filters, sort, signal }) => {
-        const page = await api.listModels(
-          {
-            query: {
-              limit,
-              ...(offset > 0 && { offset }),
-              ...(search && { q: search }),
-              ...(filters.location && { location: filters.location }),
-              ...(filters.engine && {
-                engine: filters.engine as ListModelsQuery['engine'],
-              }),
-              ...(filters.feature && {
-                feature: filters.feature as ListModelsQuery['feature'],
-              }),
-              ...(filters.status && {
-                status: filters.status as ListModelsQuery['status'],
-              }),
-              ...(sort &&
-                (SORTS as readonly string[]).includes(sort.column) && {
-                  sort: sort.column as ListModelsQuery['sort'],
-                  order: sort.order,
+    <>
+      <PageHeading
+        title="Models"
+        description="The KubeAI Models of every location: engine, price per 1M tokens, replicas and status."
+        actions={
+          <ButtonLink href="/create" variant="secondary">
+            Create a Model
+          </ButtonLink>
+        }
+      />
+      <LocationTable<ModelRow, (typeof FILTERS)[number]>
+        view={view}
+        pageSize={MODELS_PAGE_SIZE}
+        load={async ({ offset, limit, search, filters, sort, signal }) => {
+          const page = await api.listModels(
+            {
+              query: {
+                limit,
+                ...(offset > 0 && { offset }),
+                ...(search && { q: search }),
+                ...(filters.location && { location: filters.location }),
+                ...(filters.engine && {
+                  engine: filters.engine as ListModelsQuery['engine'],
                 }),
+                ...(filters.feature && {
+                  feature: filters.feature as ListModelsQuery['feature'],
+                }),
+                ...(filters.status && {
+                  status: filters.status as ListModelsQuery['status'],
+                }),
+                ...(sort &&
+                  (SORTS as readonly string[]).includes(sort.column) && {
+                    sort: sort.column as ListModelsQuery['sort'],
+                    order: sort.order,
+                  }),
+              },
             },
+            { signal },
+          );
+          return {
+            ...page,
+            items: page.items.map(m => ({
+              ...m,
+              id: `${m.location}/${m.name}`,
+            })),
+          };
+        }}
+        columns={modelColumns}
+        rowHref={m =>
+          entityRoute?.({
+            namespace: m.location,
+            kind: 'resource',
+            name: m.name,
+          })
+        }
+        searchLabel="Search models by name or URL"
+        filters={[
+          {
+            name: 'location',
+            label: 'Location',
+            options: (locations.value ?? []).map(l => ({
+              id: l.name,
+              label: `${l.title} (${l.name})`,
+            })),
           },
-          { signal },
-        );
-        return {
-          ...page,
-          items: page.items.map(m => ({ ...m, id: `${m.location}/${m.name}` })),
-        };
-      }}
-      columns={modelColumns}
-      rowHref={m =>
-        entityRoute?.({ namespace: m.location, kind: 'resource', name: m.name })
-      }
-      searchLabel="Search models by name or URL"
-      filters={[
-        {
-          name: 'location',
-          label: 'Location',
-          options: (locations.value ?? []).map(l => ({
-            id: l.name,
-            label: `${l.title} (${l.name})`,
-          })),
-        },
-        {
-          name: 'engine',
-          label: 'Engine',
-          options: ENGINES.map(e => ({ id: e, label: e })),
-        },
-        {
-          name: 'feature',
-          label: 'Feature',
-          options: FEATURES.map(f => ({ id: f, label: f })),
-        },
-        { name: 'status', label: 'Status', options: STATUSES },
-      ]}
-      actions={<Link href="/create">Create a Model</Link>}
-      noun={['model', 'models']}
-      empty={{
-        filtered:
-          'No models match this search and these filters. Clear them to see every model.',
-        none: (
-          <>
-            No Models in any location yet. Create one with the{' '}
-            <Link href="/create">Create a Model</Link> template.
-          </>
-        ),
-      }}
-    />
+          {
+            name: 'engine',
+            label: 'Engine',
+            options: ENGINES.map(e => ({ id: e, label: e })),
+          },
+          {
+            name: 'feature',
+            label: 'Feature',
+            options: FEATURES.map(f => ({ id: f, label: f })),
+          },
+          { name: 'status', label: 'Status', options: STATUSES },
+        ]}
+        noun={['model', 'models']}
+        empty={{
+          filtered:
+            'No models match this search and these filters. Clear them to see every model.',
+          none: (
+            <>
+              No Models in any location yet. Create one with the{' '}
+              <Link href="/create">Create a Model</Link> template.
+            </>
+          ),
+        }}
+      />
+    </>
   );
 };

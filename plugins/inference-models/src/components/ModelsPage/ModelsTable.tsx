@@ -1,24 +1,17 @@
 import { CellText, type ColumnConfig } from '@backstage/ui';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
+import {
+  formatCount,
+  formatPricePerMillion,
+  perMillionTokens,
+} from '@internal/backstage-plugin-inference-react';
 
-/**
- * USD per token (a decimal string) as USD per million tokens, exactly: the
- * decimal point moves six places, no floating point involved.
- */
-export function perMillionTokens(perToken: string): string {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(perToken);
-  if (!match) return perToken;
-  const [, whole, fraction = ''] = match;
-  const digits = `${whole}${fraction.padEnd(6, '0')}`;
-  const point = whole.length + 6;
-  const integer = digits.slice(0, point).replace(/^0+(?=\d)/, '');
-  const rest = digits.slice(point).replace(/0+$/, '');
-  return rest ? `${integer}.${rest}` : integer;
-}
+// Other components of this plugin read prices through this module.
+export { perMillionTokens };
 
 const priceOf = ({ pricing }: ModelSummary) =>
   pricing?.prompt !== undefined && pricing?.completion !== undefined
-    ? `$${perMillionTokens(pricing.prompt)} / $${perMillionTokens(
+    ? `${formatPricePerMillion(pricing.prompt)} / ${formatPricePerMillion(
         pricing.completion,
       )}`
     : '-';
@@ -66,7 +59,7 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
   {
     id: 'price',
     isSortable: true,
-    label: 'USD per 1M tokens (in / out)',
+    label: 'Price per 1M tokens (in / out)',
     cell: m => <CellText title={priceOf(m)} />,
   },
   {
@@ -74,7 +67,11 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     isSortable: true,
     label: 'Ready / desired',
     cell: m => (
-      <CellText title={`${m.replicas.ready} / ${m.replicas.desired}`} />
+      <CellText
+        title={`${formatCount(m.replicas.ready)} / ${formatCount(
+          m.replicas.desired,
+        )}`}
+      />
     ),
   },
   {

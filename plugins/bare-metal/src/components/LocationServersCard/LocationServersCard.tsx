@@ -1,0 +1,198 @@
+import type { ResponseError } from '@backstage/errors';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Alert,
+  Card,
+  CardBody,
+  CardHeader,
+  CellText,
+  Flex,
+  Link,
+  Text,
+  type ColumnConfig,
+} from '@backstage/ui';
+import type {
+  LocationGpuSummary,
+  ServerSummary,
+} from '@internal/backstage-plugin-bare-metal-common';
+import {
+  PlainTable,
+  SectionSkeleton,
+} from '@internal/backstage-plugin-inference-react';
+import type { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { bareMetalApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { statusOf } from '../NodesPage/NodesPage';
+
+/** The location a `kubernetes-cluster` entity stands for (its annotation, else its namespace). */
+export function locationOf(entity: {
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
+}): string {
+  return (
+    entity.metadata.annotations?.['inference.bros/location'] ??
+    entity.metadata.namespace ??
+    entity.metadata.name
+  );
+}
+
+/** `NVIDIA-A100: 3 / 4 in use`, one line per GPU product of the location. */
+export function gpuUsageLines(summary?: LocationGpuSummary): string[] {
+  return (summary?.gpus ?? []).map(
+    g => `${g.product}: ${g.total - g.free} / ${g.total} in use`,
+  );
+}
+
+type ServerRow = ServerSummary & { id: string; href?: string };
+
+const columns: ColumnConfig<ServerRow>[] = [
+  {
+    id: 'name',
+    label: 'Server',
+    isRowHeader: true,
+    cell: s => (
+      <CellText title={s.name} description={s.address} href={s.href} />
+    ),
+  },
+  {
+    id: 'status',
+    label: 'Status',
+    cell: s => <CellText title={statusOf(s)} />,
+  },
+  {
+    id: 'gpus',
+    label: 'GPUs in use / total',
+    cell: s => (
+      <CellText
+        title={
+          s.gpus.length === 0
+            ? 'none'
+            : s.gpus
+                .map(
+                  g => `${g.product ?? g.vendor}: ${g.allocated} / ${g.count}`,
+                )
+                .join(', ')
+        }
+      />
+    ),
+  },
+  {
+    id: 'pods',
+    label: 'Model pods',
+    cell: s => (
+      <CellText
+        title={
+          s.modelPods.length === 0
+            ? '-'
+            : [...new Set(s.modelPods.map(p => p.model))].join(', ')
+        }
+      />
+    ),
+  },
+];
+
+/**
+ * A location's servers with their GPUs in use per product, each linking to
+ * the server's entity page; attached to the location's "Location" tab.
+ */
+export function LocationServersCard() {
+  const { entity } = useEntity();
+  const location = locationOf(entity);
+  const api = useApi(bareMetalApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
+  const serversPage = useRouteRef(rootRouteRef);
+  const { value, loading, error } = useAsync(
+    () => api.listNodes({ query: { location } }),
+    [api, location],
+  );
+  const rows: ServerRow[] = (value?.items ?? []).map(s => ({
+    ...s,
+    id: s.name,
+    href: entityRoute?.({
+      kind: 'resource',
+      namespace: s.location,
+      name: s.name,
+    }),
+  }));
+  const gpus = gpuUsageLines(
+    value?.summaries.find(s => s.location === location),
+  );
+  const allHref = serversPage
+    ? `${serversPage()}?location=${encodeURIComponent(location)}`
+    : undefined;
+
+  let body: ReactNode;
+  if (loading) {
+    body = <SectionSkeleton rows={3} />;
+  } else if (error) {
+    body = (
+      <Alert
+        status="danger"
+        title={`Location ${location}: bare-metal backend: ${
+          (error.name === 'ResponseError'
+            ? (error as ResponseError).body?.error?.message
+            : undefined) ?? error.message
+        }`}
+      />
+    );
+  } else {
+    body = (
+      <Flex direction="column" gap="3">
+        {value?.errors.map(e => (
+          <Alert
+            key={`${e.location}/${e.system}`}
+            status="danger"
+            title={e.message}
+          />
+        ))}
+        {gpus.length > 0 && (
+          <Flex direction="column" gap="0">
+            <Text variant="body-small" color="secondary">
+              GPUs in use / total
+            </Text>
+            <div aria-label="GPUs in use per product">
+              {gpus.map(line => (
+                <Text as="p" key={line}>
+                  {line}
+                </Text>
+              ))}
+            </div>
+          </Flex>
+        )}
+        {rows.length > 0 && (
+          <PlainTable rows={rows} rowId={s => s.id} columns={columns} />
+        )}
+        {rows.length === 0 && !value?.errors.length && (
+          <Text>
+            No servers configured for {location}: list them under the
+            location&apos;s servers in inference.locations, then install K3s
+            with the install-k3s-node template.
+          </Text>
+        )}
+      </Flex>
+    );
+  }
+
+  return (
+    <Card>
+      <CardHeader>
+        <Flex justify="between" align="center">
+          <Text variant="title-small">
+            Servers{value ? ` (${value.items.length})` : ''}
+          </Text>
+          {allHref && (
+            <Link href={allHref}>
+              Servers of {location} on the Servers page
+            </Link>
+          )}
+        </Flex>
+      </CardHeader>
+      <CardBody>{body}</CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,1 @@
+export { LocationServersCard } from './LocationServersCard';

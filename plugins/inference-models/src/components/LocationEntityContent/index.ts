@@ -1,0 +1,4 @@
+export {
+  LocationEntityContent,
+  type LocationCard,
+} from './LocationEntityContent';
