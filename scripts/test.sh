@@ -16,6 +16,12 @@ step "Formatting (prettier --check; generated and upstream files are in .prettie
 npx prettier --check . >/dev/null || { npx prettier --list-different . >&2; echo "run: npx prettier --write ." >&2; exit 1; }
 echo "every file is formatted"
 
+step "Dependencies (knip: no unused or unlisted dependency beyond each package's committed knip-report.md)"
+# packages/app's report lists the plugins the app installs by feature
+# discovery (app.packages: all), which no import names; packages/backend's
+# the app it serves and the pg driver knex loads.
+npx backstage-repo-tools knip-reports --ci $(ls -d plugins/*/ packages/*/ | sed 's#/$##')
+
 step "TypeScript (tsc)"
 npx tsc
 
