@@ -12,6 +12,7 @@ export {
   type LocationTablePage,
   type LocationTableQuery,
 } from './LocationTable';
+export { toListPageQuery, type ListPageQuery } from './listQuery';
 export { PageHeading } from './PageHeading';
 export { SectionSkeleton } from './PageSkeleton';
 export {

@@ -9,6 +9,7 @@ import {
   LocationTable,
   PageHeading,
   useUrlListState,
+  toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -138,10 +139,7 @@ export const NodesPage = () => {
           const page = await api.listNodes(
             {
               query: {
-                limit,
-                ...(offset > 0 && { offset }),
-                ...(search && { q: search }),
-                ...(filters.location && { location: filters.location }),
+                ...toListPageQuery({ offset, limit, search, filters }),
                 ...(filters.gpu && { gpu: filters.gpu }),
                 ...(sort &&
                   (SORTS as readonly string[]).includes(sort.column) && {

@@ -6,6 +6,7 @@ import {
   LocationTable,
   PageHeading,
   useUrlListState,
+  toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
 import useAsync from 'react-use/esm/useAsync';
 import { Route, Routes } from 'react-router-dom';
@@ -121,10 +122,7 @@ function CustomerListView() {
           const page = await api.listCustomers(
             {
               query: {
-                limit,
-                ...(offset > 0 && { offset }),
-                ...(search && { q: search }),
-                ...(filters.location && { location: filters.location }),
+                ...toListPageQuery({ offset, limit, search, filters }),
                 ...(sort &&
                   SORTS[sort.column] && {
                     sort: SORTS[sort.column],

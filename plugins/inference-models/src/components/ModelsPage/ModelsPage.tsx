@@ -6,6 +6,7 @@ import {
   LocationTable,
   PageHeading,
   useUrlListState,
+  toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
 import useAsync from 'react-use/esm/useAsync';
 import { inferenceModelsApiRef } from '../../api';
@@ -67,10 +68,7 @@ export const ModelsPage = () => {
           const page = await api.listModels(
             {
               query: {
-                limit,
-                ...(offset > 0 && { offset }),
-                ...(search && { q: search }),
-                ...(filters.location && { location: filters.location }),
+                ...toListPageQuery({ offset, limit, search, filters }),
                 ...(filters.engine && {
                   engine: filters.engine as ListModelsQuery['engine'],
                 }),
