@@ -14,6 +14,11 @@ export {
 } from './LocationTable';
 export { toListPageQuery, type ListPageQuery } from './listQuery';
 export { PageHeading } from './PageHeading';
+export {
+  describeLocationFailure,
+  LocationSectionCard,
+  type LocationSectionCardProps,
+} from './LocationSectionCard';
 export { SectionSkeleton } from './PageSkeleton';
 export {
   formatAge,

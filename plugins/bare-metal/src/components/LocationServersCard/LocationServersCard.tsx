@@ -1,26 +1,14 @@
-import type { ResponseError } from '@backstage/errors';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
-import {
-  Alert,
-  Card,
-  CardBody,
-  CardHeader,
-  CellText,
-  Flex,
-  Link,
-  Text,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { CellText, Flex, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   LocationGpuSummary,
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
+  LocationSectionCard,
   PlainTable,
-  SectionSkeleton,
 } from '@internal/backstage-plugin-inference-react';
-import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { bareMetalApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -126,73 +114,48 @@ export function LocationServersCard() {
     ? `${serversPage()}?location=${encodeURIComponent(location)}`
     : undefined;
 
-  let body: ReactNode;
-  if (loading) {
-    body = <SectionSkeleton rows={3} />;
-  } else if (error) {
-    body = (
-      <Alert
-        status="danger"
-        title={`Location ${location}: bare-metal backend: ${
-          (error.name === 'ResponseError'
-            ? (error as ResponseError).body?.error?.message
-            : undefined) ?? error.message
-        }`}
-      />
-    );
-  } else {
-    body = (
-      <Flex direction="column" gap="3">
-        {value?.errors.map(e => (
-          <Alert
-            key={`${e.location}/${e.system}`}
-            status="danger"
-            title={e.message}
-          />
-        ))}
-        {gpus.length > 0 && (
-          <Flex direction="column" gap="0">
-            <Text variant="body-small" color="secondary">
-              GPUs in use / total
-            </Text>
-            <div aria-label="GPUs in use per product">
-              {gpus.map(line => (
-                <Text as="p" key={line}>
-                  {line}
-                </Text>
-              ))}
-            </div>
-          </Flex>
-        )}
-        {rows.length > 0 && (
-          <PlainTable rows={rows} rowId={s => s.id} columns={columns} />
-        )}
-        {rows.length === 0 && !value?.errors.length && (
-          <Text>
-            No servers configured for {location}: list them under the
-            location&apos;s servers in inference.locations, then install K3s
-            with the install-k3s-node template.
-          </Text>
-        )}
-      </Flex>
-    );
-  }
-
   return (
-    <Card>
-      <CardHeader>
-        <Flex justify="between" align="center">
-          <Text variant="title-small">
-            Servers{value ? ` (${value.items.length})` : ''}
+    <LocationSectionCard
+      title={`Servers${value ? ` (${value.items.length})` : ''}`}
+      link={
+        allHref
+          ? {
+              href: allHref,
+              label: `Servers of ${location} on the Servers page`,
+            }
+          : undefined
+      }
+      location={location}
+      backend="bare-metal backend"
+      loading={loading}
+      error={error}
+      errors={value?.errors}
+      isEmpty={rows.length === 0}
+      empty={
+        <>
+          No servers configured for {location}: list them under the
+          location&apos;s servers in inference.locations, then install K3s with
+          the install-k3s-node template.
+        </>
+      }
+    >
+      {gpus.length > 0 && (
+        <Flex direction="column" gap="0">
+          <Text variant="body-small" color="secondary">
+            GPUs in use / total
           </Text>
-          {allHref && (
-            <Link href={allHref}>
-              Servers of {location} on the Servers page
-            </Link>
-          )}
+          <div aria-label="GPUs in use per product">
+            {gpus.map(line => (
+              <Text as="p" key={line}>
+                {line}
+              </Text>
+            ))}
+          </div>
         </Flex>
-      </CardHeader>
-      <CardBody>{body}</CardBody>
-    </Card>
+      )}
+      {rows.length > 0 && (
+        <PlainTable rows={rows} rowId={s => s.id} columns={columns} />
+      )}
+    </LocationSectionCard>
   );
 }

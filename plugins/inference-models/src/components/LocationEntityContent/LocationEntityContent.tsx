@@ -1,5 +1,4 @@
 import type { Entity } from '@backstage/catalog-model';
-import type { ResponseError } from '@backstage/errors';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import {
   catalogApiRef,
@@ -27,10 +26,11 @@ import {
   type ModelSummary,
 } from '@internal/backstage-plugin-inference-models-common';
 import {
+  describeLocationFailure,
   formatCount,
   formatPricePerMillion,
+  LocationSectionCard,
   PlainTable,
-  SectionSkeleton,
 } from '@internal/backstage-plugin-inference-react';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -56,18 +56,6 @@ export function locationOf(entity: Entity): string {
     entity.metadata.namespace ??
     entity.metadata.name
   );
-}
-
-/**
- * Why a call failed, naming the location and the system asked: the backend's
- * own message when it answered with an error body, else the error's.
- */
-function failure(location: string, what: string, error: Error): string {
-  const body =
-    error.name === 'ResponseError' ? (error as ResponseError).body : undefined;
-  return `Location ${location}: ${what}: ${
-    body?.error?.message ?? error.message
-  }`;
 }
 
 function Field(props: { label: string; children: ReactNode }) {
@@ -164,7 +152,11 @@ function GatewayCard(props: { location: string }) {
     gatewayField = (
       <Alert
         status="danger"
-        title={failure(location, 'catalog: gateway entity', gateway.error)}
+        title={describeLocationFailure(
+          location,
+          'catalog: gateway entity',
+          gateway.error,
+        )}
       />
     );
   } else if (gatewayUrl) {
@@ -190,7 +182,11 @@ function GatewayCard(props: { location: string }) {
     clusterField = (
       <Alert
         status="danger"
-        title={failure(location, 'inference-models backend', overview.error)}
+        title={describeLocationFailure(
+          location,
+          'inference-models backend',
+          overview.error,
+        )}
       />
     );
   } else if (!cluster) {
@@ -263,59 +259,37 @@ function ModelsCard(props: { location: string }) {
     ? `${modelsPage()}?location=${encodeURIComponent(location)}`
     : undefined;
 
-  let body: ReactNode;
-  if (loading) {
-    body = <SectionSkeleton rows={3} />;
-  } else if (error) {
-    body = (
-      <Alert
-        status="danger"
-        title={failure(location, 'inference-models backend', error)}
-      />
-    );
-  } else {
-    body = (
-      <Flex direction="column" gap="3">
-        {value?.errors.map(e => (
-          <Alert
-            key={`${e.location}/${e.system}`}
-            status="danger"
-            title={e.message}
-          />
-        ))}
-        {rows.length > 0 && (
-          <PlainTable rows={rows} rowId={m => m.id} columns={modelColumns} />
-        )}
-        {rows.length === 0 && !value?.errors.length && (
-          <Text>
-            No Models in {location} yet: create one with the Create a Model
-            template.
-          </Text>
-        )}
-        {value && value.total > rows.length && (
-          <Text color="secondary">
-            The first {rows.length} of {formatCount(value.total)}: the Models
-            page has them all, with search and filters.
-          </Text>
-        )}
-      </Flex>
-    );
-  }
-
   return (
-    <Card>
-      <CardHeader>
-        <Flex justify="between" align="center">
-          <Text variant="title-small">
-            Models{value ? ` (${formatCount(value.total)})` : ''}
-          </Text>
-          {allHref && (
-            <Link href={allHref}>Models of {location} on the Models page</Link>
-          )}
-        </Flex>
-      </CardHeader>
-      <CardBody>{body}</CardBody>
-    </Card>
+    <LocationSectionCard
+      title={`Models${value ? ` (${formatCount(value.total)})` : ''}`}
+      link={
+        allHref
+          ? { href: allHref, label: `Models of ${location} on the Models page` }
+          : undefined
+      }
+      location={location}
+      backend="inference-models backend"
+      loading={loading}
+      error={error}
+      errors={value?.errors}
+      isEmpty={rows.length === 0}
+      empty={
+        <>
+          No Models in {location} yet: create one with the Create a Model
+          template.
+        </>
+      }
+    >
+      {rows.length > 0 && (
+        <PlainTable rows={rows} rowId={m => m.id} columns={modelColumns} />
+      )}
+      {value && value.total > rows.length && (
+        <Text color="secondary">
+          The first {rows.length} of {formatCount(value.total)}: the Models page
+          has them all, with search and filters.
+        </Text>
+      )}
+    </LocationSectionCard>
   );
 }
 
