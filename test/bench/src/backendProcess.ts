@@ -56,8 +56,13 @@ export async function bundle(entry: string, name: string): Promise<string> {
  * links to the repo's) plus, for each workspace package with a
  * `config.d.ts`, a package carrying that schema compiled to JSON inline.
  */
-export async function productionWorkingDir(): Promise<string> {
-  const dir = path.join(os.tmpdir(), 'portal-bench-backend');
+export async function productionWorkingDir(
+  options: {
+    /** Directory name under the temp dir, one per benchmark that may run beside another. */
+    name?: string;
+  } = {},
+): Promise<string> {
+  const dir = path.join(os.tmpdir(), options.name ?? 'portal-bench-backend');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.symlinkSync(

@@ -2,6 +2,7 @@
  * `./portal bench [name...]`: runs the benchmarks (all by default) and prints
  * their figures. Never part of `./portal test`.
  */
+import { consoleBench } from './console';
 import { invoicing } from './invoicing';
 import { ledgerIngestion } from './ledgerIngestion';
 import { modelsHttp } from './modelsHttp';
@@ -18,6 +19,13 @@ const benchmarks: Record<string, () => Promise<void>> = {
   invoicing: () => invoicing(Number(process.env.BENCH_EVENTS ?? 10_000_000)),
   'models-http': () => modelsHttp(3, 1000, 50, 10),
   'provider-refresh': () => providerRefresh(3, 1000),
+  console: () =>
+    consoleBench({
+      locations: 3,
+      models: 1000,
+      customers: 1000,
+      runs: Number(process.env.BENCH_RUNS ?? 10),
+    }),
 };
 
 async function main() {
