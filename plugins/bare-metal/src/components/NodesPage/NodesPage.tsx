@@ -48,6 +48,7 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'name',
     label: 'Server',
+    defaultWidth: 130,
     isRowHeader: true,
     isSortable: true,
     cell: s => <CellText title={s.name} description={s.address} />,
@@ -55,29 +56,35 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'location',
     label: 'Location',
+    defaultWidth: 90,
     isSortable: true,
     cell: s => <CellText title={s.location} />,
   },
   {
     id: 'status',
     label: 'Status',
+    defaultWidth: 90,
     isSortable: true,
     cell: s => <CellText title={statusOf(s)} />,
   },
   {
     id: 'roles',
     label: 'Roles',
+    defaultWidth: 110,
     cell: s => <CellText title={s.roles.join(', ')} />,
   },
   {
     id: 'gpus',
     label: 'GPUs',
+    defaultWidth: '1.5fr',
+    minWidth: 240,
     isSortable: true,
     cell: s => <CellText title={gpusOf(s)} />,
   },
   {
     id: 'capacity',
     label: 'CPU / memory',
+    defaultWidth: 140,
     cell: s => (
       <CellText
         title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'}
@@ -87,11 +94,14 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'version',
     label: 'K3s version',
+    defaultWidth: 120,
     cell: s => <CellText title={s.kubeletVersion ?? '-'} />,
   },
   {
     id: 'pods',
     label: 'Model pods',
+    defaultWidth: '1.5fr',
+    minWidth: 200,
     cell: s => (
       <CellText
         title={

@@ -107,7 +107,9 @@ describe('CustomersPage', () => {
     const { api, render } = mockApi(page([acme]));
     await render();
     await screen.findByText('Acme Robotics SRL');
-    fireEvent.click(screen.getByRole('columnheader', { name: /Virtual keys/ }));
+    fireEvent.click(
+      screen.getByRole('columnheader', { name: /Keys \(active\)/ }),
+    );
     await waitFor(() =>
       expect(api.listCustomers).toHaveBeenLastCalledWith(
         { query: { limit: 25, sort: 'keys', order: 'asc' } },

@@ -43,6 +43,8 @@ function CustomerListView() {
     {
       id: 'name',
       label: 'Customer',
+      defaultWidth: '1.5fr',
+      minWidth: 180,
       isRowHeader: true,
       isSortable: true,
       cell: c => (
@@ -55,22 +57,27 @@ function CustomerListView() {
     {
       id: 'location',
       label: 'Location',
+      defaultWidth: 90,
       isSortable: true,
       cell: c => <CellText title={c.location} />,
     },
     {
       id: 'partner',
       label: 'Odoo partner',
+      defaultWidth: '1.5fr',
+      minWidth: 180,
       cell: c => <CellText title={c.partner?.name ?? 'partner unknown'} />,
     },
     {
       id: 'requests',
-      label: 'Requests this month',
+      label: 'Requests (month)',
+      defaultWidth: 130,
       cell: c => <CellText title={count(c.usageThisMonth?.requests)} />,
     },
     {
       id: 'tokens',
-      label: 'Tokens this month',
+      label: 'Tokens (month)',
+      defaultWidth: 120,
       cell: c => (
         <CellText
           title={count(
@@ -82,13 +89,15 @@ function CustomerListView() {
     },
     {
       id: 'spend',
-      label: 'Spend this month',
+      label: 'Spend (month)',
+      defaultWidth: 115,
       isSortable: true,
       cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
     },
     {
       id: 'keys',
-      label: 'Virtual keys (active)',
+      label: 'Keys (active)',
+      defaultWidth: 110,
       isSortable: true,
       cell: c => (
         <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />
@@ -97,11 +106,13 @@ function CustomerListView() {
     {
       id: 'budget',
       label: 'Budget',
+      defaultWidth: 110,
       cell: c => <CellText title={usd(c.budgetUsd)} />,
     },
     {
       id: 'usage',
-      label: 'Spent this period',
+      label: 'Spent (period)',
+      defaultWidth: 120,
       cell: c => <CellText title={usd(c.currentUsageUsd)} />,
     },
   ];

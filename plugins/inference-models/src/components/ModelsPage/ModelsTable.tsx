@@ -26,6 +26,10 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     isSortable: true,
     label: 'Model',
     isRowHeader: true,
+    // Widths sized for 1440 px with the sidebar: the name, profile and price
+    // columns are the ones staff read, so they never cut their text.
+    defaultWidth: '2fr',
+    minWidth: 220,
     // The name under the title only when they differ: one line otherwise.
     cell: m => (
       <CellText
@@ -38,34 +42,42 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     id: 'location',
     isSortable: true,
     label: 'Location',
+    defaultWidth: 90,
     cell: m => <CellText title={m.location} />,
   },
   {
     id: 'engine',
     isSortable: true,
     label: 'Engine',
+    defaultWidth: 110,
     cell: m => <CellText title={m.engine} />,
   },
   {
     id: 'features',
     label: 'Features',
+    defaultWidth: '1fr',
+    minWidth: 130,
     cell: m => <CellText title={m.features.join(', ')} />,
   },
   {
     id: 'profile',
     label: 'Resource profile',
+    defaultWidth: '1.5fr',
+    minWidth: 200,
     cell: m => <CellText title={m.resourceProfile ?? '-'} />,
   },
   {
     id: 'price',
     isSortable: true,
-    label: 'Price per 1M tokens (in / out)',
+    label: 'Price / 1M (in / out)',
+    defaultWidth: 180,
     cell: m => <CellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
     isSortable: true,
-    label: 'Ready / desired',
+    label: 'Replicas',
+    defaultWidth: 90,
     cell: m => (
       <CellText
         title={`${formatCount(m.replicas.ready)} / ${formatCount(
@@ -78,6 +90,7 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     id: 'status',
     isSortable: true,
     label: 'Status',
+    defaultWidth: 140,
     cell: m => (
       <CellText
         title={m.warnings.length ? `${m.status} (warning)` : m.status}
