@@ -4,19 +4,12 @@
  * that location (the Models, billing and servers backends, read with the
  * guest's token), and the company totals add them up.
  */
-import assert from 'node:assert/strict';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { expect, type Page } from '@playwright/test';
+import { BACKEND, FRONTEND, emulatorUrls, guestToken, shot } from './portal';
 
 export interface HomeFlowContext {
   /** The guest's page, signed in already. */
   page: Page;
-  frontend: string;
-  backend: string;
-  artifacts: string;
-  token: () => Promise<string>;
-  /** Each sandbox location's Bifrost emulator (faults over `__emulator/faults`). */
-  bifrostUrls: Record<string, string>;
 }
 
 const LOCATIONS = ['local', 'stalpeni', 'pr'];
@@ -24,11 +17,11 @@ const LOCATIONS = ['local', 'stalpeni', 'pr'];
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** What each card should read, from the backends' answers. */
-async function expectedFigures(ctx: HomeFlowContext) {
-  const headers = { authorization: `Bearer ${await ctx.token()}` };
+async function expectedFigures() {
+  const headers = { authorization: `Bearer ${await guestToken()}` };
   const get = async (p: string) => {
-    const res = await fetch(`${ctx.backend}${p}`, { headers });
-    assert.equal(res.status, 200, `${p}: ${await res.clone().text()}`);
+    const res = await fetch(`${BACKEND}${p}`, { headers });
+    expect(res.status, `${p}: ${await res.clone().text()}`).toBe(200);
     return (await res.json()) as any;
   };
   const [models, billing, servers] = await Promise.all([
@@ -41,7 +34,7 @@ async function expectedFigures(ctx: HomeFlowContext) {
     const m = models.items.find((i: any) => i.location === name);
     const b = billing.items.find((i: any) => i.location === name);
     const g = servers.summaries.find((s: any) => s.location === name);
-    assert.ok(m && b && g, `every backend reports location ${name}`);
+    expect(m && b && g, `every backend reports location ${name}`).toBeTruthy();
     const f: Record<string, string> = {
       cluster: m.cluster.reachable ? 'up' : 'down',
       bifrost: b.bifrost.reachable ? 'up' : 'down',
@@ -88,57 +81,54 @@ async function shownFigures(
 
 export async function homeFlow(ctx: HomeFlowContext) {
   const { page } = ctx;
-  const viewport = page.viewportSize();
-  await page.setViewportSize({ width: 1440, height: 900 });
   try {
     // Usage is ingested every few minutes: compare against an answer that
     // was the same before and after the page read it.
     let last: unknown;
     for (let attempt = 1; ; attempt++) {
-      const before = await expectedFigures(ctx);
-      await page.goto(`${ctx.frontend}/`);
+      const before = await expectedFigures();
+      await page.goto(`${FRONTEND}/`);
       // A full load refreshes the guest's session; should that answer fail
       // (the dev backend restarting), the app offers the sign-in again.
       const heading = page.getByText('The business at a glance');
       const enter = page.getByRole('button', { name: /enter/i });
-      await heading.or(enter).first().waitFor({ timeout: 120_000 });
+      await expect(heading.or(enter).first()).toBeVisible({
+        timeout: 120_000,
+      });
       if (await enter.isVisible()) await enter.click();
       for (const name of LOCATIONS) {
-        await page
-          .locator(`[data-location="${name}"] [data-figure="models-ready"]`)
-          .waitFor({ timeout: 120_000 });
+        await expect(
+          page.locator(
+            `[data-location="${name}"] [data-figure="models-ready"]`,
+          ),
+        ).toBeVisible({ timeout: 120_000 });
       }
       const shown = await shownFigures(page, before);
-      const after = await expectedFigures(ctx);
+      const after = await expectedFigures();
       if (JSON.stringify(before) === JSON.stringify(after)) {
-        assert.deepEqual(shown, after);
+        expect(shown).toEqual(after);
         break;
       }
       last = { before, after };
-      assert.ok(
-        attempt < 3,
+      expect(
+        attempt,
         `the figures kept changing: ${JSON.stringify(last)}`,
-      );
+      ).toBeLessThan(3);
     }
     // The company totals are on top, and no location is down in the sandbox.
-    await page
-      .locator('[data-location="company"] [data-figure="locations-up"]')
-      .filter({ hasText: `${LOCATIONS.length}/${LOCATIONS.length}` })
-      .waitFor({ timeout: 10_000 });
-    assert.equal(
-      await page.getByText(/is down: none of its systems/).count(),
+    await expect(
+      page
+        .locator('[data-location="company"] [data-figure="locations-up"]')
+        .filter({ hasText: `${LOCATIONS.length}/${LOCATIONS.length}` }),
+    ).toBeVisible({ timeout: 10_000 });
+    expect(await page.getByText(/is down: none of its systems/).count()).toBe(
       0,
     );
-    await page.screenshot({ path: path.join(ctx.artifacts, 'home.png') });
+    await shot(page, 'home', { fullPage: false });
     await bifrostDownFlow(ctx);
   } catch (e) {
-    await page.screenshot({
-      path: path.join(ctx.artifacts, 'home-failure.png'),
-      fullPage: true,
-    });
+    await shot(page, 'home-failure');
     throw e;
-  } finally {
-    if (viewport) await page.setViewportSize(viewport);
   }
 }
 
@@ -149,41 +139,35 @@ export async function homeFlow(ctx: HomeFlowContext) {
  */
 async function bifrostDownFlow(ctx: HomeFlowContext) {
   const { page } = ctx;
-  const faults = `${ctx.bifrostUrls.pr}/__emulator/faults`;
+  const faults = `${emulatorUrls().locations.pr.bifrost}/__emulator/faults`;
   const injected = await fetch(faults, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ kind: '5xx', status: 503 }),
   });
-  assert.ok(injected.ok, `fault injected: ${injected.status}`);
+  expect(injected.ok, `fault injected: ${injected.status}`).toBe(true);
   try {
-    await page.goto(`${ctx.frontend}/`);
+    await page.goto(`${FRONTEND}/`);
     const bifrost = (name: string) =>
       page.locator(`[data-location="${name}"] [data-figure="bifrost"]`).first();
-    await bifrost('pr')
-      .filter({ hasText: /^down$/ })
-      .waitFor({ timeout: 60_000 });
-    for (const name of ['local', 'stalpeni']) {
-      assert.match((await bifrost(name).textContent()) ?? '', /^up, \d+ ms$/);
-    }
-    await page.screenshot({
-      path: path.join(ctx.artifacts, 'home-pr-bifrost-down.png'),
+    await expect(bifrost('pr').filter({ hasText: /^down$/ })).toBeVisible({
+      timeout: 60_000,
     });
-    await page.goto(`${ctx.frontend}/inference/customers`);
-    await page
-      .getByText(/location pr: bifrost/)
-      .first()
-      .waitFor({ timeout: 60_000 });
-    assert.equal(
+    for (const name of ['local', 'stalpeni']) {
+      expect((await bifrost(name).textContent()) ?? '').toMatch(/^up, \d+ ms$/);
+    }
+    await shot(page, 'home-pr-bifrost-down', { fullPage: false });
+    await page.goto(`${FRONTEND}/inference/customers`);
+    await expect(page.getByText(/location pr: bifrost/).first()).toBeVisible({
+      timeout: 60_000,
+    });
+    expect(
       await page.getByText(/location (local|stalpeni): bifrost/).count(),
-      0,
       'only pr is in error',
-    );
-    await page
-      .getByRole('row')
-      .filter({ hasText: 'local' })
-      .first()
-      .waitFor({ timeout: 30_000 });
+    ).toBe(0);
+    await expect(
+      page.getByRole('row').filter({ hasText: 'local' }).first(),
+    ).toBeVisible({ timeout: 30_000 });
   } finally {
     await fetch(faults, { method: 'DELETE' });
   }

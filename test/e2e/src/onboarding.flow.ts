@@ -6,61 +6,37 @@
  * provisions the Bifrost customer and key and the Odoo partner, and the guest
  * reveals the key exactly once. Both users are notified.
  */
-import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import yaml from 'js-yaml';
-import type { Browser, Page } from 'playwright-core';
+import { expect, type Browser, type Page } from '@playwright/test';
+import {
+  BACKEND,
+  FRONTEND,
+  providerToken,
+  sandboxConfig,
+  shot as shotOf,
+} from './portal';
 
 export interface OnboardingFlowContext {
   browser: Browser;
   /** The guest's page, signed in already. */
   page: Page;
-  frontend: string;
-  backend: string;
-  root: string;
-  artifacts: string;
-}
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-async function token(backend: string, provider: string): Promise<string> {
-  const res = await fetch(`${backend}/api/auth/${provider}/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  const body = (await res.json()) as { backstageIdentity: { token: string } };
-  return body.backstageIdentity.token;
 }
 
 export async function onboardingFlow(ctx: OnboardingFlowContext) {
-  const { browser, page, frontend, backend } = ctx;
-  const shot = (p: Page, name: string) =>
-    p.screenshot({
-      path: path.join(ctx.artifacts, `onboarding-${name}.png`),
-      fullPage: true,
-    });
-  const sandbox = yaml.load(
-    fs.readFileSync(
-      path.join(ctx.root, '.data/sandbox/app-config.sandbox.yaml'),
-      'utf8',
-    ),
-  ) as any;
-  const location = sandbox.inference.locations[0];
+  const { browser, page } = ctx;
+  const frontend = FRONTEND;
+  const backend = BACKEND;
+  const shot = (p: Page, name: string) => shotOf(p, `onboarding-${name}`);
+  const location = sandboxConfig().inference.locations[0];
   const bifrostAuth = `Basic ${Buffer.from(
     `admin:${location.bifrost.adminPassword}`,
   ).toString('base64')}`;
-  const guestToken = await token(backend, 'guest');
-  const approverUrl = `${backend}/api/auth/sandbox/refresh?user=${encodeURIComponent(
-    'user:default/approver',
-  )}`;
-  const approverToken = await (async () => {
-    const res = await fetch(approverUrl, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as any).backstageIdentity.token as string;
-  })();
+  const guestToken = await providerToken({ provider: 'guest' });
+  const approverQuery = `?user=${encodeURIComponent('user:default/approver')}`;
+  const approverUrl = `${backend}/api/auth/sandbox/refresh${approverQuery}`;
+  const approverToken = await providerToken({
+    provider: 'sandbox',
+    query: approverQuery,
+  });
   const api = async (tok: string, p: string, init?: RequestInit) =>
     fetch(`${backend}${p}`, {
       ...init,
@@ -98,7 +74,7 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
     const option = page
       .getByRole('option', { name: /Qwen2\.5-0\.5B-Instruct(?! \()/ })
       .first();
-    await option.waitFor();
+    await expect(option).toBeVisible();
     await option.click();
     await page.keyboard.press('Escape');
     await shot(page, 'models-picked');
@@ -119,34 +95,40 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
 
   // The request is pending; the guest may not approve it.
   let request: any;
-  for (const deadline = Date.now() + 60_000; !request; ) {
-    const list = await api(
-      guestToken,
-      '/api/inference-billing/onboarding/requests',
-    );
-    assert.equal(list.status, 200, await list.clone().text());
-    request = ((await list.json()) as any).items.find(
-      (r: any) => r.companyName === company,
-    );
-    if (!request) {
-      assert.ok(Date.now() < deadline, 'the task stored no request');
-      await sleep(1000);
-    }
-  }
-  assert.equal(request.status, 'pending');
-  assert.equal(request.requestedBy, 'user:default/guest');
+  await expect
+    .poll(
+      async () => {
+        const list = await api(
+          guestToken,
+          '/api/inference-billing/onboarding/requests',
+        );
+        expect(list.status, await list.clone().text()).toBe(200);
+        request = ((await list.json()) as any).items.find(
+          (r: any) => r.companyName === company,
+        );
+        return request !== undefined;
+      },
+      {
+        message: 'the task stores its request',
+        timeout: 60_000,
+        intervals: [1000],
+      },
+    )
+    .toBe(true);
+  expect(request.status).toBe('pending');
+  expect(request.requestedBy).toBe('user:default/guest');
   const self = await api(
     guestToken,
     `/api/inference-billing/onboarding/requests/${request.id}/decision`,
     { method: 'POST', body: JSON.stringify({ decision: 'approve' }) },
   );
-  assert.equal(self.status, 403);
-  assert.match(((await self.json()) as any).error.message, /your own/);
+  expect(self.status).toBe(403);
+  expect(((await self.json()) as any).error.message).toMatch(/your own/);
 
   // 2. The approver signs in (the app's guest button, answered by the
   // dev-only sandbox provider for this browser context) and approves.
   const approverContext = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1440, height: 900 },
   });
   await approverContext.route('**/api/auth/guest/refresh**', async route => {
     const res = await fetch(approverUrl, {
@@ -163,16 +145,19 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
   try {
     await approver.goto(frontend);
     await approver.getByRole('button', { name: /enter/i }).click();
-    await approver.getByRole('link', { name: 'Models' }).first().waitFor();
+    await expect(
+      approver.getByRole('link', { name: 'Models' }).first(),
+    ).toBeVisible();
     await approver.goto(`${frontend}/inference/approvals`);
     const card = approver.getByLabel(`Onboarding request ${company}`);
-    await card.getByText('Asked by user:default/guest').waitFor();
+    await expect(card.getByText('Asked by user:default/guest')).toBeVisible();
     await shot(approver, 'approvals');
     await card.getByRole('button', { name: 'Approve' }).click();
-    await approver
-      .getByLabel(`Onboarding request ${company}`)
-      .getByText(/(approved|provisioned) by user:default\/approver/)
-      .waitFor();
+    await expect(
+      approver
+        .getByLabel(`Onboarding request ${company}`)
+        .getByText(/(approved|provisioned) by user:default\/approver/),
+    ).toBeVisible();
     await shot(approver, 'approved');
   } catch (e) {
     await shot(approver, 'failure-approver');
@@ -188,7 +173,7 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
     const link = page.getByRole('link', {
       name: 'Reveal the virtual key (once)',
     });
-    await link.waitFor({ timeout: 180_000 });
+    await expect(link).toBeVisible({ timeout: 180_000 });
     await shot(page, 'task-done');
     await link.click();
     await page.waitForURL('**/inference/approvals?reveal=**');
@@ -197,7 +182,7 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
     await shot(page, 'revealed');
     await page.reload();
     await page.getByRole('button', { name: 'Reveal the key once' }).click();
-    await page.getByText(/already revealed/).waitFor();
+    await expect(page.getByText(/already revealed/)).toBeVisible();
   } catch (e) {
     await shot(page, 'failure-reveal');
     await page.goto(frontend).catch(() => undefined);
@@ -214,16 +199,16 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
   const customers = (
     await bifrost('/api/governance/customers')
   ).customers.filter((c: any) => c.name === company);
-  assert.equal(customers.length, 1);
-  assert.equal(customers[0].budgets[0].max_limit, 750);
+  expect(customers.length).toBe(1);
+  expect(customers[0].budgets[0].max_limit).toBe(750);
   const keys = (
     await bifrost('/api/governance/virtual-keys')
   ).virtual_keys.filter((k: any) => k.customer_id === customers[0].id);
-  assert.equal(keys.length, 1);
-  assert.deepEqual(keys[0].provider_configs[0].allowed_models, [
+  expect(keys.length).toBe(1);
+  expect(keys[0].provider_configs[0].allowed_models).toEqual([
     'qwen25-05b-instruct',
   ]);
-  assert.equal(revealed, keys[0].value);
+  expect(revealed).toBe(keys[0].value);
 
   // 5. Odoo has one partner with the VAT id.
   const odoo = async (service: string, method: string, args: unknown[]) => {
@@ -254,37 +239,40 @@ export async function onboardingFlow(ctx: OnboardingFlowContext) {
     [[['vat', '=', vat]]],
     { fields: ['name', 'ref'] },
   ]);
-  assert.equal(partners.length, 1);
-  assert.equal(partners[0].name, company);
+  expect(partners.length).toBe(1);
+  expect(partners[0].name).toBe(company);
 
   // 6. Both users were notified, neither with the key.
   const notifications = async (tok: string) =>
     ((await (await api(tok, '/api/notifications/notifications')).json()) as any)
       .notifications as Array<{ payload: { title: string } }>;
   const approverNotes = await notifications(approverToken);
-  assert.ok(
+  expect(
     approverNotes.some(n => n.payload.title.includes(company)),
     'the approver was notified of the request',
-  );
+  ).toBe(true);
   const guestNotes = await notifications(guestToken);
-  assert.ok(
+  expect(
     guestNotes.some(n => n.payload.title === `${company} is onboarded`),
     'the requester was notified of the outcome',
-  );
-  assert.ok(
-    !JSON.stringify([approverNotes, guestNotes]).includes(revealed),
+  ).toBe(true);
+  // Booleans: a failure must not print the key.
+  expect(
+    JSON.stringify([approverNotes, guestNotes]).includes(revealed),
     'no notification holds the key',
-  );
+  ).toBe(false);
   // The task's log and output never hold the key.
   const taskId = taskUrl.split('/').pop();
   const events = await api(
     guestToken,
     `/api/scaffolder/v2/tasks/${taskId}/events`,
   );
-  assert.ok(
-    !(await events.text()).includes(revealed),
+  expect(
+    (await events.text()).includes(revealed),
     'task log holds the key',
-  );
+  ).toBe(false);
   const task = await api(guestToken, `/api/scaffolder/v2/tasks/${taskId}`);
-  assert.ok(!(await task.text()).includes(revealed), 'task holds the key');
+  expect((await task.text()).includes(revealed), 'task holds the key').toBe(
+    false,
+  );
 }

@@ -7,15 +7,12 @@
  * backend starts (each collator's first run), so the page is reloaded until
  * the results are there.
  */
-import assert from 'node:assert/strict';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { expect, type Page } from '@playwright/test';
+import { FRONTEND, shot } from './portal';
 
 export interface SearchFlowContext {
   /** The guest's page, signed in already. */
   page: Page;
-  frontend: string;
-  artifacts: string;
 }
 
 /** A model name of two sandbox locations, and where it runs. */
@@ -25,11 +22,6 @@ const LOCATIONS = ['local', 'pr'];
 
 export async function searchFlow(ctx: SearchFlowContext) {
   const { page } = ctx;
-  const shot = (name: string) =>
-    page.screenshot({
-      path: path.join(ctx.artifacts, `${name}.png`),
-      fullPage: true,
-    });
   // A search result item: the list item holding a result's title link.
   const results = page.locator('li:has(a[href^="/catalog/"])', {
     has: page.locator('h6, [class*="MuiTypography-h6"]'),
@@ -37,24 +29,16 @@ export async function searchFlow(ctx: SearchFlowContext) {
   const modelLinks = page.locator(`a[href$="/resource/${MODEL}"]`);
 
   try {
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      await page.goto(
-        `${ctx.frontend}/search?query=${encodeURIComponent(QUERY)}`,
-      );
+    await expect(async () => {
+      await page.goto(`${FRONTEND}/search?query=${encodeURIComponent(QUERY)}`);
       // The result type filter (not the sidebar's link): only Models.
       await page.getByRole('button', { name: 'Models', exact: true }).click();
       await page.waitForURL(/types/);
-      const found = await modelLinks
-        .nth(LOCATIONS.length - 1)
-        .waitFor({ timeout: 20_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (found) break;
-      if (Date.now() > deadline) {
-        throw new Error(`a search for ${QUERY} did not list ${MODEL}`);
-      }
-    }
+      await expect(
+        modelLinks.nth(LOCATIONS.length - 1),
+        `a search for ${QUERY} lists ${MODEL}`,
+      ).toBeVisible({ timeout: 20_000 });
+    }).toPass({ timeout: 180_000 });
     // Settled: no result still arriving.
     await page.waitForLoadState('networkidle');
 
@@ -68,21 +52,19 @@ export async function searchFlow(ctx: SearchFlowContext) {
       })),
     );
     // Two results, one per location; nothing else matches the name.
-    assert.deepEqual(
-      items.map(i => i.href).sort(),
+    expect(items.map(i => i.href).sort(), JSON.stringify(items)).toEqual(
       LOCATIONS.map(l => `/catalog/${l}/resource/${MODEL}`).sort(),
-      JSON.stringify(items),
     );
     for (const location of LOCATIONS) {
       const item = items.find(i => i.href.startsWith(`/catalog/${location}/`))!;
-      assert.match(item.text, new RegExp(`location ${location}`));
+      expect(item.text).toMatch(new RegExp(`location ${location}`));
       // The highlight marks the query, in the title and the text.
-      assert.ok(item.marks.length >= 2, JSON.stringify(item));
+      expect(item.marks.length, JSON.stringify(item)).toBeGreaterThanOrEqual(2);
       for (const mark of item.marks) {
-        assert.equal(mark.toLowerCase(), QUERY, JSON.stringify(item));
+        expect(mark.toLowerCase(), JSON.stringify(item)).toBe(QUERY);
       }
     }
-    await shot('search');
+    await shot(page, 'search');
 
     // The location filter: only the deployment in `pr`, and nothing else
     // of `pr` (the filter narrows the query's results).
@@ -98,19 +80,15 @@ export async function searchFlow(ctx: SearchFlowContext) {
         lis.map(li => li.querySelector('a')?.getAttribute('href')),
       );
     const expected = [`/catalog/pr/resource/${MODEL}`];
-    const until = Date.now() + 60_000;
     // The list empties while the filtered query runs, then fills.
-    while (
-      JSON.stringify(await hrefs()) !== JSON.stringify(expected) &&
-      Date.now() < until
-    ) {
-      await page.waitForTimeout(500);
-    }
+    await expect
+      .poll(hrefs, { timeout: 60_000, intervals: [500] })
+      .toEqual(expected);
     await page.waitForLoadState('networkidle');
-    assert.deepEqual(await hrefs(), expected);
-    await shot('search-location');
+    expect(await hrefs()).toEqual(expected);
+    await shot(page, 'search-location');
   } catch (e) {
-    await shot('search-failure');
+    await shot(page, 'search-failure');
     throw e;
   }
 }
