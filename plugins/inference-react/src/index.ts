@@ -5,6 +5,7 @@
  */
 export { LocationListPage } from './LocationListPage';
 export { PlainTable } from './PlainTable';
+export { CellLines } from './CellLines';
 export { ListToolbar, type ListFilter } from './ListToolbar';
 export { useUrlListState, type UrlListState } from './useUrlListState';
 export {

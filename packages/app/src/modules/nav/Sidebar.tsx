@@ -24,6 +24,12 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // Pages with nothing to see until they are set up stay out of the
+      // sidebar (their routes stay): TechDocs needs documentation sites; the
+      // catalog graph needs an entity to start from, which the entity pages'
+      // relations card gives it.
+      nav.take('page:techdocs');
+      nav.take('page:catalog-graph');
 
       return (
         <Sidebar>

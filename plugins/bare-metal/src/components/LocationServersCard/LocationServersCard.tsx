@@ -6,6 +6,7 @@ import type {
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
+  CellLines,
   LocationSectionCard,
   PlainTable,
 } from '@internal/backstage-plugin-inference-react';
@@ -56,16 +57,11 @@ const columns: ColumnConfig<ServerRow>[] = [
     id: 'gpus',
     label: 'GPUs in use / total',
     cell: s => (
-      <CellText
-        title={
-          s.gpus.length === 0
-            ? 'none'
-            : s.gpus
-                .map(
-                  g => `${g.product ?? g.vendor}: ${g.allocated} / ${g.count}`,
-                )
-                .join(', ')
-        }
+      <CellLines
+        label="GPUs in use / total"
+        lines={s.gpus.map(
+          g => `${g.product ?? g.vendor}: ${g.allocated} / ${g.count}`,
+        )}
       />
     ),
   },
@@ -73,12 +69,9 @@ const columns: ColumnConfig<ServerRow>[] = [
     id: 'pods',
     label: 'Model pods',
     cell: s => (
-      <CellText
-        title={
-          s.modelPods.length === 0
-            ? '-'
-            : [...new Set(s.modelPods.map(p => p.model))].join(', ')
-        }
+      <CellLines
+        label="Model pods"
+        lines={[...new Set(s.modelPods.map(p => p.model))]}
       />
     ),
   },

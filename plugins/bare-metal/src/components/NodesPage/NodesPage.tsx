@@ -6,6 +6,7 @@ import type {
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
+  CellLines,
   LocationTable,
   PageHeading,
   useUrlListState,
@@ -22,18 +23,6 @@ export const statusOf = (s: ServerSummary) => {
   return s.membership === 'unmanaged' ? `${status} (unmanaged)` : status;
 };
 
-const gpusOf = (s: ServerSummary) =>
-  s.gpus.length === 0
-    ? '-'
-    : s.gpus
-        .map(
-          g =>
-            `${g.product ?? g.vendor} x ${g.count}${
-              g.memoryMiB ? ` (${Math.round(g.memoryMiB / 1024)} GiB)` : ''
-            }, ${g.allocated} in use`,
-        )
-        .join(', ');
-
 /** `131794980Ki` -> `126 GiB`; other quantities as they are. */
 export const formatMemory = (quantity?: string) => {
   const match = /^(\d+)Ki$/.exec(quantity ?? '');
@@ -44,11 +33,22 @@ export const formatMemory = (quantity?: string) => {
 
 type ServerRow = ServerSummary & { id: string };
 
+/** `NVIDIA-A100 x 4 (80 GiB), 2 in use`, one line per GPU product. */
+export const gpuLinesOf = (s: ServerSummary) =>
+  s.gpus.map(
+    g =>
+      `${g.product ?? g.vendor} x ${g.count}${
+        g.memoryMiB ? ` (${Math.round(g.memoryMiB / 1024)} GiB)` : ''
+      }, ${g.allocated} in use`,
+  );
+
+// Widths sized for 1440 px with the sidebar; GPUs and Model pods take a
+// line each rather than being cut.
 const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'name',
     label: 'Server',
-    defaultWidth: 130,
+    defaultWidth: 140,
     isRowHeader: true,
     isSortable: true,
     cell: s => <CellText title={s.name} description={s.address} />,
@@ -56,35 +56,31 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'location',
     label: 'Location',
-    defaultWidth: 90,
+    defaultWidth: 110,
     isSortable: true,
     cell: s => <CellText title={s.location} />,
   },
   {
     id: 'status',
     label: 'Status',
-    defaultWidth: 90,
+    defaultWidth: 140,
     isSortable: true,
-    cell: s => <CellText title={statusOf(s)} />,
-  },
-  {
-    id: 'roles',
-    label: 'Roles',
-    defaultWidth: 110,
-    cell: s => <CellText title={s.roles.join(', ')} />,
+    cell: s => (
+      <CellText title={statusOf(s)} description={s.roles.join(', ')} />
+    ),
   },
   {
     id: 'gpus',
     label: 'GPUs',
-    defaultWidth: '1.5fr',
-    minWidth: 240,
+    defaultWidth: '1.3fr',
+    minWidth: 260,
     isSortable: true,
-    cell: s => <CellText title={gpusOf(s)} />,
+    cell: s => <CellLines label="GPUs" lines={gpuLinesOf(s)} />,
   },
   {
     id: 'capacity',
     label: 'CPU / memory',
-    defaultWidth: 140,
+    defaultWidth: 150,
     cell: s => (
       <CellText
         title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'}
@@ -94,21 +90,18 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'version',
     label: 'K3s version',
-    defaultWidth: 120,
+    defaultWidth: 140,
     cell: s => <CellText title={s.kubeletVersion ?? '-'} />,
   },
   {
     id: 'pods',
     label: 'Model pods',
-    defaultWidth: '1.5fr',
+    defaultWidth: '1fr',
     minWidth: 200,
     cell: s => (
-      <CellText
-        title={
-          s.modelPods.length === 0
-            ? '-'
-            : [...new Set(s.modelPods.map(p => p.model))].join(', ')
-        }
+      <CellLines
+        label="Model pods"
+        lines={[...new Set(s.modelPods.map(p => p.model))]}
       />
     ),
   },

@@ -63,9 +63,9 @@ describe('CustomersPage', () => {
     });
     await render();
     expect(await screen.findByText('Acme Robotics SRL')).toBeInTheDocument();
-    expect(screen.getByText('2 (1)')).toBeInTheDocument();
+    expect(screen.getByText('1 active')).toBeInTheDocument();
     expect(screen.getByText('$500.00')).toBeInTheDocument();
-    expect(screen.getByText('$12.50')).toBeInTheDocument();
+    expect(screen.getByText('spent $12.50')).toBeInTheDocument();
     expect(screen.getByText('1 customer')).toBeInTheDocument();
     expect(
       screen.getByText('location pr: bifrost: list customers failed: HTTP 503'),
@@ -107,9 +107,7 @@ describe('CustomersPage', () => {
     const { api, render } = mockApi(page([acme]));
     await render();
     await screen.findByText('Acme Robotics SRL');
-    fireEvent.click(
-      screen.getByRole('columnheader', { name: /Keys \(active\)/ }),
-    );
+    fireEvent.click(screen.getByRole('columnheader', { name: /^Keys/ }));
     await waitFor(() =>
       expect(api.listCustomers).toHaveBeenLastCalledWith(
         { query: { limit: 25, sort: 'keys', order: 'asc' } },

@@ -39,12 +39,14 @@ function CustomerListView() {
     async () => (await api.listBillingLocations()).items,
     [api],
   );
+  // Widths sized for 1440 px with the sidebar, so that no column cuts its
+  // text: related figures share a column (a title and a line under it).
   const columns: ColumnConfig<CustomerRow>[] = [
     {
       id: 'name',
       label: 'Customer',
-      defaultWidth: '1.5fr',
-      minWidth: 180,
+      defaultWidth: '1.3fr',
+      minWidth: 200,
       isRowHeader: true,
       isSortable: true,
       cell: c => (
@@ -57,63 +59,60 @@ function CustomerListView() {
     {
       id: 'location',
       label: 'Location',
-      defaultWidth: 90,
+      defaultWidth: 110,
       isSortable: true,
       cell: c => <CellText title={c.location} />,
     },
     {
       id: 'partner',
       label: 'Odoo partner',
-      defaultWidth: '1.5fr',
-      minWidth: 180,
+      defaultWidth: '1fr',
+      minWidth: 170,
       cell: c => <CellText title={c.partner?.name ?? 'partner unknown'} />,
     },
     {
       id: 'requests',
-      label: 'Requests (month)',
-      defaultWidth: 130,
-      cell: c => <CellText title={count(c.usageThisMonth?.requests)} />,
-    },
-    {
-      id: 'tokens',
-      label: 'Tokens (month)',
-      defaultWidth: 120,
+      label: 'Usage (month)',
+      defaultWidth: 150,
       cell: c => (
         <CellText
-          title={count(
+          title={`${count(c.usageThisMonth?.requests)} requests`}
+          description={`${count(
             c.usageThisMonth &&
               c.usageThisMonth.promptTokens + c.usageThisMonth.completionTokens,
-          )}
+          )} tokens`}
         />
       ),
     },
     {
       id: 'spend',
       label: 'Spend (month)',
-      defaultWidth: 115,
+      defaultWidth: 150,
       isSortable: true,
       cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
     },
     {
       id: 'keys',
-      label: 'Keys (active)',
-      defaultWidth: 110,
+      label: 'Keys',
+      defaultWidth: 95,
       isSortable: true,
       cell: c => (
-        <CellText title={`${c.virtualKeys} (${c.activeVirtualKeys})`} />
+        <CellText
+          title={String(c.virtualKeys)}
+          description={`${c.activeVirtualKeys} active`}
+        />
       ),
     },
     {
       id: 'budget',
       label: 'Budget',
-      defaultWidth: 110,
-      cell: c => <CellText title={usd(c.budgetUsd)} />,
-    },
-    {
-      id: 'usage',
-      label: 'Spent (period)',
-      defaultWidth: 120,
-      cell: c => <CellText title={usd(c.currentUsageUsd)} />,
+      defaultWidth: 140,
+      cell: c => (
+        <CellText
+          title={usd(c.budgetUsd)}
+          description={`spent ${usd(c.currentUsageUsd)}`}
+        />
+      ),
     },
   ];
   return (

@@ -111,7 +111,7 @@ const modelColumns: ColumnConfig<ModelRow>[] = [
   },
   {
     id: 'price',
-    label: 'Price per 1M tokens (in / out)',
+    label: 'In / out per 1M',
     cell: m => <CellText title={priceOf(m)} />,
   },
 ];

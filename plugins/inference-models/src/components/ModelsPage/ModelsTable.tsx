@@ -21,15 +21,15 @@ export type ModelRow = ModelSummary & { id: string };
 
 /** The Models table's columns; the sortable ones are sorted by the backend. */
 export const modelColumns: ColumnConfig<ModelRow>[] = [
+  // Widths sized for 1440 px with the sidebar: no column cuts its text
+  // (the features go under the engine, the name under the title).
   {
     id: 'name',
     isSortable: true,
     label: 'Model',
     isRowHeader: true,
-    // Widths sized for 1440 px with the sidebar: the name, profile and price
-    // columns are the ones staff read, so they never cut their text.
-    defaultWidth: '2fr',
-    minWidth: 220,
+    defaultWidth: '1.3fr',
+    minWidth: 240,
     // The name under the title only when they differ: one line otherwise.
     cell: m => (
       <CellText
@@ -42,42 +42,40 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     id: 'location',
     isSortable: true,
     label: 'Location',
-    defaultWidth: 90,
+    defaultWidth: 110,
     cell: m => <CellText title={m.location} />,
   },
   {
     id: 'engine',
     isSortable: true,
     label: 'Engine',
-    defaultWidth: 110,
-    cell: m => <CellText title={m.engine} />,
-  },
-  {
-    id: 'features',
-    label: 'Features',
-    defaultWidth: '1fr',
-    minWidth: 130,
-    cell: m => <CellText title={m.features.join(', ')} />,
+    defaultWidth: 150,
+    cell: m => (
+      <CellText
+        title={m.engine}
+        description={m.features.join(', ') || undefined}
+      />
+    ),
   },
   {
     id: 'profile',
     label: 'Resource profile',
-    defaultWidth: '1.5fr',
+    defaultWidth: '1fr',
     minWidth: 200,
     cell: m => <CellText title={m.resourceProfile ?? '-'} />,
   },
   {
     id: 'price',
     isSortable: true,
-    label: 'Price / 1M (in / out)',
-    defaultWidth: 180,
+    label: 'In / out per 1M',
+    defaultWidth: 165,
     cell: m => <CellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
     isSortable: true,
     label: 'Replicas',
-    defaultWidth: 90,
+    defaultWidth: 110,
     cell: m => (
       <CellText
         title={`${formatCount(m.replicas.ready)} / ${formatCount(
