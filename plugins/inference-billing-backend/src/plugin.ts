@@ -18,7 +18,7 @@ import { schedulePricingSync } from './services/PricingSync';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { CustomerManagementService } from './services/CustomerManagementService';
 import { PartnerService } from './services/PartnerService';
-import { registerCustomerUsageAction } from './services/customerUsageAction';
+import { registerCustomerUsageAction } from './actions/customerUsageAction';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createOnboarding } from './onboarding/createOnboarding';

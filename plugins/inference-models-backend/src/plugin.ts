@@ -9,7 +9,7 @@ import { inferenceModelsPermissions } from '@internal/backstage-plugin-inference
 import { createRouter } from './router';
 import { ModelService } from './services/ModelService';
 import { LocationInfoService } from './services/LocationInfoService';
-import { registerListModelsAction } from './services/listModelsAction';
+import { registerListModelsAction } from './actions/listModelsAction';
 import {
   getModelPermissionResources,
   isInLocationRule,

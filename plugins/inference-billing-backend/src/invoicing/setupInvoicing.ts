@@ -12,7 +12,7 @@ import { InvoiceStore } from '../database/InvoiceStore';
 import type { UsageLedgerStore } from '../database/UsageLedgerStore';
 import { InvoiceRunService } from './InvoiceRunService';
 import { DEFAULT_MINIMUM_TOTAL } from './toInvoiceDrafts';
-import { registerInvoicePreviewAction } from './previewAction';
+import { registerInvoicePreviewAction } from '../actions/previewInvoicesAction';
 
 /** The cron of a location's monthly run: 00:00 UTC on its invoice day. */
 export function invoicingCron(invoiceDay: number): string {

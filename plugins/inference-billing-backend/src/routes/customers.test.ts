@@ -23,7 +23,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import { UsageLedgerStore } from '../database/UsageLedgerStore';
 import { inferenceBillingPlugin } from '../plugin';
-import { registerCustomerUsageAction } from '../services/customerUsageAction';
+import { registerCustomerUsageAction } from '../actions/customerUsageAction';
 import { UsageIngestor } from '../services/UsageIngestor';
 import { UsageService } from '../services/UsageService';
 

@@ -2,7 +2,7 @@ import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { inferenceUsageReadPermission } from '@internal/backstage-plugin-inference-billing-common';
-import type { UsageService } from './UsageService';
+import type { UsageService } from '../services/UsageService';
 
 /**
  * Registers the read-only action `get-customer-usage` (for MCP clients):

@@ -2,7 +2,7 @@ import { authorize } from '@internal/backstage-plugin-inference-node';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { inferenceInvoiceReadPermission } from '@internal/backstage-plugin-inference-billing-common';
-import type { InvoiceRunService } from './InvoiceRunService';
+import type { InvoiceRunService } from '../invoicing/InvoiceRunService';
 
 /**
  * Registers the read-only action `preview-invoices` (for MCP clients): the

@@ -4,7 +4,7 @@ import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigInferenceLocationsService } from '@internal/backstage-plugin-inference-node';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
-import { ModelService } from './ModelService';
+import { ModelService } from '../services/ModelService';
 import { registerListModelsAction } from './listModelsAction';
 
 describe('actions registry: inference-models list-models', () => {

@@ -5,7 +5,7 @@ import {
   inferenceModelReadPermission,
   type ModelListResponse,
 } from '@internal/backstage-plugin-inference-models-common';
-import type { ModelService } from './ModelService';
+import type { ModelService } from '../services/ModelService';
 
 /**
  * Registers the read-only action `list-models` (for MCP clients through
