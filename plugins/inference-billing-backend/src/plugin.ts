@@ -25,7 +25,7 @@ import { createOnboarding } from './onboarding/createOnboarding';
 import { setupInvoicing } from './invoicing/setupInvoicing';
 import { BillingOverviewService } from './services/BillingOverviewService';
 import { UsageDailyTotalsStore } from './database/UsageDailyTotalsStore';
-import { OnboardingStore } from './onboarding/OnboardingStore';
+import { OnboardingStore } from './database/OnboardingStore';
 
 /**
  * The inference-billing backend plugin: customers, keys, usage and invoices.

@@ -5,7 +5,7 @@ import {
 } from '@internal/backstage-plugin-inference-billing-common';
 import { OnboardingClashError } from './clashes';
 import type { OnboardingNotifier } from './notifier';
-import type { OnboardingStore } from './OnboardingStore';
+import type { OnboardingStore } from '../database/OnboardingStore';
 
 /**
  * An approved request whose provisioning step found a clash (a customer or

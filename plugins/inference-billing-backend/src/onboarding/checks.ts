@@ -8,7 +8,7 @@ import type {
   OnboardingRequest,
 } from '@internal/backstage-plugin-inference-billing-common';
 import type { PartnerDirectory } from './clashes';
-import type { OnboardingLink } from './OnboardingStore';
+import type { OnboardingLink } from '../database/OnboardingStore';
 
 /**
  * Every allowed Model must be a KubeAI Model of its location, read live from

@@ -10,7 +10,7 @@ import type {
   OnboardingProvisioning,
   OnboardingRequest,
 } from '@internal/backstage-plugin-inference-billing-common';
-import type { OnboardingLink } from './OnboardingStore';
+import type { OnboardingLink } from '../database/OnboardingStore';
 
 /** A partner of a location's ERP as onboarding compares it. */
 export type DirectoryPartner = {

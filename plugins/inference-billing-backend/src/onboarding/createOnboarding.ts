@@ -11,7 +11,7 @@ import type { InferenceLocationsService } from '@internal/backstage-plugin-infer
 import { KeySealer } from './KeySealer';
 import { OdooPartnerDirectory } from './OdooPartnerDirectory';
 import { DEFAULT_APPROVERS, OnboardingService } from './OnboardingService';
-import { OnboardingStore } from './OnboardingStore';
+import { OnboardingStore } from '../database/OnboardingStore';
 
 /** The onboarding service of the billing plugin, from its config (`inference.billing.onboarding`). */
 export async function createOnboarding(options: {

@@ -12,7 +12,7 @@ import {
   type PartnerDirectory,
 } from './clashes';
 import { KeySealer, keyHash } from './KeySealer';
-import type { OnboardingStore } from './OnboardingStore';
+import type { OnboardingStore } from '../database/OnboardingStore';
 
 export type ProvisionContext = {
   store: OnboardingStore;

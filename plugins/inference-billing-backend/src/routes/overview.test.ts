@@ -12,7 +12,7 @@ import Decimal from 'decimal.js';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { UsageLedgerStore } from '../database/UsageLedgerStore';
-import { OnboardingStore } from '../onboarding/OnboardingStore';
+import { OnboardingStore } from '../database/OnboardingStore';
 import { inferenceBillingPlugin } from '../plugin';
 import { UsageIngestor } from '../services/UsageIngestor';
 import { comparisonPeriods } from '../mapping/toUsageComparison';

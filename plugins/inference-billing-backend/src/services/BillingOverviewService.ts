@@ -18,7 +18,7 @@ import {
 import type { InvoiceStore } from '../database/InvoiceStore';
 import type { UsageDailyTotalsStore } from '../database/UsageDailyTotalsStore';
 import { INVOICE_CURRENCY } from '../invoicing/InvoiceRunService';
-import type { OnboardingStore } from '../onboarding/OnboardingStore';
+import type { OnboardingStore } from '../database/OnboardingStore';
 import { toPendingApprovals } from '../mapping/toPendingApprovals';
 import {
   comparisonPeriods,
