@@ -7,7 +7,14 @@ import type { Client as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { toIsoUtc } from '../mapping/toUsageRecord';
 import { copyValue, CopyTextChunks } from './copyText';
+import type { DailyRollup, PreparedUsage, UsageRecord } from './ledgerTypes';
 import { applyDatabaseMigrations } from './migrations';
+import {
+  readDailyRollups,
+  readUsageTotals,
+  type DailyRollupsQuery,
+  type UsageTotalsQuery,
+} from './operations/readUsage';
 import {
   Money,
   rollupKey,
@@ -15,65 +22,13 @@ import {
   type RollupDelta,
 } from '../mapping/toRollupDeltas';
 
-/** One Bifrost request in the ledger. */
-export interface UsageRecord {
-  location: string;
-  requestId: string;
-  /** ISO 8601, UTC. */
-  occurredAt: string;
-  customerId: string | null;
-  virtualKeyId: string | null;
-  provider: string;
-  model: string;
-  status: string;
-  promptTokens: number;
-  completionTokens: number;
-  /** USD per token at the time of use; null when the model had no price. */
-  promptPrice: string | null;
-  completionPrice: string | null;
-}
-
-/** Usage of one customer and model on one UTC day. */
-export interface DailyRollup {
-  location: string;
-  customerId: string | null;
-  model: string;
-  day: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** USD, exact decimal string. */
-  cost: string;
-  /** True when some of the requests had no price (and cost nothing here). */
-  unpriced: boolean;
-}
-
+export type { DailyRollup, PreparedUsage, UsageRecord } from './ledgerTypes';
 export type { UsageTotal };
-
-/** A batch made ready by `UsageLedgerStore.prepare`, for `write`. */
-export interface PreparedUsage {
-  location: string;
-  /** Deduplicated by request id, timestamps as the ledger stores them. */
-  records: UsageRecord[];
-  /** The cursor the batch moves the location to, if any. */
-  cursor: string | undefined;
-  /** Latest and earliest record time ('' when there are no records). */
-  newest: string;
-  oldest: string;
-  ingestedAt: string;
-  /** The rollup deltas of all the records. */
-  deltas: RollupDelta[];
-  /** All the records as COPY rows (PostgreSQL). */
-  copyRows?: Buffer;
-}
 
 /** Records per INSERT on SQLite: knex writes a multi-row insert there as a compound SELECT (at most 500 terms). */
 const SQLITE_BATCH = 400;
 /** Records per INSERT on PostgreSQL (one JSON parameter, so no bind-variable limit). */
 const PG_BATCH = 5000;
-
-const normalizeCost = (cost: string | number | null | undefined) =>
-  new Money(cost ?? 0).toFixed();
 
 /** The usage ledger tables, on SQLite or PostgreSQL through knex. */
 export class UsageLedgerStore {
@@ -500,91 +455,13 @@ export class UsageLedgerStore {
   }
 
   /** Rollups of a location for days in [from, to) (YYYY-MM-DD), optionally one customer. */
-  async dailyRollups(options: {
-    location: string;
-    from: string;
-    to: string;
-    customerId?: string;
-  }): Promise<DailyRollup[]> {
-    const query = this.db('usage_daily')
-      .where('location', options.location)
-      .andWhere('day', '>=', options.from)
-      .andWhere('day', '<', options.to)
-      .orderBy(['day', 'customer_id', 'model']);
-    if (options.customerId !== undefined) {
-      query.andWhere('customer_id', options.customerId);
-    }
-    const rows = await query;
-    return rows.map(r => ({
-      location: r.location,
-      customerId: r.customer_id === '' ? null : r.customer_id,
-      model: r.model,
-      day: r.day,
-      requests: Number(r.requests),
-      promptTokens: Number(r.prompt_tokens),
-      completionTokens: Number(r.completion_tokens),
-      cost: normalizeCost(r.cost),
-      unpriced: Boolean(r.unpriced),
-    }));
+  dailyRollups(options: DailyRollupsQuery): Promise<DailyRollup[]> {
+    return readDailyRollups(this.db, options);
   }
 
-  /**
-   * Totals per (location, customer, model) of the rollups for days in
-   * [from, to) (YYYY-MM-DD), optionally of one location and/or one customer
-   * ('' = requests without a customer). Costs are summed exactly: by
-   * PostgreSQL's numeric SUM, on SQLite by decimal.js over the text values.
-   */
-  async usageTotals(options: {
-    location?: string;
-    from: string;
-    to: string;
-    customerId?: string;
-  }): Promise<UsageTotal[]> {
-    const query = this.db('usage_daily')
-      .where('day', '>=', options.from)
-      .andWhere('day', '<', options.to)
-      .groupBy('location', 'customer_id', 'model')
-      .orderBy(['location', 'customer_id', 'model'])
-      .select('location', 'customer_id', 'model')
-      .sum({
-        requests: 'requests',
-        prompt_tokens: 'prompt_tokens',
-        completion_tokens: 'completion_tokens',
-      });
-    if (options.location !== undefined) {
-      query.andWhere('location', options.location);
-    }
-    if (options.customerId !== undefined) {
-      query.andWhere('customer_id', options.customerId);
-    }
-    if (this.postgres) {
-      query.select(
-        this.db.raw('SUM(cost)::text AS cost'),
-        this.db.raw('BOOL_OR(unpriced) AS unpriced'),
-      );
-    } else {
-      // SUM over text would be a binary double: collect the exact strings.
-      query.select(
-        this.db.raw("GROUP_CONCAT(cost, ',') AS cost"),
-        this.db.raw('MAX(unpriced) AS unpriced'),
-      );
-    }
-    const rows = await query;
-    return rows.map((r: any) => ({
-      location: r.location,
-      customerId: r.customer_id === '' ? null : r.customer_id,
-      model: r.model,
-      requests: Number(r.requests),
-      promptTokens: Number(r.prompt_tokens),
-      completionTokens: Number(r.completion_tokens),
-      cost: this.postgres
-        ? normalizeCost(r.cost)
-        : String(r.cost ?? '0')
-            .split(',')
-            .reduce((sum, c) => sum.plus(new Money(c || 0)), new Money(0))
-            .toFixed(),
-      unpriced: Boolean(r.unpriced),
-    }));
+  /** Totals per (location, customer, model); see readUsageTotals. */
+  usageTotals(options: UsageTotalsQuery): Promise<UsageTotal[]> {
+    return readUsageTotals(this.db, options);
   }
 
   async countRecords(location: string): Promise<number> {
