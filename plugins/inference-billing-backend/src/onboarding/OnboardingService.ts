@@ -32,7 +32,10 @@ import {
 } from './clashes';
 import { KeySealer } from './KeySealer';
 import { checkLinks, checkModelsExist } from './checks';
-import type { OnboardingLink, OnboardingStore } from '../database/OnboardingStore';
+import type {
+  OnboardingLink,
+  OnboardingStore,
+} from '../database/OnboardingStore';
 import {
   provisionCustomer,
   provisionKey,
