@@ -56,7 +56,7 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'location',
     label: 'Location',
-    defaultWidth: 110,
+    defaultWidth: 125,
     isSortable: true,
     cell: s => <CellText title={s.location} />,
   },

@@ -59,7 +59,7 @@ function CustomerListView() {
     {
       id: 'location',
       label: 'Location',
-      defaultWidth: 110,
+      defaultWidth: 125,
       isSortable: true,
       cell: c => <CellText title={c.location} />,
     },
@@ -87,7 +87,7 @@ function CustomerListView() {
     {
       id: 'spend',
       label: 'Spend (month)',
-      defaultWidth: 150,
+      defaultWidth: 170,
       isSortable: true,
       cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
     },

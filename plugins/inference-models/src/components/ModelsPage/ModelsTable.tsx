@@ -42,7 +42,7 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     id: 'location',
     isSortable: true,
     label: 'Location',
-    defaultWidth: 110,
+    defaultWidth: 125,
     cell: m => <CellText title={m.location} />,
   },
   {
