@@ -90,7 +90,7 @@ describe('sandbox with three locations', () => {
       'node3',
     ]);
     expect(gpus(loc('local')).filter(g => g.count > 0)).toEqual([
-      { node: 'node1', product: 'NVIDIA-GeForce-RTX-3090', count: 2 },
+      { node: 'node1', product: 'NVIDIA-GeForce-RTX-3090', count: 8 },
     ]);
 
     expect(locationConfig('stalpeni').servers).toHaveLength(4);
@@ -105,6 +105,70 @@ describe('sandbox with three locations', () => {
     const pr = gpus(loc('pr'));
     expect(pr.map(g => g.count).sort()).toEqual([0, 1]);
     expect(pr.find(g => g.count === 1)?.product).toBe('NVIDIA-RTX-A2000');
+  });
+
+  it('has the GPUs its Models ask for: every Model Pod is scheduled, no GPU is given twice', async () => {
+    for (const name of SANDBOX_LOCATIONS) {
+      const k = loc(name).kubernetes;
+      // KubeAI sets spec.replicas (from minReplicas) on its first reconcile.
+      const models = await k.waitFor(() => {
+        const list = k.list('kubeai.org/v1', 'Model', {});
+        return list.every(
+          m => typeof (m.spec as { replicas?: number }).replicas === 'number',
+        )
+          ? list
+          : undefined;
+      });
+      const wanted = models.reduce(
+        (n, m) => n + (m.spec as { replicas: number }).replicas,
+        0,
+      );
+      expect(wanted).toBeGreaterThan(0);
+      const modelPods = () =>
+        k
+          .list('v1', 'Pod', {})
+          .filter(
+            p =>
+              p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubeai',
+          );
+      // Every replica's Pod exists, then every one runs (or some stay Pending).
+      await k.waitFor(() => modelPods().length === wanted);
+      await k
+        .waitFor(() =>
+          modelPods().every(
+            p => (p.status as { phase?: string })?.phase === 'Running',
+          ),
+        )
+        .catch(() => undefined);
+      const pods = modelPods();
+      expect([
+        name,
+        pods
+          .filter(p => (p.status as { phase?: string })?.phase !== 'Running')
+          .map(p => p.metadata?.name),
+      ]).toEqual([name, []]);
+      const capacity = new Map(gpus(loc(name)).map(g => [g.node, g.count]));
+      const used = new Map<string, number>();
+      for (const p of pods) {
+        const node = (p.spec as { nodeName: string }).nodeName;
+        const limits = (
+          p.spec as {
+            containers: Array<{
+              resources?: { limits?: Record<string, string> };
+            }>;
+          }
+        ).containers[0].resources?.limits;
+        const gpusOfPod = Number(limits?.['nvidia.com/gpu'] ?? 0);
+        used.set(node, (used.get(node) ?? 0) + gpusOfPod);
+      }
+      for (const [node, n] of used) {
+        expect([name, node, n <= (capacity.get(node) ?? 0)]).toEqual([
+          name,
+          node,
+          true,
+        ]);
+      }
+    }
   });
 
   it('deploys some Models under the same name in several locations at different prices', () => {

@@ -67,7 +67,7 @@ describe('bare-metal backend', () => {
           {
             vendor: 'nvidia',
             product: 'NVIDIA-GeForce-RTX-3090',
-            count: 2,
+            count: 8,
             allocated: expect.any(Number),
             memoryMiB: 24576,
           },
@@ -168,8 +168,8 @@ describe('bare-metal backend', () => {
         gpus: [
           {
             product: 'NVIDIA-GeForce-RTX-3090',
-            total: 2,
-            free: Math.max(0, 2 - allocated),
+            total: 8,
+            free: 8 - allocated,
           },
         ],
       },

@@ -55,7 +55,7 @@ describe('ServerCollatorFactory', () => {
     expect(documents[0]).toMatchObject({
       inferenceLocation: 'local',
       location: '/catalog/local/resource/node1',
-      gpus: '2 x NVIDIA-GeForce-RTX-3090',
+      gpus: '8 x NVIDIA-GeForce-RTX-3090',
     });
     expect(documents[0].text).toContain('Server node1 in location local');
   });

@@ -72,7 +72,7 @@ export async function sandboxApiFlow() {
     n => n.name === 'node1' && n.location === 'local',
   )!;
   expect(gpuNode.gpus.map((g: any) => [g.vendor, g.count])).toEqual([
-    ['nvidia', 2],
+    ['nvidia', 8],
   ]);
   const gpusOf = (location: string) =>
     nodes.items

@@ -62,7 +62,7 @@ describe('actions registry: bare-metal list-nodes', () => {
     expect(nodes[0]).toMatchObject({
       membership: 'managed',
       ready: true,
-      gpus: [expect.objectContaining({ count: 2 })],
+      gpus: [expect.objectContaining({ count: 8 })],
     });
     expect(permissions.authorize).toHaveBeenCalledWith(
       [

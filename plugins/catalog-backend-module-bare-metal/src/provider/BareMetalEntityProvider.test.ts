@@ -144,12 +144,12 @@ describe('BareMetalEntityProvider', () => {
       owner: 'group:default/sre',
       dependencyOf: ['resource:local/local'],
       address: '192.168.1.10',
-      gpuCount: 2,
+      gpuCount: 8,
       gpus: [
         {
           vendor: 'nvidia',
           product: 'NVIDIA-GeForce-RTX-3090',
-          count: 2,
+          count: 8,
           memoryMiB: 24576,
         },
       ],

@@ -4,8 +4,10 @@
  *  - KubeAI v0.22.1's model controller in its namespace (modelController.ts,
  *    with what it computes in kubeai.ts; CONTRACT.kubeai.md the sources); its
  *    autoscaler (autoscaler.ts) when enabled.
- *  - the scheduler and kubelet (kubelet.ts): Pods bound to a Ready node that
- *    matches their nodeSelector and offers their GPUs, Running/Ready after
+ *  - the scheduler and kubelet (kubelet.ts, scheduling.ts): Pods bound to a
+ *    node that passes the scheduler's filters and has room for their
+ *    requests (GPUs, cpu, memory), retried when a node changes or a bound Pod
+ *    goes away; Running/Ready after
  *    `modelReadyDelayMs`; on Model deletion the garbage collector removes
  *    them (ownerReferences).
  *  - k3s helm-controller (+ job controller), in helmController.ts.
@@ -15,7 +17,7 @@
  */
 import { KubeApi } from './api';
 import { StatusError } from './errors';
-import { KubeObject } from './json';
+import { KubeObject, getPath } from './json';
 import { ResourceDef, resourceKey } from './resources';
 import { StoreEvent } from './store';
 import { HELM_CHART_LABEL, HelmChartController } from './helmController';
@@ -191,6 +193,11 @@ export class SimulatedControllers {
       case resourceKey(this.pods): {
         const model = o.metadata.labels?.model;
         if (model) this.enqueue(`model|${o.metadata.namespace}|${model}`);
+        // A bound Pod going away frees its node's resources: the scheduler
+        // retries the Pods it could not place (its unschedulable queue).
+        if (e.type === 'DELETED' && getPath(o, ['spec', 'nodeName'])) {
+          this.retryUnscheduled();
+        }
         break;
       }
       case '/namespaces':
@@ -219,6 +226,15 @@ export class SimulatedControllers {
         break;
       }
       default:
+    }
+  }
+
+  private retryUnscheduled(): void {
+    for (const p of this.api.store.list(resourceKey(this.pods))) {
+      const model = p.metadata.labels?.model;
+      if (model && !getPath(p, ['spec', 'nodeName'])) {
+        this.enqueue(`model|${p.metadata.namespace}|${model}`);
+      }
     }
   }
 

@@ -23,7 +23,7 @@ describe('kubernetes emulator: CRUD with @kubernetes/client-node', () => {
   describe('core objects', () => {
     beforeAll(() => {
       emu.seed([
-        node('gpu-1', { gpu: true }),
+        node('gpu-1', { gpu: 1 }),
         node('cpu-1'),
         {
           apiVersion: 'v1',

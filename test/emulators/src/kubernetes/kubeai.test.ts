@@ -41,7 +41,7 @@ describe('KubeAI v0.22.1 model controller and autoscaler', () => {
         autoscaler: { intervalMs: 3_600_000 },
       },
     });
-    const big = node('gpu-big', { gpu: true });
+    const big = node('gpu-big', { gpu: 16, cpu: '128', memory: '1Ti' });
     (big.metadata.labels as Obj)['gpu.example/model'] = 'rtx4090';
     emu.seed([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },

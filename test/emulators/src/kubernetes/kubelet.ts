@@ -1,7 +1,9 @@
 /*
  * The scheduler and the kubelet as the simulated controllers run them: a Pod
- * is bound to a Ready node that matches its nodeSelector and offers the GPUs
- * it asks for (else it stays Pending with FailedScheduling), and turns
+ * is bound to a node that passes the scheduler's filters (`scheduling.ts`:
+ * schedulable, Ready, matching its nodeSelector, with room for its requests
+ * next to the Pods already there), else it stays Pending with
+ * FailedScheduling; it turns
  * Running/Ready when told to, with the Events and the container log a real
  * kubelet leaves behind.
  */
@@ -10,23 +12,7 @@ import { KubeObject, Obj, clone, getPath, isObj, nowIso } from './json';
 import { ResourceDef, resourceKey } from './resources';
 import { nodeIP, podHash } from './controllerUtils';
 import { RecordEvent } from './events';
-
-/** Whether the scheduler may place Pods on a node (Ready, not cordoned). */
-export function nodeReady(n: KubeObject): boolean {
-  if (getPath(n, ['spec', 'unschedulable']) === true) return false;
-  const conds = getPath(n, ['status', 'conditions']);
-  if (!Array.isArray(conds) || conds.length === 0) return true; // minimal seeded nodes count as Ready
-  return conds.some(c => isObj(c) && c.type === 'Ready' && c.status === 'True');
-}
-
-/** Whether a node offers an extended resource such as `nvidia.com/gpu`. */
-export function nodeOffers(n: KubeObject, resource: string): boolean {
-  const alloc = Number(getPath(n, ['status', 'allocatable', resource]) ?? 0);
-  const cap = Number(getPath(n, ['status', 'capacity', resource]) ?? 0);
-  const vendor = resource.split('/')[0];
-  const labels = n.metadata.labels ?? {};
-  return alloc > 0 || cap > 0 || labels[`${vendor}/gpu.present`] === 'true';
-}
+import { failedSchedulingMessage, unfitReasons } from './scheduling';
 
 /** Whether a Pod has its Ready condition. */
 export function podReady(p: KubeObject): boolean {
@@ -59,40 +45,36 @@ export class SimulatedKubelet {
     this.recordEvent = host.recordEvent;
   }
 
+  /**
+   * Where the scheduler would bind `pod`: among the nodes that pass its
+   * filters (`unfitReasons`), the one with the fewest Pods; else the
+   * FailedScheduling message.
+   */
+  placement(pod: KubeObject): { node?: KubeObject; message: string } {
+    const nodes = this.api.store.list(resourceKey(this.nodes));
+    const pods = this.api.store.list(resourceKey(this.pods));
+    const uid = pod.metadata.uid;
+    const boundTo = (n: KubeObject) =>
+      pods.filter(
+        p =>
+          getPath(p, ['spec', 'nodeName']) === n.metadata.name &&
+          (uid === undefined || p.metadata.uid !== uid),
+      );
+    const reasons = nodes.map(n => unfitReasons(pod, n, boundTo(n)));
+    const fitting = nodes.filter((_, i) => reasons[i].length === 0);
+    if (fitting.length) {
+      const load = (n: KubeObject) => boundTo(n).length;
+      return {
+        node: [...fitting].sort((a, b) => load(a) - load(b))[0],
+        message: '',
+      };
+    }
+    return { message: failedSchedulingMessage(nodes.length, reasons) };
+  }
+
   /** The node the scheduler would bind `pod` to, if any. */
   pickNode(pod: KubeObject): KubeObject | undefined {
-    const containers = getPath(pod, ['spec', 'containers']);
-    const container = Array.isArray(containers)
-      ? (containers[0] as Obj | undefined)
-      : undefined;
-    const resources = isObj(container?.resources) ? container.resources : {};
-    const wanted = {
-      ...(resources.requests as Obj),
-      ...(resources.limits as Obj),
-    };
-    const extended = Object.keys(wanted).filter(k => k.endsWith('/gpu'));
-    const selector = (getPath(pod, ['spec', 'nodeSelector']) ?? {}) as Record<
-      string,
-      string
-    >;
-    // The scheduler places a Pod only on a Ready node whose labels match its
-    // nodeSelector and that offers the extended resources (GPUs) it requests.
-    const candidates = this.api.store
-      .list(resourceKey(this.nodes))
-      .filter(nodeReady)
-      .filter(n =>
-        Object.entries(selector).every(
-          ([k, v]) => n.metadata.labels?.[k] === v,
-        ),
-      )
-      .filter(n => extended.every(r => nodeOffers(n, r)));
-    if (!candidates.length) return undefined;
-    const load = (n: KubeObject) =>
-      this.api.store
-        .list(resourceKey(this.pods))
-        .filter(p => getPath(p, ['spec', 'nodeName']) === n.metadata.name)
-        .length;
-    return [...candidates].sort((a, b) => load(a) - load(b))[0];
+    return this.placement(pod).node;
   }
 
   /** Binds a pending Pod to a node (scheduler); returns the node, if any. */
@@ -102,7 +84,7 @@ export class SimulatedKubelet {
     const current = this.api.store.get(resourceKey(this.pods), ns, name);
     if (!current) return undefined;
     if (getPath(current, ['spec', 'nodeName'])) return undefined;
-    const node = this.pickNode(current);
+    const { node, message } = this.placement(current);
     const now = nowIso();
     const next = clone(current);
     const container = String(
@@ -112,12 +94,6 @@ export class SimulatedKubelet {
       getPath(current, ['spec', 'containers', '0', 'image']) ?? '',
     );
     if (!node) {
-      const total = this.api.store.list(resourceKey(this.nodes)).length;
-      const message = `0/${total} nodes are available: ${
-        total
-          ? `${total} node(s) had untolerated taint or were not ready`
-          : 'no nodes available to schedule pods'
-      }. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
       const prevCond = getPath(current, ['status', 'conditions']);
       if (!Array.isArray(prevCond) || !prevCond.length) {
         next.status = {

@@ -118,10 +118,28 @@ export function model(
   };
 }
 
+/**
+ * A Node as a kubelet registers it: capacity and allocatable (cpu, memory,
+ * pods and, with `gpu`, `nvidia.com/gpu`: `true` for four, or a count).
+ * Defaults: 16 cpu, 64Gi of memory.
+ */
 export function node(
   name: string,
-  opts: { gpu?: boolean; ready?: boolean; ip?: string } = {},
+  opts: {
+    gpu?: boolean | number;
+    cpu?: string;
+    memory?: string;
+    ready?: boolean;
+    ip?: string;
+  } = {},
 ) {
+  const gpus = opts.gpu === true ? 4 : Number(opts.gpu ?? 0);
+  const resources = {
+    cpu: opts.cpu ?? '16',
+    memory: opts.memory ?? '64Gi',
+    pods: '110',
+    ...(gpus ? { 'nvidia.com/gpu': String(gpus) } : {}),
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -134,16 +152,8 @@ export function node(
       },
     },
     status: {
-      capacity: {
-        cpu: '16',
-        memory: '64Gi',
-        ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}),
-      },
-      allocatable: {
-        cpu: '16',
-        memory: '64Gi',
-        ...(opts.gpu ? { 'nvidia.com/gpu': '1' } : {}),
-      },
+      capacity: resources,
+      allocatable: resources,
       addresses: [
         { type: 'InternalIP', address: opts.ip ?? '10.0.0.5' },
         { type: 'Hostname', address: name },

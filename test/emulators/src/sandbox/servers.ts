@@ -1,7 +1,7 @@
 /*
  * The sandbox locations' bare-metal servers: how they are configured
  * (`inference.locations[].servers`) and the Kubernetes Nodes K3s reports for
- * them. `local`: three servers, node1 with two NVIDIA GPUs. `stalpeni`: four
+ * them. `local`: three servers, node1 with eight NVIDIA GPUs. `stalpeni`: four
  * servers with eight GPUs of two products. `pr`: two servers, one small GPU.
  */
 
@@ -122,9 +122,9 @@ export function sandboxNodes() {
         'nvidia.com/gpu.present': 'true',
         'nvidia.com/gpu.product': 'NVIDIA-GeForce-RTX-3090',
         'nvidia.com/gpu.memory': '24576',
-        'nvidia.com/gpu.count': '2',
+        'nvidia.com/gpu.count': '8',
       },
-      capacity: { 'nvidia.com/gpu': '2' },
+      capacity: { 'nvidia.com/gpu': '8' },
     }),
     node(node2, { cpu: '16', memory: '65842412Ki' }),
     node(node3, { cpu: '8', memory: '32809384Ki' }),
