@@ -5,41 +5,19 @@ import {
   Flex,
   Table,
   Text,
-  useTable,
   type ColumnConfig,
-  type SortDescriptor,
 } from '@backstage/ui';
-import type { LocationError } from '@internal/backstage-plugin-inference-common';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { formatCount } from './format';
 import { ListToolbar, type ListFilter } from './ListToolbar';
+import {
+  useLocationPage,
+  type LocationTablePage,
+  type LocationTableQuery,
+} from './useLocationPage';
 import type { UrlListState } from './useUrlListState';
 
-/** What a page of a cross-location list is asked for. */
-export interface LocationTableQuery<F extends string> {
-  offset: number;
-  limit: number;
-  search: string;
-  filters: Partial<Record<F, string>>;
-  sort: { column: string; order: 'asc' | 'desc' } | null;
-  signal: AbortSignal;
-}
-
-/** One page of a cross-location list, as the backends answer. */
-export interface LocationTablePage<T> {
-  items: T[];
-  errors: LocationError[];
-  total: number;
-}
-
-const toSort = (d: SortDescriptor | null) =>
-  d
-    ? {
-        column: String(d.column),
-        order:
-          d.direction === 'descending' ? ('desc' as const) : ('asc' as const),
-      }
-    : null;
+export type { LocationTablePage, LocationTableQuery } from './useLocationPage';
 
 /**
  * A list page of every location's things (Models, customers, servers...):
@@ -73,39 +51,16 @@ export function LocationTable<
 }) {
   const { view } = props;
   const pageSize = props.pageSize ?? 25;
-  const [errors, setErrors] = useState<LocationError[]>([]);
-  const [total, setTotal] = useState<number>();
-
-  const { tableProps, reload } = useTable<T, Partial<Record<F, string>>>({
-    mode: 'offset',
+  const list = useLocationPage<T, F>({
+    load: props.load,
     search: view.search,
-    onSearchChange: view.setSearch,
-    filter: view.filters,
-    onFilterChange: view.setFilters,
+    filters: view.filters,
     sort: view.sort,
-    onSortChange: view.setSort,
-    paginationOptions: { pageSize, pageSizeOptions: [pageSize, 50, 100] },
-    getData: async ({
-      offset,
-      pageSize: limit,
-      filter,
-      search,
-      sort,
-      signal,
-    }) => {
-      const page = await props.load({
-        offset,
-        limit,
-        search: search.trim(),
-        filters: filter ?? {},
-        sort: toSort(sort),
-        signal,
-      });
-      setErrors(page.errors);
-      setTotal(page.total);
-      return { data: page.items, totalCount: page.total };
-    },
+    initialPageSize: pageSize,
   });
+  const { reload } = list;
+  const total = list.page?.total;
+  const errors = list.page?.errors ?? [];
 
   const lastKey = useRef(props.reloadKey);
   useEffect(() => {
@@ -133,14 +88,11 @@ export function LocationTable<
           }))}
           actions={props.actions}
         />
-        {tableProps.error &&
+        {list.error &&
           (props.describeError ? (
-            <Alert
-              status="danger"
-              title={props.describeError(tableProps.error)}
-            />
+            <Alert status="danger" title={props.describeError(list.error)} />
           ) : (
-            <ResponseErrorPanel error={tableProps.error} />
+            <ResponseErrorPanel error={list.error} />
           ))}
         {errors.map(e => (
           <Alert key={e.location} status="danger" title={e.message} />
@@ -155,8 +107,23 @@ export function LocationTable<
         {props.above}
         <Table
           columnConfig={props.columns}
-          {...tableProps}
-          error={undefined}
+          data={list.page?.items}
+          isPending={list.isPending}
+          isStale={list.isPending && list.page !== undefined}
+          sort={{ descriptor: view.sort, onSortChange: view.setSort }}
+          pagination={{
+            type: 'page',
+            pageSize: list.pageSize,
+            pageSizeOptions: [pageSize, 50, 100],
+            offset: list.offset,
+            totalCount: total,
+            hasPreviousPage: list.offset > 0,
+            hasNextPage: list.offset + list.pageSize < (total ?? 0),
+            onPreviousPage: () =>
+              list.setOffset(Math.max(0, list.offset - list.pageSize)),
+            onNextPage: () => list.setOffset(list.offset + list.pageSize),
+            onPageSizeChange: list.setPageSize,
+          }}
           rowConfig={props.rowHref ? { getHref: props.rowHref } : undefined}
           emptyState={
             <Text as="p">
