@@ -1,78 +1,32 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import type { InvoiceLine } from '../invoicing/toInvoiceDrafts';
+import type {
+  InferenceBillingApiSchemas,
+  InvoiceLine,
+  InvoiceRecord,
+  InvoiceRunSummary,
+} from '@internal/backstage-plugin-inference-billing-common';
 
-export type DryRun = 'all' | 'validate' | 'none';
-export type InvoiceRunState = 'running' | 'succeeded' | 'failed';
-export type InvoiceState =
-  | 'computed'
-  | 'created'
-  | 'posted'
-  | 'sent'
-  | 'failed'
-  /** Below the minimum total: not invoiced. */
-  | 'skipped'
-  /** Usage of a model without a price: not invoiced until someone looks. */
-  | 'blocked';
-
-export type InvoiceRunSummary = {
-  id: string;
-  location: string;
-  month: string;
-  dryRun: DryRun;
-  state: InvoiceRunState;
-  triggeredBy: string;
-  currency: string;
-  startedAt: string;
-  finishedAt?: string;
-  invoiceCount: number;
-  /** Sum of the invoice totals (2 decimals). */
-  total: string;
-  /** Sum of the exact costs. */
-  exactTotal: string;
-  error?: string;
-};
-
-export type InvoiceRecord = {
-  customerId: string;
-  customerName: string;
-  ref: string;
-  state: InvoiceState;
-  lines: InvoiceLine[];
-  total: string;
-  exactTotal: string;
-  odoo?: {
-    partnerId?: number;
-    invoiceId?: number;
-    name?: string;
-    url?: string;
-    total?: string;
-    state?: string;
-  };
-  note?: string;
-  error?: string;
-  updatedAt: string;
-};
+/*
+ * Runs and invoices are stored as the API returns them: the wire types of
+ * the OpenAPI spec (via the -common package).
+ */
+export type { InvoiceRecord, InvoiceRunSummary };
+export type DryRun = InvoiceRunSummary['dryRun'];
+export type InvoiceRunState = InvoiceRunSummary['state'];
+/**
+ * `skipped`: below the minimum total, not invoiced; `blocked`: usage of a
+ * model without a price, not invoiced until someone looks.
+ */
+export type InvoiceState = InvoiceRecord['state'];
 
 /** One of a customer's invoices, as its page lists them. */
-export type CustomerInvoice = {
-  /** YYYY-MM billed. */
-  month: string;
-  runId: string;
-  currency: string;
-  ref: string;
-  state: InvoiceState;
-  /** Invoiced total, 2 decimals. */
-  total: string;
-  odoo?: InvoiceRecord['odoo'];
-  error?: string;
-  updatedAt: string;
-};
+export type CustomerInvoice =
+  InferenceBillingApiSchemas['schemas']['CustomerInvoice'];
 
-export type InvoiceRunDetail = InvoiceRunSummary & {
-  invoices: InvoiceRecord[];
-};
+export type InvoiceRunDetail =
+  InferenceBillingApiSchemas['schemas']['InvoiceRunDetail'];
 
 /** An invoice as a run first records it. */
 export interface NewInvoice {

@@ -1,4 +1,5 @@
 import type {
+  InferenceBillingApiSchemas,
   OnboardingDetails,
   OnboardingOrigin,
   OnboardingRequest,
@@ -11,11 +12,8 @@ import { Knex } from 'knex';
  * partner in one location (the customer may be left out where the request
  * already holds one, e.g. when only the partner step found a clash).
  */
-export type OnboardingLink = {
-  location: string;
-  bifrostCustomerId?: string;
-  odooPartnerId?: string;
-};
+export type OnboardingLink =
+  InferenceBillingApiSchemas['schemas']['OnboardingLink'];
 
 type RequestRow = {
   id: string;

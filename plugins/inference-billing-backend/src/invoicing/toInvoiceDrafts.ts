@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import type { InvoiceLine } from '@internal/backstage-plugin-inference-billing-common';
 import { Money } from '../mapping/toRollupDeltas';
 
 /** Usage of one customer and model over the billed month, summed from the daily rollups. */
@@ -14,26 +15,14 @@ export interface MonthlyUsage {
   unpriced: boolean;
 }
 
-/** One invoice line: one per model, quantity 1, its share of the total to the cent. */
-export type InvoiceLine = {
-  model: string;
-  /** Label of the line in Odoo. */
-  description: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** Exact cost at the snapshotted prices. */
-  exactAmount: string;
-  /**
-   * The line amount, 2 decimals: its exact cost rounded down or up to the
-   * cent so that the lines add up to the invoice total (what Odoo keeps
-   * exactly at quantity 1).
-   */
-  amount: string;
-  quantity: string;
-  unitPrice: string;
-  unpriced: boolean;
-};
+/**
+ * One invoice line (the API's `InvoiceLine`): one per model, quantity 1, its
+ * share of the total to the cent. `amount` is its exact cost rounded down or
+ * up to the cent so that the lines add up to the invoice total (what Odoo
+ * keeps exactly at quantity 1); `exactAmount` the exact cost at the
+ * snapshotted prices; `description` the line's label in Odoo.
+ */
+export type { InvoiceLine };
 
 /**
  * `ready`: to be issued; `blocked`: usage of a model without a price (it

@@ -4,48 +4,19 @@ import type {
   BifrostRateLimit,
   BifrostVirtualKeySummary,
 } from '@internal/backstage-plugin-inference-node';
+import type { InferenceBillingApiSchemas } from '@internal/backstage-plugin-inference-billing-common';
 import type { DailyRollup } from '../database/UsageLedgerStore';
 import { Money } from './toRollupDeltas';
 
+type Schemas = InferenceBillingApiSchemas['schemas'];
 /** A Bifrost budget as the portal shows it (USD). */
-export type BudgetView = {
-  max_limit: number;
-  reset_duration: string;
-  current_usage?: number;
-  last_reset?: string;
-};
-
+export type BudgetView = Schemas['Budget'];
 /** A Bifrost rate limit as the portal shows it. */
-export type RateLimitView = {
-  token_max_limit?: number;
-  token_reset_duration?: string;
-  request_max_limit?: number;
-  request_reset_duration?: string;
-};
-
+export type RateLimitView = Schemas['RateLimit'];
 /** A virtual key of a customer: never its value. */
-export type VirtualKeyView = {
-  id: string;
-  name: string;
-  isActive: boolean;
-  /** The key-level budgets (Bifrost allows one per reset duration). */
-  budgets: BudgetView[];
-  rateLimit?: RateLimitView;
-  /** Per provider, the models the key may use (`*` all; none listed: none). */
-  allowedModels: Array<{ provider: string; models: string[] }>;
-  createdAt?: string;
-};
-
+export type VirtualKeyView = Schemas['VirtualKey'];
 /** Usage of one model on one UTC day. */
-export type DailyModelUsage = {
-  day: string;
-  model: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  cost: string;
-  unpriced: boolean;
-};
+export type DailyModelUsage = Schemas['DailyModelUsage'];
 
 export function toBudgetView(budget: BifrostBudget): BudgetView {
   return {

@@ -7,20 +7,17 @@ import {
 } from '@internal/backstage-plugin-inference-node';
 import type {
   CustomerSummary,
+  InferenceBillingApiSchemas,
   UsageSummary,
 } from '@internal/backstage-plugin-inference-billing-common';
 import type { UsageLedgerStore } from '../database/UsageLedgerStore';
-import type { CustomerInvoice, InvoiceStore } from '../database/InvoiceStore';
+import type { InvoiceStore } from '../database/InvoiceStore';
 import { toCustomerSummary } from '../mapping/toCustomerSummary';
 import {
   customerBudget,
   toDailyModelUsage,
   toRateLimitView,
   toVirtualKeyView,
-  type BudgetView,
-  type DailyModelUsage,
-  type RateLimitView,
-  type VirtualKeyView,
 } from '../mapping/toCustomerDetail';
 import { Money } from '../mapping/toRollupDeltas';
 import { orNotFound } from './CustomerManagementService';
@@ -58,28 +55,8 @@ export type CustomerListResult = {
 export type ModelUsage = UsageSummary & { model: string; unpriced: boolean };
 
 /** `GET /customers/{location}/{id}`. */
-export type CustomerDetail = {
-  location: string;
-  id: string;
-  name: string;
-  budget?: BudgetView;
-  rateLimit?: RateLimitView;
-  partner: PartnerView | null;
-  keys: VirtualKeyView[];
-  usage: {
-    /** First UTC day counted. */
-    start_date: string;
-    /** First UTC day not counted (half-open). */
-    end_date: string;
-    days: DailyModelUsage[];
-    models: ModelUsage[];
-    totals: UsageSummary;
-  };
-  /** Invoices issued to the customer (dry_run=none runs), newest first. */
-  invoices: CustomerInvoice[];
-  /** Systems of the location that could not be read (the page shows the rest). */
-  errors: LocationError[];
-};
+export type CustomerDetail =
+  InferenceBillingApiSchemas['schemas']['CustomerDetail'];
 
 const DAY_MS = 86_400_000;
 /** Days the customer page shows when no range is given. */

@@ -1,16 +1,14 @@
 import type { LocationError } from '@internal/backstage-plugin-inference-common';
+import type { InferenceBillingApiSchemas } from '@internal/backstage-plugin-inference-billing-common';
 import {
   toLocationError,
   type InferenceLocationsService,
 } from '@internal/backstage-plugin-inference-node';
 
 /** The Odoo partner (`res.partner`) a Bifrost customer is billed as. */
-export type PartnerView = {
-  id: number;
-  name: string;
-  email?: string;
-  vat?: string;
-};
+export type PartnerView = NonNullable<
+  InferenceBillingApiSchemas['schemas']['Partner']
+>;
 
 /** Partners of one location by Bifrost customer id; `error` when Odoo failed. */
 export type PartnerLookup = {
