@@ -15,6 +15,7 @@ import {
   type LocationTablePage,
   type LocationTableQuery,
 } from './useLocationPage';
+import { useSearchDraft } from './useSearchDraft';
 import type { UrlListState } from './useUrlListState';
 
 export type { LocationTablePage, LocationTableQuery } from './useLocationPage';
@@ -51,9 +52,10 @@ export function LocationTable<
 }) {
   const { view } = props;
   const pageSize = props.pageSize ?? 25;
+  const [search, setSearch] = useSearchDraft(view.search, view.setSearch);
   const list = useLocationPage<T, F>({
     load: props.load,
-    search: view.search,
+    search,
     filters: view.filters,
     sort: view.sort,
     initialPageSize: pageSize,
@@ -69,7 +71,7 @@ export function LocationTable<
     reload();
   }, [props.reloadKey, reload]);
 
-  const filtered = Boolean(view.search || Object.keys(view.filters).length);
+  const filtered = Boolean(search || Object.keys(view.filters).length);
   const [one, many] = props.noun;
   return (
     <Container>
@@ -77,8 +79,8 @@ export function LocationTable<
         <ListToolbar
           search={{
             label: props.searchLabel,
-            value: view.search,
-            onChange: view.setSearch,
+            value: search,
+            onChange: setSearch,
           }}
           filters={props.filters?.map(f => ({
             ...f,

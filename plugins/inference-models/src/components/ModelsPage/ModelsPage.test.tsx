@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { inferenceModelsApiRef } from '../../api';
 import { ModelsPage } from './ModelsPage';
 import { perMillionTokens } from './ModelsTable';
@@ -13,6 +13,7 @@ type ModelList = Awaited<ReturnType<InferenceModelsApi['listModels']>>;
 function mockApi(
   listModels: (
     request: Parameters<InferenceModelsApi['listModels']>[0],
+    options?: Parameters<InferenceModelsApi['listModels']>[1],
   ) => Promise<ModelList>,
 ) {
   const api = {
@@ -232,6 +233,33 @@ describe('ModelsPage', () => {
         expect.anything(),
       ),
     );
+  });
+
+  it('asks at once for every keystroke and drops the answer to the previous one', async () => {
+    const signals: AbortSignal[] = [];
+    const { api, apis } = mockApi(async (request, options) => {
+      if (request?.query?.q && options?.signal) signals.push(options.signal);
+      // The answer to `g` never comes: only aborting it lets `ge` show.
+      if (request?.query?.q === 'g') return new Promise<ModelList>(() => {});
+      return request?.query?.q
+        ? page([model('gemma3')])
+        : page([model('a'), model('b')]);
+    });
+    await render(apis);
+    expect(await screen.findByText('2 models')).toBeInTheDocument();
+    const box = screen.getByRole('searchbox');
+    // No debounce: the request leaves with the keystroke's render, before
+    // any timer could fire.
+    await act(async () => {
+      fireEvent.change(box, { target: { value: 'g' } });
+    });
+    expect(api.listModels).toHaveBeenLastCalledWith(
+      { query: { limit: 25, q: 'g' } },
+      expect.anything(),
+    );
+    fireEvent.change(box, { target: { value: 'ge' } });
+    expect(await screen.findByText('gemma3')).toBeInTheDocument();
+    expect(signals.map(s => s.aborted)).toEqual([true, false]);
   });
 
   it('pages in the backend: the next page asks for the next offset', async () => {
