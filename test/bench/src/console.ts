@@ -132,6 +132,10 @@ async function keystrokes(options: {
     );
     totals.set(q, ((await res.json()) as { total: number }).total);
   }
+  const all = await fetch(`${url}/api/inference-models/models?limit=1`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const allModels = ((await all.json()) as { total: number }).total;
   await timeGoto(page, `${url}/inference/models`, 'modelsRow');
   const search = page.locator('input[type="search"]').first();
   await search.focus();
@@ -141,12 +145,15 @@ async function keystrokes(options: {
     if (!q.startsWith(typed) || q.length !== typed.length + 1) {
       // A new word: clear the box (not measured) and wait for the full list.
       await search.fill('');
+      // The whole list's count as the page writes it ("3,000 models"), not a
+      // count left over from the previous query.
       await page.waitForFunction(
-        () =>
+        text =>
           !new URL(location.href).searchParams.get('q') &&
-          Array.from(document.querySelectorAll('p')).some(p =>
-            /^\d+ models$/.test(p.textContent ?? ''),
+          Array.from(document.querySelectorAll('p')).some(
+            p => p.textContent === text,
           ),
+        `${allModels.toLocaleString('en-US')} models`,
       );
       await search.focus();
       for (const key of q.slice(0, -1)) {
