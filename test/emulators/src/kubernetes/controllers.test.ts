@@ -30,15 +30,6 @@ describe('kubernetes emulator: simulated controllers', () => {
   });
   afterAll(() => emu.close());
 
-  const getModelIn = (
-    cl: ReturnType<typeof clients>,
-    name: string,
-  ): Promise<Obj> =>
-    cl.custom.getNamespacedCustomObject({
-      ...MODELS,
-      namespace: ns,
-      name,
-    });
   const getModel = (name: string) =>
     c.custom.getNamespacedCustomObject({
       ...MODELS,
@@ -248,75 +239,6 @@ describe('kubernetes emulator: simulated controllers', () => {
         ).toBe('late-node');
       } finally {
         await lonely.close();
-      }
-    });
-
-    it('places a GPU Pod only where a GPU is free: the next stays Pending with Insufficient nvidia.com/gpu until one is freed', async () => {
-      const small = await startKubernetesEmulator({
-        controller: { modelReadyDelayMs: 0 },
-      });
-      try {
-        small.seed([
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-          node('one-gpu', { gpu: 1 }),
-          node('cpu-only'),
-        ]);
-        const sc = clients(small);
-        const pods = (name: string) =>
-          small.list('v1', 'Pod', {
-            namespace: ns,
-            labelSelector: `model=${name}`,
-          });
-        const profile = { resourceProfile: 'nvidia-unlimited:1', replicas: 1 };
-        await sc.custom.createNamespacedCustomObject({
-          ...MODELS,
-          namespace: ns,
-          body: model('first', profile),
-        });
-        await small.waitFor(
-          () => (pods('first')[0]?.status as Obj)?.phase === 'Running',
-        );
-        await sc.custom.createNamespacedCustomObject({
-          ...MODELS,
-          namespace: ns,
-          body: model('second', profile),
-        });
-        const ev = await small.waitFor(
-          () =>
-            small.list('v1', 'Event', {
-              namespace: ns,
-              fieldSelector: 'reason=FailedScheduling',
-            })[0],
-        );
-        const message =
-          '0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..';
-        expect(ev.message).toBe(message);
-        const [waiting] = pods('second');
-        expect((waiting.spec as Obj).nodeName).toBeUndefined();
-        expect((waiting.status as Obj).conditions[0]).toMatchObject({
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message,
-        });
-        expect(
-          ((await getModelIn(sc, 'second')) as Obj).status?.replicas?.ready ??
-            0,
-        ).toBe(0);
-
-        await sc.custom.deleteNamespacedCustomObject({
-          ...MODELS,
-          namespace: ns,
-          name: 'first',
-        });
-        const m = await small.waitFor(async () => {
-          const x = (await getModelIn(sc, 'second')) as Obj;
-          return x.status?.replicas?.ready === 1 ? x : undefined;
-        });
-        expect(m.status.replicas.all).toBe(1);
-        expect((pods('second')[0].spec as Obj).nodeName).toBe('one-gpu');
-      } finally {
-        await small.close();
       }
     });
 
