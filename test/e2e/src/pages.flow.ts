@@ -69,7 +69,7 @@ export async function pagesFlow(options: { page: Page }) {
     page.getByText(/NVIDIA-GeForce-RTX-3090 x 2/).first(),
   ).toBeVisible({ timeout: 120_000 });
   await expect(
-    page.getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 2$/).first(),
+    page.getByText(/^local: NVIDIA-GeForce-RTX-3090 \d free of 8$/).first(),
   ).toBeVisible();
   // One line per location, a product per GPU model.
   await expect(

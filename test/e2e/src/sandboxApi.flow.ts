@@ -169,7 +169,7 @@ async function catalogAndSearch(headers: Record<string, string>) {
   expect(qwen.spec.engine).toBe('VLLM');
   const server = await entity('resource/local/node1');
   expect(server.spec.type).toBe('bare-metal-server');
-  expect(server.spec.gpuCount).toBe(2);
+  expect(server.spec.gpuCount).toBe(8);
 
   const search = async (term: string, type: string) => {
     let documents: Item[] = [];
