@@ -1,10 +1,11 @@
 /*
  * The default scheduler's filters as far as the emulator needs them: a node
- * is a candidate when it is schedulable and Ready (NodeUnschedulable,
- * TaintToleration on the not-ready taint), matches the Pod's nodeSelector
- * (NodeAffinity) and has room for the Pod's requests next to the Pods already
- * bound to it (NodeResourcesFit: pods, cpu, memory, ephemeral storage and
- * extended resources such as `nvidia.com/gpu`, against `status.allocatable`).
+ * is a candidate when it is not cordoned (NodeUnschedulable), has no taint
+ * the Pod does not tolerate, the not-ready taint of a node that is not Ready
+ * included (TaintToleration), matches the Pod's nodeSelector (NodeAffinity)
+ * and has room for the Pod's requests next to the Pods already bound to it
+ * (NodeResourcesFit: pods, cpu, memory, ephemeral storage and extended
+ * resources such as `nvidia.com/gpu`, against `status.allocatable`).
  * A node failing a filter gets that filter's reason, and the reasons make the
  * FailedScheduling message the scheduler writes (FitError.Error()).
  */
