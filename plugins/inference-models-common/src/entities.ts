@@ -13,6 +13,8 @@
  * Resource-supported `dependencyOf` relation links models to the gateway.
  */
 
+import type { components } from './generated/openapi.types';
+
 /** `spec.type` of a model deployment entity. */
 export const MODEL_ENTITY_TYPE = 'ai-model';
 /** `spec.type` of a location's cluster entity. */
@@ -103,30 +105,4 @@ export type ModelEntitySpec = {
  * KubeAI Model spec fields beyond the summary's. File contents and env values
  * are left out (they may be large or hold credentials): paths and names only.
  */
-export type ModelKubeAiSpec = {
-  /** LoRA adapters; clients address each as `id` = `<model>_<name>`. */
-  adapters?: Array<{ name: string; url: string; id: string }>;
-  image?: string;
-  args?: string[];
-  envNames?: string[];
-  envFrom?: Array<Record<string, unknown>>;
-  files?: Array<{ path: string; bytes: number }>;
-  autoscaling: {
-    /** `autoscalingDisabled`: spec.replicas is then set by hand, else by KubeAI. */
-    disabled: boolean;
-    targetRequests?: number;
-    scaleDownDelaySeconds?: number;
-  };
-  loadBalancing?: {
-    strategy?: 'LeastLoad' | 'PrefixHash';
-    prefixHash?: {
-      meanLoadFactor?: number;
-      replication?: number;
-      prefixCharLength?: number;
-    };
-  };
-  priorityClassName?: string;
-  owner?: string;
-  /** `status.cache.loaded` of a Model with a cacheProfile. */
-  cacheLoaded?: boolean;
-};
+export type ModelKubeAiSpec = components['schemas']['ModelKubeAiSpec'];

@@ -656,6 +656,7 @@ export const spec = {
           },
           cacheLoaded: {
             type: 'boolean',
+            description: 'status.cache.loaded of a Model with a cacheProfile.',
           },
         },
       },

@@ -200,6 +200,7 @@ export interface components {
       };
       priorityClassName?: string;
       owner?: string;
+      /** @description status.cache.loaded of a Model with a cacheProfile. */
       cacheLoaded?: boolean;
     };
     LocationError: {
