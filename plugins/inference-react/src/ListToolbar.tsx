@@ -1,5 +1,5 @@
 import { Flex, SearchField, Select } from '@backstage/ui';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 
 /** One filter of a list: a select whose empty choice means "all". */
 export interface ListFilter {
@@ -11,6 +11,36 @@ export interface ListFilter {
 }
 
 const ALL = '__all__';
+
+/**
+ * The filters' selects, drawn again only when a filter changes: a keystroke
+ * in the search box or a new page of rows leaves them as they are.
+ */
+const ListFilters = memo(function FilterSelects(props: {
+  filters: ListFilter[];
+}) {
+  return (
+    <>
+      {props.filters.map(filter => (
+        <Select
+          key={filter.name}
+          label={filter.label}
+          options={[
+            { id: ALL, label: `All` },
+            ...filter.options.map(o => ({ id: o.id, label: o.label })),
+          ]}
+          value={filter.value ?? ALL}
+          onChange={key =>
+            filter.onChange(
+              key === null || key === ALL ? undefined : String(key),
+            )
+          }
+          style={{ minWidth: 160 }}
+        />
+      ))}
+    </>
+  );
+});
 
 /**
  * The search box and filters above a table, and the page's actions on the
@@ -31,23 +61,7 @@ export function ListToolbar(props: {
           onChange={props.search.onChange}
           style={{ minWidth: 260 }}
         />
-        {props.filters?.map(filter => (
-          <Select
-            key={filter.name}
-            label={filter.label}
-            options={[
-              { id: ALL, label: `All` },
-              ...filter.options.map(o => ({ id: o.id, label: o.label })),
-            ]}
-            value={filter.value ?? ALL}
-            onChange={key =>
-              filter.onChange(
-                key === null || key === ALL ? undefined : String(key),
-              )
-            }
-            style={{ minWidth: 160 }}
-          />
-        ))}
+        {props.filters && <ListFilters filters={props.filters} />}
       </Flex>
       {props.actions && <Flex gap="2">{props.actions}</Flex>}
     </Flex>

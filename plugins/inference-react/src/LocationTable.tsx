@@ -7,7 +7,7 @@ import {
   Text,
   type ColumnConfig,
 } from '@backstage/ui';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { formatCount } from './format';
 import { ListToolbar, type ListFilter } from './ListToolbar';
 import {
@@ -71,8 +71,70 @@ export function LocationTable<
     reload();
   }, [props.reloadKey, reload]);
 
-  const filtered = Boolean(search || Object.keys(view.filters).length);
+  // The count and the empty state tell about the rows on screen, not the
+  // query still on its way.
+  const filtered = list.pageFiltered;
   const [one, many] = props.noun;
+  const { columns, rowHref, empty } = props;
+  const filterConfig = props.filters;
+  const { filters: viewFilters, setFilters } = view;
+  const filters = useMemo(
+    () =>
+      filterConfig?.map(f => ({
+        ...f,
+        value: viewFilters[f.name],
+        onChange: (value?: string) =>
+          setFilters({ ...viewFilters, [f.name]: value }),
+      })),
+    [filterConfig, viewFilters, setFilters],
+  );
+  const { page, isPending, offset, setOffset, setPageSize } = list;
+  const size = list.pageSize;
+  // The rows are the costly part of the page: a keystroke in the search box
+  // re-renders this component for the box's text alone, and the table only
+  // when its page, state or the caller's props change.
+  const table = useMemo(
+    () => (
+      <Table
+        columnConfig={columns}
+        data={page?.items}
+        isPending={isPending}
+        isStale={isPending && page !== undefined}
+        sort={{ descriptor: view.sort, onSortChange: view.setSort }}
+        pagination={{
+          type: 'page',
+          pageSize: size,
+          pageSizeOptions: [pageSize, 50, 100],
+          offset,
+          totalCount: page?.total,
+          hasPreviousPage: offset > 0,
+          hasNextPage: offset + size < (page?.total ?? 0),
+          onPreviousPage: () => setOffset(Math.max(0, offset - size)),
+          onNextPage: () => setOffset(offset + size),
+          onPageSizeChange: setPageSize,
+        }}
+        rowConfig={rowHref ? { getHref: rowHref } : undefined}
+        emptyState={
+          <Text as="p">{filtered ? empty.filtered : empty.none}</Text>
+        }
+      />
+    ),
+    [
+      columns,
+      rowHref,
+      empty,
+      filtered,
+      page,
+      isPending,
+      offset,
+      size,
+      pageSize,
+      setOffset,
+      setPageSize,
+      view.sort,
+      view.setSort,
+    ],
+  );
   return (
     <Container>
       <Flex direction="column" gap="4">
@@ -82,12 +144,7 @@ export function LocationTable<
             value: search,
             onChange: setSearch,
           }}
-          filters={props.filters?.map(f => ({
-            ...f,
-            value: view.filters[f.name],
-            onChange: (value?: string) =>
-              view.setFilters({ ...view.filters, [f.name]: value }),
-          }))}
+          filters={filters}
           actions={props.actions}
         />
         {list.error &&
@@ -107,32 +164,7 @@ export function LocationTable<
           </Text>
         )}
         {props.above}
-        <Table
-          columnConfig={props.columns}
-          data={list.page?.items}
-          isPending={list.isPending}
-          isStale={list.isPending && list.page !== undefined}
-          sort={{ descriptor: view.sort, onSortChange: view.setSort }}
-          pagination={{
-            type: 'page',
-            pageSize: list.pageSize,
-            pageSizeOptions: [pageSize, 50, 100],
-            offset: list.offset,
-            totalCount: total,
-            hasPreviousPage: list.offset > 0,
-            hasNextPage: list.offset + list.pageSize < (total ?? 0),
-            onPreviousPage: () =>
-              list.setOffset(Math.max(0, list.offset - list.pageSize)),
-            onNextPage: () => list.setOffset(list.offset + list.pageSize),
-            onPageSizeChange: list.setPageSize,
-          }}
-          rowConfig={props.rowHref ? { getHref: props.rowHref } : undefined}
-          emptyState={
-            <Text as="p">
-              {filtered ? props.empty.filtered : props.empty.none}
-            </Text>
-          }
-        />
+        {table}
       </Flex>
     </Container>
   );

@@ -19,6 +19,9 @@ export interface LocationTablePage<T> {
   total: number;
 }
 
+/** How long a request may take before the rows on screen are marked stale. */
+const STALE_AFTER_MS = 150;
+
 const toSort = (d: SortDescriptor | null) =>
   d
     ? {
@@ -31,6 +34,8 @@ const toSort = (d: SortDescriptor | null) =>
 export interface LocationPageState<T> {
   /** The newest page answered; kept on screen while the next one loads. */
   page?: LocationTablePage<T>;
+  /** Whether that page answered a search or a filter (its count "matches"). */
+  pageFiltered: boolean;
   error?: Error;
   isPending: boolean;
   offset: number;
@@ -59,9 +64,10 @@ export function useLocationPage<T, F extends string>(options: {
   const [reloads, setReloads] = useState(0);
   const [state, setState] = useState<{
     page?: LocationTablePage<T>;
+    pageFiltered: boolean;
     error?: Error;
     isPending: boolean;
-  }>({ isPending: true });
+  }>({ isPending: true, pageFiltered: false });
 
   const search = options.search.trim();
   const queryKey = JSON.stringify([
@@ -86,25 +92,39 @@ export function useLocationPage<T, F extends string>(options: {
       setOffset(0);
     }
     const controller = new AbortController();
-    setState(s => (s.isPending ? s : { ...s, isPending: true }));
+    const { filters, sort } = latest.current;
+    const filtered = Boolean(search || Object.values(filters).some(Boolean));
+    // Rows answered within a moment are swapped in place; only a slower
+    // answer marks the rows on screen as stale, which is a render of its own.
+    const stale = setTimeout(
+      () => setState(s => (s.isPending ? s : { ...s, isPending: true })),
+      STALE_AFTER_MS,
+    );
     loadRef
       .current({
         offset: effectiveOffset,
         limit: pageSize,
         search,
-        filters: latest.current.filters,
-        sort: toSort(latest.current.sort),
+        filters,
+        sort: toSort(sort),
         signal: controller.signal,
       })
       .then(page => {
-        if (!controller.signal.aborted) setState({ page, isPending: false });
+        clearTimeout(stale);
+        if (!controller.signal.aborted) {
+          setState({ page, pageFiltered: filtered, isPending: false });
+        }
       })
       .catch((error: Error) => {
+        clearTimeout(stale);
         if (!controller.signal.aborted) {
-          setState(s => ({ page: s.page, error, isPending: false }));
+          setState(s => ({ ...s, error, isPending: false }));
         }
       });
-    return () => controller.abort();
+    return () => {
+      clearTimeout(stale);
+      controller.abort();
+    };
     // the query's key stands for search, filters, sort and page size
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryKey, effectiveOffset, reloads]);
