@@ -117,3 +117,125 @@ describe.each(databases.eachSupportedId())('InvoiceStore on %s', id => {
     ).toEqual([real.id]);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'InvoiceStore.searchRuns on %s',
+  id => {
+    const row = (
+      n: number,
+      values: Partial<Record<string, string | number | null>>,
+    ) => ({
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      location: 'local',
+      month: '2026-10',
+      dry_run: 'none',
+      state: 'succeeded',
+      triggered_by: 'schedule',
+      currency: 'EUR',
+      started_at: `2026-11-${String(n).padStart(2, '0')}T00:00:00.000Z`,
+      finished_at: null,
+      invoice_count: 1,
+      total: '1.00',
+      exact_total: '1',
+      error: null,
+      lock_key: null,
+      ...values,
+    });
+
+    async function seeded() {
+      const knex = await databases.init(id);
+      await UsageLedgerStore.create(
+        mockServices.database.mock({ getClient: async () => knex }),
+      );
+      await knex('invoice_runs').insert([
+        row(1, { total: '9.99' }),
+        row(2, { total: '100.01', location: 'pr', currency: 'USD' }),
+        row(3, {
+          total: '10',
+          state: 'failed',
+          error: 'Odoo of stalpeni: timed out',
+          location: 'stalpeni',
+        }),
+        row(4, { month: '2026-09', triggered_by: 'user:default/ana' }),
+        row(5, { dry_run: 'all', total: '500' }),
+        row(6, { month: '2026-08', triggered_by: 'api-key:50%_off' }),
+      ]);
+      return new InvoiceStore(knex);
+    }
+    const ids = (page: { items: Array<{ id: string }> }) =>
+      page.items.map(r => Number(r.id.slice(-2)));
+
+    it('pages newest first and counts every selected run, leaving dry runs out', async () => {
+      const store = await seeded();
+      const first = await store.searchRuns({ limit: 2 });
+      expect(ids(first)).toEqual([6, 4]);
+      expect(first.total).toBe(5);
+      expect(ids(await store.searchRuns({ offset: 2, limit: 2 }))).toEqual([
+        3, 2,
+      ]);
+      expect(ids(await store.searchRuns({ offset: 4, limit: 2 }))).toEqual([1]);
+    });
+
+    it('filters by location and state and matches every word in any field, case-insensitively', async () => {
+      const store = await seeded();
+      const pr = await store.searchRuns({ location: 'pr', limit: 10 });
+      expect([ids(pr), pr.total]).toEqual([[2], 1]);
+      expect(
+        ids(await store.searchRuns({ state: 'failed', limit: 10 })),
+      ).toEqual([3]);
+      expect(
+        ids(await store.searchRuns({ words: ['2026-09', 'ana'], limit: 10 })),
+      ).toEqual([4]);
+      expect(
+        ids(await store.searchRuns({ words: ['odoo', 'timed'], limit: 10 })),
+      ).toEqual([3]);
+      expect(
+        (await store.searchRuns({ words: ['odoo', 'ana'], limit: 10 })).total,
+      ).toBe(0);
+    });
+
+    it('takes LIKE wildcards in a search literally', async () => {
+      const store = await seeded();
+      // `_` and `%` would match any character: only the run that holds
+      // them literally is found, and `2026_` finds nothing.
+      expect(ids(await store.searchRuns({ words: ['%'], limit: 10 }))).toEqual([
+        6,
+      ]);
+      expect(
+        (await store.searchRuns({ words: ['2026_'], limit: 10 })).total,
+      ).toBe(0);
+    });
+
+    it('sorts totals by amount, not as text, and other columns with newest first among ties', async () => {
+      const store = await seeded();
+      const byTotal = await store.searchRuns({
+        sort: { column: 'total', order: 'desc' },
+        limit: 10,
+      });
+      expect(byTotal.items.map(r => r.total)).toEqual([
+        '100.01',
+        '10',
+        '9.99',
+        '1.00',
+        '1.00',
+      ]);
+      expect(ids(byTotal)).toEqual([2, 3, 1, 6, 4]);
+      expect(
+        ids(
+          await store.searchRuns({
+            sort: { column: 'month', order: 'asc' },
+            limit: 10,
+          }),
+        ),
+      ).toEqual([6, 4, 3, 2, 1]);
+      expect(
+        ids(
+          await store.searchRuns({
+            sort: { column: 'location', order: 'desc' },
+            limit: 10,
+          }),
+        ),
+      ).toEqual([3, 2, 6, 4, 1]);
+    });
+  },
+);

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { whereEveryWord } from './operations/matchWords';
 import type {
   InferenceBillingApiSchemas,
   InvoiceLine,
@@ -29,6 +30,32 @@ export type InvoiceRunDetail =
   InferenceBillingApiSchemas['schemas']['InvoiceRunDetail'];
 
 /** An invoice as a run first records it. */
+/** The columns the runs list can be sorted by. */
+export type InvoiceRunSort =
+  | 'month'
+  | 'location'
+  | 'state'
+  | 'total'
+  | 'started';
+
+const RUN_SORT_COLUMNS: Record<Exclude<InvoiceRunSort, 'total'>, string> = {
+  month: 'month',
+  location: 'location',
+  state: 'state',
+  started: 'started_at',
+};
+
+/** A page of invoice runs: what a list view asks for. */
+export interface InvoiceRunQuery {
+  location?: string;
+  state?: InvoiceRunState;
+  /** Lower-cased words, each of which must occur in one of the run's fields. */
+  words?: ReadonlyArray<string>;
+  sort?: { column: InvoiceRunSort; order: 'asc' | 'desc' };
+  offset?: number;
+  limit: number;
+}
+
 export interface NewInvoice {
   customerId: string;
   customerName: string;
@@ -265,6 +292,54 @@ export class InvoiceStore {
       query.where('location', options.location);
     }
     return (await query).map(toSummary);
+  }
+
+  /**
+   * One page of the runs a view selects (runs that issue invoices only, as
+   * listRuns), with how many it selects in all; newest first unless sorted
+   * (ties newest first too).
+   */
+  async searchRuns(options: InvoiceRunQuery): Promise<{
+    items: InvoiceRunSummary[];
+    total: number;
+  }> {
+    const selected = this.db('invoice_runs').where('dry_run', 'none');
+    if (options.location !== undefined) {
+      selected.where('location', options.location);
+    }
+    if (options.state !== undefined) selected.where('state', options.state);
+    // Months, locations, states, ids and entity refs are ASCII; an error
+    // message with other letters matches them as typed.
+    whereEveryWord(selected, options.words ?? [], {
+      ascii: [
+        'month',
+        'location',
+        'state',
+        'dry_run',
+        'id',
+        'triggered_by',
+        'error',
+      ],
+    });
+    const [{ n }] = await selected.clone().count({ n: '*' });
+    const page = selected.clone().select('*');
+    const order = options.sort?.order === 'desc' ? 'desc' : 'asc';
+    const column = options.sort?.column;
+    if (column === 'total') {
+      // Stored as exact decimal text; ordered by its value. Ordering only:
+      // the amounts themselves are never computed with here.
+      page.orderByRaw(`cast(total as numeric) ${order}`);
+    } else if (column !== undefined) {
+      page.orderBy(RUN_SORT_COLUMNS[column], order);
+    }
+    const rows = await page
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .offset(options.offset ?? 0)
+      .limit(options.limit);
+    return { items: rows.map(toSummary), total: Number(n) };
   }
 
   /**

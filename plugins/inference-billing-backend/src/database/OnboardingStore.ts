@@ -6,6 +6,7 @@ import type {
   OnboardingStatus,
 } from '@internal/backstage-plugin-inference-billing-common';
 import { Knex } from 'knex';
+import { whereEveryWord } from './operations/matchWords';
 
 /**
  * An approver's explicit link of a request to an existing customer and/or
@@ -38,7 +39,52 @@ type RequestRow = {
   decision_reason: string | null;
   blocked_at?: string | null;
   blocked_reason?: string | null;
+  search_text?: string | null;
 };
+
+/** Statuses of requests an approver still has to act on. */
+export const AWAITING_DECISION: ReadonlyArray<OnboardingStatus> = [
+  'pending',
+  'blocked',
+];
+
+/** The columns the approvals list can be sorted by. */
+export type OnboardingSort = 'company' | 'status' | 'requested' | 'decided';
+
+/** A page of onboarding requests: what a list view asks for. */
+export interface OnboardingQuery {
+  status?: OnboardingStatus;
+  /** true: decided requests only; false: those awaiting a decision only. */
+  decided?: boolean;
+  /** Requests for this location (among others). */
+  location?: string;
+  /** Lower-cased words, each of which must occur in the search text or the decider. */
+  words?: ReadonlyArray<string>;
+  sort?: { column: OnboardingSort; order: 'asc' | 'desc' };
+  offset?: number;
+  limit: number;
+}
+
+/** Text a search matches, from fields fixed at creation. */
+export function searchTextOf(request: {
+  id: string;
+  companyName: string;
+  contactEmail: string;
+  vatId: string;
+  country: string;
+  requestedBy: string;
+}): string {
+  return [
+    request.companyName,
+    request.contactEmail,
+    request.vatId,
+    request.country,
+    request.requestedBy,
+    request.id,
+  ]
+    .join(' ')
+    .toLocaleLowerCase('en-US');
+}
 
 type ProvisioningRow = {
   request_id: string;
@@ -141,6 +187,14 @@ export class OnboardingStore {
       decided_by: null,
       decided_at: null,
       decision_reason: null,
+      search_text: searchTextOf({
+        id: request.id,
+        companyName: details.companyName,
+        contactEmail: details.contactEmail,
+        vatId: details.vatId,
+        country: details.country,
+        requestedBy: request.requestedBy,
+      }),
     };
     if (details.taskId) {
       await this.db('onboarding_requests')
@@ -190,6 +244,76 @@ export class OnboardingStore {
         )
       : [];
     return rows.map(r => this.toRequest(r, provisioning));
+  }
+
+  /**
+   * One page of the requests a view selects, with how many it selects in
+   * all; newest first unless sorted (ties newest first too).
+   */
+  async search(
+    options: OnboardingQuery,
+  ): Promise<{ items: OnboardingRequest[]; total: number }> {
+    const selected = this.db<RequestRow>('onboarding_requests');
+    if (options.status) selected.where({ status: options.status });
+    if (options.decided === true) {
+      selected.whereNotIn('status', AWAITING_DECISION);
+    } else if (options.decided === false) {
+      selected.whereIn('status', AWAITING_DECISION);
+    }
+    if (options.location) {
+      // `locations` is a JSON array of names, which cannot hold a quote or
+      // a LIKE wildcard (the API's pattern refuses them).
+      selected.where('locations', 'like', `%"${options.location}"%`);
+    }
+    whereEveryWord(selected, options.words ?? [], {
+      lowered: ['search_text'],
+      ascii: ['decided_by'],
+    });
+    const [{ n }] = await selected.clone().count({ n: '*' });
+    const page = selected.clone().select('*');
+    const order = options.sort?.order === 'desc' ? 'desc' : 'asc';
+    switch (options.sort?.column) {
+      case 'company':
+        page.orderByRaw(`lower(company_name) ${order}`);
+        break;
+      case 'status':
+        page.orderBy('status', order);
+        break;
+      case 'requested':
+        page.orderBy('created_at', order);
+        break;
+      case 'decided':
+        // Undecided first when ascending, as an empty date sorts.
+        page.orderByRaw(`coalesce(decided_at, '') ${order}`);
+        break;
+      default:
+    }
+    const rows = await page
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .offset(options.offset ?? 0)
+      .limit(options.limit);
+    const provisioning = rows.length
+      ? await this.db<ProvisioningRow>('onboarding_provisioning').whereIn(
+          'request_id',
+          rows.map(r => r.id),
+        )
+      : [];
+    return {
+      items: rows.map(r => this.toRequest(r, provisioning)),
+      total: Number(n),
+    };
+  }
+
+  /** Ids of pending requests whose deadline is at or before `now` (ISO). */
+  async overdue(now: string): Promise<string[]> {
+    const rows = await this.db<RequestRow>('onboarding_requests')
+      .where({ status: 'pending' })
+      .andWhere('expires_at', '<=', now)
+      .select('id');
+    return rows.map(r => r.id);
   }
 
   /**

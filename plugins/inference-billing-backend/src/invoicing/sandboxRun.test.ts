@@ -134,8 +134,39 @@ describe('invoicing the sandbox: last month, dry_run=none', () => {
     ).toEqual(run.invoices.map((i: any) => [i.customerId, i.total]));
     const runs = await get('/invoicing/runs?location=local');
     expect(runs.body.items.map((r: any) => r.id)).toEqual([run.id]);
+    expect(runs.body.total).toBe(1);
     expect((await get(`/invoicing/runs/${preview.body.id}`)).status).toBe(404);
+
+    // Searched, filtered and paged by the backend.
+    const found = await get(
+      `/invoicing/runs?q=${run.month}%20SUCCEEDED&state=succeeded&sort=total&order=desc&limit=1`,
+    );
+    expect([found.body.items.map((r: any) => r.id), found.body.total]).toEqual([
+      [run.id],
+      1,
+    ]);
+    const none = await get('/invoicing/runs?state=failed');
+    expect([none.body.items, none.body.total]).toEqual([[], 0]);
+    expect((await get('/invoicing/runs?offset=1')).body).toMatchObject({
+      items: [],
+      total: 1,
+    });
   });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['state=lost', 'state'],
+    ['sort=customer', 'sort'],
+    ['location=LOCAL', 'location'],
+  ])(
+    'answers 400 naming the field for the runs list with %s',
+    async (query, field) => {
+      const res = await get(`/invoicing/runs?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    },
+  );
 
   it.each([
     ['/invoicing/generate?location=local&dry_run=all&date=2026-02-30', 'date'],

@@ -18,7 +18,6 @@ import {
   type OnboardingClash,
   type OnboardingRequest,
   type OnboardingRequestView,
-  type OnboardingStatus,
   type ProvisionStep,
   type ProvisionStepResult,
 } from '@internal/backstage-plugin-inference-billing-common';
@@ -34,8 +33,10 @@ import { KeySealer } from './KeySealer';
 import { checkLinks, checkModelsExist } from './checks';
 import type {
   OnboardingLink,
+  OnboardingQuery,
   OnboardingStore,
 } from '../database/OnboardingStore';
+import { searchWords } from '../database/operations/matchWords';
 import {
   provisionCustomer,
   provisionKey,
@@ -210,25 +211,27 @@ export class OnboardingService {
     return request;
   }
 
+  /**
+   * A page of requests, searched, filtered and sorted in the database. Every
+   * pending request past its deadline is expired first (as reading it
+   * would), so a page never shows one as pending or counts it as such.
+   */
   async listRequests(
-    status?: OnboardingStatus,
-  ): Promise<OnboardingRequestView[]> {
-    const requests = await this.options.store.list({ status, limit: 200 });
-    const now = this.now().getTime();
-    const list = await Promise.all(
-      requests.map(r =>
-        r.status === 'pending' && Date.parse(r.expiresAt) <= now
-          ? this.getRequest(r.id)
-          : r,
-      ),
-    );
-    // One scan: each location's customers are listed once for all requests.
+    query: Omit<OnboardingQuery, 'words'> & { q?: string },
+  ): Promise<{ items: OnboardingRequestView[]; total: number }> {
+    const overdue = await this.options.store.overdue(this.now().toISOString());
+    for (const id of overdue) await this.getRequest(id);
+    const { q, ...rest } = query;
+    const page = await this.options.store.search({
+      ...rest,
+      words: searchWords(q),
+    });
+    // One scan: each location's customers are listed once for the page.
     const scan = this.clashScan();
-    return Promise.all(
-      (status ? list.filter(r => r.status === status) : list).map(r =>
-        this.withClashes(r, scan),
-      ),
-    );
+    return {
+      items: await Promise.all(page.items.map(r => this.withClashes(r, scan))),
+      total: page.total,
+    };
   }
 
   /**

@@ -247,6 +247,58 @@ describe.each(databases.eachSupportedId())(
       ).toBeTruthy();
     });
 
+    it('lists a page of requests selected in the database, expiring overdue ones first, and refuses bad parameters naming them', async () => {
+      const waiting = await createRequest('Paging Waiting SRL');
+      const late = await createRequest('Paging Overdue SRL');
+      await knex('onboarding_requests')
+        .where({ id: late.id })
+        .update({ expires_at: '2000-01-01T00:00:00.000Z' });
+      const list = (query: string) =>
+        request(server)
+          .get(`${BASE}/requests?${query}`)
+          .set('authorization', as(APPROVER));
+
+      const awaiting = await list('decided=false&q=paging');
+      expect(awaiting.status).toBe(200);
+      expect([
+        awaiting.body.items.map((r: any) => r.id),
+        awaiting.body.total,
+      ]).toEqual([[waiting.id], 1]);
+      const decided = await list('decided=true&q=PAGING%20overdue');
+      expect(decided.body.items).toEqual([
+        expect.objectContaining({ id: late.id, status: 'expired' }),
+      ]);
+      expect(signals).toContainEqual(
+        expect.objectContaining({
+          message: expect.objectContaining({ id: late.id, status: 'expired' }),
+        }),
+      );
+      const page = await list(
+        'q=paging&sort=company&order=asc&limit=1&offset=1',
+      );
+      expect([page.body.items.map((r: any) => r.id), page.body.total]).toEqual([
+        [waiting.id],
+        2,
+      ]);
+
+      for (const [query, field] of [
+        ['limit=0', 'limit'],
+        ['limit=201', 'limit'],
+        ['offset=-1', 'offset'],
+        ['sort=price', 'sort'],
+        ['location=Not%20A%20Location', 'location'],
+        ['decided=maybe', 'decided'],
+        ['status=lost', 'status'],
+      ]) {
+        const res = await list(query);
+        expect([query, res.status, res.body.error.message]).toEqual([
+          query,
+          400,
+          expect.stringContaining(field),
+        ]);
+      }
+    });
+
     it('rejects with a reason, tells the requester, and never provisions', async () => {
       const created = await createRequest('Rejected Corp');
       const noReason = await request(server)

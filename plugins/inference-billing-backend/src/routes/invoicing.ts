@@ -11,6 +11,7 @@ import type { TypedRouter } from '@backstage/backend-openapi-utils';
 import { requirePermission } from '@internal/backstage-plugin-inference-node';
 import type { EndpointHandler, EndpointMap } from '../schema/openapi.generated';
 import type { InvoiceStore } from '../database/InvoiceStore';
+import { searchWords } from '../database/operations/matchWords';
 import type { InvoiceRunService } from '../invoicing/InvoiceRunService';
 
 /** Who started a run, as recorded with it. */
@@ -86,13 +87,18 @@ export function registerInvoicingRoutes(
       req,
       inferenceInvoiceReadPermission,
     );
-    res.json({
-      items: await invoiceStore.listRuns({
-        location: req.query.location,
-        limit: 100,
-      }),
-      locations: invoiceRuns.billingLocations(),
+    // The spec has checked every parameter (enums, ranges) and made numbers
+    // of `limit` and `offset`.
+    const { location, state, q, sort, order, limit, offset } = req.query;
+    const page = await invoiceStore.searchRuns({
+      location,
+      state,
+      words: searchWords(q),
+      sort: sort && { column: sort, order: order ?? 'asc' },
+      offset,
+      limit: limit ?? 100,
     });
+    res.json({ ...page, locations: invoiceRuns.billingLocations() });
   });
 
   router.get('/invoicing/runs/:id', async (req, res) => {

@@ -50,7 +50,21 @@ export function registerOnboardingRoutes(
 
   router.get('/onboarding/requests', async (req, res) => {
     await requirePermission(deps, req, inferenceCustomerApprovePermission);
-    res.json({ items: await onboarding.listRequests(req.query.status) });
+    // The spec has checked every parameter (enums, ranges) and made numbers
+    // of `limit` and `offset` and a boolean of `decided`.
+    const { status, decided, location, q, sort, order, limit, offset } =
+      req.query;
+    res.json(
+      await onboarding.listRequests({
+        status,
+        decided,
+        location,
+        q,
+        sort: sort && { column: sort, order: order ?? 'asc' },
+        offset,
+        limit: limit ?? 200,
+      }),
+    );
   });
 
   router.post('/onboarding/requests', async (req, res) => {

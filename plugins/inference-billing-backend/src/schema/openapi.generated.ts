@@ -513,7 +513,7 @@ export const spec = {
       get: {
         operationId: 'ListOnboardingRequests',
         description:
-          'Onboarding requests, newest first (at most 200), for approvers (`inference.customer.approve`). Never contains key values.',
+          'A page of onboarding requests for approvers (`inference.customer.approve`), searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every request the filters select. Pending requests past their deadline are expired before the page is read. Never contains key values.',
         security: [
           {
             JWT: [],
@@ -528,21 +528,96 @@ export const spec = {
               $ref: '#/components/schemas/OnboardingStatus',
             },
           },
+          {
+            name: 'decided',
+            in: 'query',
+            required: false,
+            description:
+              '`true`: decided requests only (approved, provisioned, rejected, expired); `false`: those awaiting a decision only (pending, blocked).',
+            schema: {
+              type: 'boolean',
+            },
+          },
+          {
+            name: 'location',
+            in: 'query',
+            required: false,
+            description: 'Requests that ask for this location (among others).',
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9-]{1,63}$',
+            },
+          },
+          {
+            name: 'q',
+            in: 'query',
+            required: false,
+            description:
+              'Words that must each occur (case-insensitively) in the company name, contact e-mail, VAT id, country, requester, decider or request id.',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            required: false,
+            description: 'Sort key (default newest first).',
+            schema: {
+              type: 'string',
+              enum: ['company', 'status', 'requested', 'decided'],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['asc', 'desc'],
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Requests per page (default 200).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            description: 'Requests to skip.',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+            },
+          },
         ],
         responses: {
           '200': {
-            description: 'The requests.',
+            description: 'The page and how many requests the filters select.',
             content: {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['items'],
+                  required: ['items', 'total'],
                   properties: {
                     items: {
                       type: 'array',
                       items: {
                         $ref: '#/components/schemas/OnboardingRequest',
                       },
+                    },
+                    total: {
+                      type: 'integer',
+                      minimum: 0,
                     },
                   },
                 },
@@ -1111,7 +1186,7 @@ export const spec = {
       get: {
         operationId: 'ListInvoiceRuns',
         description:
-          'Invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), newest first (at most 100), of one location or all; needs `inference.invoice.read`.',
+          'A page of the invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), of one location or all, searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every run the filters select. Needs `inference.invoice.read`.',
         security: [
           {
             JWT: [],
@@ -1127,6 +1202,67 @@ export const spec = {
               pattern: '^[a-z0-9-]{1,63}$',
             },
           },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['running', 'succeeded', 'failed'],
+            },
+          },
+          {
+            name: 'q',
+            in: 'query',
+            required: false,
+            description:
+              'Words that must each occur (case-insensitively) in the month, location, state, run id, who started it or its error.',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            required: false,
+            description:
+              'Sort key (default newest first); `total` sorts by amount.',
+            schema: {
+              type: 'string',
+              enum: ['month', 'location', 'state', 'total', 'started'],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['asc', 'desc'],
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Runs per page (default 100).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            description: 'Runs to skip.',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+            },
+          },
         ],
         responses: {
           '200': {
@@ -1135,13 +1271,18 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['items', 'locations'],
+                  required: ['items', 'total', 'locations'],
                   properties: {
                     items: {
                       type: 'array',
                       items: {
                         $ref: '#/components/schemas/InvoiceRunSummary',
                       },
+                    },
+                    total: {
+                      type: 'integer',
+                      minimum: 0,
+                      description: 'How many runs the filters select.',
                     },
                     locations: {
                       type: 'array',

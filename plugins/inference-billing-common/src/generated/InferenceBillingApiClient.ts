@@ -165,7 +165,7 @@ export class InferenceBillingApiClient {
     });
   }
 
-  /** Onboarding requests, newest first (at most 200), for approvers (`inference.customer.approve`). Never contains key values. (`GET /onboarding/requests`) */
+  /** A page of onboarding requests for approvers (`inference.customer.approve`), searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every request the filters select. Pending requests past their deadline are expired before the page is read. Never contains key values. (`GET /onboarding/requests`) */
   listOnboardingRequests(
     request: {
       query?: operations['ListOnboardingRequests']['parameters']['query'];
@@ -349,7 +349,7 @@ export class InferenceBillingApiClient {
     });
   }
 
-  /** Invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), newest first (at most 100), of one location or all; needs `inference.invoice.read`. (`GET /invoicing/runs`) */
+  /** A page of the invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), of one location or all, searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every run the filters select. Needs `inference.invoice.read`. (`GET /invoicing/runs`) */
   listInvoiceRuns(
     request: {
       query?: operations['ListInvoiceRuns']['parameters']['query'];

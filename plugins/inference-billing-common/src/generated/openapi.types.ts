@@ -182,7 +182,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Onboarding requests, newest first (at most 200), for approvers (`inference.customer.approve`). Never contains key values. */
+    /** @description A page of onboarding requests for approvers (`inference.customer.approve`), searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every request the filters select. Pending requests past their deadline are expired before the page is read. Never contains key values. */
     get: operations['ListOnboardingRequests'];
     put?: never;
     /**
@@ -407,7 +407,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), newest first (at most 100), of one location or all; needs `inference.invoice.read`. */
+    /** @description A page of the invoice runs that issue invoices (`dry_run=none`; dry runs are not stored), of one location or all, searched, filtered, sorted and paged by the backend; newest first unless sorted. `total` counts every run the filters select. Needs `inference.invoice.read`. */
     get: operations['ListInvoiceRuns'];
     put?: never;
     post?: never;
@@ -1185,6 +1185,19 @@ export interface operations {
     parameters: {
       query?: {
         status?: components['schemas']['OnboardingStatus'];
+        /** @description `true`: decided requests only (approved, provisioned, rejected, expired); `false`: those awaiting a decision only (pending, blocked). */
+        decided?: boolean;
+        /** @description Requests that ask for this location (among others). */
+        location?: string;
+        /** @description Words that must each occur (case-insensitively) in the company name, contact e-mail, VAT id, country, requester, decider or request id. */
+        q?: string;
+        /** @description Sort key (default newest first). */
+        sort?: 'company' | 'status' | 'requested' | 'decided';
+        order?: 'asc' | 'desc';
+        /** @description Requests per page (default 200). */
+        limit?: number;
+        /** @description Requests to skip. */
+        offset?: number;
       };
       header?: never;
       path?: never;
@@ -1192,7 +1205,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The requests. */
+      /** @description The page and how many requests the filters select. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1200,6 +1213,7 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['OnboardingRequest'][];
+            total: number;
           };
         };
       };
@@ -1502,6 +1516,16 @@ export interface operations {
     parameters: {
       query?: {
         location?: string;
+        state?: 'running' | 'succeeded' | 'failed';
+        /** @description Words that must each occur (case-insensitively) in the month, location, state, run id, who started it or its error. */
+        q?: string;
+        /** @description Sort key (default newest first); `total` sorts by amount. */
+        sort?: 'month' | 'location' | 'state' | 'total' | 'started';
+        order?: 'asc' | 'desc';
+        /** @description Runs per page (default 100). */
+        limit?: number;
+        /** @description Runs to skip. */
+        offset?: number;
       };
       header?: never;
       path?: never;
@@ -1517,6 +1541,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['InvoiceRunSummary'][];
+            /** @description How many runs the filters select. */
+            total: number;
             /** @description The configured locations and their billing settings. */
             locations: {
               name: string;

@@ -26,17 +26,59 @@ const pending: OnboardingRequest = {
   provisioning: [],
 };
 
+type ListQuery = {
+  decided?: boolean;
+  location?: string;
+  status?: string;
+  q?: string;
+  offset?: number;
+  limit?: number;
+};
+
 /**
- * The onboarding calls of the page: `decide` answers the decision, which
- * the next list then holds.
+ * The onboarding calls of the page: the list selects as the backend does
+ * (decided or not, location, status, words of the company name), and
+ * `decide` answers the decision, which the next list then holds.
  */
 function fakeApi(
   decide: () => Promise<OnboardingRequest>,
   items: OnboardingRequest[] = [pending],
 ) {
   let stored = items;
+  const awaiting = (r: OnboardingRequest) =>
+    r.status === 'pending' || r.status === 'blocked';
   return {
-    listOnboardingRequests: jest.fn(async () => ({ items: stored })),
+    listOnboardingRequests: jest.fn(
+      async (request?: { query?: ListQuery }, _?: object) => {
+        const query = request?.query ?? {};
+        const words = (query.q ?? '').toLowerCase().split(/\s+/);
+        const selected = stored.filter(
+          r =>
+            (query.decided === undefined || query.decided !== awaiting(r)) &&
+            (!query.location || r.locations.includes(query.location)) &&
+            (!query.status || r.status === query.status) &&
+            words.every(w => r.companyName.toLowerCase().includes(w)),
+        );
+        const offset = query.offset ?? 0;
+        return {
+          items: selected.slice(offset, offset + (query.limit ?? 200)),
+          total: selected.length,
+        };
+      },
+    ),
+    getOnboardingRequest: jest.fn(
+      async ({ path }: { path: { id: string } }) => {
+        const found = stored.find(r => r.id === path.id);
+        if (!found) {
+          throw await backstageError(
+            404,
+            'NotFoundError',
+            `No onboarding request ${path.id}`,
+          );
+        }
+        return found;
+      },
+    ),
     decideOnboardingRequest: jest.fn(
       async (_: { path: { id: string }; body: object }) => {
         const decided = await decide();
@@ -108,11 +150,12 @@ describe('ApprovalsPage', () => {
     renderInTestApp(<ApprovalsPage />, {
       apis: [[inferenceBillingApiRef, api]],
     });
+    // Both lists say so: the requests to decide and the decided ones.
     expect(
-      await screen.findByText(
+      await screen.findAllByText(
         'Access to inference.customer.approve denied for user:default/guest',
       ),
-    ).toBeInTheDocument();
+    ).toHaveLength(2);
     expect(screen.queryByText('Initech SRL')).toBeNull();
   });
 
@@ -346,8 +389,12 @@ describe('ApprovalsPage list', () => {
     ).toBeInTheDocument();
   });
 
-  it('narrows both the waiting requests and the decided ones to the location and search of the URL', async () => {
-    render('/?location=pr&q=vandelay', [pending, provisioned, rejected]);
+  it('asks the backend for both the waiting requests and the decided ones of the location and search of the URL', async () => {
+    const api = render('/?location=pr&q=vandelay', [
+      pending,
+      provisioned,
+      rejected,
+    ]);
     expect(
       await screen.findByText('Pending or blocked (0)'),
     ).toBeInTheDocument();
@@ -355,6 +402,45 @@ describe('ApprovalsPage list', () => {
     expect(screen.getByText('Vandelay Industries')).toBeInTheDocument();
     expect(screen.queryByText('Initech SRL')).toBeNull();
     expect(screen.queryByText('Globex Corporation')).toBeNull();
+    expect(api.listOnboardingRequests).toHaveBeenCalledWith({
+      query: { limit: 200, q: 'vandelay', location: 'pr', decided: false },
+    });
+    expect(api.listOnboardingRequests).toHaveBeenCalledWith(
+      {
+        query: expect.objectContaining({
+          q: 'vandelay',
+          location: 'pr',
+          decided: true,
+        }),
+      },
+      expect.anything(),
+    );
+  });
+
+  it('sorts and filters the decided requests in the backend', async () => {
+    const api = render('/?status=rejected&sort=decided&order=desc', [rejected]);
+    await waitFor(() =>
+      expect(api.listOnboardingRequests).toHaveBeenCalledWith(
+        {
+          query: expect.objectContaining({
+            decided: true,
+            status: 'rejected',
+            sort: 'decided',
+            order: 'desc',
+          }),
+        },
+        expect.anything(),
+      ),
+    );
+  });
+
+  it('says so when the request the URL names does not exist', async () => {
+    render('/?request=55555555-5555-4555-8555-555555555555', [pending]);
+    expect(
+      await screen.findByText(
+        'No onboarding request 55555555-5555-4555-8555-555555555555',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('opens the request the URL names, with links to the customers it created', async () => {

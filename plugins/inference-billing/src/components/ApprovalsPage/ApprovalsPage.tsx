@@ -10,13 +10,15 @@ import {
   type ColumnConfig,
 } from '@backstage/ui';
 import {
+  formatCount,
   formatDateTime,
   LocationTable,
   PageHeading,
   SectionSkeleton,
+  toListPageQuery,
   useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -27,14 +29,16 @@ import {
 import type { OnboardingRequest } from '../../api/types';
 import { customerRouteRef } from '../../routes';
 import { KeyReveal } from '../KeyReveal';
-import { selectRequests, REQUEST_SORTS } from './requests';
-import { awaitsDecision, RequestCard } from './RequestCard';
+import { RequestCard } from './RequestCard';
 
 export { linksFor } from './RequestCard';
 
 type Row = OnboardingRequest & { id: string };
 
 const FILTERS = ['location', 'status'] as const;
+const SORTS = ['company', 'status', 'requested', 'decided'] as const;
+const sortOf = (column: string) =>
+  SORTS.find(sort => sort === column) as (typeof SORTS)[number] | undefined;
 const DECIDED = [
   { id: 'provisioned', label: 'provisioned' },
   { id: 'approved', label: 'approved (not provisioned yet)' },
@@ -96,7 +100,7 @@ const columns: ColumnConfig<Row>[] = [
  * one's own request), then the decided ones as a table. The view is in the
  * URL: location, search, the decision filter and sort; `?request=<id>`
  * opens a request, `?reveal=<id>` the requester's one-time key reveal. The
- * backend lists the 200 newest requests: they are searched here.
+ * backend searches, filters, sorts and pages both lists.
  */
 export const ApprovalsPage = () => {
   const api = useApi(inferenceBillingApiRef);
@@ -106,23 +110,35 @@ export const ApprovalsPage = () => {
   const { pathname } = useLocation();
   const revealId = params.get('reveal');
   const openId = params.get('request');
-  const [requests, setRequests] = useState<OnboardingRequest[]>();
-  const [failed, setFailed] = useState(false);
   const [reloadKey, setReloadKey] = useState(0);
   const locations = useAsync(
     async () => (await api.listBillingLocations()).items,
     [api],
   );
-
-  // One request per reload; paging and sorting reuse it.
-  const cache = useRef<{ key: number; list: Promise<OnboardingRequest[]> }>();
-  const listRequests = () => {
-    if (cache.current?.key !== reloadKey) {
-      const list = api.listOnboardingRequests().then(r => r.items);
-      cache.current = { key: reloadKey, list };
-    }
-    return cache.current.list;
-  };
+  // The requests to act on: not paged, since each is a card to decide; the
+  // backend's first page (200) is more than an approver works through.
+  const awaiting = useAsync(
+    () =>
+      api.listOnboardingRequests({
+        query: {
+          ...toListPageQuery({
+            offset: 0,
+            limit: 200,
+            search: view.search,
+            filters: { location: view.filters.location },
+          }),
+          decided: false,
+        },
+      }),
+    [api, view.search, view.filters.location, reloadKey],
+  );
+  const pending = awaiting.value?.items;
+  // A request opened by link (`?request=`), wherever it is in the lists.
+  const opened = useAsync(
+    async () =>
+      openId ? api.getOnboardingRequest({ path: { id: openId } }) : undefined,
+    [api, openId, reloadKey],
+  );
 
   // Live: any decision or new request (from any user) reloads the list.
   const { lastSignal } = useSignal(ONBOARDING_SIGNAL_CHANNEL);
@@ -151,14 +167,9 @@ export const ApprovalsPage = () => {
   const customerHref = (location: string, id: string) =>
     customerRoute?.({ location, id });
 
-  const pending = requests
-    ? selectRequests(requests, {
-        search: view.search,
-        location: view.filters.location,
-        sort: null,
-      }).filter(awaitsDecision)
-    : undefined;
-  const open = requests?.find(r => r.id === openId);
+  const open =
+    pending?.find(r => r.id === openId) ??
+    (opened.value?.id === openId ? opened.value : undefined);
   const openSeparately = open && !pending?.some(r => r.id === open.id);
 
   return (
@@ -176,28 +187,22 @@ export const ApprovalsPage = () => {
         view={view}
         reloadKey={reloadKey}
         describeError={errorMessage}
-        load={async ({ offset, limit, search, filters, sort }) => {
-          let all: OnboardingRequest[];
-          try {
-            all = await listRequests();
-          } catch (e) {
-            cache.current = undefined;
-            setFailed(true);
-            throw e;
-          }
-          setFailed(false);
-          setRequests(all);
-          const decided = selectRequests(all, {
-            search,
-            location: filters.location,
-            status: filters.status,
-            sort: sort && REQUEST_SORTS.includes(sort.column) ? sort : null,
-          }).filter(r => !awaitsDecision(r));
-          return {
-            items: decided.slice(offset, offset + limit),
-            errors: [],
-            total: decided.length,
-          };
+        load={async ({ offset, limit, search, filters, sort, signal }) => {
+          const column = sort && sortOf(sort.column);
+          const page = await api.listOnboardingRequests(
+            {
+              query: {
+                ...toListPageQuery({ offset, limit, search, filters }),
+                decided: true,
+                ...(filters.status && {
+                  status: filters.status as OnboardingRequest['status'],
+                }),
+                ...(column && { sort: column, order: sort.order }),
+              },
+            },
+            { signal },
+          );
+          return { ...page, errors: [] };
         }}
         columns={columns}
         rowHref={r => hrefWith(next => next.set('request', r.id))}
@@ -217,11 +222,8 @@ export const ApprovalsPage = () => {
         intro={
           <Flex direction="column" gap="4">
             {revealId && <KeyReveal revealId={revealId} />}
-            {openId && requests && !open && (
-              <Alert
-                status="warning"
-                title="This request is not among the 200 newest: it is no longer listed here."
-              />
+            {openId && opened.error && (
+              <Alert status="warning" title={errorMessage(opened.error)} />
             )}
             {open && openSeparately && (
               <RequestCard
@@ -232,12 +234,23 @@ export const ApprovalsPage = () => {
                 closeHref={hrefWith(next => next.delete('request'))}
               />
             )}
-            {!pending && !failed && <SectionSkeleton rows={3} height={48} />}
-            {pending && (
+            {awaiting.error && (
+              <Alert status="danger" title={errorMessage(awaiting.error)} />
+            )}
+            {!pending && !awaiting.error && (
+              <SectionSkeleton rows={3} height={48} />
+            )}
+            {awaiting.value && pending && (
               <>
                 <Text as="h2" variant="title-medium">
-                  Pending or blocked ({pending.length})
+                  Pending or blocked ({formatCount(awaiting.value.total)})
                 </Text>
+                {awaiting.value.total > pending.length && (
+                  <Text as="p" variant="body-medium">
+                    The {formatCount(pending.length)} newest are shown: search
+                    or choose a location to find the others.
+                  </Text>
+                )}
                 {pending.length === 0 && (
                   <Text as="p" variant="body-medium">
                     No onboarding request is waiting. New customers are

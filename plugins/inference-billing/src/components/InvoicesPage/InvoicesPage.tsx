@@ -16,9 +16,10 @@ import {
   LocationTable,
   PageHeading,
   SectionSkeleton,
+  toListPageQuery,
   useUrlListState,
 } from '@internal/backstage-plugin-inference-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { errorMessage, inferenceBillingApiRef } from '../../api';
@@ -29,7 +30,7 @@ import type {
   InvoiceRunSummary,
 } from '../../api/types';
 import { customerRouteRef } from '../../routes';
-import { billingDate, lastMonth, RUN_SORTS, selectRuns } from './invoiceRuns';
+import { billingDate, lastMonth } from './invoiceRuns';
 import { RunDetail } from './RunDetail';
 import { RunDialog } from './RunDialog';
 
@@ -54,6 +55,9 @@ function noRunsYet(
 }
 
 const FILTERS = ['location', 'state'] as const;
+const SORTS = ['month', 'location', 'state', 'total', 'started'] as const;
+const sortOf = (column: string) =>
+  SORTS.find(sort => sort === column) as (typeof SORTS)[number] | undefined;
 const STATES = [
   { id: 'succeeded', label: 'succeeded' },
   { id: 'failed', label: 'failed' },
@@ -80,20 +84,6 @@ export function InvoicesPage() {
   const [preview, setPreview] = useState<InvoiceRunDetail>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-
-  // One request per location and reload; paging and sorting reuse it.
-  const cache = useRef<{ key: string; runs: Promise<InvoiceRunList> }>();
-  const listRuns = (location: string | undefined) => {
-    const key = `${location ?? ''}\u0000${reloadKey}`;
-    if (cache.current?.key !== key) {
-      const runs = api.listInvoiceRuns({ query: location ? { location } : {} });
-      runs.catch(() => {
-        if (cache.current?.key === key) cache.current = undefined;
-      });
-      cache.current = { key, runs };
-    }
-    return cache.current.runs;
-  };
 
   const hrefWith = (change: (next: URLSearchParams) => void) => {
     const next = new URLSearchParams(params);
@@ -226,19 +216,22 @@ export function InvoicesPage() {
         view={view}
         reloadKey={reloadKey}
         describeError={errorMessage}
-        load={async ({ offset, limit, search, filters, sort }) => {
-          const list = await listRuns(filters.location);
+        load={async ({ offset, limit, search, filters, sort, signal }) => {
+          const column = sort && sortOf(sort.column);
+          const list = await api.listInvoiceRuns(
+            {
+              query: {
+                ...toListPageQuery({ offset, limit, search, filters }),
+                ...(filters.state && {
+                  state: filters.state as InvoiceRunSummary['state'],
+                }),
+                ...(column && { sort: column, order: sort.order }),
+              },
+            },
+            { signal },
+          );
           setLocations(list.locations);
-          const runs = selectRuns(list.items, {
-            search,
-            state: filters.state,
-            sort: sort && RUN_SORTS.includes(sort.column) ? sort : null,
-          });
-          return {
-            items: runs.slice(offset, offset + limit),
-            errors: [],
-            total: runs.length,
-          };
+          return { items: list.items, total: list.total, errors: [] };
         }}
         columns={columns}
         rowHref={r => hrefWith(next => next.set('run', r.id))}
