@@ -14,6 +14,7 @@ import {
   LOCATION_ENTITY_TYPE,
   MODEL_ENTITY_TYPE,
 } from '@internal/backstage-plugin-inference-models-common';
+import { preloadPageIfOpenedAt } from '@internal/backstage-plugin-inference-react';
 import { inferenceModelsApi } from './api';
 import { rootRouteRef } from './routes';
 import {
@@ -22,12 +23,15 @@ import {
   resourceProfilePickerField,
 } from './fields';
 
+const loadModelsPage = () => import('./components/ModelsPage');
+preloadPageIfOpenedAt('/inference/models', loadModelsPage);
+
 export const modelsPage = PageBlueprint.make({
   params: {
     path: '/inference/models',
     title: 'Models',
     routeRef: rootRouteRef,
-    loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
+    loader: () => loadModelsPage().then(m => <m.ModelsPage />),
   },
 });
 

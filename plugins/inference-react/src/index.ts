@@ -15,6 +15,7 @@ export {
 } from './LocationTable';
 export { toListPageQuery, type ListPageQuery } from './listQuery';
 export { PageHeading } from './PageHeading';
+export { preloadPageIfOpenedAt } from './preloadPage';
 export {
   describeLocationFailure,
   LocationSectionCard,

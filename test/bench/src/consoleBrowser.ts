@@ -35,10 +35,12 @@ export function installProbes(locations: number) {
   const conditions: Record<string, () => boolean> = {
     modelsRow: () =>
       location.pathname.endsWith('/inference/models') &&
-      Array.from(document.querySelectorAll('tbody tr')).some(
+      // A data row: react-aria's grid marks it `row` with a `rowheader`
+      // cell (the Model column), as a <tr> or, virtualized, a <div>.
+      Array.from(document.querySelectorAll('[role="row"]')).some(
         r =>
           /^model-\d+$/.test(
-            (r as HTMLTableRowElement).cells[0]?.textContent ?? '',
+            r.querySelector('[role="rowheader"]')?.textContent ?? '',
           ) && visible(r),
       ),
     homeFilled: () => {
@@ -206,12 +208,14 @@ export async function timeKeystroke(
         p => p.textContent === countText,
       );
       if (!count) return false;
-      const rows = Array.from(document.querySelectorAll('tbody tr'));
+      const rows = Array.from(document.querySelectorAll('[role="row"]')).filter(
+        r => r.querySelector('[role="rowheader"]'),
+      );
       return (
         rows.length > 0 &&
         rows.every(r => {
           // The Model column: the name (no title on the bench's Models).
-          const name = (r as HTMLTableRowElement).cells[0]?.textContent;
+          const name = r.querySelector('[role="rowheader"]')?.textContent;
           return /^model-\d+$/.test(name ?? '') && name!.includes(query);
         })
       );

@@ -46,9 +46,10 @@ export async function pagesFlow(options: { page: Page }) {
       } match`,
     ),
   ).toBeVisible({ timeout: 60_000 });
-  // The first titled element of a row is the Model column's title.
+  // The first titled element of a data row (one with a row header) is the
+  // Model column's title.
   const rowNames = await page
-    .locator('tbody tr')
+    .locator('[role="row"]:has([role="rowheader"])')
     .evaluateAll(rows =>
       rows.map(r => r.querySelector('[title]')?.getAttribute('title') ?? ''),
     );

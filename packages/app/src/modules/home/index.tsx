@@ -3,7 +3,11 @@ import {
   createRouteRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { preloadPageIfOpenedAt } from '@internal/backstage-plugin-inference-react';
 import { RiHome5Line } from '@remixicon/react';
+
+const loadHomePage = () => import('./HomePage');
+preloadPageIfOpenedAt('/', loadHomePage);
 
 /**
  * The home page at `/`, the business at a glance. It replaces the page of
@@ -16,7 +20,7 @@ export const homePage = PageBlueprint.make({
     title: 'Home',
     routeRef: createRouteRef(),
     icon: <RiHome5Line />,
-    loader: () => import('./HomePage').then(m => <m.HomePage />),
+    loader: () => loadHomePage().then(m => <m.HomePage />),
   },
 });
 
