@@ -12,7 +12,7 @@ import {
   useUrlListState,
   toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { bareMetalApiRef } from '../../api';
 
@@ -110,6 +110,12 @@ const columns: ColumnConfig<ServerRow>[] = [
 const FILTERS = ['location', 'gpu'] as const;
 const SORTS = ['name', 'location', 'gpus', 'status'] as const;
 
+const EMPTY = {
+  filtered:
+    'No servers match this search and these filters. Clear them to see every server.',
+  none: 'No servers configured in any location: add them to inference.locations[].servers and install K3s with the Install K3s template.',
+};
+
 /** The servers of every location, with their GPUs and the Model pods on them. */
 export const NodesPage = () => {
   const api = useApi(bareMetalApiRef);
@@ -122,9 +128,37 @@ export const NodesPage = () => {
     async () => (await api.listNodes({ query: { limit: 1 } })).summaries,
     [api],
   );
-  const products = [
-    ...new Set((fleet.value ?? []).flatMap(l => l.gpus.map(g => g.product))),
-  ].sort();
+  // The table draws every row again when a prop changes: links and filters
+  // keep their identity across this page's renders (the fleet arriving,
+  // each answer's GPU totals, the search written to the URL).
+  const rowHref = useCallback(
+    (s: ServerRow) =>
+      entityRoute?.({ namespace: s.location, kind: 'resource', name: s.name }),
+    [entityRoute],
+  );
+  const filterChoices = useMemo(() => {
+    const products = [
+      ...new Set((fleet.value ?? []).flatMap(l => l.gpus.map(g => g.product))),
+    ].sort();
+    return [
+      {
+        name: 'location' as const,
+        label: 'Location',
+        options: (fleet.value ?? []).map(l => ({
+          id: l.location,
+          label: l.location,
+        })),
+      },
+      {
+        name: 'gpu' as const,
+        label: 'GPU',
+        options: [
+          ...products.map(p => ({ id: p, label: p })),
+          { id: 'none', label: 'No GPU' },
+        ],
+      },
+    ];
+  }, [fleet.value]);
   return (
     <>
       <PageHeading
@@ -163,32 +197,9 @@ export const NodesPage = () => {
           };
         }}
         columns={columns}
-        rowHref={s =>
-          entityRoute?.({
-            namespace: s.location,
-            kind: 'resource',
-            name: s.name,
-          })
-        }
+        rowHref={rowHref}
         searchLabel="Search servers by name or address"
-        filters={[
-          {
-            name: 'location',
-            label: 'Location',
-            options: (fleet.value ?? []).map(l => ({
-              id: l.location,
-              label: l.location,
-            })),
-          },
-          {
-            name: 'gpu',
-            label: 'GPU',
-            options: [
-              ...products.map(p => ({ id: p, label: p })),
-              { id: 'none', label: 'No GPU' },
-            ],
-          },
-        ]}
+        filters={filterChoices}
         noun={['server', 'servers']}
         above={summaries.map(summary => (
           <Text as="p" variant="body-small" key={summary.location}>
@@ -200,11 +211,7 @@ export const NodesPage = () => {
                   .join('; ')}
           </Text>
         ))}
-        empty={{
-          filtered:
-            'No servers match this search and these filters. Clear them to see every server.',
-          none: 'No servers configured in any location: add them to inference.locations[].servers and install K3s with the Install K3s template.',
-        }}
+        empty={EMPTY}
       />
     </>
   );

@@ -8,6 +8,7 @@ import {
   useUrlListState,
   toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
+import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { Route, Routes } from 'react-router-dom';
 import { inferenceBillingApiRef } from '../../api';
@@ -31,17 +32,25 @@ const SORTS: Record<string, 'name' | 'location' | 'keys' | 'usage'> = {
 
 const FILTERS = ['location'] as const;
 
-function CustomerListView() {
-  const api = useApi(inferenceBillingApiRef);
-  const customerRoute = useRouteRef(customerRouteRef);
-  const view = useUrlListState({ filters: FILTERS });
-  const locations = useAsync(
-    async () => (await api.listBillingLocations()).items,
-    [api],
-  );
-  // Widths sized for 1440 px with the sidebar, so that no column cuts its
-  // text: related figures share a column (a title and a line under it).
-  const columns: ColumnConfig<CustomerRow>[] = [
+const EMPTY = {
+  filtered:
+    'No customers match this search and these filters. Clear them to see every customer.',
+  none: (
+    <>
+      No customers in any location yet. Onboard one with the{' '}
+      <Link href="/create">Onboard a customer</Link> template.
+    </>
+  ),
+};
+
+/**
+ * Widths sized for 1440 px with the sidebar, so that no column cuts its
+ * text: related figures share a column (a title and a line under it).
+ */
+function customerColumns(
+  customerHref: (c: CustomerRow) => string | undefined,
+): ColumnConfig<CustomerRow>[] {
+  return [
     {
       id: 'name',
       label: 'Customer',
@@ -49,12 +58,7 @@ function CustomerListView() {
       minWidth: 200,
       isRowHeader: true,
       isSortable: true,
-      cell: c => (
-        <CellText
-          title={c.name}
-          href={customerRoute?.({ location: c.location, id: c.customerId })}
-        />
-      ),
+      cell: c => <CellText title={c.name} href={customerHref(c)} />,
     },
     {
       id: 'location',
@@ -115,6 +119,38 @@ function CustomerListView() {
       ),
     },
   ];
+}
+
+function CustomerListView() {
+  const api = useApi(inferenceBillingApiRef);
+  const customerRoute = useRouteRef(customerRouteRef);
+  const view = useUrlListState({ filters: FILTERS });
+  const locations = useAsync(
+    async () => (await api.listBillingLocations()).items,
+    [api],
+  );
+  // The table draws every row again when a prop changes: columns, links
+  // and filters keep their identity across this page's renders (the
+  // location list arriving, the search written to the URL).
+  const customerHref = useCallback(
+    (c: CustomerRow) =>
+      customerRoute?.({ location: c.location, id: c.customerId }),
+    [customerRoute],
+  );
+  const columns = useMemo(() => customerColumns(customerHref), [customerHref]);
+  const filterChoices = useMemo(
+    () => [
+      {
+        name: 'location' as const,
+        label: 'Location',
+        options: (locations.value ?? []).map(l => ({
+          id: l.name,
+          label: `${l.title} (${l.name})`,
+        })),
+      },
+    ],
+    [locations.value],
+  );
   return (
     <>
       <PageHeading
@@ -152,31 +188,11 @@ function CustomerListView() {
           };
         }}
         columns={columns}
-        rowHref={c =>
-          customerRoute?.({ location: c.location, id: c.customerId })
-        }
+        rowHref={customerHref}
         searchLabel="Search customers by name or id"
-        filters={[
-          {
-            name: 'location',
-            label: 'Location',
-            options: (locations.value ?? []).map(l => ({
-              id: l.name,
-              label: `${l.title} (${l.name})`,
-            })),
-          },
-        ]}
+        filters={filterChoices}
         noun={['customer', 'customers']}
-        empty={{
-          filtered:
-            'No customers match this search and these filters. Clear them to see every customer.',
-          none: (
-            <>
-              No customers in any location yet. Onboard one with the{' '}
-              <Link href="/create">Onboard a customer</Link> template.
-            </>
-          ),
-        }}
+        empty={EMPTY}
       />
     </>
   );

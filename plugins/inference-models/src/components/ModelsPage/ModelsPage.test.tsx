@@ -3,11 +3,24 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { Table } from '@backstage/ui';
 import { inferenceModelsApiRef } from '../../api';
 import { ModelsPage } from './ModelsPage';
 import { perMillionTokens } from './ModelsTable';
 
 type ModelList = Awaited<ReturnType<InferenceModelsApi['listModels']>>;
+
+// The table as @backstage/ui draws it, with its renders counted.
+jest.mock('@backstage/ui', () => {
+  const actual = jest.requireActual('@backstage/ui');
+  return {
+    ...actual,
+    Table: jest.fn((props: object) =>
+      jest.requireActual('react').createElement(actual.Table, props),
+    ),
+  };
+});
+const tableRenders = () => (Table as unknown as jest.Mock).mock.calls.length;
 
 /** The API ref mocked: listModels answers with `listModels(request)`. */
 function mockApi(
@@ -233,6 +246,40 @@ describe('ModelsPage', () => {
         expect.anything(),
       ),
     );
+  });
+
+  it('draws the rows once per answer: not again when the location list arrives or the search reaches the URL', async () => {
+    const { api, apis } = mockApi(async request =>
+      request?.query?.q
+        ? page([model('gemma3')])
+        : page([model('a'), model('b')]),
+    );
+    const locations = await api.listLocations();
+    let answerLocations!: () => void;
+    api.listLocations.mockImplementation(
+      () =>
+        new Promise<typeof locations>(resolve => {
+          answerLocations = () => resolve(locations);
+        }),
+    );
+    await render(apis);
+    expect(await screen.findByText('2 models')).toBeInTheDocument();
+    const drawn = tableRenders();
+    await act(async () => answerLocations());
+    expect(tableRenders()).toBe(drawn);
+
+    fireEvent.change(screen.getByRole('searchbox'), {
+      target: { value: 'gemma' },
+    });
+    expect(await screen.findByText('gemma3')).toBeInTheDocument();
+    const answered = tableRenders();
+    // The search is written to the URL 300 ms after typing pauses.
+    await act(() => new Promise(resolve => setTimeout(resolve, 500)));
+    expect(api.listModels).toHaveBeenLastCalledWith(
+      { query: { limit: 25, q: 'gemma' } },
+      expect.anything(),
+    );
+    expect(tableRenders()).toBe(answered);
   });
 
   it('asks at once for every keystroke and drops the answer to the previous one', async () => {

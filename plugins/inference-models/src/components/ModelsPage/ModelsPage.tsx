@@ -8,6 +8,7 @@ import {
   useUrlListState,
   toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
+import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { inferenceModelsApiRef } from '../../api';
 import { modelColumns, type ModelRow } from './ModelsTable';
@@ -38,6 +39,31 @@ const FEATURES = [
   'SpeechToText',
 ];
 
+const EMPTY = {
+  filtered:
+    'No models match this search and these filters. Clear them to see every model.',
+  none: (
+    <>
+      No Models in any location yet. Create one with the{' '}
+      <Link href="/create">Create a Model</Link> template.
+    </>
+  ),
+};
+
+const STATIC_FILTERS = [
+  {
+    name: 'engine' as const,
+    label: 'Engine',
+    options: ENGINES.map(e => ({ id: e, label: e })),
+  },
+  {
+    name: 'feature' as const,
+    label: 'Feature',
+    options: FEATURES.map(f => ({ id: f, label: f })),
+  },
+  { name: 'status' as const, label: 'Status', options: STATUSES },
+];
+
 /** Rows per page; the backend filters and pages, the browser holds one page. */
 export const MODELS_PAGE_SIZE = 25;
 
@@ -49,6 +75,28 @@ export const ModelsPage = () => {
   const locations = useAsync(
     async () => (await api.listLocations()).items,
     [api],
+  );
+  // The table re-renders every row when a prop changes: these keep their
+  // identity across this page's renders (the location list arriving, the
+  // search written to the URL), so those renders leave the rows alone.
+  const rowHref = useCallback(
+    (m: ModelRow) =>
+      entityRoute?.({ namespace: m.location, kind: 'resource', name: m.name }),
+    [entityRoute],
+  );
+  const filterChoices = useMemo(
+    () => [
+      {
+        name: 'location' as const,
+        label: 'Location',
+        options: (locations.value ?? []).map(l => ({
+          id: l.name,
+          label: `${l.title} (${l.name})`,
+        })),
+      },
+      ...STATIC_FILTERS,
+    ],
+    [locations.value],
   );
   return (
     <>
@@ -96,46 +144,11 @@ export const ModelsPage = () => {
           };
         }}
         columns={modelColumns}
-        rowHref={m =>
-          entityRoute?.({
-            namespace: m.location,
-            kind: 'resource',
-            name: m.name,
-          })
-        }
+        rowHref={rowHref}
         searchLabel="Search models by name or URL"
-        filters={[
-          {
-            name: 'location',
-            label: 'Location',
-            options: (locations.value ?? []).map(l => ({
-              id: l.name,
-              label: `${l.title} (${l.name})`,
-            })),
-          },
-          {
-            name: 'engine',
-            label: 'Engine',
-            options: ENGINES.map(e => ({ id: e, label: e })),
-          },
-          {
-            name: 'feature',
-            label: 'Feature',
-            options: FEATURES.map(f => ({ id: f, label: f })),
-          },
-          { name: 'status', label: 'Status', options: STATUSES },
-        ]}
+        filters={filterChoices}
         noun={['model', 'models']}
-        empty={{
-          filtered:
-            'No models match this search and these filters. Clear them to see every model.',
-          none: (
-            <>
-              No Models in any location yet. Create one with the{' '}
-              <Link href="/create">Create a Model</Link> template.
-            </>
-          ),
-        }}
+        empty={EMPTY}
       />
     </>
   );
