@@ -43,17 +43,4 @@ describe('useUrlListState', () => {
       order: 'asc',
     });
   });
-
-  it('keeps its setters and unchanged values when the URL changes, so a table that depends on them is not drawn again', () => {
-    const { result } = setup('/m?location=pr');
-    const before = result.current.view;
-    act(() => result.current.view.setSearch('qwen'));
-    const after = result.current.view;
-    expect(after.search).toBe('qwen');
-    expect(after.setSearch).toBe(before.setSearch);
-    expect(after.setFilters).toBe(before.setFilters);
-    expect(after.setSort).toBe(before.setSort);
-    expect(after.filters).toBe(before.filters);
-    expect(after.sort).toBe(before.sort);
-  });
 });

@@ -1,5 +1,5 @@
 import type { SortDescriptor } from '@backstage/ui';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 /** A list view's search, filters and sort, as the page's URL holds them. */
@@ -31,14 +31,9 @@ export function useUrlListState<F extends string>(options: {
   const [params, setParams] = useSearchParams();
   const { filters: names, defaultSort } = options;
 
-  // react-router makes a new setter whenever the URL changes; the setters
-  // below must not, or every URL change (a search written 300 ms after
-  // typing) would re-render the table that depends on them.
-  const setParamsRef = useRef(setParams);
-  setParamsRef.current = setParams;
   const update = useCallback(
     (change: (next: URLSearchParams) => void) =>
-      setParamsRef.current(
+      setParams(
         current => {
           const next = new URLSearchParams(current);
           change(next);
@@ -46,7 +41,7 @@ export function useUrlListState<F extends string>(options: {
         },
         { replace: true },
       ),
-    [],
+    [setParams],
   );
 
   const search = params.get('q') ?? '';

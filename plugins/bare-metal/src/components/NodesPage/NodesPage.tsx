@@ -129,8 +129,8 @@ export const NodesPage = () => {
     [api],
   );
   // The table draws every row again when a prop changes: links and filters
-  // keep their identity across this page's renders (the fleet arriving,
-  // each answer's GPU totals, the search written to the URL).
+  // keep their identity when the fleet arrives and with each answer's GPU
+  // totals.
   const rowHref = useCallback(
     (s: ServerRow) =>
       entityRoute?.({ namespace: s.location, kind: 'resource', name: s.name }),

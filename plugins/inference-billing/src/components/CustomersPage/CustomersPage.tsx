@@ -130,8 +130,7 @@ function CustomerListView() {
     [api],
   );
   // The table draws every row again when a prop changes: columns, links
-  // and filters keep their identity across this page's renders (the
-  // location list arriving, the search written to the URL).
+  // and filters keep their identity when the location list arrives.
   const customerHref = useCallback(
     (c: CustomerRow) =>
       customerRoute?.({ location: c.location, id: c.customerId }),

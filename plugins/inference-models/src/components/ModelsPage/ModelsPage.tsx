@@ -77,8 +77,8 @@ export const ModelsPage = () => {
     [api],
   );
   // The table re-renders every row when a prop changes: these keep their
-  // identity across this page's renders (the location list arriving, the
-  // search written to the URL), so those renders leave the rows alone.
+  // identity when the location list arrives, so that render leaves the
+  // rows alone.
   const rowHref = useCallback(
     (m: ModelRow) =>
       entityRoute?.({ namespace: m.location, kind: 'resource', name: m.name }),
