@@ -7,6 +7,7 @@ export { LocationListPage } from './LocationListPage';
 export { PlainTable } from './PlainTable';
 export { CellLines } from './CellLines';
 export { ListToolbar, type ListFilter } from './ListToolbar';
+export { locationFilter } from './locationFilter';
 export { useUrlListState, type UrlListState } from './useUrlListState';
 export {
   LocationTable,

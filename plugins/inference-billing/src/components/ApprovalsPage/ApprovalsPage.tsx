@@ -13,6 +13,7 @@ import {
   formatCount,
   formatDateTime,
   LocationTable,
+  locationFilter,
   PageHeading,
   SectionSkeleton,
   toListPageQuery,
@@ -208,14 +209,7 @@ export const ApprovalsPage = () => {
         rowHref={r => hrefWith(next => next.set('request', r.id))}
         searchLabel="Search requests by company, e-mail, VAT or requester"
         filters={[
-          {
-            name: 'location',
-            label: 'Location',
-            options: (locations.value ?? []).map(l => ({
-              id: l.name,
-              label: `${l.title} (${l.name})`,
-            })),
-          },
+          locationFilter(locations.value),
           { name: 'status', label: 'Decision', options: DECIDED },
         ]}
         noun={['decided request', 'decided requests']}

@@ -4,6 +4,7 @@ import {
   formatCount as count,
   formatMoney,
   LocationTable,
+  locationFilter,
   PageHeading,
   useUrlListState,
   toListPageQuery,
@@ -138,16 +139,7 @@ function CustomerListView() {
   );
   const columns = useMemo(() => customerColumns(customerHref), [customerHref]);
   const filterChoices = useMemo(
-    () => [
-      {
-        name: 'location' as const,
-        label: 'Location',
-        options: (locations.value ?? []).map(l => ({
-          id: l.name,
-          label: `${l.title} (${l.name})`,
-        })),
-      },
-    ],
+    () => [locationFilter(locations.value)],
     [locations.value],
   );
   return (

@@ -14,6 +14,7 @@ import {
   formatDateTime,
   formatMoney,
   LocationTable,
+  locationFilter,
   PageHeading,
   SectionSkeleton,
   toListPageQuery,
@@ -237,14 +238,7 @@ export function InvoicesPage() {
         rowHref={r => hrefWith(next => next.set('run', r.id))}
         searchLabel="Search runs by month, state or who started them"
         filters={[
-          {
-            name: 'location',
-            label: 'Location',
-            options: (locations ?? []).map(l => ({
-              id: l.name,
-              label: `${l.title} (${l.name})`,
-            })),
-          },
+          locationFilter(locations),
           { name: 'state', label: 'State', options: STATES },
         ]}
         noun={['invoice run', 'invoice runs']}

@@ -4,6 +4,7 @@ import { ButtonLink, Link } from '@backstage/ui';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import {
   LocationTable,
+  locationFilter,
   PageHeading,
   useUrlListState,
   toListPageQuery,
@@ -85,17 +86,7 @@ export const ModelsPage = () => {
     [entityRoute],
   );
   const filterChoices = useMemo(
-    () => [
-      {
-        name: 'location' as const,
-        label: 'Location',
-        options: (locations.value ?? []).map(l => ({
-          id: l.name,
-          label: `${l.title} (${l.name})`,
-        })),
-      },
-      ...STATIC_FILTERS,
-    ],
+    () => [locationFilter(locations.value), ...STATIC_FILTERS],
     [locations.value],
   );
   return (
