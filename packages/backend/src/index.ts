@@ -21,13 +21,13 @@
  * through discovery.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { inferenceRootHttpRouterServiceFactory } from '@internal/backstage-plugin-inference-node';
+import { portalRootHttpRouterServiceFactory } from './http/rootHttpRouter';
 
 const backend = createBackend();
 
-// Backstage's root router plus a 413 for oversized bodies (the same in
-// packages/backend-billing).
-backend.add(inferenceRootHttpRouterServiceFactory);
+// Backstage's root router plus a 413 for oversized bodies (as in
+// packages/backend-billing) and the app's static files compressed once.
+backend.add(portalRootHttpRouterServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -111,6 +111,30 @@ async function guestToken(url: string): Promise<string> {
     .backstageIdentity.token;
 }
 
+/**
+ * With BENCH_PROFILE_DIR set, a CPU profile of the page (Chrome DevTools
+ * `.cpuprofile`, open it in DevTools' Performance panel; the app's source
+ * maps name the functions) is written there for the phase it covers.
+ */
+async function startProfile(page: Page) {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach();
+      process.stdout.write(`profile: ${file}\n`);
+    },
+  };
+}
+
 /** The search box's queries: each digit typed narrows the list. */
 const QUERIES = ['1', '12', '123', '4', '45', '456', '7', '78', '789'].concat(
   ['2', '23', '234', '5', '56', '567', '8', '89', '890'],
@@ -378,7 +402,14 @@ export async function consoleBench(options: {
         await recorder.stop();
       };
     });
-    const modelsCold = await cold('/inference/models', 'modelsRow');
+    const modelsCold = await cold(
+      '/inference/models',
+      'modelsRow',
+      async page => {
+        const profile = await startProfile(page);
+        return async () => profile?.stop('models-cold');
+      },
+    );
 
     // Warm: the same signed-in context, its HTTP cache filled.
     const context = await newBenchContext({
@@ -406,7 +437,9 @@ export async function consoleBench(options: {
       homeInApp.push(await timeClick(page, '/', 'homeFilled'));
     }
     const token = await guestToken(url);
+    const profile = await startProfile(page);
     const keys = await keystrokes({ page, url, token });
+    await profile?.stop('keystrokes');
     await context.close();
 
     timing(
@@ -444,6 +477,22 @@ export async function consoleBench(options: {
       )}, response to table on screen ${p50(
         keys.map(x => x.total - x.requestEnd),
       )}`,
+    );
+    // The tail: whether the backend or the browser made a keystroke slow.
+    const slowest = keys
+      .map((x, i) => ({ ...x, query: QUERIES[i] }))
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 3);
+    figure(
+      '  Models search: the slowest keystrokes',
+      slowest
+        .map(
+          x =>
+            `'${x.query}' ${ms(x.total)} (request ${ms(x.requestStart)}..${ms(
+              x.requestEnd,
+            )})`,
+        )
+        .join('; '),
     );
     timing(
       'Home page, page.goto, fresh context (cold cache)',

@@ -7,12 +7,12 @@
  * routers. Prints `PORT <port>` once it serves on PRODUCTION_BACKEND_PORT.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { inferenceRootHttpRouterServiceFactory } from '@internal/backstage-plugin-inference-node';
+import { portalRootHttpRouterServiceFactory } from '../http/rootHttpRouter';
 
 async function main() {
   const backend = createBackend();
-  // As ../index.ts and packages/backend-billing wire every backend of the portal.
-  backend.add(inferenceRootHttpRouterServiceFactory);
+  // As ../index.ts wires the portal's backend.
+  backend.add(portalRootHttpRouterServiceFactory);
   backend.add(import('@backstage/plugin-permission-backend'));
   backend.add(
     import(
