@@ -1,6 +1,7 @@
 /*
- * The root HTTP router of every backend of the portal (packages/backend and
- * packages/backend-billing add it with `backend.add`): Backstage's own
+ * The root HTTP router of the portal's backends (packages/backend-billing
+ * adds it with `backend.add`; packages/backend adds the same two checks in
+ * its own, which also serves the app's static files): Backstage's own
  * (rootHttpRouterServiceFactory with its defaults: helmet, CORS, error
  * handler without stack traces unless NODE_ENV is development), plus a 413
  * for request bodies over what the inference plugins' JSON parser accepts.
