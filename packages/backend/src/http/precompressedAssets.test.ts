@@ -64,6 +64,7 @@ describe('precompressedAssets', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'static-'));
     fs.writeFileSync(path.join(dir, 'main.abc123.js'), SCRIPT);
     fs.writeFileSync(path.join(dir, 'logo.png'), 'not really a png');
+    fs.writeFileSync(path.join(dir, 'main.abc123.js.map'), '{"version":3}');
     fs.mkdirSync(path.join(dir, 'fonts'));
     fs.writeFileSync(
       path.join(dir, 'fonts', 'a.css'),
@@ -181,6 +182,7 @@ describe('precompressedAssets', () => {
     ['no compression accepted', '/static/main.abc123.js', 'identity'],
     ['a file that is not there', '/static/gone.js', 'br'],
     ['a type that does not compress', '/static/logo.png', 'br'],
+    ['a source map', '/static/main.abc123.js.map', 'br'],
     ['a path out of the directory', '/static/..%2f..%2fetc%2fpasswd.js', 'br'],
     ['a malformed path', '/static/%E0%A4%A.js', 'br'],
   ])('leaves %s to the app backend', async (_, url, encoding) => {
