@@ -14,7 +14,7 @@ import {
 } from './precompressedAssets';
 import { createPortalRootHttpRouterServiceFactory } from './rootHttpRouter';
 
-const SCRIPT = `console.log(${JSON.stringify('x'.repeat(5000))});\n`;
+const SCRIPT = `window.text = ${JSON.stringify('x'.repeat(5000))};\n`;
 
 /** A response's status, headers and body bytes as sent (not decoded). */
 async function rawGet(
@@ -167,14 +167,14 @@ describe('precompressedAssets', () => {
     await request(app)
       .get('/static/main.abc123.js')
       .set('accept-encoding', 'br');
-    fs.writeFileSync(file, 'console.log("rebuilt");');
+    fs.writeFileSync(file, 'window.rebuilt = true;');
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(file, later, later);
     const res = await rawGet(app, '/static/main.abc123.js', {
       'accept-encoding': 'br',
     });
     expect(zlib.brotliDecompressSync(res.body).toString()).toBe(
-      'console.log("rebuilt");',
+      'window.rebuilt = true;',
     );
   });
 
