@@ -21,6 +21,13 @@ import type { UrlListState } from './useUrlListState';
 export type { LocationTablePage, LocationTableQuery } from './useLocationPage';
 
 /**
+ * Rows per page unless a page says otherwise: 20, with 50 and 100 on
+ * request, as Backstage's catalog table and `@backstage/ui`'s Table page, so
+ * every list of the console pages alike.
+ */
+const DEFAULT_PAGE_SIZE = 20;
+
+/**
  * A list page of every location's things (Models, customers, servers...):
  * the backend searches, filters, sorts and pages; the view lives in the URL
  * (`useUrlListState`); a location that could not be read shows as an alert
@@ -51,7 +58,7 @@ export function LocationTable<
   describeError?: (error: Error) => string;
 }) {
   const { view } = props;
-  const pageSize = props.pageSize ?? 25;
+  const pageSize = props.pageSize ?? DEFAULT_PAGE_SIZE;
   const [search, setSearch] = useSearchDraft(view.search, view.setSearch);
   const list = useLocationPage<T, F>({
     load: props.load,
@@ -104,7 +111,7 @@ export function LocationTable<
         pagination={{
           type: 'page',
           pageSize: size,
-          pageSizeOptions: [pageSize, 50, 100],
+          pageSizeOptions: [...new Set([pageSize, 50, 100])],
           offset,
           totalCount: page?.total,
           hasPreviousPage: offset > 0,

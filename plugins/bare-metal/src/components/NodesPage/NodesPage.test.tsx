@@ -93,7 +93,7 @@ describe('NodesPage', () => {
       expect(api.listNodes).toHaveBeenCalledWith(
         {
           query: {
-            limit: 25,
+            limit: 20,
             gpu: 'NVIDIA-GeForce-RTX-3090',
             sort: 'gpus',
             order: 'desc',

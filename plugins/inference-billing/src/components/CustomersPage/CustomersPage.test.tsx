@@ -71,7 +71,7 @@ describe('CustomersPage', () => {
       screen.getByText('location pr: bifrost: list customers failed: HTTP 503'),
     ).toBeInTheDocument();
     expect(api.listCustomers).toHaveBeenCalledWith(
-      { query: { limit: 25 } },
+      { query: { limit: 20 } },
       expect.objectContaining({ signal: expect.anything() }),
     );
   });
@@ -92,7 +92,7 @@ describe('CustomersPage', () => {
     expect(api.listCustomers).toHaveBeenLastCalledWith(
       {
         query: {
-          limit: 25,
+          limit: 20,
           q: 'acme',
           location: 'local',
           sort: 'usage',
@@ -110,7 +110,7 @@ describe('CustomersPage', () => {
     fireEvent.click(screen.getByRole('columnheader', { name: /^Keys/ }));
     await waitFor(() =>
       expect(api.listCustomers).toHaveBeenLastCalledWith(
-        { query: { limit: 25, sort: 'keys', order: 'asc' } },
+        { query: { limit: 20, sort: 'keys', order: 'asc' } },
         expect.anything(),
       ),
     );

@@ -119,7 +119,7 @@ describe('InvoicesPage', () => {
     expect(screen.queryByText(/EUR|€/)).toBeNull();
     expect(screen.getByText('2 Nov 2026, 00:00 UTC')).toBeInTheDocument();
     expect(api.listInvoiceRuns).toHaveBeenCalledWith(
-      { query: { location: 'pr', limit: 25 } },
+      { query: { location: 'pr', limit: 20 } },
       expect.anything(),
     );
     // The row opens the run: a link that keeps the view.
@@ -137,7 +137,7 @@ describe('InvoicesPage', () => {
     renderPage(api);
     expect(await screen.findByText('$12.34')).toBeInTheDocument();
     expect(api.listInvoiceRuns).toHaveBeenCalledWith(
-      { query: { limit: 25 } },
+      { query: { limit: 20 } },
       expect.anything(),
     );
     expect(screen.getByText('1 invoice run')).toBeInTheDocument();
@@ -180,7 +180,7 @@ describe('InvoicesPage', () => {
     expect(api.listInvoiceRuns).toHaveBeenCalledWith(
       {
         query: {
-          limit: 25,
+          limit: 20,
           q: 'odoo',
           state: 'failed',
           sort: 'total',

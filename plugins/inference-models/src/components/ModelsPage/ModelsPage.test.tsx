@@ -91,7 +91,7 @@ const page = (items: ModelList['items'], total = items.length): ModelList => ({
   errors: [],
   total,
   offset: 0,
-  limit: 25,
+  limit: 20,
 });
 
 const render = (apis: ReturnType<typeof mockApi>['apis'], url = '/') =>
@@ -139,7 +139,7 @@ describe('ModelsPage', () => {
       ],
       total: 2,
       offset: 0,
-      limit: 25,
+      limit: 20,
     }));
     await render(apis);
     expect(
@@ -162,7 +162,7 @@ describe('ModelsPage', () => {
       ),
     ).toBeInTheDocument();
     expect(api.listModels).toHaveBeenCalledWith(
-      { query: { limit: 25 } },
+      { query: { limit: 20 } },
       expect.objectContaining({ signal: expect.anything() }),
     );
   });
@@ -186,7 +186,7 @@ describe('ModelsPage', () => {
     expect(api.listModels).toHaveBeenLastCalledWith(
       {
         query: {
-          limit: 25,
+          limit: 20,
           q: 'qwen',
           location: 'pr',
           engine: 'VLLM',
@@ -205,7 +205,7 @@ describe('ModelsPage', () => {
     expect(api.listModels).toHaveBeenLastCalledWith(
       {
         query: {
-          limit: 25,
+          limit: 20,
           status: 'Scaling',
           sort: 'price',
           order: 'desc',
@@ -222,7 +222,7 @@ describe('ModelsPage', () => {
     fireEvent.click(screen.getByRole('columnheader', { name: /Engine/ }));
     await waitFor(() =>
       expect(api.listModels).toHaveBeenLastCalledWith(
-        { query: { limit: 25, sort: 'engine', order: 'asc' } },
+        { query: { limit: 20, sort: 'engine', order: 'asc' } },
         expect.anything(),
       ),
     );
@@ -242,7 +242,7 @@ describe('ModelsPage', () => {
     expect(await screen.findByText('gemma3')).toBeInTheDocument();
     await waitFor(() =>
       expect(api.listModels).toHaveBeenLastCalledWith(
-        { query: { limit: 25, q: 'gemma' } },
+        { query: { limit: 20, q: 'gemma' } },
         expect.anything(),
       ),
     );
@@ -284,7 +284,7 @@ describe('ModelsPage', () => {
       fireEvent.change(box, { target: { value: 'g' } });
     });
     expect(api.listModels).toHaveBeenLastCalledWith(
-      { query: { limit: 25, q: 'g' } },
+      { query: { limit: 20, q: 'g' } },
       expect.anything(),
     );
     fireEvent.change(box, { target: { value: 'ge' } });
@@ -299,9 +299,9 @@ describe('ModelsPage', () => {
     await render(apis);
     expect(await screen.findByText('m-0')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: /next/i }));
-    expect(await screen.findByText('m-25')).toBeInTheDocument();
+    expect(await screen.findByText('m-20')).toBeInTheDocument();
     expect(api.listModels).toHaveBeenLastCalledWith(
-      { query: { limit: 25, offset: 25 } },
+      { query: { limit: 20, offset: 20 } },
       expect.anything(),
     );
   });

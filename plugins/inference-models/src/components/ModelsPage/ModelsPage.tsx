@@ -65,9 +65,6 @@ const STATIC_FILTERS = [
   { name: 'status' as const, label: 'Status', options: STATUSES },
 ];
 
-/** Rows per page; the backend filters and pages, the browser holds one page. */
-export const MODELS_PAGE_SIZE = 25;
-
 /** The model catalogue: every location's KubeAI Models. */
 export const ModelsPage = () => {
   const api = useApi(inferenceModelsApiRef);
@@ -102,7 +99,6 @@ export const ModelsPage = () => {
       />
       <LocationTable<ModelRow, (typeof FILTERS)[number]>
         view={view}
-        pageSize={MODELS_PAGE_SIZE}
         load={async ({ offset, limit, search, filters, sort, signal }) => {
           const page = await api.listModels(
             {
