@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import request from 'supertest';
 import {
   CACHE_CONTROL_MAX_CACHE,
+  CACHE_CONTROL_REVALIDATE_CACHE,
   precompressedAssets,
 } from './precompressedAssets';
 import { createPortalRootHttpRouterServiceFactory } from './rootHttpRouter';
@@ -191,15 +192,30 @@ describe('precompressedAssets', () => {
     expect(res.text).toBe(`fallback ${url}`);
   });
 
-  it('leaves the file with the injected runtime config to the app backend', async () => {
+  it('serves the script the app backend rewrites with the runtime config to be revalidated, and the one it leaves for good', async () => {
     fs.writeFileSync(
       path.join(dir, 'config.js'),
       'window.c=/*__APP_INJECTED_CONFIG_MARKER__*/"{}"/*__INJECTED_END__*/;',
     );
-    const res = await request(app)
-      .get('/static/config.js')
-      .set('accept-encoding', 'br');
-    expect(res.status).toBe(299);
+    // With the config in index.html, the placeholder stays in the script.
+    fs.writeFileSync(
+      path.join(dir, 'loader.js'),
+      'window.c="__APP_INJECTED_RUNTIME_CONFIG__";',
+    );
+    const injected = await rawGet(app, '/static/config.js', {
+      'accept-encoding': 'br',
+    });
+    expect(injected.status).toBe(200);
+    expect(injected.headers['cache-control']).toBe(
+      CACHE_CONTROL_REVALIDATE_CACHE,
+    );
+    expect(zlib.brotliDecompressSync(injected.body).toString()).toContain(
+      '__APP_INJECTED_CONFIG_MARKER__',
+    );
+    const loader = await rawGet(app, '/static/loader.js', {
+      'accept-encoding': 'br',
+    });
+    expect(loader.headers['cache-control']).toBe(CACHE_CONTROL_MAX_CACHE);
   });
 
   it('leaves POST and other methods to the app backend', async () => {

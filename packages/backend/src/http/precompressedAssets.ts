@@ -17,9 +17,9 @@
  * Anything this does not serve passes on to the app backend unchanged: a
  * request without brotli or gzip in Accept-Encoding, a file that is not
  * there (the app backend's store of earlier builds' assets answers those),
- * another type (images, fonts, source maps), a path outside the directory,
- * and the one file the app backend rewrites with the runtime config (it
- * must be revalidated, so the app backend keeps it).
+ * another type (images, fonts, source maps) and a path outside the
+ * directory. The script the app backend rewrites with the runtime config
+ * is served like the others, with the app backend's `no-cache` for it.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NextFunction, Request, Response } from 'express';
@@ -37,9 +37,14 @@ const gzip = (raw: Buffer, options: zlib.ZlibOptions) =>
 /** What the app backend sends for hashed files (plugin-app-backend's headers). */
 export const CACHE_CONTROL_MAX_CACHE = 'public, max-age=1209600';
 
-/** The marker of the file the app backend injects the runtime config into. */
+/** What the app backend sends for the file it rewrites with the runtime config. */
+export const CACHE_CONTROL_REVALIDATE_CACHE = 'no-cache';
+
+/**
+ * The marker the app backend leaves in the script it rewrites with the
+ * runtime config (when the config does not go into index.html instead).
+ */
 const INJECTED_CONFIG_MARKER = '__APP_INJECTED_CONFIG_MARKER__';
-const UNINJECTED_CONFIG = '__APP_INJECTED_RUNTIME_CONFIG__';
 
 /**
  * What a page loads. Source maps (51 MB next to 14 MB of scripts in the
@@ -58,14 +63,15 @@ type Encoding = 'br' | 'gzip';
 interface Entry {
   mtimeMs: number;
   size: number;
-  /** Undefined for the config-injected file, which is left to the app backend. */
-  encoded?: Partial<Record<Encoding, Promise<Buffer>>>;
-  raw?: Buffer;
+  cacheControl: string;
+  encoded: Partial<Record<Encoding, Promise<Buffer>>>;
+  raw: Buffer;
 }
 
 /**
  * Express middleware for the app's `/static` directory: each compressible
- * file compressed once per encoding (brotli, gzip level 6) and kept in memory while the file is unchanged on disk.
+ * file compressed once per encoding (brotli, gzip level 6) and kept in
+ * memory while the file is unchanged on disk.
  */
 export function precompressedAssets(options: {
   /** The app's `dist/static` directory. */
@@ -96,13 +102,17 @@ export function precompressedAssets(options: {
 
   async function read(file: string, stat: { mtimeMs: number; size: number }) {
     const raw = await fs.readFile(file);
-    const text = raw.toString('latin1');
-    const injected =
-      text.includes(INJECTED_CONFIG_MARKER) || text.includes(UNINJECTED_CONFIG);
+    // The rewritten script keeps its name from one config to the next: it is
+    // revalidated, as the app backend has it (its ETag follows the file).
+    const injected = raw.includes(INJECTED_CONFIG_MARKER);
     const entry: Entry = {
       mtimeMs: stat.mtimeMs,
       size: stat.size,
-      ...(injected ? {} : { encoded: {}, raw }),
+      cacheControl: injected
+        ? CACHE_CONTROL_REVALIDATE_CACHE
+        : CACHE_CONTROL_MAX_CACHE,
+      encoded: {},
+      raw,
     };
     entries.set(file, entry);
     return entry;
@@ -149,7 +159,7 @@ export function precompressedAssets(options: {
       const file = path.resolve(root, `.${relative}`);
       if (!file.startsWith(root + path.sep)) return next();
       const entry = await entryOf(file);
-      if (!entry?.encoded || !entry.raw) return next();
+      if (!entry) return next();
       const cache = entry.encoded;
       let body = cache[encoding];
       if (!body) {
@@ -168,7 +178,7 @@ export function precompressedAssets(options: {
       res.setHeader('Content-Type', type);
       res.setHeader('Content-Encoding', encoding);
       res.setHeader('Vary', 'Accept-Encoding');
-      res.setHeader('Cache-Control', CACHE_CONTROL_MAX_CACHE);
+      res.setHeader('Cache-Control', entry.cacheControl);
       res.setHeader('ETag', etag);
       res.setHeader('Last-Modified', new Date(entry.mtimeMs).toUTCString());
       res.statusCode = 200;
