@@ -115,6 +115,7 @@ async function guestToken(url: string): Promise<string> {
  * With BENCH_PROFILE_DIR set, a CPU profile of the page (Chrome DevTools
  * `.cpuprofile`, open it in DevTools' Performance panel; the app's source
  * maps name the functions) is written there for the phase it covers.
+ * Profiling slows what it covers: take the figures from a run without it.
  */
 async function startProfile(page: Page) {
   const dir = process.env.BENCH_PROFILE_DIR;
