@@ -1,4 +1,4 @@
-import { CellText, type ColumnConfig } from '@backstage/ui';
+import { Cell, CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 import {
   formatCount,
@@ -31,11 +31,20 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     defaultWidth: '1.3fr',
     minWidth: 240,
     // The name under the title only when they differ: one line otherwise.
+    // Both wrap rather than end in an ellipsis: a title such as
+    // "Qwen2.5-0.5B-Instruct (Ollama, Q4_K_M, pr)" is wider than the column
+    // at 1440 px, and it is what tells the rows apart.
     cell: m => (
-      <CellText
-        title={m.title ?? m.name}
-        description={m.title && m.title !== m.name ? m.name : undefined}
-      />
+      <Cell>
+        <Text as="p" variant="body-medium">
+          {m.title ?? m.name}
+        </Text>
+        {m.title && m.title !== m.name && (
+          <Text as="p" variant="body-medium" color="secondary">
+            {m.name}
+          </Text>
+        )}
+      </Cell>
     ),
   },
   {
