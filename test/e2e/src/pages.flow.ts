@@ -46,12 +46,11 @@ export async function pagesFlow(options: { page: Page }) {
       } match`,
     ),
   ).toBeVisible({ timeout: 60_000 });
-  // The first titled element of a data row (one with a row header) is the
-  // Model column's title.
+  // A data row's header cell (the Model column) shows the title first.
   const rowNames = await page
     .locator('[role="row"]:has([role="rowheader"])')
     .evaluateAll(rows =>
-      rows.map(r => r.querySelector('[title]')?.getAttribute('title') ?? ''),
+      rows.map(r => r.querySelector('[role="rowheader"] p')?.textContent ?? ''),
     );
   const expectedTitles = expected.items.map(m => m.title ?? m.name);
   expect(rowNames.sort()).toEqual(expectedTitles.sort());
