@@ -1,25 +1,36 @@
-import { CellText, Select, Table, type ColumnConfig } from '@backstage/ui';
+import { Select } from '@backstage/ui';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
+import { MemoryRouter } from 'react-router-dom';
+import { ListCellText } from './ListCells';
+import { ListTable, type ListColumn } from './ListTable';
 import { LocationTable, type LocationTablePage } from './LocationTable';
 import type { UrlListState } from './useUrlListState';
 
 type Row = { id: string; name: string };
 
-// The table as @backstage/ui draws it, with its renders counted.
+// The filters' select as @backstage/ui draws it, with its renders counted.
 jest.mock('@backstage/ui', () => {
   const actual = jest.requireActual('@backstage/ui');
   return {
     ...actual,
-    Table: jest.fn((props: object) =>
-      jest.requireActual('react').createElement(actual.Table, props),
-    ),
     Select: jest.fn((props: object) =>
       jest.requireActual('react').createElement(actual.Select, props),
     ),
   };
 });
-const tableRenders = () => (Table as unknown as jest.Mock).mock.calls.length;
+// The table, with its renders counted.
+jest.mock('./ListTable', () => {
+  const actual = jest.requireActual('./ListTable');
+  return {
+    ...actual,
+    ListTable: jest.fn((props: object) =>
+      jest.requireActual('react').createElement(actual.ListTable, props),
+    ),
+  };
+});
+const tableRenders = () =>
+  (ListTable as unknown as jest.Mock).mock.calls.length;
 const selectRenders = () => (Select as unknown as jest.Mock).mock.calls.length;
 
 /** A list state kept in memory (the pages keep it in the URL). */
@@ -41,12 +52,12 @@ function useMemoryView(): UrlListState<'location'> {
  * the test to answer them (`answer(rows)` settles the newest).
  */
 function setup() {
-  const columns: ColumnConfig<Row>[] = [
+  const columns: ListColumn<Row>[] = [
     {
       id: 'name',
       label: 'Name',
       isRowHeader: true,
-      cell: row => <CellText title={row.name} />,
+      cell: row => <ListCellText title={row.name} />,
     },
   ];
   const pending: Array<(page: LocationTablePage<Row>) => void> = [];
@@ -83,16 +94,20 @@ function setup() {
       empty={{ filtered: 'Nothing matches.', none: 'Nothing yet.' }}
     />
   );
-  render(<Page />);
+  render(
+    <MemoryRouter>
+      <Page />
+    </MemoryRouter>,
+  );
   const busy = () =>
-    screen.getByRole('grid').getAttribute('data-stale') === 'true';
+    screen.getByRole('table').getAttribute('data-stale') === 'true';
   return { load, answer, busy };
 }
 
 describe('LocationTable', () => {
   afterEach(() => {
     jest.useRealTimers();
-    (Table as unknown as jest.Mock).mockClear();
+    (ListTable as unknown as jest.Mock).mockClear();
     (Select as unknown as jest.Mock).mockClear();
   });
 

@@ -1,14 +1,8 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
-import {
-  Alert,
-  Container,
-  Flex,
-  Table,
-  Text,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { Alert, Container, Flex, Text } from '@backstage/ui';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { formatCount } from './format';
+import { ListTable, type ListColumn } from './ListTable';
 import { ListToolbar, type ListFilter } from './ListToolbar';
 import {
   useLocationPage,
@@ -39,7 +33,7 @@ export function LocationTable<
 >(props: {
   view: UrlListState<F>;
   load(query: LocationTableQuery<F>): Promise<LocationTablePage<T>>;
-  columns: ColumnConfig<T>[];
+  columns: ListColumn<T>[];
   rowHref?: (row: T) => string | undefined;
   searchLabel: string;
   filters?: Array<Omit<ListFilter, 'value' | 'onChange'> & { name: F }>;
@@ -102,14 +96,13 @@ export function LocationTable<
   // when its page, state or the caller's props change.
   const table = useMemo(
     () => (
-      <Table
-        columnConfig={columns}
-        data={page?.items}
-        isPending={isPending}
+      <ListTable
+        aria-label={many}
+        columns={columns}
+        rows={page?.items}
         isStale={isPending && page !== undefined}
         sort={{ descriptor: view.sort, onSortChange: view.setSort }}
         pagination={{
-          type: 'page',
           pageSize: size,
           pageSizeOptions: [...new Set([pageSize, 50, 100])],
           offset,
@@ -120,13 +113,14 @@ export function LocationTable<
           onNextPage: () => setOffset(offset + size),
           onPageSizeChange: setPageSize,
         }}
-        rowConfig={rowHref ? { getHref: rowHref } : undefined}
+        rowHref={rowHref}
         emptyState={
           <Text as="p">{filtered ? empty.filtered : empty.none}</Text>
         }
       />
     ),
     [
+      many,
       columns,
       rowHref,
       empty,

@@ -6,6 +6,8 @@
 export { LocationListPage } from './LocationListPage';
 export { PlainTable } from './PlainTable';
 export { CellLines } from './CellLines';
+export { ListCellLines, ListCellText } from './ListCells';
+export { ListTable, type ListColumn, type ListTableProps } from './ListTable';
 export { ListToolbar, type ListFilter } from './ListToolbar';
 export { locationFilter } from './locationFilter';
 export { useUrlListState, type UrlListState } from './useUrlListState';

@@ -27,6 +27,8 @@ declare global {
  * and no skeleton or progress bar left anywhere.
  */
 export function installProbes(locations: number) {
+  // The Model column's cell (this function runs in the page: no imports).
+  const ROW_HEADER = 'th[scope="row"], [role="rowheader"]';
   const seen: Record<string, number> = {};
   const visible = (e: Element) => {
     const r = e.getBoundingClientRect();
@@ -35,13 +37,12 @@ export function installProbes(locations: number) {
   const conditions: Record<string, () => boolean> = {
     modelsRow: () =>
       location.pathname.endsWith('/inference/models') &&
-      // A data row: react-aria's grid marks it `row` with a `rowheader`
-      // cell (the Model column), as a <tr> or, virtualized, a <div>.
-      Array.from(document.querySelectorAll('[role="row"]')).some(
+      // A data row: a <tr> with a row header (the Model column), a <th
+      // scope="row"> or, in a react-aria grid, a `rowheader` cell.
+      Array.from(document.querySelectorAll('tr, [role="row"]')).some(
         r =>
-          /^model-\d+$/.test(
-            r.querySelector('[role="rowheader"]')?.textContent ?? '',
-          ) && visible(r),
+          /^model-\d+$/.test(r.querySelector(ROW_HEADER)?.textContent ?? '') &&
+          visible(r),
       ),
     homeFilled: () => {
       if (location.pathname !== '/') return false;
@@ -192,6 +193,7 @@ export async function timeKeystroke(
 ): Promise<Keystroke> {
   // Armed first (listener and observer in place), then the key is pressed.
   await page.evaluate(({ query, total }) => {
+    const ROW_HEADER = 'th[scope="row"], [role="rowheader"]';
     let keydown: number | undefined;
     // On the document, in the capture phase: whatever input gets the key.
     document.addEventListener(
@@ -208,14 +210,14 @@ export async function timeKeystroke(
         p => p.textContent === countText,
       );
       if (!count) return false;
-      const rows = Array.from(document.querySelectorAll('[role="row"]')).filter(
-        r => r.querySelector('[role="rowheader"]'),
-      );
+      const rows = Array.from(
+        document.querySelectorAll('tr, [role="row"]'),
+      ).filter(r => r.querySelector(ROW_HEADER));
       return (
         rows.length > 0 &&
         rows.every(r => {
           // The Model column: the name (no title on the bench's Models).
-          const name = r.querySelector('[role="rowheader"]')?.textContent;
+          const name = r.querySelector(ROW_HEADER)?.textContent;
           return /^model-\d+$/.test(name ?? '') && name!.includes(query);
         })
       );

@@ -48,9 +48,9 @@ export async function pagesFlow(options: { page: Page }) {
   ).toBeVisible({ timeout: 60_000 });
   // A data row's header cell (the Model column) shows the title first.
   const rowNames = await page
-    .locator('[role="row"]:has([role="rowheader"])')
-    .evaluateAll(rows =>
-      rows.map(r => r.querySelector('[role="rowheader"] p')?.textContent ?? ''),
+    .locator('tbody th[scope="row"]')
+    .evaluateAll(cells =>
+      cells.map(c => c.querySelector('p')?.textContent ?? ''),
     );
   const expectedTitles = expected.items.map(m => m.title ?? m.name);
   expect(rowNames.sort()).toEqual(expectedTitles.sort());

@@ -1,16 +1,18 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { ButtonLink, CellText, Text, type ColumnConfig } from '@backstage/ui';
+import { ButtonLink, Text } from '@backstage/ui';
 import type {
   LocationGpuSummary,
   ServerSummary,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
-  CellLines,
   LocationTable,
   PageHeading,
   useUrlListState,
   toListPageQuery,
+  ListCellText,
+  ListCellLines,
+  type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
 import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -44,45 +46,43 @@ export const gpuLinesOf = (s: ServerSummary) =>
 
 // Widths sized for 1440 px with the sidebar; GPUs and Model pods take a
 // line each rather than being cut.
-const columns: ColumnConfig<ServerRow>[] = [
+const columns: ListColumn<ServerRow>[] = [
   {
     id: 'name',
     label: 'Server',
-    defaultWidth: 140,
+    width: 140,
     isRowHeader: true,
     isSortable: true,
-    cell: s => <CellText title={s.name} description={s.address} />,
+    cell: s => <ListCellText title={s.name} description={s.address} />,
   },
   {
     id: 'location',
     label: 'Location',
-    defaultWidth: 125,
+    width: 125,
     isSortable: true,
-    cell: s => <CellText title={s.location} />,
+    cell: s => <ListCellText title={s.location} />,
   },
   {
     id: 'status',
     label: 'Status',
-    defaultWidth: 140,
+    width: 140,
     isSortable: true,
     cell: s => (
-      <CellText title={statusOf(s)} description={s.roles.join(', ')} />
+      <ListCellText title={statusOf(s)} description={s.roles.join(', ')} />
     ),
   },
   {
     id: 'gpus',
     label: 'GPUs',
-    defaultWidth: '1.3fr',
-    minWidth: 260,
     isSortable: true,
-    cell: s => <CellLines label="GPUs" lines={gpuLinesOf(s)} />,
+    cell: s => <ListCellLines label="GPUs" lines={gpuLinesOf(s)} />,
   },
   {
     id: 'capacity',
     label: 'CPU / memory',
-    defaultWidth: 150,
+    width: 150,
     cell: s => (
-      <CellText
+      <ListCellText
         title={s.cpu ? `${s.cpu} CPU / ${formatMemory(s.memory)}` : '-'}
       />
     ),
@@ -90,16 +90,14 @@ const columns: ColumnConfig<ServerRow>[] = [
   {
     id: 'version',
     label: 'K3s version',
-    defaultWidth: 140,
-    cell: s => <CellText title={s.kubeletVersion ?? '-'} />,
+    width: 140,
+    cell: s => <ListCellText title={s.kubeletVersion ?? '-'} />,
   },
   {
     id: 'pods',
     label: 'Model pods',
-    defaultWidth: '1fr',
-    minWidth: 200,
     cell: s => (
-      <CellLines
+      <ListCellLines
         label="Model pods"
         lines={[...new Set(s.modelPods.map(p => p.model))]}
       />

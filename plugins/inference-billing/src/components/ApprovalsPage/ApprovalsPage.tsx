@@ -1,14 +1,6 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
-import {
-  Alert,
-  ButtonLink,
-  CellText,
-  Flex,
-  Link,
-  Text,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { Alert, ButtonLink, Flex, Link, Text } from '@backstage/ui';
 import {
   formatCount,
   formatDateTime,
@@ -18,6 +10,8 @@ import {
   SectionSkeleton,
   toListPageQuery,
   useUrlListState,
+  ListCellText,
+  type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
 import { useEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
@@ -47,20 +41,22 @@ const DECIDED = [
   { id: 'expired', label: 'expired' },
 ];
 
-const columns: ColumnConfig<Row>[] = [
+const columns: ListColumn<Row>[] = [
   {
     id: 'company',
     label: 'Company',
     isRowHeader: true,
     isSortable: true,
-    cell: r => <CellText title={r.companyName} description={r.contactEmail} />,
+    cell: r => (
+      <ListCellText title={r.companyName} description={r.contactEmail} />
+    ),
   },
   {
     id: 'status',
     label: 'Decision',
     isSortable: true,
     cell: r => (
-      <CellText
+      <ListCellText
         title={r.status}
         description={r.decidedBy && `by ${r.decidedBy}`}
       />
@@ -69,14 +65,14 @@ const columns: ColumnConfig<Row>[] = [
   {
     id: 'locations',
     label: 'Locations',
-    cell: r => <CellText title={r.locations.join(', ')} />,
+    cell: r => <ListCellText title={r.locations.join(', ')} />,
   },
   {
     id: 'requested',
     label: 'Asked',
     isSortable: true,
     cell: r => (
-      <CellText
+      <ListCellText
         title={formatDateTime(r.createdAt)}
         description={r.requestedBy}
       />
@@ -87,7 +83,7 @@ const columns: ColumnConfig<Row>[] = [
     label: 'Decided',
     isSortable: true,
     cell: r => (
-      <CellText
+      <ListCellText
         title={formatDateTime(r.decidedAt)}
         description={r.decisionReason}
       />

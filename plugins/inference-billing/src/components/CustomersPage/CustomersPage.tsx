@@ -1,5 +1,5 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { ButtonLink, CellText, Link, type ColumnConfig } from '@backstage/ui';
+import { ButtonLink, Link } from '@backstage/ui';
 import {
   formatCount as count,
   formatMoney,
@@ -8,6 +8,8 @@ import {
   PageHeading,
   useUrlListState,
   toListPageQuery,
+  ListCellText,
+  type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
 import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -50,37 +52,33 @@ const EMPTY = {
  */
 function customerColumns(
   customerHref: (c: CustomerRow) => string | undefined,
-): ColumnConfig<CustomerRow>[] {
+): ListColumn<CustomerRow>[] {
   return [
     {
       id: 'name',
       label: 'Customer',
-      defaultWidth: '1.3fr',
-      minWidth: 200,
       isRowHeader: true,
       isSortable: true,
-      cell: c => <CellText title={c.name} href={customerHref(c)} />,
+      cell: c => <ListCellText title={c.name} href={customerHref(c)} />,
     },
     {
       id: 'location',
       label: 'Location',
-      defaultWidth: 125,
+      width: 125,
       isSortable: true,
-      cell: c => <CellText title={c.location} />,
+      cell: c => <ListCellText title={c.location} />,
     },
     {
       id: 'partner',
       label: 'Odoo partner',
-      defaultWidth: '1fr',
-      minWidth: 170,
-      cell: c => <CellText title={c.partner?.name ?? 'partner unknown'} />,
+      cell: c => <ListCellText title={c.partner?.name ?? 'partner unknown'} />,
     },
     {
       id: 'requests',
       label: 'Usage (month)',
-      defaultWidth: 150,
+      width: 150,
       cell: c => (
-        <CellText
+        <ListCellText
           title={`${count(c.usageThisMonth?.requests)} requests`}
           description={`${count(
             c.usageThisMonth &&
@@ -92,17 +90,17 @@ function customerColumns(
     {
       id: 'spend',
       label: 'Spend (month)',
-      defaultWidth: 170,
+      width: 170,
       isSortable: true,
-      cell: c => <CellText title={usd(c.usageThisMonth?.cost)} />,
+      cell: c => <ListCellText title={usd(c.usageThisMonth?.cost)} />,
     },
     {
       id: 'keys',
       label: 'Keys',
-      defaultWidth: 95,
+      width: 95,
       isSortable: true,
       cell: c => (
-        <CellText
+        <ListCellText
           title={String(c.virtualKeys)}
           description={`${c.activeVirtualKeys} active`}
         />
@@ -111,9 +109,9 @@ function customerColumns(
     {
       id: 'budget',
       label: 'Budget',
-      defaultWidth: 140,
+      width: 140,
       cell: c => (
-        <CellText
+        <ListCellText
           title={usd(c.budgetUsd)}
           description={`spent ${usd(c.currentUsageUsd)}`}
         />

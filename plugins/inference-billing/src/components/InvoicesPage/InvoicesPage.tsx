@@ -1,13 +1,6 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import {
-  Alert,
-  Button,
-  CellText,
-  Flex,
-  Text,
-  type ColumnConfig,
-} from '@backstage/ui';
+import { Alert, Button, Flex, Text } from '@backstage/ui';
 import { inferenceInvoiceGeneratePermission } from '@internal/backstage-plugin-inference-billing-common';
 import {
   formatCount,
@@ -19,6 +12,8 @@ import {
   SectionSkeleton,
   toListPageQuery,
   useUrlListState,
+  ListCellText,
+  type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
@@ -135,20 +130,20 @@ export function InvoicesPage() {
   const issuable = shown.some(l => l.odoo);
   const location = (name: string) => locations?.find(l => l.name === name);
 
-  const columns: ColumnConfig<InvoiceRunSummary & { id: string }>[] = [
+  const columns: ListColumn<InvoiceRunSummary & { id: string }>[] = [
     {
       id: 'month',
       label: 'Month',
       isRowHeader: true,
       isSortable: true,
-      cell: r => <CellText title={r.month} description={r.id} />,
+      cell: r => <ListCellText title={r.month} description={r.id} />,
     },
     {
       id: 'location',
       label: 'Location',
       isSortable: true,
       cell: r => (
-        <CellText
+        <ListCellText
           title={r.location}
           description={location(r.location)?.title}
         />
@@ -158,14 +153,14 @@ export function InvoicesPage() {
       id: 'state',
       label: 'State',
       isSortable: true,
-      cell: r => <CellText title={r.state} description={r.error} />,
+      cell: r => <ListCellText title={r.state} description={r.error} />,
     },
     {
       id: 'total',
       label: 'Total',
       isSortable: true,
       cell: r => (
-        <CellText
+        <ListCellText
           title={formatMoney(r.total, r.currency)}
           description={`${formatCount(r.invoiceCount)} invoice(s)`}
         />
@@ -176,7 +171,7 @@ export function InvoicesPage() {
       label: 'Started',
       isSortable: true,
       cell: r => (
-        <CellText
+        <ListCellText
           title={formatDateTime(r.startedAt)}
           description={r.triggeredBy}
         />

@@ -1,9 +1,10 @@
-import { Cell, CellText, Text, type ColumnConfig } from '@backstage/ui';
 import type { ModelSummary } from '@internal/backstage-plugin-inference-models-common';
 import {
   formatCount,
   formatPricePerMillion,
+  ListCellText,
   perMillionTokens,
+  type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
 
 // Other components of this plugin read prices through this module.
@@ -20,7 +21,7 @@ const priceOf = ({ pricing }: ModelSummary) =>
 export type ModelRow = ModelSummary & { id: string };
 
 /** The Models table's columns; the sortable ones are sorted by the backend. */
-export const modelColumns: ColumnConfig<ModelRow>[] = [
+export const modelColumns: ListColumn<ModelRow>[] = [
   // Widths sized for 1440 px with the sidebar: no column cuts its text
   // (the features go under the engine, the name under the title).
   {
@@ -28,39 +29,32 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     isSortable: true,
     label: 'Model',
     isRowHeader: true,
-    defaultWidth: '1.3fr',
-    minWidth: 240,
     // The name under the title only when they differ: one line otherwise.
     // Both wrap rather than end in an ellipsis: a title such as
     // "Qwen2.5-0.5B-Instruct (Ollama, Q4_K_M, pr)" is wider than the column
     // at 1440 px, and it is what tells the rows apart.
     cell: m => (
-      <Cell>
-        <Text as="p" variant="body-medium">
-          {m.title ?? m.name}
-        </Text>
-        {m.title && m.title !== m.name && (
-          <Text as="p" variant="body-medium" color="secondary">
-            {m.name}
-          </Text>
-        )}
-      </Cell>
+      <ListCellText
+        wrap
+        title={m.title ?? m.name}
+        description={m.title && m.title !== m.name ? m.name : undefined}
+      />
     ),
   },
   {
     id: 'location',
     isSortable: true,
     label: 'Location',
-    defaultWidth: 125,
-    cell: m => <CellText title={m.location} />,
+    width: 125,
+    cell: m => <ListCellText title={m.location} />,
   },
   {
     id: 'engine',
     isSortable: true,
     label: 'Engine',
-    defaultWidth: 150,
+    width: 150,
     cell: m => (
-      <CellText
+      <ListCellText
         title={m.engine}
         description={m.features.join(', ') || undefined}
       />
@@ -69,24 +63,22 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
   {
     id: 'profile',
     label: 'Resource profile',
-    defaultWidth: '1fr',
-    minWidth: 200,
-    cell: m => <CellText title={m.resourceProfile ?? '-'} />,
+    cell: m => <ListCellText title={m.resourceProfile ?? '-'} />,
   },
   {
     id: 'price',
     isSortable: true,
     label: 'In / out per 1M',
-    defaultWidth: 165,
-    cell: m => <CellText title={priceOf(m)} />,
+    width: 165,
+    cell: m => <ListCellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
     isSortable: true,
     label: 'Replicas',
-    defaultWidth: 110,
+    width: 110,
     cell: m => (
-      <CellText
+      <ListCellText
         title={`${formatCount(m.replicas.ready)} / ${formatCount(
           m.replicas.desired,
         )}`}
@@ -97,9 +89,9 @@ export const modelColumns: ColumnConfig<ModelRow>[] = [
     id: 'status',
     isSortable: true,
     label: 'Status',
-    defaultWidth: 140,
+    width: 140,
     cell: m => (
-      <CellText
+      <ListCellText
         title={m.warnings.length ? `${m.status} (warning)` : m.status}
         description={m.warnings.join('; ') || undefined}
       />
