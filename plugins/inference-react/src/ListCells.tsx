@@ -21,6 +21,8 @@ export function ListCellText(props: {
   wrap?: boolean;
 }) {
   const { title, description, href, wrap } = props;
+  // bui's Text truncates whenever `data-truncate` is present, even "false".
+  const truncate = wrap ? undefined : true;
   const tooltip = (text: ReactNode) =>
     !wrap && typeof text === 'string' ? text : undefined;
   return (
@@ -28,14 +30,14 @@ export function ListCellText(props: {
       {href ? (
         <Link
           href={href}
-          truncate={!wrap}
+          truncate={truncate}
           title={tooltip(title)}
           style={LINK_STYLE}
         >
           {title}
         </Link>
       ) : (
-        <Text as="p" truncate={!wrap} title={tooltip(title)}>
+        <Text as="p" truncate={truncate} title={tooltip(title)}>
           {title}
         </Text>
       )}
@@ -43,7 +45,7 @@ export function ListCellText(props: {
         <Text
           as="p"
           color="secondary"
-          truncate={!wrap}
+          truncate={truncate}
           title={tooltip(description)}
           style={DESCRIPTION_STYLE}
         >

@@ -70,6 +70,9 @@ const SORT_BUTTON_STYLE = {
   boxSizing: 'border-box',
 } as const;
 
+/** A row header reads like the other cells (a `<th>` is centred and bold). */
+const ROW_HEADER_STYLE = { textAlign: 'start', fontWeight: 'inherit' } as const;
+
 /** bui's sort arrow (Remix Icon `arrow-up-line`), turned by bui's CSS. */
 const SortArrow = () => (
   <svg width="16" height="16" viewBox="0 0 24 24" fill="currentColor">
@@ -113,7 +116,12 @@ function ListRowComponent<T>({ row, columns, href, open }: RowProps<T>) {
     >
       {columns.map(c =>
         c.isRowHeader ? (
-          <th key={c.id} scope="row" className={CLASS.cell}>
+          <th
+            key={c.id}
+            scope="row"
+            className={CLASS.cell}
+            style={ROW_HEADER_STYLE}
+          >
             {c.cell(row)}
           </th>
         ) : (

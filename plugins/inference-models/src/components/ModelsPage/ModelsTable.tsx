@@ -63,6 +63,7 @@ export const modelColumns: ListColumn<ModelRow>[] = [
   {
     id: 'profile',
     label: 'Resource profile',
+    width: 210,
     cell: m => <ListCellText title={m.resourceProfile ?? '-'} />,
   },
   {
