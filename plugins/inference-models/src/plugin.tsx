@@ -14,8 +14,18 @@ import {
   LOCATION_ENTITY_TYPE,
   MODEL_ENTITY_TYPE,
 } from '@internal/backstage-plugin-inference-models-common';
-import { preloadPageIfOpenedAt } from '@internal/backstage-plugin-inference-react';
-import { inferenceModelsApi } from './api';
+import {
+  appOpenedAt,
+  LIST_PAGE_SIZE,
+  preloadPageIfOpenedAt,
+  prefetchListPage,
+} from '@internal/backstage-plugin-inference-react';
+import { inferenceModelsApi, inferenceModelsApiRef } from './api';
+import {
+  MODEL_FILTERS,
+  MODELS_LIST,
+  modelsLoader,
+} from './components/ModelsPage/modelsList';
 import { rootRouteRef } from './routes';
 import {
   inferenceLocationPickerField,
@@ -23,15 +33,39 @@ import {
   resourceProfilePickerField,
 } from './fields';
 
+const MODELS_PATH = '/inference/models';
 const loadModelsPage = () => import('./components/ModelsPage');
-preloadPageIfOpenedAt('/inference/models', loadModelsPage);
+preloadPageIfOpenedAt(MODELS_PATH, loadModelsPage);
 
-export const modelsPage = PageBlueprint.make({
-  params: {
-    path: '/inference/models',
-    title: 'Models',
-    routeRef: rootRouteRef,
-    loader: () => loadModelsPage().then(m => <m.ModelsPage />),
+/**
+ * The Models page. Its first page of Models is asked for early: when the
+ * app was opened on the page, as soon as the app exists (the request waits
+ * for the sign-in, then goes while the app renders its shell); otherwise
+ * when the route starts loading the page. The table takes that answer
+ * instead of asking after its first render.
+ */
+export const modelsPage = PageBlueprint.makeWithOverrides({
+  factory(originalFactory, { apis }) {
+    const prefetch = () => {
+      const api = apis.get(inferenceModelsApiRef);
+      if (!api) return;
+      prefetchListPage({
+        list: MODELS_LIST,
+        filters: MODEL_FILTERS,
+        pageSize: LIST_PAGE_SIZE,
+        load: modelsLoader(api),
+      });
+    };
+    if (appOpenedAt(MODELS_PATH)) prefetch();
+    return originalFactory({
+      path: MODELS_PATH,
+      title: 'Models',
+      routeRef: rootRouteRef,
+      loader: () => {
+        prefetch();
+        return loadModelsPage().then(m => <m.ModelsPage />);
+      },
+    });
   },
 });
 

@@ -5,6 +5,7 @@ import { MemoryRouter } from 'react-router-dom';
 import { ListCellText } from './ListCells';
 import { ListTable, type ListColumn } from './ListTable';
 import { LocationTable, type LocationTablePage } from './LocationTable';
+import { prefetchListPage } from './prefetchListPage';
 import type { UrlListState } from './useUrlListState';
 
 type Row = { id: string; name: string };
@@ -51,7 +52,7 @@ function useMemoryView(): UrlListState<'location'> {
  * A LocationTable whose cells count their renders and whose loads wait for
  * the test to answer them (`answer(rows)` settles the newest).
  */
-function setup() {
+function setup(options: { prefetchedAs?: string } = {}) {
   const columns: ListColumn<Row>[] = [
     {
       id: 'name',
@@ -92,6 +93,7 @@ function setup() {
       filters={filters}
       noun={['thing', 'things']}
       empty={{ filtered: 'Nothing matches.', none: 'Nothing yet.' }}
+      prefetchedAs={options.prefetchedAs}
     />
   );
   render(
@@ -176,5 +178,55 @@ describe('LocationTable', () => {
     await answer(['alpha']);
     act(() => jest.advanceTimersByTime(1000));
     expect(busy()).toBe(false);
+  });
+
+  it('shows a first page its route prefetched instead of asking again, and asks for the next query', async () => {
+    prefetchListPage({
+      list: 'things',
+      filters: ['location'],
+      pageSize: 20,
+      load: async () => ({
+        items: [{ id: 'early', name: 'early' }],
+        errors: [],
+        total: 1,
+      }),
+      search: '',
+    });
+    const { load, answer } = setup({ prefetchedAs: 'things' });
+    expect(await screen.findByText('early')).toBeTruthy();
+    expect(load).not.toHaveBeenCalled();
+
+    await act(async () => {
+      fireEvent.change(screen.getByRole('searchbox'), {
+        target: { value: 'b' },
+      });
+    });
+    expect(load).toHaveBeenLastCalledWith(
+      expect.objectContaining({ search: 'b', offset: 0 }),
+    );
+    await answer(['beta']);
+    expect(screen.getByText('beta')).toBeTruthy();
+  });
+
+  it('shows a prefetched first page that has already answered in its first render', async () => {
+    prefetchListPage({
+      list: 'things',
+      filters: ['location'],
+      pageSize: 20,
+      load: async () => ({
+        items: [{ id: 'ready', name: 'ready' }],
+        errors: [],
+        total: 1,
+      }),
+      search: '',
+    });
+    // The answer comes before the table is drawn.
+    await act(async () => undefined);
+    const { load, busy } = setup({ prefetchedAs: 'things' });
+    expect(screen.getByText('ready')).toBeTruthy();
+    expect(screen.getByText('1 thing')).toBeTruthy();
+    expect(busy()).toBe(false);
+    await act(async () => undefined);
+    expect(load).not.toHaveBeenCalled();
   });
 });

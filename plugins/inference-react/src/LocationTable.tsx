@@ -2,6 +2,7 @@ import { ResponseErrorPanel } from '@backstage/core-components';
 import { Alert, Container, Flex, Text } from '@backstage/ui';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { formatCount } from './format';
+import { LIST_PAGE_SIZE } from './listPageSize';
 import { ListTable, type ListColumn } from './ListTable';
 import { ListToolbar, type ListFilter } from './ListToolbar';
 import {
@@ -13,13 +14,6 @@ import { useSearchDraft } from './useSearchDraft';
 import type { UrlListState } from './useUrlListState';
 
 export type { LocationTablePage, LocationTableQuery } from './useLocationPage';
-
-/**
- * Rows per page unless a page says otherwise: 20, with 50 and 100 on
- * request, as Backstage's catalog table and `@backstage/ui`'s Table page, so
- * every list of the console pages alike.
- */
-const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * A list page of every location's things (Models, customers, servers...):
@@ -48,11 +42,16 @@ export function LocationTable<
   intro?: ReactNode;
   /** A change of this value reloads the current page (after an action). */
   reloadKey?: unknown;
+  /**
+   * The list's name for `prefetchListPage`, when its route prefetches the
+   * first page.
+   */
+  prefetchedAs?: string;
   /** How a failed load is told (default: Backstage's error panel). */
   describeError?: (error: Error) => string;
 }) {
   const { view } = props;
-  const pageSize = props.pageSize ?? DEFAULT_PAGE_SIZE;
+  const pageSize = props.pageSize ?? LIST_PAGE_SIZE;
   const [search, setSearch] = useSearchDraft(view.search, view.setSearch);
   const list = useLocationPage<T, F>({
     load: props.load,
@@ -60,6 +59,7 @@ export function LocationTable<
     filters: view.filters,
     sort: view.sort,
     initialPageSize: pageSize,
+    prefetchedAs: props.prefetchedAs,
   });
   const { reload } = list;
   const total = list.page?.total;

@@ -10,15 +10,21 @@ export { ListCellLines, ListCellText } from './ListCells';
 export { ListTable, type ListColumn, type ListTableProps } from './ListTable';
 export { ListToolbar, type ListFilter } from './ListToolbar';
 export { locationFilter } from './locationFilter';
-export { useUrlListState, type UrlListState } from './useUrlListState';
+export {
+  readListView,
+  useUrlListState,
+  type UrlListState,
+} from './useUrlListState';
+export { LIST_PAGE_SIZE } from './listPageSize';
 export {
   LocationTable,
   type LocationTablePage,
   type LocationTableQuery,
 } from './LocationTable';
 export { toListPageQuery, type ListPageQuery } from './listQuery';
+export { prefetchListPage } from './prefetchListPage';
 export { PageHeading } from './PageHeading';
-export { preloadPageIfOpenedAt } from './preloadPage';
+export { appOpenedAt, preloadPageIfOpenedAt } from './preloadPage';
 export {
   describeLocationFailure,
   LocationSectionCard,

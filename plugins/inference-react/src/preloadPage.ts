@@ -11,8 +11,12 @@ export function preloadPageIfOpenedAt(
   path: string,
   load: () => Promise<unknown>,
 ): void {
-  if (typeof window === 'undefined') return;
-  const opened = window.location.pathname.replace(/\/+$/, '') || '/';
-  if (opened !== path) return;
+  if (!appOpenedAt(path)) return;
   load().catch(() => undefined);
+}
+
+/** Whether the browser is at `path` (the app was opened there, if asked early). */
+export function appOpenedAt(path: string): boolean {
+  if (typeof window === 'undefined') return false;
+  return (window.location.pathname.replace(/\/+$/, '') || '/') === path;
 }

@@ -1,6 +1,7 @@
 import type { SortDescriptor } from '@backstage/ui';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LocationError } from '@internal/backstage-plugin-inference-common';
+import { takePrefetchedPage, takeSettledPrefetch } from './prefetchListPage';
 
 /** What a page of a cross-location list is asked for. */
 export interface LocationTableQuery<F extends string> {
@@ -58,18 +59,41 @@ export function useLocationPage<T, F extends string>(options: {
   filters: Partial<Record<F, string>>;
   sort: SortDescriptor | null;
   initialPageSize: number;
+  /** The list's name for `prefetchListPage`: its first page may be on its way. */
+  prefetchedAs?: string;
 }): LocationPageState<T> {
   const [pageSize, setPageSize] = useState(options.initialPageSize);
   const [offset, setOffset] = useState(0);
   const [reloads, setReloads] = useState(0);
+  const search = options.search.trim();
   const [state, setState] = useState<{
     page?: LocationTablePage<T>;
     pageFiltered: boolean;
     error?: Error;
     isPending: boolean;
-  }>({ isPending: true, pageFiltered: false });
+  }>(() => {
+    // A prefetched first page already answered: the first render shows it.
+    const early = options.prefetchedAs
+      ? takeSettledPrefetch<T>(options.prefetchedAs, {
+          offset: 0,
+          limit: options.initialPageSize,
+          search,
+          filters: options.filters,
+          sort: toSort(options.sort),
+        })
+      : undefined;
+    return early
+      ? {
+          page: early,
+          pageFiltered: Boolean(
+            search || Object.values(options.filters).some(Boolean),
+          ),
+          isPending: false,
+        }
+      : { isPending: true, pageFiltered: false };
+  });
+  const shownAtMount = useRef(state.page !== undefined);
 
-  const search = options.search.trim();
   const queryKey = JSON.stringify([
     search,
     options.filters,
@@ -83,16 +107,29 @@ export function useLocationPage<T, F extends string>(options: {
   // The newest `load`, so that a caller's inline function does not refetch.
   const loadRef = useRef(options.load);
   loadRef.current = options.load;
-  const latest = useRef({ filters: options.filters, sort: options.sort });
-  latest.current = { filters: options.filters, sort: options.sort };
+  const latest = useRef({
+    filters: options.filters,
+    sort: options.sort,
+    prefetchedAs: options.prefetchedAs,
+  });
+  latest.current = {
+    filters: options.filters,
+    sort: options.sort,
+    prefetchedAs: options.prefetchedAs,
+  };
 
   useEffect(() => {
     if (lastQueryKey.current !== queryKey) {
       lastQueryKey.current = queryKey;
       setOffset(0);
     }
+    if (shownAtMount.current) {
+      // The first page came with the first render.
+      shownAtMount.current = false;
+      return undefined;
+    }
     const controller = new AbortController();
-    const { filters, sort } = latest.current;
+    const { filters, sort, prefetchedAs } = latest.current;
     const filtered = Boolean(search || Object.values(filters).some(Boolean));
     // Rows answered within a moment are swapped in place; only a slower
     // answer marks the rows on screen as stale, which is a render of its own.
@@ -100,15 +137,17 @@ export function useLocationPage<T, F extends string>(options: {
       () => setState(s => (s.isPending ? s : { ...s, isPending: true })),
       STALE_AFTER_MS,
     );
-    loadRef
-      .current({
-        offset: effectiveOffset,
-        limit: pageSize,
-        search,
-        filters,
-        sort: toSort(sort),
-        signal: controller.signal,
-      })
+    const query = {
+      offset: effectiveOffset,
+      limit: pageSize,
+      search,
+      filters,
+      sort: toSort(sort),
+    };
+    const prefetched = prefetchedAs
+      ? takePrefetchedPage<T>(prefetchedAs, query)
+      : undefined;
+    (prefetched ?? loadRef.current({ ...query, signal: controller.signal }))
       .then(page => {
         clearTimeout(stale);
         if (!controller.signal.aborted) {

@@ -12,6 +12,36 @@ export interface UrlListState<F extends string> {
   setSort(value: SortDescriptor): void;
 }
 
+/**
+ * A list view from a URL's parameters: `q`, the named filters (empty ones
+ * left out) and `sort`/`order` (else the default sort).
+ */
+export function readListView<F extends string>(
+  params: URLSearchParams,
+  names: readonly F[],
+  defaultSort?: SortDescriptor,
+): Pick<UrlListState<F>, 'search' | 'filters' | 'sort'> {
+  const filters: Partial<Record<F, string>> = {};
+  for (const name of names) {
+    const value = params.get(name);
+    if (value) filters[name] = value;
+  }
+  return {
+    search: params.get('q') ?? '',
+    filters,
+    sort: sortOf(params.get('sort'), params.get('order'), defaultSort),
+  };
+}
+
+function sortOf(
+  column: string | null,
+  order: string | null,
+  defaultSort?: SortDescriptor,
+): SortDescriptor | null {
+  if (!column) return defaultSort ?? null;
+  return { column, direction: order === 'desc' ? 'descending' : 'ascending' };
+}
+
 function setOrDelete(next: URLSearchParams, key: string, value?: string) {
   if (value) next.set(key, value);
   else next.delete(key);
@@ -46,26 +76,19 @@ export function useUrlListState<F extends string>(options: {
 
   const search = params.get('q') ?? '';
   const filterKey = names.map(n => params.get(n) ?? '').join('\u0000');
-  const filters = useMemo(() => {
-    const out: Partial<Record<F, string>> = {};
-    for (const name of names) {
-      const value = params.get(name);
-      if (value) out[name] = value;
-    }
-    return out;
+  const filters = useMemo(
+    () => readListView(params, names).filters,
     // the values, not the URLSearchParams object, decide
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filterKey]);
+    [filterKey],
+  );
 
   const sortColumn = params.get('sort');
   const sortOrder = params.get('order');
-  const sort = useMemo<SortDescriptor | null>(() => {
-    if (!sortColumn) return defaultSort ?? null;
-    return {
-      column: sortColumn,
-      direction: sortOrder === 'desc' ? 'descending' : 'ascending',
-    };
-  }, [sortColumn, sortOrder, defaultSort]);
+  const sort = useMemo(
+    () => sortOf(sortColumn, sortOrder, defaultSort),
+    [sortColumn, sortOrder, defaultSort],
+  );
 
   // Stable setters: tables reload when their query callbacks change.
   const setSearch = useCallback(

@@ -3,24 +3,35 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { Table } from '@backstage/ui';
 import { inferenceModelsApiRef } from '../../api';
+import {
+  LIST_PAGE_SIZE,
+  prefetchListPage,
+} from '@internal/backstage-plugin-inference-react';
+import { MODEL_FILTERS, MODELS_LIST, modelsLoader } from './modelsList';
 import { ModelsPage } from './ModelsPage';
 import { perMillionTokens } from './ModelsTable';
 
 type ModelList = Awaited<ReturnType<InferenceModelsApi['listModels']>>;
 
-// The table as @backstage/ui draws it, with its renders counted.
-jest.mock('@backstage/ui', () => {
-  const actual = jest.requireActual('@backstage/ui');
+// The list's table, with its renders counted.
+jest.mock('@internal/backstage-plugin-inference-react/src/ListTable', () => {
+  const actual = jest.requireActual(
+    '@internal/backstage-plugin-inference-react/src/ListTable',
+  );
   return {
     ...actual,
-    Table: jest.fn((props: object) =>
-      jest.requireActual('react').createElement(actual.Table, props),
+    ListTable: jest.fn((props: object) =>
+      jest.requireActual('react').createElement(actual.ListTable, props),
     ),
   };
 });
-const tableRenders = () => (Table as unknown as jest.Mock).mock.calls.length;
+const tableRenders = () =>
+  (
+    jest.requireMock(
+      '@internal/backstage-plugin-inference-react/src/ListTable',
+    ) as { ListTable: jest.Mock }
+  ).ListTable.mock.calls.length;
 
 /** The API ref mocked: listModels answers with `listModels(request)`. */
 function mockApi(
@@ -248,6 +259,28 @@ describe('ModelsPage', () => {
     );
   });
 
+  it('shows the first page its route prefetched for the URL, without asking again', async () => {
+    const { api, apis } = mockApi(async () => page([model('early')]));
+    const url = '/?engine=VLLM&sort=price&order=desc';
+    prefetchListPage({
+      list: MODELS_LIST,
+      filters: MODEL_FILTERS,
+      pageSize: LIST_PAGE_SIZE,
+      load: modelsLoader(api as unknown as InferenceModelsApi),
+      search: url.slice(1),
+    });
+    await render(apis, url);
+    expect(await screen.findByText('1 model match')).toBeInTheDocument();
+    expect(screen.getByText('early')).toBeInTheDocument();
+    expect(api.listModels).toHaveBeenCalledTimes(1);
+    expect(api.listModels).toHaveBeenCalledWith(
+      {
+        query: { limit: 20, engine: 'VLLM', sort: 'price', order: 'desc' },
+      },
+      expect.anything(),
+    );
+  });
+
   it('draws the rows once per answer, not again when the location list arrives', async () => {
     const { api, apis } = mockApi(async () => page([model('a'), model('b')]));
     const locations = await api.listLocations();
@@ -261,6 +294,7 @@ describe('ModelsPage', () => {
     await render(apis);
     expect(await screen.findByText('2 models')).toBeInTheDocument();
     const drawn = tableRenders();
+    expect(drawn).toBeGreaterThan(0);
     await act(async () => answerLocations());
     expect(tableRenders()).toBe(drawn);
   });

@@ -1,32 +1,18 @@
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ButtonLink, Link } from '@backstage/ui';
-import type { InferenceModelsApi } from '@internal/backstage-plugin-inference-models-common';
 import {
   LocationTable,
   locationFilter,
   PageHeading,
   useUrlListState,
-  toListPageQuery,
 } from '@internal/backstage-plugin-inference-react';
 import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { inferenceModelsApiRef } from '../../api';
+import { MODEL_FILTERS, MODELS_LIST, modelsLoader } from './modelsList';
 import { modelColumns, type ModelRow } from './ModelsTable';
 
-type ListModelsQuery = NonNullable<
-  NonNullable<Parameters<InferenceModelsApi['listModels']>[0]>['query']
->;
-
-const FILTERS = ['location', 'engine', 'feature', 'status'] as const;
-const SORTS = [
-  'location',
-  'name',
-  'engine',
-  'status',
-  'replicas',
-  'price',
-] as const;
 const STATUSES = [
   { id: 'Ready', label: 'Ready' },
   { id: 'Scaling', label: 'Scaling (not all replicas ready)' },
@@ -69,7 +55,8 @@ const STATIC_FILTERS = [
 export const ModelsPage = () => {
   const api = useApi(inferenceModelsApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
-  const view = useUrlListState({ filters: FILTERS });
+  const view = useUrlListState({ filters: MODEL_FILTERS });
+  const load = useMemo(() => modelsLoader(api), [api]);
   const locations = useAsync(
     async () => (await api.listLocations()).items,
     [api],
@@ -97,39 +84,10 @@ export const ModelsPage = () => {
           </ButtonLink>
         }
       />
-      <LocationTable<ModelRow, (typeof FILTERS)[number]>
+      <LocationTable<ModelRow, (typeof MODEL_FILTERS)[number]>
         view={view}
-        load={async ({ offset, limit, search, filters, sort, signal }) => {
-          const page = await api.listModels(
-            {
-              query: {
-                ...toListPageQuery({ offset, limit, search, filters }),
-                ...(filters.engine && {
-                  engine: filters.engine as ListModelsQuery['engine'],
-                }),
-                ...(filters.feature && {
-                  feature: filters.feature as ListModelsQuery['feature'],
-                }),
-                ...(filters.status && {
-                  status: filters.status as ListModelsQuery['status'],
-                }),
-                ...(sort &&
-                  (SORTS as readonly string[]).includes(sort.column) && {
-                    sort: sort.column as ListModelsQuery['sort'],
-                    order: sort.order,
-                  }),
-              },
-            },
-            { signal },
-          );
-          return {
-            ...page,
-            items: page.items.map(m => ({
-              ...m,
-              id: `${m.location}/${m.name}`,
-            })),
-          };
-        }}
+        load={load}
+        prefetchedAs={MODELS_LIST}
         columns={modelColumns}
         rowHref={rowHref}
         searchLabel="Search models by name or URL"
