@@ -61,13 +61,20 @@ const CLASS = {
   cell: bui('bui-TableCell'),
 };
 
-/** The header's sort control: a button that looks like the header's text. */
+/**
+ * The header's sort control: a button that looks like the header's text
+ * (the browser's focus ring kept for the keyboard).
+ */
 const SORT_BUTTON_STYLE = {
-  all: 'unset',
-  cursor: 'pointer',
   display: 'block',
   width: '100%',
-  boxSizing: 'border-box',
+  padding: 0,
+  border: 0,
+  background: 'none',
+  color: 'inherit',
+  font: 'inherit',
+  textAlign: 'inherit',
+  cursor: 'pointer',
 } as const;
 
 /** A row header reads like the other cells (a `<th>` is centred and bold). */

@@ -3,10 +3,11 @@ import type { LocationTablePage, LocationTableQuery } from './useLocationPage';
 import { readListView } from './useUrlListState';
 
 /**
- * A list's first page, asked for before its table exists: when the page's
- * route starts loading its code, so that the request travels while the app
- * renders its shell and the page, rather than after (a table asks in an
- * effect, once it is on screen). The table takes the answer if it asks for
+ * A list's first page, asked for before its table exists (by the page's
+ * extension when the app opens on the page, or by its route when it starts
+ * loading the page's code), so that the request travels while the app
+ * renders its shell and the page rather than after: a table asks in an
+ * effect, once it is on screen. The table takes the answer if it asks for
  * the same query within `KEEP_MS`; otherwise it is dropped.
  */
 const KEEP_MS = 10_000;
