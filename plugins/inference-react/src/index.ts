@@ -23,6 +23,7 @@ export {
 } from './LocationTable';
 export { toListPageQuery, type ListPageQuery } from './listQuery';
 export { prefetchListPage } from './prefetchListPage';
+export { askEarly, takeEarlyAnswer } from './earlyAnswer';
 export { PageHeading } from './PageHeading';
 export { appOpenedAt, preloadPageIfOpenedAt } from './preloadPage';
 export {

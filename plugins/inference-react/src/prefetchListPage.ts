@@ -1,29 +1,9 @@
 import type { SortDescriptor } from '@backstage/ui';
 import type { LocationTablePage, LocationTableQuery } from './useLocationPage';
+import { askEarly, takeEarlyAnswer } from './earlyAnswer';
 import { readListView } from './useUrlListState';
 
-/**
- * A list's first page, asked for before its table exists (by the page's
- * extension when the app opens on the page, or by its route when it starts
- * loading the page's code), so that the request travels while the app
- * renders its shell and the page rather than after: a table asks in an
- * effect, once it is on screen. The table takes the answer if it asks for
- * the same query within `KEEP_MS`; otherwise it is dropped.
- */
-const KEEP_MS = 10_000;
-
 type Query = Omit<LocationTableQuery<string>, 'signal'>;
-
-const prefetched = new Map<
-  string,
-  {
-    key: string;
-    at: number;
-    page: Promise<LocationTablePage<unknown>>;
-    /** The answer, once it has come. */
-    value?: LocationTablePage<unknown>;
-  }
->();
 
 /** What the backend's answer to a list query depends on, as one string. */
 export function listQueryKey(query: Query): string {
@@ -41,7 +21,8 @@ export function listQueryKey(query: Query): string {
 
 /**
  * Starts loading the first page of list `list` for the view in the URL
- * (`location.search`, read as `useUrlListState` reads it).
+ * (`location.search`, read as `useUrlListState` reads it), for a
+ * `LocationTable` with `prefetchedAs={list}` to take (see `askEarly`).
  */
 export function prefetchListPage<T, F extends string>(options: {
   list: string;
@@ -73,30 +54,9 @@ export function prefetchListPage<T, F extends string>(options: {
           : ('asc' as const),
     },
   };
-  const key = listQueryKey(query);
-  const earlier = prefetched.get(options.list);
-  if (earlier && earlier.key === key && Date.now() - earlier.at <= KEEP_MS) {
-    // Already on its way (the app opened on the page, then its route loaded).
-    return;
-  }
-  const page = options.load({
-    ...query,
-    signal: new AbortController().signal,
-  });
-  const entry: {
-    key: string;
-    at: number;
-    page: Promise<LocationTablePage<unknown>>;
-    value?: LocationTablePage<unknown>;
-  } = { key, at: Date.now(), page };
-  // Nobody may take it: its failure is the table's to report, not the page's.
-  page.then(
-    value => {
-      entry.value = value;
-    },
-    () => undefined,
+  askEarly(options.list, listQueryKey(query), () =>
+    options.load({ ...query, signal: new AbortController().signal }),
   );
-  prefetched.set(options.list, entry);
 }
 
 /**
@@ -107,13 +67,8 @@ export function takePrefetchedPage<T>(
   list: string,
   query: Query,
 ): Promise<LocationTablePage<T>> | undefined {
-  const entry = prefetched.get(list);
-  if (!entry) return undefined;
-  prefetched.delete(list);
-  if (Date.now() - entry.at > KEEP_MS || entry.key !== listQueryKey(query)) {
-    return undefined;
-  }
-  return entry.page as Promise<LocationTablePage<T>>;
+  return takeEarlyAnswer<LocationTablePage<T>>(list, listQueryKey(query))
+    ?.answer;
 }
 
 /**
@@ -125,8 +80,7 @@ export function takeSettledPrefetch<T>(
   list: string,
   query: Query,
 ): LocationTablePage<T> | undefined {
-  const entry = prefetched.get(list);
-  if (!entry?.value) return undefined;
-  const page = takePrefetchedPage<T>(list, query);
-  return page ? (entry.value as LocationTablePage<T>) : undefined;
+  return takeEarlyAnswer<LocationTablePage<T>>(list, listQueryKey(query), {
+    settledOnly: true,
+  })?.value?.ok;
 }

@@ -3,11 +3,13 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { bareMetalApiRef } from '@internal/backstage-plugin-bare-metal';
 import { inferenceBillingApiRef } from '@internal/backstage-plugin-inference-billing';
 import { inferenceModelsApiRef } from '@internal/backstage-plugin-inference-models';
-import { screen, within } from '@testing-library/react';
+import { askEarly } from '@internal/backstage-plugin-inference-react';
+import { act, screen, within } from '@testing-library/react';
 import { billing, models, servers, tasks } from './fixtures';
+import { HOME_DATA, loadHomeData } from './homeData';
 import { HomePage } from './HomePage';
 
-function render(
+function mockApis(
   options: {
     modelsFail?: boolean;
     /** What the billing backend answers (default: the fixtures). */
@@ -68,6 +70,13 @@ function render(
       },
     ],
   ] as any;
+  const api = (ref: unknown) =>
+    (apis as Array<[unknown, any]>).find(([r]) => r === ref)![1];
+  return { fetched, apis, api };
+}
+
+function render(options: Parameters<typeof mockApis>[0] = {}) {
+  const { fetched, apis } = mockApis(options);
   return { fetched, rendered: renderInTestApp(<HomePage />, { apis }) };
 }
 
@@ -202,5 +211,27 @@ describe('HomePage', () => {
     const local = screen.getByLabelText('Location local');
     expect(figure(local, 'models-ready')).toBeNull();
     expect(figure(local, 'requests')).toHaveTextContent('1,200');
+  });
+
+  it('shows the figures its route asked for early in its first render, without asking again', async () => {
+    const { apis, api } = mockApis();
+    askEarly(HOME_DATA, HOME_DATA, () =>
+      loadHomeData({
+        models: api(inferenceModelsApiRef),
+        billing: api(inferenceBillingApiRef),
+        bareMetal: api(bareMetalApiRef),
+        discoveryApi: api(discoveryApiRef),
+        fetchApi: api(fetchApiRef),
+      }),
+    );
+    // The answers come before the page is drawn.
+    await act(async () => new Promise(resolve => setTimeout(resolve, 0)));
+    const overview = api(inferenceModelsApiRef).getModelsOverview as jest.Mock;
+    expect(overview).toHaveBeenCalledTimes(1);
+    await renderInTestApp(<HomePage />, { apis });
+    expect(screen.getByLabelText('Company totals')).toBeInTheDocument();
+    expect(document.querySelector('[class*="bui-Skeleton"]')).toBeNull();
+    expect(overview).toHaveBeenCalledTimes(1);
+    expect(api(bareMetalApiRef).listNodes).toHaveBeenCalledTimes(1);
   });
 });

@@ -20,32 +20,13 @@ import { inferenceModelsApiRef } from '@internal/backstage-plugin-inference-mode
 import {
   formatCount,
   PageHeading,
+  takeEarlyAnswer,
 } from '@internal/backstage-plugin-inference-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FailedTasks, Figure, modelsDetail, UsageFigures } from './Figures';
 import { LocationCard } from './LocationCard';
-import { listScheduledTasks } from './schedulerTasks';
+import { HOME_DATA, loadHomeData, type Loaded } from './homeData';
 import { toHomeFigures, type CompanyFigures } from './toHomeFigures';
-import type {
-  BillingOverviewResponse,
-  ModelsOverviewResponse,
-  SchedulerTask,
-  ServerListResponse,
-} from './types';
-
-interface Loaded {
-  models?: ModelsOverviewResponse;
-  billing?: BillingOverviewResponse;
-  servers?: ServerListResponse;
-  tasks?: SchedulerTask[];
-  /** What could not be loaded at all, per backend. */
-  failures: string[];
-}
-
-const reason = (what: string, r: PromiseSettledResult<unknown>) =>
-  r.status === 'rejected'
-    ? [`${what}: ${(r.reason as Error)?.message ?? String(r.reason)}`]
-    : [];
 
 function useHomeData(): Loaded | undefined {
   const models = useApi(inferenceModelsApiRef);
@@ -53,29 +34,24 @@ function useHomeData(): Loaded | undefined {
   const bareMetal = useApi(bareMetalApiRef);
   const discoveryApi = useApi(discoveryApiRef);
   const fetchApi = useApi(fetchApiRef);
-  const [loaded, setLoaded] = useState<Loaded>();
+  // Asked for early (see index.tsx): the first render shows it if it came.
+  const [loaded, setLoaded] = useState<Loaded | undefined>(
+    () =>
+      takeEarlyAnswer<Loaded>(HOME_DATA, HOME_DATA, { settledOnly: true })
+        ?.value?.ok,
+  );
+  const shownAtMount = useRef(loaded !== undefined);
   useEffect(() => {
+    if (shownAtMount.current) {
+      shownAtMount.current = false;
+      return undefined;
+    }
     let live = true;
-    Promise.allSettled([
-      models.getModelsOverview(),
-      billing.getBillingOverview(),
-      // One server is enough: the summaries count every server.
-      bareMetal.listNodes({ query: { limit: 1 } }),
-      listScheduledTasks({ discoveryApi, fetchApi }),
-    ]).then(([m, b, s, t]) => {
-      if (!live) return;
-      setLoaded({
-        models: m.status === 'fulfilled' ? m.value : undefined,
-        billing: b.status === 'fulfilled' ? b.value : undefined,
-        servers: s.status === 'fulfilled' ? s.value : undefined,
-        tasks: t.status === 'fulfilled' ? t.value : undefined,
-        failures: [
-          ...reason('Models', m),
-          ...reason('Billing', b),
-          ...reason('Servers', s),
-          ...reason('Scheduled tasks', t),
-        ],
-      });
+    (
+      takeEarlyAnswer<Loaded>(HOME_DATA, HOME_DATA)?.answer ??
+      loadHomeData({ models, billing, bareMetal, discoveryApi, fetchApi })
+    ).then(data => {
+      if (live) setLoaded(data);
     });
     return () => {
       live = false;
