@@ -7,7 +7,17 @@ import {
   RiCheckboxCircleLine,
   RiFileList3Line,
 } from '@remixicon/react';
-import { inferenceBillingApi } from './api';
+import {
+  appOpenedAt,
+  LIST_PAGE_SIZE,
+  prefetchListPage,
+} from '@internal/backstage-plugin-inference-react';
+import { inferenceBillingApi, inferenceBillingApiRef } from './api';
+import {
+  CUSTOMER_FILTERS,
+  CUSTOMERS_LIST,
+  customersLoader,
+} from './components/CustomersPage/customersList';
 import {
   approvalsRouteRef,
   customerRouteRef,
@@ -15,13 +25,38 @@ import {
   rootRouteRef,
 } from './routes';
 
-export const customersPage = PageBlueprint.make({
-  params: {
-    path: '/inference/customers',
-    title: 'Customers',
-    routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/CustomersPage').then(m => <m.CustomersPage />),
+const CUSTOMERS_PATH = '/inference/customers';
+
+/**
+ * The customers list (and a customer's page beneath it). Its first page of
+ * customers is asked for early, as the Models page's: when the app opens on
+ * the list, or when the route starts loading the page's code.
+ */
+export const customersPage = PageBlueprint.makeWithOverrides({
+  factory(originalFactory, { apis }) {
+    const prefetch = () => {
+      const api = apis.get(inferenceBillingApiRef);
+      // Only the list: a customer's own page asks for other things.
+      if (!api || !appOpenedAt(CUSTOMERS_PATH)) return;
+      prefetchListPage({
+        list: CUSTOMERS_LIST,
+        filters: CUSTOMER_FILTERS,
+        pageSize: LIST_PAGE_SIZE,
+        load: customersLoader(api),
+      });
+    };
+    prefetch();
+    return originalFactory({
+      path: CUSTOMERS_PATH,
+      title: 'Customers',
+      routeRef: rootRouteRef,
+      loader: () => {
+        prefetch();
+        return import('./components/CustomersPage').then(m => (
+          <m.CustomersPage />
+        ));
+      },
+    });
   },
 });
 

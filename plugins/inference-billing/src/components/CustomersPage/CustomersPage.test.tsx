@@ -3,7 +3,16 @@ import type { InferenceBillingApi } from '@internal/backstage-plugin-inference-b
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { inferenceBillingApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
+import {
+  LIST_PAGE_SIZE,
+  prefetchListPage,
+} from '@internal/backstage-plugin-inference-react';
 import { CustomersPage } from './CustomersPage';
+import {
+  CUSTOMER_FILTERS,
+  CUSTOMERS_LIST,
+  customersLoader,
+} from './customersList';
 
 type CustomerList = Awaited<ReturnType<InferenceBillingApi['listCustomers']>>;
 
@@ -101,6 +110,22 @@ describe('CustomersPage', () => {
       },
       expect.anything(),
     );
+  });
+
+  it('shows the first page its route prefetched for the URL, without asking again', async () => {
+    const { api, render } = mockApi(page([acme]));
+    const search = '?q=acme&location=local&sort=spend&order=desc';
+    prefetchListPage({
+      list: CUSTOMERS_LIST,
+      filters: CUSTOMER_FILTERS,
+      pageSize: LIST_PAGE_SIZE,
+      load: customersLoader(api as unknown as InferenceBillingApi),
+      search,
+    });
+    await render(`/${search}`);
+    expect(await screen.findByText('1 customer match')).toBeInTheDocument();
+    expect(screen.getByText('Acme Robotics SRL')).toBeInTheDocument();
+    expect(api.listCustomers).toHaveBeenCalledTimes(1);
   });
 
   it('sorts in the backend when a column header is pressed', async () => {

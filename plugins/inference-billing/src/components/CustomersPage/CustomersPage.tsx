@@ -7,7 +7,6 @@ import {
   locationFilter,
   PageHeading,
   useUrlListState,
-  toListPageQuery,
   ListCellText,
   type ListColumn,
 } from '@internal/backstage-plugin-inference-react';
@@ -15,25 +14,17 @@ import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { Route, Routes } from 'react-router-dom';
 import { inferenceBillingApiRef } from '../../api';
-import type { CustomerSummary } from '../../api/types';
 import { customerRouteRef } from '../../routes';
 import { CustomerPage } from '../CustomerPage';
+import {
+  CUSTOMER_FILTERS,
+  CUSTOMERS_LIST,
+  customersLoader,
+  type CustomerRow,
+} from './customersList';
 
 /** Customers' budgets and spend are kept in USD, the currency of the prices. */
 const usd = (value?: number | string) => formatMoney(value, 'USD');
-
-/** A row: the table needs ids unique across locations; customer ids are per location. */
-type CustomerRow = CustomerSummary & { id: string; customerId: string };
-
-/** Columns the backend sorts by, and its name for each. */
-const SORTS: Record<string, 'name' | 'location' | 'keys' | 'usage'> = {
-  name: 'name',
-  location: 'location',
-  keys: 'keys',
-  spend: 'usage',
-};
-
-const FILTERS = ['location'] as const;
 
 const EMPTY = {
   filtered:
@@ -123,7 +114,8 @@ function customerColumns(
 function CustomerListView() {
   const api = useApi(inferenceBillingApiRef);
   const customerRoute = useRouteRef(customerRouteRef);
-  const view = useUrlListState({ filters: FILTERS });
+  const view = useUrlListState({ filters: CUSTOMER_FILTERS });
+  const load = useMemo(() => customersLoader(api), [api]);
   const locations = useAsync(
     async () => (await api.listBillingLocations()).items,
     [api],
@@ -151,31 +143,10 @@ function CustomerListView() {
           </ButtonLink>
         }
       />
-      <LocationTable<CustomerRow, (typeof FILTERS)[number]>
+      <LocationTable<CustomerRow, (typeof CUSTOMER_FILTERS)[number]>
         view={view}
-        load={async ({ offset, limit, search, filters, sort, signal }) => {
-          const page = await api.listCustomers(
-            {
-              query: {
-                ...toListPageQuery({ offset, limit, search, filters }),
-                ...(sort &&
-                  SORTS[sort.column] && {
-                    sort: SORTS[sort.column],
-                    order: sort.order,
-                  }),
-              },
-            },
-            { signal },
-          );
-          return {
-            ...page,
-            items: page.items.map(c => ({
-              ...c,
-              customerId: c.id,
-              id: `${c.location}/${c.id}`,
-            })),
-          };
-        }}
+        load={load}
+        prefetchedAs={CUSTOMERS_LIST}
         columns={columns}
         rowHref={customerHref}
         searchLabel="Search customers by name or id"
