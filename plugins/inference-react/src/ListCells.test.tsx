@@ -33,6 +33,15 @@ describe('ListCellText', () => {
     ).toBe('/customers/acme');
     expect(container.querySelectorAll('p')).toHaveLength(0);
   });
+
+  it('leaves out a description that is null or false (an optional field, a condition)', () => {
+    const { container, rerender } = render(
+      <ListCellText title="Acme" description={null} />,
+    );
+    expect(container.querySelectorAll('p')).toHaveLength(1);
+    rerender(<ListCellText title="Acme" description={false} />);
+    expect(container.querySelectorAll('p')).toHaveLength(1);
+  });
 });
 
 describe('ListCellLines', () => {

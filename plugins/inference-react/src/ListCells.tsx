@@ -41,17 +41,20 @@ export function ListCellText(props: {
           {title}
         </Text>
       )}
-      {description !== undefined && description !== '' && (
-        <Text
-          as="p"
-          color="secondary"
-          truncate={truncate}
-          title={tooltip(description)}
-          style={DESCRIPTION_STYLE}
-        >
-          {description}
-        </Text>
-      )}
+      {description !== undefined &&
+        description !== null &&
+        description !== false &&
+        description !== '' && (
+          <Text
+            as="p"
+            color="secondary"
+            truncate={truncate}
+            title={tooltip(description)}
+            style={DESCRIPTION_STYLE}
+          >
+            {description}
+          </Text>
+        )}
     </>
   );
 }
