@@ -19,6 +19,8 @@ describe('ListCellText', () => {
       const element = screen.getByText(text);
       expect(element.hasAttribute('data-truncate')).toBe(false);
       expect(element.hasAttribute('title')).toBe(false);
+      // A word longer than the column breaks rather than being cut.
+      expect(element.style.overflowWrap).toBe('anywhere');
     }
   });
 

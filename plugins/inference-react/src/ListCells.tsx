@@ -3,8 +3,12 @@ import type { ReactNode } from 'react';
 
 /** Room between a cell's title and its description, as bui's `CellText`. */
 const DESCRIPTION_STYLE = { marginTop: 'var(--bui-space-0_5)' };
+/** Wrapped text may break inside a word longer than the column. */
+const WRAP_STYLE = { overflowWrap: 'anywhere' } as const;
+const WRAPPED_DESCRIPTION_STYLE = { ...DESCRIPTION_STYLE, ...WRAP_STYLE };
 /** A link that ends in an ellipsis needs a block of its own. */
 const LINK_STYLE = { display: 'block' };
+const WRAPPED_LINK_STYLE = { ...LINK_STYLE, ...WRAP_STYLE };
 
 /**
  * A cell's title and, beneath, a secondary description, as bui's
@@ -32,12 +36,17 @@ export function ListCellText(props: {
           href={href}
           truncate={truncate}
           title={tooltip(title)}
-          style={LINK_STYLE}
+          style={wrap ? WRAPPED_LINK_STYLE : LINK_STYLE}
         >
           {title}
         </Link>
       ) : (
-        <Text as="p" truncate={truncate} title={tooltip(title)}>
+        <Text
+          as="p"
+          truncate={truncate}
+          title={tooltip(title)}
+          style={wrap ? WRAP_STYLE : undefined}
+        >
           {title}
         </Text>
       )}
@@ -50,7 +59,7 @@ export function ListCellText(props: {
             color="secondary"
             truncate={truncate}
             title={tooltip(description)}
-            style={DESCRIPTION_STYLE}
+            style={wrap ? WRAPPED_DESCRIPTION_STYLE : DESCRIPTION_STYLE}
           >
             {description}
           </Text>

@@ -91,8 +91,10 @@ export const modelColumns: ListColumn<ModelRow>[] = [
     isSortable: true,
     label: 'Status',
     width: 140,
+    // A warning is read whole: it says what to fix.
     cell: m => (
       <ListCellText
+        wrap
         title={m.warnings.length ? `${m.status} (warning)` : m.status}
         description={m.warnings.join('; ') || undefined}
       />
