@@ -7,11 +7,7 @@ import {
   RiCheckboxCircleLine,
   RiFileList3Line,
 } from '@remixicon/react';
-import {
-  appOpenedAt,
-  LIST_PAGE_SIZE,
-  prefetchListPage,
-} from '@internal/backstage-plugin-inference-react';
+import { listPagePrefetcher } from '@internal/backstage-plugin-inference-react';
 import { inferenceBillingApi, inferenceBillingApiRef } from './api';
 import {
   CUSTOMER_FILTERS,
@@ -34,17 +30,14 @@ const CUSTOMERS_PATH = '/inference/customers';
  */
 export const customersPage = PageBlueprint.makeWithOverrides({
   factory(originalFactory, { apis }) {
-    const prefetch = () => {
-      const api = apis.get(inferenceBillingApiRef);
-      // Only the list: a customer's own page asks for other things.
-      if (!api || !appOpenedAt(CUSTOMERS_PATH)) return;
-      prefetchListPage({
-        list: CUSTOMERS_LIST,
-        filters: CUSTOMER_FILTERS,
-        pageSize: LIST_PAGE_SIZE,
-        load: customersLoader(api),
-      });
-    };
+    // Only the list: a customer's own page beneath it asks for other things.
+    const prefetch = listPagePrefetcher({
+      path: CUSTOMERS_PATH,
+      list: CUSTOMERS_LIST,
+      filters: CUSTOMER_FILTERS,
+      api: () => apis.get(inferenceBillingApiRef),
+      loader: customersLoader,
+    });
     prefetch();
     return originalFactory({
       path: CUSTOMERS_PATH,

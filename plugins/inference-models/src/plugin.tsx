@@ -15,10 +15,8 @@ import {
   MODEL_ENTITY_TYPE,
 } from '@internal/backstage-plugin-inference-models-common';
 import {
-  appOpenedAt,
-  LIST_PAGE_SIZE,
+  listPagePrefetcher,
   preloadPageIfOpenedAt,
-  prefetchListPage,
 } from '@internal/backstage-plugin-inference-react';
 import { inferenceModelsApi, inferenceModelsApiRef } from './api';
 import {
@@ -46,17 +44,14 @@ preloadPageIfOpenedAt(MODELS_PATH, loadModelsPage);
  */
 export const modelsPage = PageBlueprint.makeWithOverrides({
   factory(originalFactory, { apis }) {
-    const prefetch = () => {
-      const api = apis.get(inferenceModelsApiRef);
-      if (!api) return;
-      prefetchListPage({
-        list: MODELS_LIST,
-        filters: MODEL_FILTERS,
-        pageSize: LIST_PAGE_SIZE,
-        load: modelsLoader(api),
-      });
-    };
-    if (appOpenedAt(MODELS_PATH)) prefetch();
+    const prefetch = listPagePrefetcher({
+      path: MODELS_PATH,
+      list: MODELS_LIST,
+      filters: MODEL_FILTERS,
+      api: () => apis.get(inferenceModelsApiRef),
+      loader: modelsLoader,
+    });
+    prefetch();
     return originalFactory({
       path: MODELS_PATH,
       title: 'Models',

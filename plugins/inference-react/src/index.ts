@@ -22,7 +22,7 @@ export {
   type LocationTableQuery,
 } from './LocationTable';
 export { toListPageQuery, type ListPageQuery } from './listQuery';
-export { prefetchListPage } from './prefetchListPage';
+export { listPagePrefetcher, prefetchListPage } from './prefetchListPage';
 export { askEarly, takeEarlyAnswer } from './earlyAnswer';
 export { PageHeading } from './PageHeading';
 export { appOpenedAt, preloadPageIfOpenedAt } from './preloadPage';

@@ -1,4 +1,5 @@
 import {
+  listPagePrefetcher,
   listQueryKey,
   prefetchListPage,
   takePrefetchedPage,
@@ -6,6 +7,15 @@ import {
 } from './prefetchListPage';
 
 const FILTERS = ['location', 'engine'] as const;
+
+/** The first page of 20, no search, filter or sort. */
+const FIRST_PAGE = {
+  offset: 0,
+  limit: 20,
+  search: '',
+  filters: {},
+  sort: null,
+};
 
 const page = (name: string) => ({
   items: [{ id: name }],
@@ -57,34 +67,12 @@ describe('prefetchListPage', () => {
       load,
       search: '',
     });
+    expect(takePrefetchedPage('others', FIRST_PAGE)).toBeUndefined();
     expect(
-      takePrefetchedPage('others', {
-        offset: 0,
-        limit: 20,
-        search: '',
-        filters: {},
-        sort: null,
-      }),
-    ).toBeUndefined();
-    expect(
-      takePrefetchedPage('things', {
-        offset: 0,
-        limit: 50,
-        search: '',
-        filters: {},
-        sort: null,
-      }),
+      takePrefetchedPage('things', { ...FIRST_PAGE, limit: 50 }),
     ).toBeUndefined();
     // Dropped once asked about, even for another query.
-    expect(
-      takePrefetchedPage('things', {
-        offset: 0,
-        limit: 20,
-        search: '',
-        filters: {},
-        sort: null,
-      }),
-    ).toBeUndefined();
+    expect(takePrefetchedPage('things', FIRST_PAGE)).toBeUndefined();
   });
 
   it('gives nothing once the answer is ten seconds old', () => {
@@ -97,15 +85,7 @@ describe('prefetchListPage', () => {
       search: '',
     });
     jest.advanceTimersByTime(10_001);
-    expect(
-      takePrefetchedPage('things', {
-        offset: 0,
-        limit: 20,
-        search: '',
-        filters: {},
-        sort: null,
-      }),
-    ).toBeUndefined();
+    expect(takePrefetchedPage('things', FIRST_PAGE)).toBeUndefined();
   });
 
   it('keys a query by what the answer depends on', () => {
@@ -120,7 +100,7 @@ describe('prefetchListPage', () => {
   });
 
   it('gives an answer that has come to a first render, and leaves one on its way to the table', async () => {
-    const query = { offset: 0, limit: 20, search: '', filters: {}, sort: null };
+    const query = FIRST_PAGE;
     let answer!: (p: ReturnType<typeof page>) => void;
     prefetchListPage({
       list: 'things',
@@ -154,5 +134,32 @@ describe('prefetchListPage', () => {
     expect(load).toHaveBeenCalledTimes(1);
     prefetchListPage({ ...options, search: '?q=b' });
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("asks for a list page's first page only at the list's own path, with the API there", () => {
+    const load = jest.fn(async () => page('a'));
+    const loader = jest.fn(() => load);
+    let api: object | undefined = {};
+    const prefetch = listPagePrefetcher({
+      path: '/things',
+      list: 'at-path',
+      filters: FILTERS,
+      api: () => api,
+      loader,
+    });
+    window.history.replaceState(null, '', '/things/one');
+    prefetch();
+    expect(load).not.toHaveBeenCalled();
+    window.history.replaceState(null, '', '/things?q=x');
+    api = undefined;
+    prefetch();
+    expect(load).not.toHaveBeenCalled();
+    api = {};
+    prefetch();
+    expect(loader).toHaveBeenCalledWith(api);
+    expect(load).toHaveBeenCalledWith(
+      expect.objectContaining({ limit: 20, search: 'x', offset: 0 }),
+    );
+    window.history.replaceState(null, '', '/');
   });
 });

@@ -1,6 +1,8 @@
 import type { SortDescriptor } from '@backstage/ui';
 import type { LocationTablePage, LocationTableQuery } from './useLocationPage';
 import { askEarly, takeEarlyAnswer } from './earlyAnswer';
+import { LIST_PAGE_SIZE } from './listPageSize';
+import { appOpenedAt } from './preloadPage';
 import { readListView } from './useUrlListState';
 
 type Query = Omit<LocationTableQuery<string>, 'signal'>;
@@ -57,6 +59,34 @@ export function prefetchListPage<T, F extends string>(options: {
   askEarly(options.list, listQueryKey(query), () =>
     options.load({ ...query, signal: new AbortController().signal }),
   );
+}
+
+/**
+ * A list page's early ask, for its page extension to call from its factory
+ * (the app opened on the page: the request waits for the sign-in) and from
+ * its route's loader (an in-app visit). It asks only when the browser is at
+ * the list's own path, not at a page beneath it, and the API is there.
+ */
+export function listPagePrefetcher<A, T, F extends string>(options: {
+  path: string;
+  list: string;
+  filters: readonly F[];
+  api(): A | undefined;
+  loader(
+    api: A,
+  ): (query: LocationTableQuery<F>) => Promise<LocationTablePage<T>>;
+}): () => void {
+  return () => {
+    if (!appOpenedAt(options.path)) return;
+    const api = options.api();
+    if (!api) return;
+    prefetchListPage({
+      list: options.list,
+      filters: options.filters,
+      pageSize: LIST_PAGE_SIZE,
+      load: options.loader(api),
+    });
+  };
 }
 
 /**
