@@ -89,6 +89,12 @@ export async function pagesFlow(options: { page: Page }) {
   await expect(
     page.getByRole('button', { name: 'Preview (dry run)' }),
   ).toBeVisible({ timeout: 120_000 });
+  // The runs' list has answered (a count, then its rows or what to do
+  // next), not only the page's header: the screenshot shows the list.
+  await expect(page.getByText(/^\d[\d,]* invoice runs?$/).first()).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(page.locator('table[aria-busy="true"]')).toHaveCount(0);
   await shot(page, 'invoices');
 
   await page.getByRole('link', { name: 'Approvals' }).first().click();

@@ -461,13 +461,24 @@ describe('ApprovalsPage list', () => {
     );
   });
 
+  it('points at the pending requests when some wait and none was decided', async () => {
+    render('/', [pending]);
+    expect(
+      await screen.findByText(
+        'No request has been decided yet: the pending ones above wait for an approver.',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says what to do when nothing waits and nothing was decided', async () => {
     render('/', []);
     expect(
       await screen.findByText(/No onboarding request is waiting/),
     ).toBeInTheDocument();
+    // Nothing is pending, so nothing "above" waits for an approver.
     expect(
-      await screen.findByText(/No request has been decided yet/),
+      await screen.findByText('No request has been decided yet.'),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/pending ones above/)).toBeNull();
   });
 });

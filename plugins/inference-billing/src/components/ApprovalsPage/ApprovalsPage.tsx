@@ -266,7 +266,9 @@ export const ApprovalsPage = () => {
         empty={{
           filtered:
             'No decided requests match this search and these filters. Clear them to see every request.',
-          none: 'No request has been decided yet: the pending ones above wait for an approver.',
+          none: pending?.length
+            ? 'No request has been decided yet: the pending ones above wait for an approver.'
+            : 'No request has been decided yet.',
         }}
       />
     </>
