@@ -238,6 +238,25 @@ describe('sandbox with three locations', () => {
     }
   });
 
+  it("charges each customer's budget with what its logs cost this month, as the gateway did", () => {
+    for (const name of SANDBOX_LOCATIONS) {
+      const l = loc(name);
+      const logs = l.bifrost.logs();
+      for (const c of l.bifrost.customers()) {
+        const [budget] = c.budgets ?? [];
+        expect(budget.last_reset).toBe('2026-12-01T00:00:00.000Z');
+        const spent = logs
+          .filter(
+            x => x.customer_id === c.id && x.timestamp >= budget.last_reset,
+          )
+          .reduce((sum, x) => sum + (x.cost ?? 0), 0);
+        expect(spent).toBeGreaterThan(0);
+        expect(budget.current_usage).toBeCloseTo(spent, 9);
+        expect(budget.current_usage).toBeLessThan(budget.max_limit);
+      }
+    }
+  });
+
   it('has a customer in two locations, with an Odoo partner holding its e-mail in each', () => {
     const names = (n: string) =>
       loc(n)

@@ -223,3 +223,18 @@ export function generateUsageLogs(options: {
   }
   return logs.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
 }
+
+/**
+ * What the customer at `customer` (its index) spent from `since` on: the
+ * cost of its priced requests, as the gateway charged them to its budget.
+ */
+export function spentSince(
+  logs: GeneratedLog[],
+  customer: number,
+  since: Date,
+): number {
+  const from = since.getTime();
+  return logs
+    .filter(l => l.customer === customer && Date.parse(l.timestamp) >= from)
+    .reduce((sum, l) => sum + (l.cost ?? 0), 0);
+}

@@ -12,7 +12,7 @@ import {
 } from '../bifrost';
 import { startKubernetesEmulator, KubernetesEmulator } from '../kubernetes';
 import { startOdooEmulator, OdooEmulator } from '../odoo';
-import { generateUsageLogs } from './customers';
+import { generateUsageLogs, spentSince } from './customers';
 import { SandboxLocationSpec } from './locations';
 import { sandboxPrices } from './models';
 
@@ -106,6 +106,22 @@ export async function startSandboxLocation(options: {
     const keyIds = spec.customers.map(c =>
       c.keys.map(k => stableId(spec.idName('virtual-key', k.name))),
     );
+    const logs = generateUsageLogs({
+      now: options.now,
+      days: options.days,
+      models: models.map(m => m.metadata.name),
+      prices: sandboxPrices(models),
+      customers: spec.customers,
+      seed: spec.usageSeed,
+      idPrefix: spec.requestIdPrefix,
+    });
+    // A real gateway charged each of those requests to the customer's
+    // budget as it answered it (the governance post-hook), so the budget
+    // holds what was spent since it was last reset: here, the first of the
+    // month, so that it reads as this month's spend.
+    const budgetSince = new Date(
+      Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), 1),
+    );
     bifrost.seed({
       // What the portal's pricing_url serves: a real gateway syncs it at its
       // start, the sandbox's starts before the portal, so budgets would hold
@@ -114,7 +130,14 @@ export async function startSandboxLocation(options: {
       customers: spec.customers.map((c, i) => ({
         id: customerIds[i],
         name: c.name,
-        budgets: [{ max_limit: c.budgetUsd, reset_duration: '1M' }],
+        budgets: [
+          {
+            max_limit: c.budgetUsd,
+            reset_duration: '1M',
+            last_reset: budgetSince.toISOString(),
+            current_usage: spentSince(logs, i, budgetSince),
+          },
+        ],
         rate_limit: {
           request_max_limit: c.rateLimit.requestsPerMinute,
           request_reset_duration: '1m',
@@ -133,15 +156,6 @@ export async function startSandboxLocation(options: {
           ],
         })),
       ),
-    });
-    const logs = generateUsageLogs({
-      now: options.now,
-      days: options.days,
-      models: models.map(m => m.metadata.name),
-      prices: sandboxPrices(models),
-      customers: spec.customers,
-      seed: spec.usageSeed,
-      idPrefix: spec.requestIdPrefix,
     });
     bifrost.addLogs(
       logs.map(l => ({
