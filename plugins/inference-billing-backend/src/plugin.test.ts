@@ -81,7 +81,11 @@ describe('inference-billing backend', () => {
     const res = await get(server, '/api/inference-billing/locations');
     expect(res.status).toBe(200);
     expect(res.body.items.map((l: any) => Object.keys(l).sort())).toEqual(
-      res.body.items.map(() => ['countryCode', 'name', 'title']),
+      res.body.items.map(() => ['countryCode', 'name', 'odoo', 'title']),
+    );
+    // Every sandbox location has its Odoo tenant.
+    expect(res.body.items.map((l: any) => l.odoo)).toEqual(
+      res.body.items.map(() => true),
     );
     expect(res.body.items.map((l: any) => l.name)).toEqual(
       (sandbox.config.inference as any).locations.map((l: any) => l.name),

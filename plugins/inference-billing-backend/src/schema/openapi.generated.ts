@@ -55,7 +55,7 @@ export const spec = {
       get: {
         operationId: 'ListBillingLocations',
         description:
-          "The configured locations (name, title, country) for the billing pages' filters. No secrets.",
+          "The configured locations (name, title, country, whether they have an Odoo) for the billing pages' filters. No secrets.",
         security: [
           {
             JWT: [],
@@ -74,7 +74,7 @@ export const spec = {
                       type: 'array',
                       items: {
                         type: 'object',
-                        required: ['name', 'title', 'countryCode'],
+                        required: ['name', 'title', 'countryCode', 'odoo'],
                         properties: {
                           name: {
                             type: 'string',
@@ -84,6 +84,11 @@ export const spec = {
                           },
                           countryCode: {
                             type: 'string',
+                          },
+                          odoo: {
+                            type: 'boolean',
+                            description:
+                              "Whether the location has an Odoo tenant (its customers' partners and invoices).",
                           },
                         },
                       },

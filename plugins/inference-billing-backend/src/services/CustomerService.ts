@@ -158,6 +158,7 @@ export class CustomerService {
       name: l.name,
       title: l.title,
       countryCode: l.countryCode,
+      odoo: Boolean(l.odoo),
     }));
   }
 

@@ -36,7 +36,7 @@ export class InferenceBillingApiClient {
     });
   }
 
-  /** The configured locations (name, title, country) for the billing pages' filters. No secrets. (`GET /locations`) */
+  /** The configured locations (name, title, country, whether they have an Odoo) for the billing pages' filters. No secrets. (`GET /locations`) */
   listBillingLocations(
     request: Record<string, never> = {},
     options?: PluginApiRequestOptions,

@@ -26,7 +26,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The configured locations (name, title, country) for the billing pages' filters. No secrets. */
+    /** @description The configured locations (name, title, country, whether they have an Odoo) for the billing pages' filters. No secrets. */
     get: operations['ListBillingLocations'];
     put?: never;
     post?: never;
@@ -983,6 +983,8 @@ export interface operations {
               name: string;
               title: string;
               countryCode: string;
+              /** @description Whether the location has an Odoo tenant (its customers' partners and invoices). */
+              odoo: boolean;
             }[];
           };
         };

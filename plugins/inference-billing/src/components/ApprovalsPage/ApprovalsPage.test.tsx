@@ -361,8 +361,8 @@ describe('ApprovalsPage list', () => {
       ...fakeApi(async () => pending, items),
       listBillingLocations: jest.fn(async () => ({
         items: [
-          { name: 'local', title: 'Local', countryCode: 'RO' },
-          { name: 'pr', title: 'Puerto Rico', countryCode: 'PR' },
+          { name: 'local', title: 'Local', countryCode: 'RO', odoo: true },
+          { name: 'pr', title: 'Puerto Rico', countryCode: 'PR', odoo: true },
         ],
       })),
     };

@@ -86,6 +86,9 @@ const detail: CustomerDetail = {
 function mockApi() {
   let key: VirtualKey = detail.keys[0];
   return {
+    listBillingLocations: jest.fn(async () => ({
+      items: [{ name: 'local', title: 'Local', countryCode: 'RO', odoo: true }],
+    })),
     getCustomer: jest.fn(
       async (_: { path: object }): Promise<CustomerDetail> => ({
         ...detail,
@@ -119,6 +122,44 @@ function renderPage(result: AuthorizeResult, api = mockApi()) {
 }
 
 describe('CustomerPage', () => {
+  it.each([
+    [true, 'Odoo partner: none yet (created by its first invoice)'],
+    [false, 'Odoo partner: none (this location has no Odoo)'],
+  ])(
+    'says why a customer has no partner when Odoo answered (location has Odoo: %s)',
+    async (odoo, text) => {
+      const api = {
+        ...mockApi(),
+        getCustomer: jest.fn(async (_: { path: object }) => ({
+          ...detail,
+          errors: [],
+        })),
+        listBillingLocations: jest.fn(async () => ({
+          items: [{ name: 'local', title: 'Local', countryCode: 'RO', odoo }],
+        })),
+      };
+      renderPage(AuthorizeResult.ALLOW, api);
+      expect(await screen.findByText(text)).toBeInTheDocument();
+    },
+  );
+
+  it('names the partner and its e-mail', async () => {
+    const api = {
+      ...mockApi(),
+      getCustomer: jest.fn(async (_: { path: object }) => ({
+        ...detail,
+        partner: { id: 7, name: 'Acme Robotics SRL', email: 'ap@acme.example' },
+        errors: [],
+      })),
+    };
+    renderPage(AuthorizeResult.ALLOW, api);
+    expect(
+      await screen.findByText(
+        'Odoo partner: Acme Robotics SRL <ap@acme.example>',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('offers no changes without the permission', async () => {
     renderPage(AuthorizeResult.DENY);
     expect(await screen.findByText('acme-staging')).toBeInTheDocument();
@@ -130,7 +171,9 @@ describe('CustomerPage', () => {
     const api = mockApi();
     renderPage(AuthorizeResult.ALLOW, api);
     expect(await screen.findByText('acme-staging')).toBeInTheDocument();
-    expect(screen.getByText(/partner unknown/)).toBeInTheDocument();
+    expect(
+      screen.getByText('Odoo partner: unknown (Odoo did not answer)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('IB-local-c1-2026-10')).toBeInTheDocument();
     expect(screen.getByText('$12.34')).toBeInTheDocument();
     expect(screen.getByText('INV/2026/00001').closest('a')).toHaveAttribute(

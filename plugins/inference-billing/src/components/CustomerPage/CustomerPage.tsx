@@ -21,15 +21,34 @@ import {
 } from '@internal/backstage-plugin-inference-react';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { errorMessage, inferenceBillingApiRef } from '../../api';
 import type {
   Budget,
   BudgetInput,
+  CustomerDetail,
   CustomerInvoice,
   VirtualKey,
 } from '../../api/types';
+import { toPartnerStatus } from '../../mapping/toPartnerStatus';
 import { UsageChart } from './UsageChart';
+
+/** The partner's name and e-mail, or why there is none. */
+function partnerText(
+  customer: Pick<CustomerDetail, 'partner' | 'errors'>,
+  hasOdoo: boolean | undefined,
+): string {
+  const { title, description } = toPartnerStatus({
+    partner: customer.partner,
+    odooFailed: customer.errors.some(e => e.system === 'odoo'),
+    hasOdoo,
+  });
+  if (!description) return title;
+  return customer.partner
+    ? `${title} <${description}>`
+    : `${title} (${description})`;
+}
 
 /** Budgets and usage costs are in USD, the currency of the prices. */
 const usd = (value?: number | string) => formatMoney(value, 'USD');
@@ -109,6 +128,9 @@ export function CustomerPage() {
     () => api.getCustomer({ path: { location, id } }),
     [api, location, id],
   );
+  // Whether the location has an Odoo at all, for a customer without partner.
+  const locations = useAsync(async () => api.listBillingLocations(), [api]);
+  const hasOdoo = locations.value?.items.find(l => l.name === location)?.odoo;
   const [editing, setEditing] = useState<string>();
   const [actionError, setActionError] = useState<string>();
 
@@ -220,12 +242,7 @@ export function CustomerPage() {
             ))}
             {actionError && <Alert status="danger" title={actionError} />}
             <Text as="p" variant="body-medium">
-              Odoo partner:{' '}
-              {value.partner
-                ? `${value.partner.name}${
-                    value.partner.email ? ` <${value.partner.email}>` : ''
-                  }`
-                : 'partner unknown'}
+              Odoo partner: {partnerText(value, hasOdoo)}
             </Text>
             <Flex gap="2" align="center">
               <Text as="p" variant="body-medium">

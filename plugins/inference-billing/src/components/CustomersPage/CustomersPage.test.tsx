@@ -33,8 +33,13 @@ function mockApi(list: CustomerList | ((query: any) => CustomerList)) {
     ),
     listBillingLocations: jest.fn(async () => ({
       items: [
-        { name: 'local', title: 'Local sandbox', countryCode: 'RO' },
-        { name: 'pr', title: 'Puerto Rico', countryCode: 'PR' },
+        {
+          name: 'local',
+          title: 'Local sandbox',
+          countryCode: 'RO',
+          odoo: true,
+        },
+        { name: 'pr', title: 'Puerto Rico', countryCode: 'PR', odoo: true },
       ],
     })),
   };
@@ -139,6 +144,41 @@ describe('CustomersPage', () => {
         expect.anything(),
       ),
     );
+  });
+
+  it("says why a customer has no Odoo partner: not billed yet, or its location's Odoo did not answer", async () => {
+    const { render } = mockApi({
+      ...page([
+        acme,
+        { ...acme, location: 'pr', id: 'c2', name: 'Isla Verde Health LLC' },
+        {
+          ...acme,
+          location: 'pr',
+          id: 'c3',
+          name: 'Vandelay Industries',
+          partner: { id: 4, name: 'Vandelay Industries' },
+        },
+      ]),
+      errors: [
+        {
+          location: 'pr',
+          system: 'odoo',
+          message: 'location pr: odoo: find partners of customers: timed out',
+        },
+      ],
+    });
+    await render();
+    const partnerOf = async (name: string) =>
+      (await screen.findByText(name, { selector: 'th *' }))
+        .closest('tr')!
+        .querySelectorAll('td')[1].textContent;
+    expect(await partnerOf('Acme Robotics SRL')).toBe(
+      'none yetcreated by its first invoice',
+    );
+    expect(await partnerOf('Isla Verde Health LLC')).toBe(
+      'unknownOdoo did not answer',
+    );
+    expect(await partnerOf('Vandelay Industries')).toBe('Vandelay Industries');
   });
 
   it('says what to do when there are no customers', async () => {

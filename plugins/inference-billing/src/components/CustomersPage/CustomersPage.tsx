@@ -15,6 +15,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { Route, Routes } from 'react-router-dom';
 import { inferenceBillingApiRef } from '../../api';
 import { customerRouteRef } from '../../routes';
+import { toPartnerStatus } from '../../mapping/toPartnerStatus';
 import { CustomerPage } from '../CustomerPage';
 import {
   CUSTOMER_FILTERS,
@@ -43,6 +44,7 @@ const EMPTY = {
  */
 function customerColumns(
   customerHref: (c: CustomerRow) => string | undefined,
+  withoutOdoo: ReadonlySet<string>,
 ): ListColumn<CustomerRow>[] {
   return [
     {
@@ -62,7 +64,15 @@ function customerColumns(
     {
       id: 'partner',
       label: 'Odoo partner',
-      cell: c => <ListCellText title={c.partner?.name ?? 'partner unknown'} />,
+      cell: c => (
+        <ListCellText
+          {...toPartnerStatus({
+            partner: c.partner && { name: c.partner.name },
+            odooFailed: c.partnerUnknown,
+            hasOdoo: !withoutOdoo.has(c.location),
+          })}
+        />
+      ),
     },
     {
       id: 'requests',
@@ -127,7 +137,19 @@ function CustomerListView() {
       customerRoute?.({ location: c.location, id: c.customerId }),
     [customerRoute],
   );
-  const columns = useMemo(() => customerColumns(customerHref), [customerHref]);
+  // Kept as a string so that the columns change only if the set does.
+  const withoutOdoo = (locations.value ?? [])
+    .filter(l => l.odoo === false)
+    .map(l => l.name)
+    .join(',');
+  const columns = useMemo(
+    () =>
+      customerColumns(
+        customerHref,
+        new Set(withoutOdoo ? withoutOdoo.split(',') : []),
+      ),
+    [customerHref, withoutOdoo],
+  );
   const filterChoices = useMemo(
     () => [locationFilter(locations.value)],
     [locations.value],

@@ -15,8 +15,16 @@ export const CUSTOMERS_LIST = 'inference-billing.customers';
 
 export const CUSTOMER_FILTERS = ['location'] as const;
 
-/** A row: the table needs ids unique across locations; customer ids are per location. */
-export type CustomerRow = CustomerSummary & { id: string; customerId: string };
+/**
+ * A row: the table needs ids unique across locations; customer ids are per
+ * location. `partnerUnknown`: the location's Odoo did not answer, so a
+ * missing partner says nothing about the customer.
+ */
+export type CustomerRow = CustomerSummary & {
+  id: string;
+  customerId: string;
+  partnerUnknown: boolean;
+};
 
 /** Columns the backend sorts by, and its name for each. */
 const SORTS: Record<string, 'name' | 'location' | 'keys' | 'usage'> = {
@@ -51,12 +59,16 @@ export function customersLoader(api: InferenceBillingApi) {
       },
       { signal },
     );
+    const odooFailed = new Set(
+      page.errors.filter(e => e.system === 'odoo').map(e => e.location),
+    );
     return {
       ...page,
       items: page.items.map(c => ({
         ...c,
         customerId: c.id,
         id: `${c.location}/${c.id}`,
+        partnerUnknown: !c.partner && odooFailed.has(c.location),
       })),
     };
   };
