@@ -45,7 +45,7 @@ export const modelColumns: ListColumn<ModelRow>[] = [
     id: 'location',
     isSortable: true,
     label: 'Location',
-    width: 125,
+    width: 115,
     cell: m => <ListCellText title={m.location} />,
   },
   {
@@ -70,14 +70,14 @@ export const modelColumns: ListColumn<ModelRow>[] = [
     id: 'price',
     isSortable: true,
     label: 'In / out per 1M',
-    width: 165,
+    width: 150,
     cell: m => <ListCellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
     isSortable: true,
     label: 'Replicas',
-    width: 110,
+    width: 100,
     cell: m => (
       <ListCellText
         title={`${formatCount(m.replicas.ready)} / ${formatCount(
@@ -90,8 +90,9 @@ export const modelColumns: ListColumn<ModelRow>[] = [
     id: 'status',
     isSortable: true,
     label: 'Status',
-    width: 140,
-    // A warning is read whole: it says what to fix.
+    // A warning is read whole: it says what to fix, and is wide enough for
+    // an annotation's name (openrouter.ai/json) on one line.
+    width: 185,
     cell: m => (
       <ListCellText
         wrap
