@@ -9,7 +9,7 @@ import {
 } from '@internal/backstage-plugin-inference-models-common';
 import { startSandbox, type Sandbox } from '@internal/test-emulators';
 import request from 'supertest';
-import { readmeModel } from './__testUtils__/fixtures';
+import { readmeModel, readmeOllamaModel } from './__testUtils__/fixtures';
 import { inferenceModelsPlugin } from './plugin';
 
 /** The routes against the sandbox location's Kubernetes emulator (8 Models, one unannotated). */
@@ -259,6 +259,85 @@ describe('inference-models routes on the sandbox', () => {
       expect(res.body.error.message).toMatch(
         /^location down: kubernetes: get Model kubeai\/anything/,
       );
+    });
+  });
+  describe('GET /models/{location}/{name}/pods', () => {
+    const pods = (location: string, name: string) =>
+      request(server)
+        .get(`/api/inference-models/models/${location}/${name}/pods`)
+        .set('authorization', mockCredentials.user.header());
+
+    it("lists a Model's Pods as the cluster has them: node, phase, readiness, start", async () => {
+      const res = await pods('local', 'qwen25-05b-instruct');
+      expect(res.status).toBe(200);
+      const inCluster = sandbox.kubernetes.list('v1', 'Pod', {
+        namespace: 'kubeai',
+        labelSelector: 'model=qwen25-05b-instruct',
+      });
+      expect(inCluster.length).toBeGreaterThan(0);
+      expect(res.body.items.map((p: { name: string }) => p.name)).toEqual(
+        inCluster.map(p => p.metadata.name).sort(),
+      );
+      for (const pod of res.body.items) {
+        const live = inCluster.find(p => p.metadata.name === pod.name)!;
+        expect(pod).toMatchObject({
+          phase: (live.status as { phase: string }).phase,
+          node: (live.spec as { nodeName: string }).nodeName,
+          restarts: 0,
+        });
+        expect(Date.parse(pod.startedAt)).not.toBeNaN();
+      }
+      // Only this Model's Pods.
+      const other = await pods('local', 'nomic-embed-text');
+      expect(
+        other.body.items.every((p: { name: string }) =>
+          p.name.includes('nomic-embed-text'),
+        ),
+      ).toBe(true);
+    });
+
+    it("says why a Pod that fits no node is Pending, in the scheduler's words", async () => {
+      const model = readmeOllamaModel();
+      model.metadata.name = 'too-big-for-node1';
+      model.spec.resourceProfile = 'nvidia-unlimited:8';
+      model.spec.minReplicas = 1;
+      sandbox.kubernetes.seed([model]);
+      try {
+        const pending = await sandbox.kubernetes.waitFor(async () => {
+          const res = await pods('local', 'too-big-for-node1');
+          return res.body.items?.[0]?.reason ? res.body.items[0] : undefined;
+        });
+        expect(pending).toMatchObject({
+          phase: 'Pending',
+          ready: false,
+          reason: 'Unschedulable',
+        });
+        expect(pending.message).toMatch(
+          /^0\/3 nodes are available: .*Insufficient nvidia\.com\/gpu/,
+        );
+        expect(pending).not.toHaveProperty('node');
+      } finally {
+        sandbox.kubernetes.delete(
+          'kubeai.org/v1',
+          'Model',
+          'kubeai',
+          'too-big-for-node1',
+        );
+      }
+    });
+
+    it('answers 404 for a Model the location does not have, 400 for a malformed name, 503 naming a cluster that is down', async () => {
+      const missing = await pods('local', 'no-such-model');
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe(
+        "No Model 'no-such-model' in location local",
+      );
+      const malformed = await pods('local', 'Not_A_Name');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toContain('name');
+      const down = await pods('down', 'anything');
+      expect(down.status).toBe(503);
+      expect(down.body.error.message).toMatch(/^location down: kubernetes: /);
     });
   });
 });

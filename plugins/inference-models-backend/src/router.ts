@@ -75,6 +75,11 @@ export async function createRouter(options: {
     res.json(await models.get(req.params.location, req.params.name));
   });
 
+  router.get('/models/:location/:name/pods', async (req, res) => {
+    await authorize(req);
+    res.json(await models.pods(req.params.location, req.params.name));
+  });
+
   // Public (see the auth policy in plugin.ts): OpenRouter polls it.
   router.get('/openrouter/models', async (req, res) => {
     res.json(await models.openRouterListing(req.query.location));

@@ -13,6 +13,9 @@ type Schemas = components['schemas'];
 /** Live state of one KubeAI Model in one location, as the API returns it. */
 export type ModelSummary = Schemas['ModelSummary'];
 
+/** One of a Model's Pods (`GET /models/{location}/{name}/pods`). */
+export type ModelPod = Schemas['ModelPod'];
+
 /**
  * `GET /models`: one page of the Models matching the filters, in (location,
  * name) order.

@@ -4,7 +4,8 @@
  * emulated cluster without an error panel, counts the Model's Pods and,
  * opened, shows the Model custom resource. (The tab names Pods only under a
  * Deployment, StatefulSet or DaemonSet, or when they have errors; KubeAI's
- * Pods belong to the Model directly, so the tab counts them.)
+ * Pods belong to the Model directly, so the tab counts them.) The Model tab
+ * lists them, with the servers they run on.
  */
 import { expect, type Page } from '@playwright/test';
 import { FRONTEND, emulatorUrls, sandboxConfig, shot } from './portal';
@@ -58,4 +59,19 @@ export async function kubernetesTabFlow(ctx: KubernetesTabFlowContext) {
   }
   expect(await page.getByText(PROBLEM).count(), PROBLEM).toBe(0);
   await shot(page, 'kubernetes-tab-model');
+
+  // The Model tab lists those Pods by name, each with the server it runs
+  // on linked to that server's page.
+  await page.goto(`${FRONTEND}/catalog/local/resource/${model}/model`);
+  await expect(page.getByText(`Pods (${count})`)).toBeVisible({
+    timeout: 60_000,
+  });
+  for (const pod of pods.filter(p => p.metadata.labels.model === model)) {
+    const row = page.locator('tr', { hasText: pod.metadata.name });
+    await expect(row).toBeVisible();
+    await expect(
+      row.getByRole('link', { name: pod.spec.nodeName, exact: true }),
+    ).toHaveAttribute('href', `/catalog/local/resource/${pod.spec.nodeName}`);
+  }
+  await shot(page, 'model-tab-pods');
 }

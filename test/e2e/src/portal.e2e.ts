@@ -37,7 +37,7 @@ test.describe('portal started with ./portal start', () => {
     await createModelFlow({ page: guestPage });
   });
 
-  test("shows a Model's Kubernetes tab: its Pods counted, its Model resource, no error", async ({
+  test("shows a Model's Kubernetes tab: its Pods counted, its Model resource, no error; its Model tab lists the Pods and their servers", async ({
     guestPage,
   }) => {
     await kubernetesTabFlow({ page: guestPage });

@@ -104,6 +104,10 @@ export async function screenshotsFlow(ctx: ScreenshotsFlowContext) {
     'entity-location',
     page.getByText(/K3s cluster of location/).first(),
   );
+  // Its tabs are the ones with something behind them: no TechDocs tab for
+  // an entity without documentation (backstage.io/techdocs-ref).
+  await expect(page.getByRole('tab', { name: 'Location' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'TechDocs' })).toHaveCount(0);
   await page.goto(`${entityPage}/location`);
   await shotWhenShown(
     page,

@@ -276,6 +276,75 @@ export const spec = {
         },
       },
     },
+    '/models/{location}/{name}/pods': {
+      get: {
+        operationId: 'GetModelPods',
+        description:
+          "The Pods KubeAI runs for one Model of one location (labelled `model=<name>`), each with its phase, readiness, node, restarts and, while it is not ready, why: unschedulable with the scheduler's message, a container waiting or failed, terminating.",
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'location',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9-]{1,63}$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+              maxLength: 63,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The Model's Pods, by name.",
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ModelPod',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/openrouter/models': {
       get: {
         operationId: 'GetOpenRouterModels',
@@ -452,6 +521,50 @@ export const spec = {
                 type: 'integer',
               },
             },
+          },
+        },
+      },
+      ModelPod: {
+        type: 'object',
+        description:
+          "One of a Model's Pods as the kubelet and scheduler report it.",
+        required: ['name', 'phase', 'ready', 'restarts'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+            description:
+              'Pending, Running, Succeeded, Failed or Unknown (`status.phase`).',
+          },
+          ready: {
+            type: 'boolean',
+            description: 'Its Ready condition is True.',
+          },
+          node: {
+            type: 'string',
+            description:
+              'The node it is bound to (`spec.nodeName`); absent while unscheduled.',
+          },
+          restarts: {
+            type: 'integer',
+            description: 'Restarts of its containers, summed.',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the kubelet started it (`status.startTime`).',
+          },
+          reason: {
+            type: 'string',
+            description:
+              "Why it is not ready, when it is not: Terminating, the PodScheduled condition's reason (Unschedulable), a container's waiting or terminated reason (ContainerCreating, CrashLoopBackOff, ImagePullBackOff, Error) or the Pod's own (Evicted).",
+          },
+          message: {
+            type: 'string',
+            description:
+              "What Kubernetes said with the reason (the scheduler's FailedScheduling message, ...).",
           },
         },
       },
@@ -1076,6 +1189,18 @@ export type GetModel = {
     | Operations['GetModel']['responses'][503]['content']['application/json'];
 };
 
+/** `GET /models/{location}/{name}/pods` */
+export type GetModelPods = {
+  path: Operations['GetModelPods']['parameters']['path'];
+  response:
+    | Operations['GetModelPods']['responses'][200]['content']['application/json']
+    | Operations['GetModelPods']['responses'][400]['content']['application/json']
+    | Operations['GetModelPods']['responses'][401]['content']['application/json']
+    | Operations['GetModelPods']['responses'][403]['content']['application/json']
+    | Operations['GetModelPods']['responses'][404]['content']['application/json']
+    | Operations['GetModelPods']['responses'][503]['content']['application/json'];
+};
+
 /** `GET /openrouter/models` */
 export type GetOpenRouterModels = {
   query: NonNullable<Operations['GetOpenRouterModels']['parameters']['query']>;
@@ -1111,6 +1236,7 @@ export type EndpointMap = {
   '#get|/locations': ListLocations;
   '#get|/models': ListModels;
   '#get|/models/{location}/{name}': GetModel;
+  '#get|/models/{location}/{name}/pods': GetModelPods;
   '#get|/openrouter/models': GetOpenRouterModels;
   '#post|/refresh': RefreshModelEntities;
   '#get|/overview': GetModelsOverview;

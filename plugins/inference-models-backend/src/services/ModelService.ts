@@ -11,10 +11,12 @@ import { kubeAiConfigOrUndefined } from './kubeaiConfig';
 import type {
   LocationError,
   ModelListResponse,
+  ModelPod,
   ModelSummary,
   OpenRouterListingResponse,
 } from '@internal/backstage-plugin-inference-models-common';
 import { NotFoundError } from '@backstage/errors';
+import { toModelPods } from '../mapping/toModelPod';
 import { toModelSummary } from '../mapping/toModelSummary';
 import { toModelOrder, type ModelSortColumn } from '../mapping/toModelOrder';
 import { toOpenRouterListing } from '../mapping/toOpenRouterListing';
@@ -230,6 +232,28 @@ export class ModelService {
         kubeAiConfigOrUndefined(kube),
       ]);
       return toModelSummary(location, model, config);
+    } catch (error) {
+      if (error instanceof ExternalSystemError && error.status === 404) {
+        throw new NotFoundError(`No Model '${name}' in location ${location}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The Pods KubeAI runs for a Model. NotFoundError when the location or
+   * the Model does not exist; ExternalSystemError (503) when the cluster
+   * cannot be read.
+   */
+  async pods(location: string, name: string): Promise<{ items: ModelPod[] }> {
+    this.locations.get(location);
+    const kube = this.locations.kubeAi(location);
+    try {
+      const [, pods] = await Promise.all([
+        kube.getModel(name),
+        kube.listModelPods(name),
+      ]);
+      return { items: toModelPods(pods) };
     } catch (error) {
       if (error instanceof ExternalSystemError && error.status === 404) {
         throw new NotFoundError(`No Model '${name}' in location ${location}`);

@@ -84,6 +84,22 @@ export class InferenceModelsApiClient {
     });
   }
 
+  /** The Pods KubeAI runs for one Model of one location (labelled `model=<name>`), each with its phase, readiness, node, restarts and, while it is not ready, why: unschedulable with the scheduler's message, a container waiting or failed, terminating. (`GET /models/{location}/{name}/pods`) */
+  getModelPods(
+    request: { path: operations['GetModelPods']['parameters']['path'] },
+    options?: PluginApiRequestOptions,
+  ): Promise<
+    operations['GetModelPods']['responses'][200]['content']['application/json']
+  > {
+    return callPluginApi(this.options, {
+      pluginId: 'inference-models',
+      method: 'GET',
+      path: '/models/{location}/{name}/pods',
+      params: request,
+      options,
+    });
+  }
+
   /** The public OpenRouter provider listing of one location (legacy flat format): every Model whose `openrouter.ai/json` annotation validates, prices as USD-per-token decimal strings. Public (no credentials), for OpenRouter and existing callers of the old control module. (`GET /openrouter/models`) */
   getOpenRouterModels(
     request: {

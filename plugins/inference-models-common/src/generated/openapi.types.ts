@@ -70,6 +70,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/models/{location}/{name}/pods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The Pods KubeAI runs for one Model of one location (labelled `model=<name>`), each with its phase, readiness, node, restarts and, while it is not ready, why: unschedulable with the scheduler's message, a container waiting or failed, terminating. */
+    get: operations['GetModelPods'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/openrouter/models': {
     parameters: {
       query?: never;
@@ -137,6 +154,27 @@ export interface components {
       response?: {
         statusCode?: number;
       };
+    };
+    /** @description One of a Model's Pods as the kubelet and scheduler report it. */
+    ModelPod: {
+      name: string;
+      /** @description Pending, Running, Succeeded, Failed or Unknown (`status.phase`). */
+      phase: string;
+      /** @description Its Ready condition is True. */
+      ready: boolean;
+      /** @description The node it is bound to (`spec.nodeName`); absent while unscheduled. */
+      node?: string;
+      /** @description Restarts of its containers, summed. */
+      restarts: number;
+      /**
+       * Format: date-time
+       * @description When the kubelet started it (`status.startTime`).
+       */
+      startedAt?: string;
+      /** @description Why it is not ready, when it is not: Terminating, the PodScheduled condition's reason (Unschedulable), a container's waiting or terminated reason (ContainerCreating, CrashLoopBackOff, ImagePullBackOff, Error) or the Pod's own (Evicted). */
+      reason?: string;
+      /** @description What Kubernetes said with the reason (the scheduler's FailedScheduling message, ...). */
+      message?: string;
     };
     ModelSummary: {
       location: string;
@@ -450,6 +488,36 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ModelSummary'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  GetModelPods: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        location: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Model's Pods, by name. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ModelPod'][];
+          };
         };
       };
       400: components['responses']['ErrorResponse'];

@@ -322,14 +322,19 @@ export class KubeAiClient {
     );
   }
 
-  async listModelPods(): Promise<V1Pod[]> {
+  /**
+   * KubeAI's Pods (labelled `model=<name>`): every Model's, or one Model's.
+   */
+  async listModelPods(model?: string): Promise<V1Pod[]> {
     const namespace = this.location.kubeaiNamespace;
     const list = await this.call(
-      `list Model pods in namespace ${namespace}`,
+      model
+        ? `list the Pods of Model ${namespace}/${model}`
+        : `list Model pods in namespace ${namespace}`,
       true,
       signal =>
         this.core.listNamespacedPod(
-          { namespace, labelSelector: 'model' },
+          { namespace, labelSelector: model ? `model=${model}` : 'model' },
           abortable(signal),
         ),
     );

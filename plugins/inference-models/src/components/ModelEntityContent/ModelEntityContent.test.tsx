@@ -4,6 +4,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
+import { inferenceModelsApiRef } from '../../api';
 import { ModelEntityContent, curlExample } from './ModelEntityContent';
 
 const listing = {
@@ -56,8 +57,14 @@ describe('ModelEntityContent', () => {
         ref === 'api:local/gateway' ? gateway : undefined,
       ),
     };
+    const modelsApi = { getModelPods: jest.fn(async () => ({ items: [] })) };
     await renderInTestApp(
-      <TestApiProvider apis={[[catalogApiRef, catalogApi]]}>
+      <TestApiProvider
+        apis={[
+          [catalogApiRef, catalogApi],
+          [inferenceModelsApiRef, modelsApi],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <ModelEntityContent />
         </EntityProvider>
@@ -76,6 +83,15 @@ describe('ModelEntityContent', () => {
     expect(screen.getByLabelText('OpenRouter listing')).toHaveTextContent(
       '"id": "inferencebros/qwen25-05b-instruct"',
     );
+    // The Model's live Pods, asked of its location's cluster.
+    expect(modelsApi.getModelPods).toHaveBeenCalledWith({
+      path: { location: 'local', name: 'qwen25-05b-instruct' },
+    });
+    expect(
+      await screen.findByText(
+        'No Pods yet: KubeAI has not created one for this Model.',
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(/listing has problems: context_length: missing/),
     ).toBeInTheDocument();

@@ -21,6 +21,7 @@ import {
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { perMillionTokens } from '../ModelsPage/ModelsTable';
+import { ModelPodsCard } from './ModelPodsCard';
 
 function Field(props: { label: string; value?: string | number }) {
   return (
@@ -203,6 +204,11 @@ export function ModelEntityContent() {
           </CardBody>
         </Card>
       </Grid.Root>
+      <ModelPodsCard
+        location={location}
+        model={entity.metadata.name}
+        desired={spec.replicas?.desired}
+      />
       <Card>
         <CardHeader>
           <Text variant="title-small">Try it</Text>
