@@ -7,6 +7,32 @@
 import { expect, type Page } from '@playwright/test';
 import { BACKEND, FRONTEND, guestToken, shot, signInAsGuest } from './portal';
 
+/**
+ * What the page's tables cut with an ellipsis at 1440 px: the text of every
+ * header or cell element whose text overflows its box.
+ */
+async function cutText(page: Page): Promise<string[]> {
+  return page.locator('table').evaluateAll(tables =>
+    tables.flatMap(table =>
+      [...table.querySelectorAll('th, td, th *, td *')]
+        .filter(el => {
+          const style = getComputedStyle(el);
+          return (
+            style.textOverflow === 'ellipsis' &&
+            el.scrollWidth > el.clientWidth + 1
+          );
+        })
+        .map(el => el.textContent ?? ''),
+    ),
+  );
+}
+
+/** The list page's screenshot, once no header or cell is cut short. */
+async function shotUncut(page: Page, name: string) {
+  expect(await cutText(page), `${name}: text cut at 1440 px`).toEqual([]);
+  await shot(page, name);
+}
+
 export async function pagesFlow(options: { page: Page }) {
   const { page } = options;
   await signInAsGuest(page, {
@@ -23,7 +49,7 @@ export async function pagesFlow(options: { page: Page }) {
     page.getByText('qwen25-05b-instruct-ollama').first(),
   ).toBeVisible({ timeout: 120_000 });
   await expect(page.getByText('llama-31-8b-instruct').first()).toBeVisible();
-  await shot(page, 'models');
+  await shotUncut(page, 'models');
 
   // A filtered view is a URL, and shows exactly the Models the backend
   // lists for the same filters.
@@ -61,7 +87,7 @@ export async function pagesFlow(options: { page: Page }) {
   await expect(page.getByText('Acme Robotics SRL').first()).toBeVisible({
     timeout: 120_000,
   });
-  await shot(page, 'customers');
+  await shotUncut(page, 'customers');
 
   await page.getByRole('link', { name: 'Servers' }).first().click();
   await expect(page).toHaveURL(/\/inference\/nodes$/);
@@ -82,7 +108,7 @@ export async function pagesFlow(options: { page: Page }) {
   await expect(
     page.getByText(/^pr: NVIDIA-RTX-A2000 \d free of 1$/).first(),
   ).toBeVisible();
-  await shot(page, 'servers');
+  await shotUncut(page, 'servers');
 
   await page.getByRole('link', { name: 'Invoices' }).first().click();
   await expect(page).toHaveURL(/\/inference\/invoices$/);
@@ -95,12 +121,12 @@ export async function pagesFlow(options: { page: Page }) {
     timeout: 120_000,
   });
   await expect(page.locator('table[aria-busy="true"]')).toHaveCount(0);
-  await shot(page, 'invoices');
+  await shotUncut(page, 'invoices');
 
   await page.getByRole('link', { name: 'Approvals' }).first().click();
   await expect(page).toHaveURL(/\/inference\/approvals$/);
   await expect(
     page.getByText(/^Pending or blocked \(\d+\)$/).first(),
   ).toBeVisible({ timeout: 120_000 });
-  await shot(page, 'approvals');
+  await shotUncut(page, 'approvals');
 }

@@ -106,8 +106,9 @@ export async function screenshotsFlow(ctx: ScreenshotsFlowContext) {
   );
   // Its tabs are the ones with something behind them: no TechDocs tab for
   // an entity without documentation (backstage.io/techdocs-ref).
-  await expect(page.getByRole('tab', { name: 'Location' })).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'TechDocs' })).toHaveCount(0);
+  const tabs = page.getByRole('navigation', { name: 'Content navigation' });
+  await expect(tabs.getByRole('link', { name: 'Location' })).toBeVisible();
+  await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Location']);
   await page.goto(`${entityPage}/location`);
   await shotWhenShown(
     page,

@@ -39,16 +39,26 @@ function statusOf(pod: ModelPod): string {
     : `${pod.phase}, ${state}`;
 }
 
+/*
+ * The Pod's name is what staff copy into kubectl, and the status may carry
+ * the scheduler's message: both are read whole, and get the room.
+ */
 const columns: ColumnConfig<PodRow>[] = [
   {
     id: 'name',
     label: 'Pod',
     isRowHeader: true,
-    cell: p => <CellText title={p.name} />,
+    defaultWidth: '3fr',
+    cell: p => (
+      <Cell>
+        <ListCellText wrap title={p.name} />
+      </Cell>
+    ),
   },
   {
     id: 'status',
     label: 'Status',
+    defaultWidth: '3fr',
     // The scheduler's or kubelet's message says what to fix: read whole.
     cell: p => (
       <Cell>
@@ -59,16 +69,19 @@ const columns: ColumnConfig<PodRow>[] = [
   {
     id: 'node',
     label: 'Server',
+    defaultWidth: '1fr',
     cell: p => <CellText title={p.node ?? 'not scheduled'} href={p.nodeHref} />,
   },
   {
     id: 'restarts',
     label: 'Restarts',
+    defaultWidth: '1fr',
     cell: p => <CellText title={formatCount(p.restarts)} />,
   },
   {
     id: 'started',
     label: 'Started',
+    defaultWidth: '2fr',
     cell: p => <CellText title={formatDateTime(p.startedAt)} />,
   },
 ];

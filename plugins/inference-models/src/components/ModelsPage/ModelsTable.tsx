@@ -63,21 +63,21 @@ export const modelColumns: ListColumn<ModelRow>[] = [
   {
     id: 'profile',
     label: 'Resource profile',
-    width: 210,
+    width: 200,
     cell: m => <ListCellText title={m.resourceProfile ?? '-'} />,
   },
   {
     id: 'price',
     isSortable: true,
     label: 'In / out per 1M',
-    width: 150,
+    width: 165,
     cell: m => <ListCellText title={priceOf(m)} />,
   },
   {
     id: 'replicas',
     isSortable: true,
     label: 'Replicas',
-    width: 100,
+    width: 110,
     cell: m => (
       <ListCellText
         title={`${formatCount(m.replicas.ready)} / ${formatCount(
