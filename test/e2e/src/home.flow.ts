@@ -124,7 +124,25 @@ export async function homeFlow(ctx: HomeFlowContext) {
     expect(await page.getByText(/is down: none of its systems/).count()).toBe(
       0,
     );
+    await expect(
+      page
+        .locator('[data-location="company"]')
+        .getByText('every system answers'),
+    ).toBeVisible();
     await shot(page, 'home', { fullPage: false });
+    // The figure opens the locations' entities in the catalog.
+    await page
+      .locator('[data-location="company"] [data-figure="locations-up"]')
+      .click();
+    await expect(
+      page.getByRole('heading', {
+        name: `All kubernetes-cluster Resources (${LOCATIONS.length})`,
+        level: 2,
+      }),
+    ).toBeVisible({ timeout: 60_000 });
+    await expect(
+      page.getByRole('link', { name: 'Local sandbox' }).first(),
+    ).toBeVisible();
     await bifrostDownFlow(ctx);
   } catch (e) {
     await shot(page, 'home-failure');
@@ -156,6 +174,12 @@ async function bifrostDownFlow(ctx: HomeFlowContext) {
     for (const name of ['local', 'stalpeni']) {
       expect((await bifrost(name).textContent()) ?? '').toMatch(/^up, \d+ ms$/);
     }
+    // The company counts pr as not up, and says why.
+    const company = page.locator('[data-location="company"]');
+    await expect(company.locator('[data-figure="locations-up"]')).toHaveText(
+      `${LOCATIONS.length - 1}/${LOCATIONS.length}`,
+    );
+    await expect(company.getByText('pr: bifrost down')).toBeVisible();
     await shot(page, 'home-pr-bifrost-down', { fullPage: false });
     await page.goto(`${FRONTEND}/inference/customers`);
     await expect(page.getByText(/location pr: bifrost/).first()).toBeVisible({

@@ -88,6 +88,14 @@ describe('HomePage', () => {
     const { fetched } = render();
     const company = await screen.findByLabelText('Company totals');
     expect(figure(company, 'locations-up')).toHaveTextContent('1/2');
+    // It opens the locations' entities, and says which is not up.
+    expect(figure(company, 'locations-up')).toHaveAttribute(
+      'href',
+      '/catalog?filters[kind]=resource&filters[type]=kubernetes-cluster',
+    );
+    expect(
+      within(company).getByText('pr: cluster, bifrost, odoo down'),
+    ).toBeInTheDocument();
     expect(figure(company, 'models-ready')).toHaveTextContent('6/8');
     expect(figure(company, 'gpus')).toHaveTextContent('1/2');
     expect(figure(company, 'requests')).toHaveTextContent('1,205');

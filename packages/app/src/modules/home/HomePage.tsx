@@ -60,6 +60,20 @@ function useHomeData(): Loaded | undefined {
   return loaded;
 }
 
+/** The locations' entities (type `kubernetes-cluster`) in the catalog. */
+const LOCATIONS_IN_CATALOG =
+  '/catalog?filters[kind]=resource&filters[type]=kubernetes-cluster';
+
+/** `pr: bifrost down`: which systems keep each location from being up. */
+function locationsDetail(
+  notUp: CompanyFigures['locationsNotUp'],
+): string | undefined {
+  if (notUp.length === 0) return 'every system answers';
+  return notUp
+    .map(l => `${l.location}: ${l.systemsDown.join(', ')} down`)
+    .join('; ');
+}
+
 function CompanyCard(props: { company: CompanyFigures }) {
   const { company } = props;
   return (
@@ -77,7 +91,8 @@ function CompanyCard(props: { company: CompanyFigures }) {
               label="Locations up"
               figure="locations-up"
               value={`${company.locationsUp}/${company.locations}`}
-              href="/catalog?filters[kind]=resource&filters[type]=inference-location"
+              href={LOCATIONS_IN_CATALOG}
+              detail={locationsDetail(company.locationsNotUp)}
             />
             <Figure
               size="small"

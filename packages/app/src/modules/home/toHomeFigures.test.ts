@@ -79,6 +79,9 @@ describe('toHomeFigures', () => {
     expect(company).toEqual({
       locations: 2,
       locationsUp: 1,
+      locationsNotUp: [
+        { location: 'pr', systemsDown: ['cluster', 'bifrost', 'odoo'] },
+      ],
       models: { total: 8, ready: 6, scaledToZero: 1, notReady: 1 },
       gpus: { total: 2, busy: 1 },
       usage: [
@@ -91,6 +94,27 @@ describe('toHomeFigures', () => {
       pendingApprovals: 1,
       failedTasks: toFailedTasks(tasks, ['local', 'pr']),
     });
+  });
+
+  it('counts a location as up only when every system answers, and says which did not', () => {
+    const bifrostDown = billing.map(b =>
+      b.location === 'local'
+        ? { ...b, bifrost: { ...b.bifrost, reachable: false } }
+        : b,
+    );
+    const { locations, company } = toHomeFigures({
+      models,
+      billing: bifrostDown,
+      servers,
+    });
+    const local = locations.find(l => l.location === 'local')!;
+    expect(local.down).toBe(false);
+    expect(local.systemsDown).toEqual(['bifrost']);
+    expect(company.locationsUp).toBe(0);
+    expect(company.locationsNotUp).toEqual([
+      { location: 'local', systemsDown: ['bifrost'] },
+      { location: 'pr', systemsDown: ['cluster', 'bifrost', 'odoo'] },
+    ]);
   });
 
   it('shows what the other backends report when one could not be read', () => {

@@ -39,11 +39,16 @@ export interface LocationFigures {
   errors: string[];
   /** Nothing of the location could be read: the card shows an error. */
   down: boolean;
+  /** Its systems that did not answer (all of them when it is down). */
+  systemsDown: Array<'cluster' | 'bifrost' | 'odoo'>;
 }
 
 export interface CompanyFigures {
   locations: number;
+  /** Locations every system of which answered. */
   locationsUp: number;
+  /** The others: down, or with some system not answering. */
+  locationsNotUp: Array<{ location: string; systemsDown: string[] }>;
   /** Every Model is one of ready, scaled to zero (on purpose) or not ready. */
   models: {
     total: number;
@@ -118,7 +123,8 @@ export function toFailedTasks(
 /**
  * One card's figures per location, from what each backend reported (any of
  * which may be missing: its request failed), and the company totals over
- * them. A location none of whose systems answered is down. Pure.
+ * them. A location none of whose systems answered is down; one is up only
+ * when all of them answered. Pure.
  */
 export function toHomeFigures(input: {
   models?: ReadonlyArray<ModelsLocation>;
@@ -153,7 +159,12 @@ export function toHomeFigures(input: {
         .filter(e => e.location === name)
         .map(e => e.message),
     ];
-    const probes = [models?.cluster, billing?.bifrost, billing?.odoo].filter(
+    const systems = {
+      cluster: models?.cluster,
+      bifrost: billing?.bifrost,
+      odoo: billing?.odoo,
+    };
+    const probes = Object.values(systems).filter(
       (p): p is SystemProbe => p !== undefined,
     );
     return {
@@ -171,6 +182,9 @@ export function toHomeFigures(input: {
       failedTasks: failed.filter(t => t.location === name),
       errors: [...new Set(errors)],
       down: probes.length > 0 && probes.every(p => !p.reachable),
+      systemsDown: (['cluster', 'bifrost', 'odoo'] as const).filter(
+        system => systems[system]?.reachable === false,
+      ),
     };
   });
 
@@ -198,7 +212,10 @@ export function toHomeFigures(input: {
     locations,
     company: {
       locations: locations.length,
-      locationsUp: locations.filter(l => !l.down).length,
+      locationsUp: locations.filter(l => l.systemsDown.length === 0).length,
+      locationsNotUp: locations
+        .filter(l => l.systemsDown.length > 0)
+        .map(l => ({ location: l.location, systemsDown: l.systemsDown })),
       models: {
         total: sum(locations.map(l => l.models?.total ?? 0)),
         ready: sum(locations.map(l => l.models?.ready ?? 0)),
