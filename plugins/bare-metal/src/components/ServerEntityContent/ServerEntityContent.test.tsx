@@ -4,7 +4,10 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { BareMetalApi } from '@internal/backstage-plugin-bare-metal-common';
 import { screen } from '@testing-library/react';
@@ -108,6 +111,7 @@ async function render(name: string, api: ReturnType<typeof nodesApi>) {
         <ServerEntityContent />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -136,7 +140,10 @@ describe('ServerEntityContent', () => {
     expect(screen.getByLabelText('Taints')).toHaveTextContent(
       'nvidia.com/gpu:NoSchedule',
     );
-    expect(screen.getByText('qwen25-05b-instruct')).toBeInTheDocument();
+    // A pod's Model opens the Model's entity page in the same location.
+    expect(
+      screen.getByRole('link', { name: 'qwen25-05b-instruct' }),
+    ).toHaveAttribute('href', '/catalog/local/resource/qwen25-05b-instruct');
     expect(screen.getByLabelText('GPUs (nvidia-smi)')).toHaveTextContent(
       '2 x NVIDIA GeForce RTX 3090 (24 GiB)',
     );

@@ -1,11 +1,12 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import {
   Alert,
   Card,
   CardBody,
   CardHeader,
+  Cell,
   CellText,
   Flex,
   Grid,
@@ -17,7 +18,11 @@ import type {
   ServerSummary,
   SshFacts,
 } from '@internal/backstage-plugin-bare-metal-common';
-import { PlainTable } from '@internal/backstage-plugin-inference-react';
+import {
+  ListCellText,
+  PlainTable,
+} from '@internal/backstage-plugin-inference-react';
+import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { formatMemory, statusOf } from '../NodesPage/NodesPage';
 import { bareMetalApiRef } from '../../api';
@@ -68,22 +73,41 @@ export function factGpuLines(facts: SshFacts): string[] {
   );
 }
 
-const podColumns: ColumnConfig<ModelPodSummary & { id: string }>[] = [
-  {
-    id: 'name',
-    label: 'Pod',
-    isRowHeader: true,
-    cell: p => <CellText title={p.name} />,
-  },
-  { id: 'model', label: 'Model', cell: p => <CellText title={p.model} /> },
-  {
-    id: 'phase',
-    label: 'Phase',
-    cell: p => (
-      <CellText title={`${p.phase}${p.ready ? ', ready' : ', not ready'}`} />
-    ),
-  },
-];
+/**
+ * The Pod's name is read whole (staff copy it into kubectl); its Model
+ * opens the Model's entity page.
+ */
+function podColumns(
+  modelHref: (model: string) => string | undefined,
+): ColumnConfig<ModelPodSummary & { id: string }>[] {
+  return [
+    {
+      id: 'name',
+      label: 'Pod',
+      isRowHeader: true,
+      defaultWidth: '3fr',
+      cell: p => (
+        <Cell>
+          <ListCellText wrap title={p.name} />
+        </Cell>
+      ),
+    },
+    {
+      id: 'model',
+      label: 'Model',
+      defaultWidth: '2fr',
+      cell: p => <CellText title={p.model} href={modelHref(p.model)} />,
+    },
+    {
+      id: 'phase',
+      label: 'Phase',
+      defaultWidth: '1fr',
+      cell: p => (
+        <CellText title={`${p.phase}${p.ready ? ', ready' : ', not ready'}`} />
+      ),
+    },
+  ];
+}
 
 function FactsCard(props: { server: ServerSummary }) {
   const { sshFacts: facts, sshFactsError } = props.server;
@@ -139,6 +163,18 @@ function FactsCard(props: { server: ServerSummary }) {
 /** The live state of one server. */
 export function ServerDetails(props: { server: ServerSummary }) {
   const { server } = props;
+  const entityRoute = useRouteRef(entityRouteRef);
+  const columns = useMemo(
+    () =>
+      podColumns(model =>
+        entityRoute?.({
+          kind: 'resource',
+          namespace: server.location,
+          name: model,
+        }),
+      ),
+    [entityRoute, server.location],
+  );
   const roles = [
     ...server.roles,
     ...(server.nodeRoles ?? []).map(r => `${r} (node)`),
@@ -199,7 +235,7 @@ export function ServerDetails(props: { server: ServerSummary }) {
             <PlainTable
               rows={server.modelPods}
               rowId={p => p.name}
-              columns={podColumns}
+              columns={columns}
             />
           )}
         </CardBody>
