@@ -31,6 +31,14 @@ export async function searchFlow(ctx: SearchFlowContext) {
   try {
     await expect(async () => {
       await page.goto(`${FRONTEND}/search?query=${encodeURIComponent(QUERY)}`);
+      // The result types are those with something to find: no
+      // "Documentation" while no docs are published.
+      await expect(
+        page.getByRole('button', { name: 'Software Catalog', exact: true }),
+      ).toBeVisible({ timeout: 20_000 });
+      await expect(
+        page.getByRole('button', { name: 'Documentation', exact: true }),
+      ).toHaveCount(0);
       // The result type filter (not the sidebar's link): only Models.
       await page.getByRole('button', { name: 'Models', exact: true }).click();
       await page.waitForURL(/types/);

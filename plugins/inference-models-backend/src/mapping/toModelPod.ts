@@ -74,7 +74,6 @@ export function toModelPod(pod: V1Pod): ModelPod {
 
 /** A Model's Pods, by name. */
 export function toModelPods(pods: V1Pod[]): ModelPod[] {
-  return pods
-    .map(toModelPod)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Names are unique in a namespace: never equal.
+  return pods.map(toModelPod).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
