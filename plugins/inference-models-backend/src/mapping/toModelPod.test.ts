@@ -147,6 +147,31 @@ describe('toModelPod', () => {
     });
   });
 
+  it('gives the Ready condition of a running Pod that does not pass its readiness probe yet', () => {
+    expect(
+      toModelPod({
+        ...running,
+        status: {
+          ...running.status,
+          conditions: [
+            { type: 'PodScheduled', status: 'True' },
+            {
+              type: 'Ready',
+              status: 'False',
+              reason: 'ContainersNotReady',
+              message: 'containers with unready status: [server]',
+            },
+          ],
+        },
+      }),
+    ).toMatchObject({
+      phase: 'Running',
+      ready: false,
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [server]',
+    });
+  });
+
   it('says a Pod being deleted is Terminating, even while still ready', () => {
     expect(
       toModelPod({

@@ -14,7 +14,8 @@ function isoOf(value: Date | string | undefined): string | undefined {
 /**
  * Why a Pod is not serving, in the order staff look for it: going away,
  * not placed on a node, a container that cannot start or keeps failing,
- * then what the kubelet said of the whole Pod (an eviction).
+ * what the kubelet said of the whole Pod (an eviction), then its Ready
+ * condition (containers running, readiness probe not passing yet).
  */
 function whyNotReady(pod: V1Pod): { reason?: string; message?: string } {
   if (pod.metadata?.deletionTimestamp) return { reason: 'Terminating' };
@@ -44,6 +45,11 @@ function whyNotReady(pod: V1Pod): { reason?: string; message?: string } {
   }
   if (pod.status?.reason) {
     return { reason: pod.status.reason, message: pod.status.message };
+  }
+  // Running but not passing its readiness probe (a model still loading).
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+  if (ready?.status === 'False' && ready.reason) {
+    return { reason: ready.reason, message: ready.message };
   }
   return {};
 }
