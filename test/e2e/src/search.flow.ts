@@ -27,20 +27,23 @@ export async function searchFlow(ctx: SearchFlowContext) {
     has: page.locator('h6, [class*="MuiTypography-h6"]'),
   });
   const modelLinks = page.locator(`a[href$="/resource/${MODEL}"]`);
+  const resultType = (name: string) =>
+    page
+      .getByRole('navigation', { name: 'filter by type' })
+      .getByRole('button', { name: new RegExp(`^${name}( \\d+ results?)?$`) });
 
   try {
     await expect(async () => {
       await page.goto(`${FRONTEND}/search?query=${encodeURIComponent(QUERY)}`);
       // The result types are those with something to find: no
-      // "Documentation" while no docs are published.
-      await expect(
-        page.getByRole('button', { name: 'Software Catalog', exact: true }),
-      ).toBeVisible({ timeout: 20_000 });
-      await expect(
-        page.getByRole('button', { name: 'Documentation', exact: true }),
-      ).toHaveCount(0);
+      // "Documentation" while no docs are published. A type's button is
+      // named by the type, then its count once the counts have come.
+      await expect(resultType('Software Catalog')).toBeVisible({
+        timeout: 20_000,
+      });
+      await expect(resultType('Documentation')).toHaveCount(0);
       // The result type filter (not the sidebar's link): only Models.
-      await page.getByRole('button', { name: 'Models', exact: true }).click();
+      await resultType('Models').click();
       await page.waitForURL(/types/);
       await expect(
         modelLinks.nth(LOCATIONS.length - 1),
