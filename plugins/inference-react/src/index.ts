@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { LocationListPage } from './LocationListPage';
-export { PlainTable } from './PlainTable';
+export { PlainTable, WrappedCellText } from './PlainTable';
 export { CellLines } from './CellLines';
 export { ListCellLines, ListCellText } from './ListCells';
 export { ListTable, type ListColumn, type ListTableProps } from './ListTable';

@@ -6,7 +6,6 @@ import {
   Card,
   CardBody,
   CardHeader,
-  Cell,
   CellText,
   Flex,
   Grid,
@@ -19,8 +18,8 @@ import type {
   SshFacts,
 } from '@internal/backstage-plugin-bare-metal-common';
 import {
-  ListCellText,
   PlainTable,
+  WrappedCellText,
 } from '@internal/backstage-plugin-inference-react';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -86,11 +85,7 @@ function podColumns(
       label: 'Pod',
       isRowHeader: true,
       defaultWidth: '3fr',
-      cell: p => (
-        <Cell>
-          <ListCellText wrap title={p.name} />
-        </Cell>
-      ),
+      cell: p => <WrappedCellText title={p.name} />,
     },
     {
       id: 'model',

@@ -6,7 +6,6 @@ import {
   Card,
   CardBody,
   CardHeader,
-  Cell,
   CellText,
   Flex,
   Text,
@@ -16,8 +15,8 @@ import type { ModelPod } from '@internal/backstage-plugin-inference-models-commo
 import {
   formatCount,
   formatDateTime,
-  ListCellText,
   PlainTable,
+  WrappedCellText,
   SectionSkeleton,
 } from '@internal/backstage-plugin-inference-react';
 import { useMemo } from 'react';
@@ -49,22 +48,14 @@ const columns: ColumnConfig<PodRow>[] = [
     label: 'Pod',
     isRowHeader: true,
     defaultWidth: '3fr',
-    cell: p => (
-      <Cell>
-        <ListCellText wrap title={p.name} />
-      </Cell>
-    ),
+    cell: p => <WrappedCellText title={p.name} />,
   },
   {
     id: 'status',
     label: 'Status',
     defaultWidth: '3fr',
     // The scheduler's or kubelet's message says what to fix: read whole.
-    cell: p => (
-      <Cell>
-        <ListCellText wrap title={statusOf(p)} description={p.message} />
-      </Cell>
-    ),
+    cell: p => <WrappedCellText title={statusOf(p)} description={p.message} />,
   },
   {
     id: 'node',
